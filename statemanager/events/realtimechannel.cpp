@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include "realtimechannel.h"
+
+#include "../livedesklogging.h"
+#include "../socketio/socketioclient.h"
+#include "eventdecoder.h"
+
+#include <QtCore/QPointer>
+
+using namespace Qt::StringLiterals;
+
+namespace livedesk {
+
+RealtimeChannel::RealtimeChannel(SocketIoClient *client, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+{
+    m_keepalive.setInterval(60000);
+    connect(&m_keepalive, &QTimer::timeout, this, [this] {
+        if (m_client->emitEvent(u"ping"_s))
+            ++m_stats.keepalivesSent;
+    });
+    connect(m_client, &SocketIoClient::connected, this, &RealtimeChannel::onConnected);
+    connect(m_client, &SocketIoClient::disconnected, this, [this] { m_keepalive.stop(); });
+    connect(m_client, &SocketIoClient::stateChanged, this, [this](SocketIoClient::State s) {
+        if (s != SocketIoClient::State::Connected)
+            m_keepalive.stop();
+    });
+    connect(m_client, &SocketIoClient::eventReceived, this, &RealtimeChannel::onEvent);
+}
+
+void RealtimeChannel::setSubscription(const QStringList &features, const QStringList &entities)
+{
+    m_features = features;
+    m_entities = entities;
+    if (m_client->isConnected())
+        sendSubscription();
+}
+
+void RealtimeChannel::setKeepaliveInterval(int ms)
+{
+    m_keepalive.setInterval(std::max(0, ms));
+    if (ms <= 0)
+        m_keepalive.stop();
+    else if (m_client->isConnected())
+        m_keepalive.start();
+}
+
+void RealtimeChannel::onConnected()
+{
+    if (m_keepalive.interval() > 0)
+        m_keepalive.start();
+    sendSubscription();
+}
+
+void RealtimeChannel::sendSubscription()
+{
+    if (m_features.isEmpty() && m_entities.isEmpty())
+        return;
+    QJsonObject body{{u"features"_s, QJsonArray::fromStringList(m_features)}};
+    if (!m_entities.isEmpty())
+        body.insert(u"entities"_s, QJsonArray::fromStringList(m_entities));
+    if (m_client->emitEvent(u"subscribe:features"_s, {body}))
+        ++m_stats.subscriptionsSent;
+}
+
+void RealtimeChannel::onEvent(const SocketIoEvent &event)
+{
+    if (event.name == u"subscribe:confirmed") {
+        Q_EMIT subscriptionConfirmed(event.args.at(0).toObject());
+        return;
+    }
+    if (EventDecoder::isControlEvent(event.name))
+        return;
+    ++m_stats.received;
+    QString error;
+    const auto decoded = EventDecoder::decode(event.name, event.args, &error);
+    if (!decoded) {
+        ++m_stats.undecodable;
+        qCWarning(lcEvents) << "undecodable event" << event.name << ":" << error;
+        Q_EMIT undecodableEvent(event.name, error, event.args);
+        return;
+    }
+    if (m_dedup.isDuplicate(*decoded, event.args)) {
+        ++m_stats.duplicates;
+        qCDebug(lcEvents) << "duplicate delivery of" << event.name << "dropped";
+        return;
+    }
+    ++m_stats.delivered;
+    QPointer<RealtimeChannel> self(this);
+    m_router.route(*decoded);
+    if (self)
+        Q_EMIT eventReceived(*decoded);
+}
+
+} // namespace livedesk

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "eventdeduplicator.h"
+#include "eventrouter.h"
+#include "realtimeevent.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+#include <QtCore/QTimer>
+
+namespace livedesk {
+
+class SocketIoClient;
+class SocketIoEvent;
+
+/**
+ * The AegisX application layer on top of one SocketIoClient.
+ *
+ * It (re)sends `subscribe:features {features, entities}` on every connect, keeps the
+ * socket from being dropped as idle by emitting the app-level `ping` event (AegisX closes a
+ * socket that has sent nothing for five minutes), decodes every dialect into RealtimeEvent,
+ * drops duplicate deliveries, and hands the rest to its EventRouter and eventReceived().
+ */
+class RealtimeChannel : public QObject
+{
+    Q_OBJECT
+
+public:
+    /** Counters for diagnostics and tests. */
+    class Stats
+    {
+    public:
+        qint64 received = 0;
+        qint64 delivered = 0;
+        qint64 duplicates = 0;
+        qint64 undecodable = 0;
+        qint64 subscriptionsSent = 0;
+        qint64 keepalivesSent = 0;
+    };
+
+    /// Uses @p client (not owned; it must outlive the channel unless parented to it).
+    explicit RealtimeChannel(SocketIoClient *client, QObject *parent = nullptr);
+
+    SocketIoClient *client() const { return m_client; }
+    EventRouter &router() { return m_router; }
+
+    /// The features (and optionally entities) to subscribe to; sent now if connected.
+    void setSubscription(const QStringList &features, const QStringList &entities = {});
+    QStringList features() const { return m_features; }
+    QStringList entities() const { return m_entities; }
+
+    /// Interval of the app-level keepalive `ping`; 0 disables it. Default 60 s.
+    void setKeepaliveInterval(int ms);
+    /// Window for recognising duplicates of events without an eventId. Default 2 s.
+    void setDedupWindow(int ms) { m_dedup.setWindowMs(ms); }
+
+    const Stats &stats() const { return m_stats; }
+
+Q_SIGNALS:
+    /// A new (non-duplicate) change notification.
+    void eventReceived(const livedesk::RealtimeEvent &event);
+    /// An event whose shape no dialect explains: reported, never guessed.
+    void undecodableEvent(const QString &name, const QString &reason, const QJsonArray &args);
+    /// The server's `subscribe:confirmed` payload.
+    void subscriptionConfirmed(const QJsonObject &confirmation);
+
+private:
+    void onConnected();
+    void onEvent(const SocketIoEvent &event);
+    void sendSubscription();
+
+    SocketIoClient *m_client;
+    QStringList m_features;
+    QStringList m_entities;
+    EventRouter m_router;
+    EventDeduplicator m_dedup;
+    QTimer m_keepalive;
+    Stats m_stats;
+};
+
+} // namespace livedesk

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
+#include <QtCore/QMetaType>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+namespace livedesk {
+
+/**
+ * One change notification, whatever AegisX dialect it arrived in.
+ *
+ * Everything downstream (routing, de-duplication, the state manager) sees only this shape,
+ * so the naming quirks of different AegisX generations stay in EventDecoder. Record ids are
+ * always strings (AegisX sends `deleted` ids as strings even for integer keys). Fields the
+ * server did not send keep their "absent" value: empty strings, -1, an invalid timestamp.
+ */
+class RealtimeEvent
+{
+public:
+    /// Which wire form the event came in (for diagnostics; routing does not depend on it).
+    enum class Dialect {
+        Envelope, ///< `feature.entity.action` with `{feature, entity, action, data, meta}`
+        ImportProgress, ///< `<camelModule>.import.progress`
+        GeneratedBulk, ///< `<camelModule>.bulk.bulkCreated|bulkUpdated|bulkDeleted`
+        ResourceColon, ///< `resource:action` with `{type, resource, data|id|ids, timestamp, user}`
+        ModuleAction, ///< `module.action` with `{action, data, timestamp}`
+        Operation, ///< `operation:progress|complete|error`
+    };
+    enum class Priority { Low, Normal, High, Critical };
+
+    /// The event name exactly as received.
+    QString name;
+    Dialect dialect = Dialect::Envelope;
+    QString feature;
+    QString entity;
+    /// Normalised action: created, updated, deleted, bulk_created, bulk_updated, bulk_deleted,
+    /// import_progress, import_completed, operation_progress, operation_completed,
+    /// operation_failed, or the server's own word for anything else (activated,
+    /// status_changed, lock_acquired, bulk_progress, ...).
+    QString action;
+    /// Ids of the records concerned, as strings.
+    QStringList ids;
+    /// The event's data (a record, `{id}`, a progress object, ...).
+    QJsonValue data;
+    /// Import job id or bulk/long operation id, for progress events.
+    QString operationId;
+    /// Resources an operation event asks to reload (`metadata.tablesToRefresh`).
+    QStringList refreshTargets;
+
+    QDateTime timestamp;
+    QString userId;
+    QString sessionId;
+    Priority priority = Priority::Normal;
+    /// livedesk-server extensions (DESIGN.md §3); absent on plain AegisX servers.
+    QString eventId;
+    qint64 seq = -1;
+    QString txnId;
+    qint64 version = -1;
+    /// The meta object as received, for fields this class does not name.
+    QJsonObject meta;
+
+    /// A stable JSON form: what `livedesk-cli watch` prints.
+    QJsonObject toJson() const;
+
+    static QString dialectName(Dialect dialect);
+    static QString priorityName(Priority priority);
+};
+
+} // namespace livedesk
+
+Q_DECLARE_METATYPE(livedesk::RealtimeEvent)

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: MIT
+#include "socketioclient.h"
+
+#include "../livedesklogging.h"
+
+#include <QtCore/QUrlQuery>
+#include <QtWebSockets/QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace livedesk {
+
+SocketIoClient::SocketIoClient(QObject *parent)
+    : QObject(parent)
+{
+    m_reconnectTimer.setSingleShot(true);
+    m_heartbeatTimer.setSingleShot(true);
+    m_connectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
+        m_nextReconnectAt = {};
+        startAttempt();
+    });
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] {
+        qCInfo(lcSocketIo) << "no ping from the server for"
+                           << m_handshake.pingIntervalMs + m_handshake.pingTimeoutMs << "ms";
+        lost(u"ping timeout"_s);
+    });
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] { lost(u"connect timeout"_s); });
+}
+
+SocketIoClient::~SocketIoClient()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        delete m_socket;
+    }
+}
+
+QUrl SocketIoClient::engineUrl() const
+{
+    QUrl url = m_options.url;
+    if (!url.isValid() || url.host().isEmpty())
+        return {};
+    const QString scheme = url.scheme().toLower();
+    if (scheme == u"http" || scheme == u"ws")
+        url.setScheme(u"ws"_s);
+    else if (scheme == u"https" || scheme == u"wss")
+        url.setScheme(u"wss"_s);
+    else
+        return {};
+    QString path = m_options.path.isEmpty() ? u"/socket.io/"_s : m_options.path;
+    if (!path.startsWith(u'/'))
+        path.prepend(u'/');
+    url.setPath(path);
+    QUrlQuery query(url);
+    query.removeAllQueryItems(u"EIO"_s);
+    query.removeAllQueryItems(u"transport"_s);
+    query.addQueryItem(u"EIO"_s, u"4"_s);
+    query.addQueryItem(u"transport"_s, u"websocket"_s);
+    url.setQuery(query);
+    url.setFragment({});
+    return url;
+}
+
+void SocketIoClient::open()
+{
+    switch (m_state) {
+    case State::Connected:
+    case State::Connecting:
+        return;
+    case State::Reconnecting:
+        // "Retry now": skip the rest of the backoff wait, but never stack attempts.
+        if (m_reconnectTimer.isActive()) {
+            m_reconnectTimer.stop();
+            m_nextReconnectAt = {};
+            startAttempt();
+        }
+        return;
+    case State::Disconnected:
+    case State::Failed:
+        break;
+    }
+    m_failure = Failure::None;
+    m_failureMessage.clear();
+    m_backoff = Backoff(m_options.reconnectionDelayMs, m_options.reconnectionDelayMaxMs,
+                        m_options.randomizationFactor);
+    m_reconnectAttempt = 0;
+    if (engineUrl().isEmpty()) {
+        fail(Failure::InvalidUrl,
+             u"not a usable server URL: '%1' (expected http(s):// or ws(s)://host[:port])"_s.arg(
+                 m_options.url.toString()));
+        return;
+    }
+    setState(State::Connecting);
+    startAttempt();
+}
+
+void SocketIoClient::close()
+{
+    m_reconnectTimer.stop();
+    m_nextReconnectAt = {};
+    m_reconnectAttempt = 0;
+    const bool wasConnected = m_namespaceConnected;
+    if (wasConnected)
+        sendPacket({SocketIoPacket::Disconnect, m_options.nsp});
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->close();
+        m_socket->deleteLater();
+        m_socket = nullptr;
+    }
+    dropTransport();
+    // A deliberate close ends the session: the next open() starts a fresh one.
+    m_pid.clear();
+    m_lastOffset.clear();
+    m_preConnectBuffer.clear();
+    failPendingAcks(u"client disconnect"_s);
+    if (m_state == State::Disconnected)
+        return;
+    QPointer<SocketIoClient> self(this);
+    setState(State::Disconnected);
+    if (self && wasConnected)
+        Q_EMIT disconnected(u"io client disconnect"_s);
+}
+
+bool SocketIoClient::emitEvent(const QString &name, const QJsonArray &args)
+{
+    if (!isConnected())
+        return false;
+    QJsonArray data = args;
+    data.prepend(name);
+    SocketIoPacket p{SocketIoPacket::Event, m_options.nsp};
+    p.data = data;
+    return sendPacket(p);
+}
+
+void SocketIoClient::emitWithAck(const QString &name, const QJsonArray &args, QObject *context,
+                                 AckCallback callback, int timeoutMs)
+{
+    if (!isConnected()) {
+        // Queued, so the callback never runs inside the caller's own frame.
+        QMetaObject::invokeMethod(
+            context ? context : this,
+            [callback] { callback({false, {}, u"not connected"_s}); }, Qt::QueuedConnection);
+        return;
+    }
+    const qint64 id = m_nextAckId++;
+    QJsonArray data = args;
+    data.prepend(name);
+    SocketIoPacket p{SocketIoPacket::Event, m_options.nsp, id};
+    p.data = data;
+
+    PendingAck pending;
+    pending.context = context;
+    pending.hasContext = context != nullptr;
+    pending.callback = std::move(callback);
+    pending.timer = new QTimer(this);
+    pending.timer->setSingleShot(true);
+    connect(pending.timer, &QTimer::timeout, this, [this, id] {
+        const auto pendingAck = m_pendingAcks.take(id);
+        pendingAck.timer->deleteLater();
+        if (!pendingAck.hasContext || pendingAck.context)
+            pendingAck.callback({false, {}, u"timeout"_s});
+    });
+    pending.timer->start(timeoutMs < 0 ? m_options.ackTimeoutMs : timeoutMs);
+    m_pendingAcks.insert(id, pending);
+    sendPacket(p);
+}
+
+bool SocketIoClient::sendAck(qint64 ackId, const QJsonArray &args)
+{
+    if (!isConnected() || ackId < 0)
+        return false;
+    SocketIoPacket p{SocketIoPacket::Ack, m_options.nsp, ackId};
+    p.data = args;
+    return sendPacket(p);
+}
+
+void SocketIoClient::startAttempt()
+{
+    dropTransport();
+    m_engineOpen = false;
+    m_namespaceConnected = false;
+    m_preConnectBuffer.clear();
+
+    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    m_socket = socket;
+    connect(socket, &QWebSocket::textMessageReceived, this, &SocketIoClient::onTextFrame);
+    connect(socket, &QWebSocket::binaryMessageReceived, this, &SocketIoClient::onBinaryFrame);
+    connect(socket, &QWebSocket::disconnected, this, &SocketIoClient::onTransportClosed);
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, socket](QAbstractSocket::SocketError) {
+        if (socket == m_socket)
+            lost(socket->errorString());
+    });
+    m_connectTimer.start(m_options.connectTimeoutMs);
+    const QUrl url = engineUrl();
+    qCDebug(lcSocketIo) << "connecting to" << url.toDisplayString();
+    socket->open(url);
+}
+
+void SocketIoClient::onTransportClosed()
+{
+    if (sender() != m_socket)
+        return;
+    const QString reason = m_socket ? m_socket->closeReason() : QString();
+    lost(reason.isEmpty() ? u"transport close"_s : u"transport close: %1"_s.arg(reason));
+}
+
+void SocketIoClient::onTextFrame(const QString &frame)
+{
+    if (sender() != m_socket)
+        return;
+    ++m_stats.framesReceived;
+    m_lastMessageAt = QDateTime::currentDateTimeUtc();
+    // Characters never outnumber UTF-8 bytes, so this only rejects frames that are surely over.
+    if (m_engineOpen && frame.size() > m_handshake.maxPayload) {
+        noteMalformed(u"oversized frame (%1 characters, maxPayload %2)"_s.arg(frame.size()).arg(
+            m_handshake.maxPayload));
+        return;
+    }
+    const EnginePacket packet = EnginePacket::fromTextFrame(frame);
+    if (m_partialBinary && packet.type != EnginePacket::Ping) {
+        noteMalformed(u"text frame while %1 binary attachment(s) were still expected"_s.arg(
+            m_partialBinary->attachments - m_partialAttachments.size()));
+        m_partialBinary.reset();
+        m_partialAttachments.clear();
+    }
+    switch (packet.type) {
+    case EnginePacket::Invalid:
+        noteMalformed(u"not an Engine.IO packet: %1"_s.arg(frame.left(40)));
+        return;
+    case EnginePacket::Open:
+        handleEngineOpen(packet.text);
+        return;
+    case EnginePacket::Ping:
+        m_heartbeatTimer.start(m_handshake.pingIntervalMs + m_handshake.pingTimeoutMs);
+        sendEngineText(u"3"_s + packet.text);
+        return;
+    case EnginePacket::Close:
+        lost(u"transport close (server)"_s);
+        return;
+    case EnginePacket::Message:
+        handleSocketIoPacket(packet.text);
+        return;
+    case EnginePacket::Pong:
+    case EnginePacket::Upgrade:
+    case EnginePacket::Noop:
+        return;
+    }
+}
+
+void SocketIoClient::onBinaryFrame(const QByteArray &frame)
+{
+    if (sender() != m_socket)
+        return;
+    ++m_stats.framesReceived;
+    m_lastMessageAt = QDateTime::currentDateTimeUtc();
+    if (!m_partialBinary) {
+        noteMalformed(u"binary frame with no binary packet awaiting it (%1 bytes)"_s.arg(
+            frame.size()));
+        return;
+    }
+    m_partialAttachments.append(frame);
+    completeBinaryPacket();
+}
+
+void SocketIoClient::completeBinaryPacket()
+{
+    if (!m_partialBinary || m_partialAttachments.size() < m_partialBinary->attachments)
+        return;
+    const SocketIoPacket packet = *m_partialBinary;
+    const QByteArrayList attachments = std::exchange(m_partialAttachments, {});
+    m_partialBinary.reset();
+    if (packet.type == SocketIoPacket::BinaryAck) {
+        handleAck(packet.ackId, packet.data.toArray());
+        return;
+    }
+    QJsonArray args = packet.data.toArray();
+    SocketIoEvent event{packet.nsp, args.takeAt(0).toString(), args, attachments, packet.ackId};
+    handleEventPacket(event);
+}
+
+void SocketIoClient::handleEngineOpen(const QString &json)
+{
+    if (m_engineOpen) {
+        noteMalformed(u"second Engine.IO OPEN on one connection"_s);
+        return;
+    }
+    QString error;
+    EngineHandshake handshake;
+    if (!EngineHandshake::parse(json, &handshake, &error)) {
+        noteMalformed(error);
+        lost(u"invalid Engine.IO handshake"_s);
+        return;
+    }
+    m_handshake = handshake;
+    m_engineOpen = true;
+    m_heartbeatTimer.start(m_handshake.pingIntervalMs + m_handshake.pingTimeoutMs);
+
+    QJsonObject data = m_options.auth;
+    m_previousSid = m_sid;
+    if (!m_pid.isEmpty()) {
+        data.insert(u"pid"_s, m_pid);
+        if (!m_lastOffset.isEmpty())
+            data.insert(u"offset"_s, m_lastOffset);
+    }
+    SocketIoPacket connectPacket{SocketIoPacket::Connect, m_options.nsp};
+    if (!data.isEmpty() || m_options.nsp != u"/")
+        connectPacket.data = data;
+    sendPacket(connectPacket);
+}
+
+void SocketIoClient::handleSocketIoPacket(const QString &text)
+{
+    SocketIoPacket packet;
+    QString error;
+    if (!SocketIoPacket::decode(text, &packet, &error)) {
+        noteMalformed(u"%1: %2"_s.arg(error, text.left(60)));
+        return;
+    }
+    if (packet.nsp != m_options.nsp) {
+        qCDebug(lcSocketIo) << "ignoring packet for namespace" << packet.nsp;
+        return;
+    }
+    switch (packet.type) {
+    case SocketIoPacket::Connect:
+        handleConnectReply(packet);
+        return;
+    case SocketIoPacket::ConnectError: {
+        const QString message = packet.data.isString()
+            ? packet.data.toString()
+            : packet.data.toObject().value(u"message").toString();
+        const QJsonValue details = packet.data.toObject().value(u"data");
+        qCWarning(lcSocketIo) << "server refused the connection:" << message;
+        QPointer<SocketIoClient> self(this);
+        fail(Failure::ConnectRefused, message.isEmpty() ? u"connection refused"_s : message);
+        if (self)
+            Q_EMIT connectError(m_failureMessage, details);
+        return;
+    }
+    case SocketIoPacket::Disconnect: {
+        qCInfo(lcSocketIo) << "disconnected by the server";
+        const bool wasConnected = m_namespaceConnected;
+        dropTransport();
+        m_pid.clear();
+        m_lastOffset.clear();
+        failPendingAcks(u"server disconnect"_s);
+        QPointer<SocketIoClient> self(this);
+        setState(State::Disconnected);
+        if (self && wasConnected)
+            Q_EMIT disconnected(u"io server disconnect"_s);
+        return;
+    }
+    case SocketIoPacket::Event: {
+        QJsonArray args = packet.data.toArray();
+        const QJsonValue name = args.takeAt(0);
+        SocketIoEvent event{packet.nsp,
+                            name.isString() ? name.toString() : QString::number(name.toDouble()),
+                            args,
+                            {},
+                            packet.ackId};
+        handleEventPacket(event);
+        return;
+    }
+    case SocketIoPacket::Ack:
+        handleAck(packet.ackId, packet.data.toArray());
+        return;
+    case SocketIoPacket::BinaryEvent:
+    case SocketIoPacket::BinaryAck:
+        m_partialBinary = packet;
+        m_partialAttachments.clear();
+        completeBinaryPacket(); // at once when it announced no attachments
+        return;
+    }
+}
+
+void SocketIoClient::handleConnectReply(const SocketIoPacket &packet)
+{
+    if (m_namespaceConnected) {
+        noteMalformed(u"CONNECT reply on a connected namespace"_s);
+        return;
+    }
+    const QJsonObject data = packet.data.toObject();
+    const QString sentPid = m_pid;
+    const QString newPid = data.value(u"pid").toString();
+    m_connectTimer.stop();
+    m_sid = data.value(u"sid").toString();
+    m_recovered = !sentPid.isEmpty() && newPid == sentPid;
+    if (!m_recovered)
+        m_lastOffset.clear();
+    m_pid = newPid;
+    m_namespaceConnected = true;
+    m_reconnectAttempt = 0;
+    m_nextReconnectAt = {};
+    m_backoff.reset();
+    ++m_stats.connects;
+    if (m_recovered)
+        ++m_stats.recoveries;
+    qCInfo(lcSocketIo) << "connected, sid" << m_sid << (m_recovered ? "(session recovered)" : "");
+
+    QPointer<SocketIoClient> self(this);
+    setState(State::Connected);
+    if (!self || m_state != State::Connected)
+        return;
+    Q_EMIT connected(m_recovered);
+    if (self)
+        flushBufferedEvents();
+}
+
+void SocketIoClient::handleEventPacket(SocketIoEvent event)
+{
+    // On a recovering server every stored event ends with its offset (events that ask for an
+    // ack are never stored, so they carry none).
+    if (!m_pid.isEmpty() && event.ackId < 0 && !event.args.isEmpty() && event.args.last().isString())
+        m_lastOffset = event.args.takeAt(event.args.size() - 1).toString();
+    if (!m_namespaceConnected) {
+        m_preConnectBuffer.append(std::move(event));
+        return;
+    }
+    deliver(event);
+}
+
+void SocketIoClient::deliver(const SocketIoEvent &event)
+{
+    ++m_stats.eventsDelivered;
+    Q_EMIT eventReceived(event);
+}
+
+void SocketIoClient::flushBufferedEvents()
+{
+    QPointer<SocketIoClient> self(this);
+    while (self && m_namespaceConnected && !m_preConnectBuffer.isEmpty())
+        deliver(m_preConnectBuffer.takeFirst());
+}
+
+void SocketIoClient::handleAck(qint64 id, const QJsonArray &args)
+{
+    auto it = m_pendingAcks.find(id);
+    if (it == m_pendingAcks.end()) {
+        qCDebug(lcSocketIo) << "ack" << id << "arrived after its timeout";
+        return;
+    }
+    const PendingAck pending = *it;
+    m_pendingAcks.erase(it);
+    delete pending.timer;
+    if (!pending.hasContext || pending.context)
+        pending.callback({true, args, {}});
+}
+
+void SocketIoClient::lost(const QString &reason)
+{
+    if (m_state == State::Disconnected || m_state == State::Failed)
+        return;
+    const bool wasConnected = m_namespaceConnected;
+    qCInfo(lcSocketIo) << "connection lost:" << reason;
+    dropTransport();
+    failPendingAcks(u"disconnected"_s);
+    QPointer<SocketIoClient> self(this);
+    if (!m_options.reconnection)
+        setState(State::Disconnected);
+    else
+        scheduleReconnect();
+    if (self && wasConnected)
+        Q_EMIT disconnected(reason);
+}
+
+void SocketIoClient::scheduleReconnect()
+{
+    if (m_options.reconnectionAttempts >= 0 && m_backoff.attempts() >= m_options.reconnectionAttempts) {
+        fail(Failure::RetriesExhausted,
+             u"server unreachable after %1 attempt(s)"_s.arg(m_backoff.attempts() + 1));
+        return;
+    }
+    const int delay = m_backoff.next();
+    m_reconnectAttempt = m_backoff.attempts();
+    m_nextReconnectAt = QDateTime::currentDateTimeUtc().addMSecs(delay);
+    m_reconnectTimer.start(delay);
+    QPointer<SocketIoClient> self(this);
+    setState(State::Reconnecting);
+    if (self)
+        Q_EMIT reconnectScheduled(m_reconnectAttempt, delay);
+}
+
+void SocketIoClient::fail(Failure failure, const QString &message)
+{
+    m_reconnectTimer.stop();
+    m_nextReconnectAt = {};
+    dropTransport();
+    failPendingAcks(u"connection failed"_s);
+    m_failure = failure;
+    m_failureMessage = message;
+    setState(State::Failed);
+}
+
+void SocketIoClient::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void SocketIoClient::dropTransport()
+{
+    m_heartbeatTimer.stop();
+    m_connectTimer.stop();
+    m_engineOpen = false;
+    m_namespaceConnected = false;
+    m_partialBinary.reset();
+    m_partialAttachments.clear();
+    if (!m_socket)
+        return;
+    QWebSocket *socket = m_socket;
+    m_socket = nullptr;
+    socket->disconnect(this);
+    socket->abort();
+    socket->deleteLater();
+}
+
+bool SocketIoClient::sendPacket(const SocketIoPacket &packet)
+{
+    return sendEngineText(u"4"_s + packet.encode());
+}
+
+bool SocketIoClient::sendEngineText(const QString &frame)
+{
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    m_socket->sendTextMessage(frame);
+    ++m_stats.framesSent;
+    return true;
+}
+
+void SocketIoClient::failPendingAcks(const QString &why)
+{
+    if (m_pendingAcks.isEmpty())
+        return;
+    const auto pending = std::exchange(m_pendingAcks, {});
+    for (const auto &p : pending) {
+        delete p.timer;
+        if (!p.hasContext || p.context)
+            p.callback({false, {}, why});
+    }
+}
+
+void SocketIoClient::noteMalformed(const QString &reason)
+{
+    ++m_stats.malformedFrames;
+    qCWarning(lcSocketIo) << "malformed frame dropped:" << reason;
+    Q_EMIT malformedFrame(reason);
+}
+
+} // namespace livedesk

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QByteArrayList>
+#include <QtCore/QJsonArray>
+#include <QtCore/QMetaType>
+#include <QtCore/QString>
+
+namespace livedesk {
+
+/**
+ * An event received from the server, as delivered by SocketIoClient.
+ *
+ * `args` holds the event's arguments without the name and, on servers with connection
+ * state recovery, without the trailing offset. For a binary event, the placeholders
+ * `{"_placeholder":true,"num":n}` stay in `args` and `attachments[n]` holds the bytes
+ * (JSON cannot hold bytes; see SocketIoPacket::isPlaceholder()).
+ */
+class SocketIoEvent
+{
+public:
+    QString nsp;
+    QString name;
+    QJsonArray args;
+    QByteArrayList attachments;
+    /// The server wants an acknowledgement with this id (SocketIoClient::sendAck), or -1.
+    qint64 ackId = -1;
+};
+
+/** The outcome of SocketIoClient::emitWithAck(). */
+class SocketIoAck
+{
+public:
+    bool ok = false;
+    QJsonArray args;
+    /// Why there is no acknowledgement ("timeout", "disconnected", ...), when !ok.
+    QString error;
+};
+
+} // namespace livedesk
+
+Q_DECLARE_METATYPE(livedesk::SocketIoEvent)

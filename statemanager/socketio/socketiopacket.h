@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QJsonValue>
+#include <QtCore/QString>
+
+namespace livedesk {
+
+/**
+ * One Socket.IO v5 packet, the payload of an Engine.IO message:
+ * `<type>[<attachments>-][/nsp,][ackId][json]`.
+ *
+ * This is the only place that knows the packet grammar; the client and the embedded server
+ * both use it, so the two cannot drift apart. Decoding validates the payload the way the
+ * reference parser does (an EVENT must be a non-empty array headed by an event name, a
+ * CONNECT payload an object, ...) and reports why a packet was rejected.
+ */
+class SocketIoPacket
+{
+public:
+    enum Type : int {
+        Connect = 0,
+        Disconnect = 1,
+        Event = 2,
+        Ack = 3,
+        ConnectError = 4,
+        BinaryEvent = 5,
+        BinaryAck = 6,
+    };
+
+    Type type = Event;
+    QString nsp = QStringLiteral("/");
+    /// Acknowledgement id, or -1 when the packet asks for none.
+    qint64 ackId = -1;
+    /// Binary attachments that follow this packet as separate frames (binary types only).
+    int attachments = 0;
+    /// The JSON payload; Undefined when the packet carries none.
+    QJsonValue data = QJsonValue::Undefined;
+
+    QString encode() const;
+
+    /// Decodes @p text; returns false and sets @p error when it is not a valid packet.
+    static bool decode(QStringView text, SocketIoPacket *out, QString *error);
+
+    /// True when @p v is a binary placeholder `{"_placeholder":true,"num":n}`; sets @p num.
+    static bool isPlaceholder(const QJsonValue &v, int *num = nullptr);
+};
+
+} // namespace livedesk
