@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+#include "activitymodel.h"
+
+#include <QtCore/QItemSelectionModel>
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+using namespace livedesk;
+
+class TestActivityModel : public QObject
+{
+    Q_OBJECT
+
+private:
+    static RealtimeEvent event(int id, RealtimeEvent::Priority priority = RealtimeEvent::Priority::Normal)
+    {
+        RealtimeEvent e;
+        e.name = u"patients.patient.updated"_s;
+        e.feature = u"patients"_s;
+        e.entity = u"patient"_s;
+        e.action = u"updated"_s;
+        e.ids = {QString::number(id)};
+        e.userId = u"nurse-1"_s;
+        e.priority = priority;
+        e.timestamp = QDateTime(QDate(2026, 11, 21), QTime(10, 42, 5), Qt::UTC);
+        return e;
+    }
+
+private Q_SLOTS:
+    void newestFirstWithOneInsertEach()
+    {
+        ActivityModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        for (int i = 1; i <= 3; ++i)
+            model.addEvent(event(i));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(inserted.count(), 3);
+        for (const auto &args : inserted) {
+            QCOMPARE(args.at(1).toInt(), 0);
+            QCOMPARE(args.at(2).toInt(), 0);
+        }
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(model.index(0, ActivityModel::Ids).data().toString(), u"3"_s);
+        QCOMPARE(model.index(2, ActivityModel::Ids).data().toString(), u"1"_s);
+        QCOMPARE(model.index(0, ActivityModel::Action).data().toString(), u"updated"_s);
+        QCOMPARE(model.index(0, ActivityModel::User).data().toString(), u"nurse-1"_s);
+        QCOMPARE(model.index(0, ActivityModel::Time).data().toString(),
+                 event(1).timestamp.toLocalTime().toString(u"HH:mm:ss"_s));
+        QCOMPARE(model.index(0, 0).data(ActivityModel::EventNameRole).toString(),
+                 u"patients.patient.updated"_s);
+    }
+
+    void boundedByCapacityFromTheOldEnd()
+    {
+        ActivityModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setCapacity(5);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        for (int i = 1; i <= 8; ++i)
+            model.addEvent(event(i));
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(removed.count(), 3);
+        for (const auto &args : removed) {
+            QCOMPARE(args.at(1).toInt(), 5);
+            QCOMPARE(args.at(2).toInt(), 5);
+        }
+        QCOMPARE(model.eventAt(0).ids, QStringList{u"8"_s});
+        QCOMPARE(model.eventAt(4).ids, QStringList{u"4"_s});
+
+        model.setCapacity(2);
+        QCOMPARE(model.rowCount(), 2);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void missingTimestampShowsReceiveTime()
+    {
+        ActivityModel model;
+        auto e = event(1);
+        e.timestamp = {};
+        model.addEvent(e);
+        QVERIFY(!model.index(0, ActivityModel::Time).data().toString().isEmpty());
+    }
+
+    void highPriorityIsMarked()
+    {
+        ActivityModel model;
+        model.addEvent(event(1, RealtimeEvent::Priority::Critical));
+        model.addEvent(event(2));
+        QVERIFY(model.index(1, ActivityModel::Priority).data(Qt::ForegroundRole).isValid());
+        QVERIFY(!model.index(0, ActivityModel::Priority).data(Qt::ForegroundRole).isValid());
+        QCOMPARE(model.index(1, ActivityModel::Priority).data().toString(), u"critical"_s);
+    }
+
+    void selectionSurvivesNewEvents()
+    {
+        ActivityModel model;
+        QItemSelectionModel selection(&model);
+        for (int i = 1; i <= 3; ++i)
+            model.addEvent(event(i));
+        selection.setCurrentIndex(model.index(1, 0), QItemSelectionModel::SelectCurrent);
+        const QString selectedId = model.eventAt(1).ids.first();
+        model.addEvent(event(4));
+        model.addEvent(event(5));
+        QCOMPARE(selection.currentIndex().row(), 3);
+        QCOMPARE(model.eventAt(selection.currentIndex().row()).ids.first(), selectedId);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestActivityModel)
+#include "tst_activitymodel.moc"
