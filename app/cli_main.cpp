@@ -63,8 +63,9 @@ int main(int argc, char **argv)
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
     }
-    QObject::connect(&watch, &livedesk::WatchCommand::finished, &app,
-                     [](int code) { QCoreApplication::exit(code); }, Qt::QueuedConnection);
+    QObject::connect(
+        &watch, &livedesk::WatchCommand::finished, &app,
+        [](int code) { QCoreApplication::exit(code); }, Qt::QueuedConnection);
     watch.start();
     return app.exec();
 }

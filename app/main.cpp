@@ -26,9 +26,8 @@ int main(int argc, char **argv)
                                   u"path"_s);
     const QCommandLineOption token(u"token"_s, QApplication::translate("main", "Access token."),
                                    u"jwt"_s);
-    const QCommandLineOption feature(u"feature"_s,
-                                     QApplication::translate("main", "Feature (repeatable)."),
-                                     u"name"_s);
+    const QCommandLineOption feature(
+        u"feature"_s, QApplication::translate("main", "Feature (repeatable)."), u"name"_s);
     const QCommandLineOption screenshot(
         u"screenshot"_s,
         QApplication::translate("main", "Save a PNG of the window after it is shown, then quit."),

@@ -48,8 +48,9 @@ bool WatchCommand::configure(const QStringList &arguments)
     parser.addHelpOption();
     const QCommandLineOption url(u"url"_s, u"Server base URL, e.g. http://localhost:3333."_s,
                                  u"url"_s);
-    const QCommandLineOption path(u"path"_s, u"Socket.IO path (default /api/ws/; plain "
-                                             "Socket.IO servers use /socket.io/)."_s,
+    const QCommandLineOption path(u"path"_s,
+                                  u"Socket.IO path (default /api/ws/; plain "
+                                  "Socket.IO servers use /socket.io/)."_s,
                                   u"path"_s, u"/api/ws/"_s);
     const QCommandLineOption token(u"token"_s, u"Bearer token (JWT) sent as auth.token."_s,
                                    u"jwt"_s);
@@ -59,12 +60,12 @@ bool WatchCommand::configure(const QStringList &arguments)
                                     u"name"_s);
     const QCommandLineOption nsp(u"namespace"_s, u"Socket.IO namespace (default /)."_s, u"nsp"_s,
                                  u"/"_s);
-    const QCommandLineOption retries(u"retries"_s, u"Reconnection attempts per outage before "
-                                                   "giving up, -1 for no limit (default 10)."_s,
+    const QCommandLineOption retries(u"retries"_s,
+                                     u"Reconnection attempts per outage before "
+                                     "giving up, -1 for no limit (default 10)."_s,
                                      u"n"_s, u"10"_s);
-    const QCommandLineOption keepalive(u"keepalive"_s,
-                                       u"Seconds between app-level pings, 0 off (default 60)."_s,
-                                       u"s"_s, u"60"_s);
+    const QCommandLineOption keepalive(
+        u"keepalive"_s, u"Seconds between app-level pings, 0 off (default 60)."_s, u"s"_s, u"60"_s);
     const QCommandLineOption raw(u"undecoded"_s,
                                  u"Also print events no dialect explains (kind \"undecoded\")."_s);
     parser.addOptions({url, path, token, feature, entity, nsp, retries, keepalive, raw});
@@ -99,7 +100,7 @@ bool WatchCommand::configure(const QStringList &arguments)
     options.path = parser.value(path);
     options.nsp = parser.value(nsp);
     if (parser.isSet(token))
-        options.auth = QJsonObject{{u"token"_s, parser.value(token)}};
+        options.auth = QJsonObject {{u"token"_s, parser.value(token)}};
     options.reconnectionAttempts = retryBudget;
     m_client->setOptions(options);
     if (m_client->engineUrl().isEmpty()) {
@@ -159,7 +160,7 @@ void WatchCommand::printState()
     const auto state = m_client->state();
     if (state == SocketIoClient::State::Reconnecting)
         return; // printed with its attempt and delay by reconnectScheduled
-    QJsonObject o{{u"kind"_s, u"state"_s}, {u"state"_s, stateName(state)}};
+    QJsonObject o {{u"kind"_s, u"state"_s}, {u"state"_s, stateName(state)}};
     if (state == SocketIoClient::State::Connected) {
         o.insert(u"recovered"_s, m_client->recovered());
         o.insert(u"sid"_s, m_client->sid());

@@ -51,7 +51,8 @@ public:
 private:
     void trimTo(int rows);
 
-    struct Entry {
+    struct Entry
+    {
         RealtimeEvent event;
         /// Shown when the server sent no timestamp.
         QDateTime receivedAt;

@@ -57,15 +57,17 @@ QString ConnectionIndicator::statusText() const
     const QString host = m_client->options().url.host();
     switch (m_client->state()) {
     case SocketIoClient::State::Connected:
-        return m_client->recovered() ? tr("Connected to %1 (session resumed, nothing missed).").arg(host)
-                                     : tr("Connected to %1.").arg(host);
+        return m_client->recovered()
+            ? tr("Connected to %1 (session resumed, nothing missed).").arg(host)
+            : tr("Connected to %1.").arg(host);
     case SocketIoClient::State::Connecting:
         return tr("Connecting to %1…").arg(host);
     case SocketIoClient::State::Reconnecting: {
         const auto next = m_client->nextReconnectAt();
         const QString retry = next.isValid()
             ? tr("Reconnecting in %n s (attempt %1).", nullptr,
-                 int(std::max<qint64>(0, (QDateTime::currentDateTimeUtc().msecsTo(next) + 999) / 1000)))
+                 int(std::max<qint64>(
+                     0, (QDateTime::currentDateTimeUtc().msecsTo(next) + 999) / 1000)))
                   .arg(m_client->reconnectAttempt())
             : tr("Reconnecting (attempt %1)…").arg(m_client->reconnectAttempt());
         return since.isEmpty() ? tr("Cannot reach %1. %2").arg(host, retry) : since + u' ' + retry;
@@ -107,8 +109,8 @@ void ConnectionIndicator::refresh()
         break;
     }
     static const char *const colours[] = {"#2e9d4a", "#d9a400", "#9a9a9a", "#c62828"};
-    m_dot->setStyleSheet(u"border-radius: 6px; background: %1;"_s.arg(
-        QLatin1StringView(colours[int(m_level)])));
+    m_dot->setStyleSheet(
+        u"border-radius: 6px; background: %1;"_s.arg(QLatin1StringView(colours[int(m_level)])));
     m_text->setText(statusText());
     setToolTip(statusText());
 

@@ -83,7 +83,8 @@ MonitorWindow::MonitorWindow(QWidget *parent)
     statusBar()->addWidget(m_indicator, 1);
 
     auto *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Connect"), QKeySequence(u"Ctrl+K"_s), this, &MonitorWindow::connectToServer);
+    file->addAction(tr("&Connect"), QKeySequence(u"Ctrl+K"_s), this,
+                    &MonitorWindow::connectToServer);
     file->addAction(tr("&Disconnect"), this, &MonitorWindow::disconnectFromServer);
     file->addAction(tr("C&lear activity"), m_activity, &ActivityModel::clear);
     file->addSeparator();
@@ -143,7 +144,7 @@ void MonitorWindow::connectToServer()
     options.url = QUrl(s.url, QUrl::StrictMode);
     options.path = s.path;
     if (!s.token.isEmpty())
-        options.auth = QJsonObject{{u"token"_s, s.token}};
+        options.auth = QJsonObject {{u"token"_s, s.token}};
     m_client->setOptions(options);
     m_channel->setSubscription(s.features);
     m_client->open();
@@ -159,7 +160,8 @@ void MonitorWindow::updateActions()
 {
     const auto state = m_client->state();
     const bool active = state == SocketIoClient::State::Connected
-        || state == SocketIoClient::State::Connecting || state == SocketIoClient::State::Reconnecting;
+        || state == SocketIoClient::State::Connecting
+        || state == SocketIoClient::State::Reconnecting;
     m_disconnect->setEnabled(active);
     m_connect->setText(active ? tr("Re&connect") : tr("&Connect"));
     const auto &stats = m_channel->stats();
@@ -183,7 +185,8 @@ void MonitorWindow::loadSettings()
     Settings s;
     s.url = settings.value(u"connection/url"_s, s.url).toString();
     s.path = settings.value(u"connection/path"_s, s.path).toString();
-    s.features = settings.value(u"connection/features"_s, QStringList{u"patients"_s}).toStringList();
+    s.features
+        = settings.value(u"connection/features"_s, QStringList {u"patients"_s}).toStringList();
     applySettings(s);
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
 }

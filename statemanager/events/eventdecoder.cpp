@@ -165,8 +165,8 @@ bool decodeThreePart(const QStringList &parts, const QJsonObject &payload, Realt
     applyMeta(e, payload.value(u"meta").toObject());
     if (e->action.startsWith(u"bulk_") || e->action == u"import_progress") {
         const auto o = e->data.toObject();
-        e->operationId = idString(o.contains(u"operationId") ? o.value(u"operationId")
-                                                             : o.value(u"jobId"));
+        e->operationId
+            = idString(o.contains(u"operationId") ? o.value(u"operationId") : o.value(u"jobId"));
     }
     if (e->operationId.isEmpty() || e->action == u"bulk_deleted")
         collectIds(&e->ids, e->data);
@@ -201,8 +201,9 @@ bool decodeColon(const QString &prefix, const QString &suffix, const QJsonObject
         for (const auto &t : tables)
             e->refreshTargets.append(t.toString());
         e->meta = metadata;
-        e->timestamp = parseTimestamp(payload.contains(u"timestamp") ? payload.value(u"timestamp")
-                                                                     : metadata.value(u"timestamp"));
+        e->timestamp
+            = parseTimestamp(payload.contains(u"timestamp") ? payload.value(u"timestamp")
+                                                            : metadata.value(u"timestamp"));
         return true;
     }
 
@@ -213,9 +214,9 @@ bool decodeColon(const QString &prefix, const QString &suffix, const QJsonObject
     if (payload.contains(u"data"))
         e->data = payload.value(u"data");
     else if (payload.contains(u"ids"))
-        e->data = QJsonObject{{u"ids"_s, payload.value(u"ids")}};
+        e->data = QJsonObject {{u"ids"_s, payload.value(u"ids")}};
     else if (payload.contains(u"id"))
-        e->data = QJsonObject{{u"id"_s, payload.value(u"id")}};
+        e->data = QJsonObject {{u"id"_s, payload.value(u"id")}};
     else if (!e->action.startsWith(u"import_"))
         return fail(error, u"'%1:%2' carries none of data, id, ids"_s.arg(prefix, suffix));
     if (e->action.startsWith(u"import_"))

@@ -34,7 +34,8 @@ public:
     void clear();
 
 private:
-    struct Seen {
+    struct Seen
+    {
         qint64 atMs;
         QByteArray key;
     };

@@ -30,7 +30,8 @@ public:
     int routeCount() const { return int(m_routes.size()); }
 
 private:
-    struct Route {
+    struct Route
+    {
         int id;
         EventFilter filter;
         QPointer<QObject> context;

@@ -9,7 +9,6 @@ using namespace Qt::StringLiterals;
 
 namespace livedesk {
 
-
 EnginePacket EnginePacket::fromTextFrame(const QString &frame)
 {
     EnginePacket p;
@@ -67,11 +66,11 @@ bool EngineHandshake::parse(const QString &json, EngineHandshake *out, QString *
 
 QString EngineHandshake::toJson() const
 {
-    QJsonObject o{{u"sid"_s, sid},
-                  {u"upgrades"_s, QJsonArray::fromStringList(upgrades)},
-                  {u"pingInterval"_s, pingIntervalMs},
-                  {u"pingTimeout"_s, pingTimeoutMs},
-                  {u"maxPayload"_s, maxPayload}};
+    QJsonObject o {{u"sid"_s, sid},
+                   {u"upgrades"_s, QJsonArray::fromStringList(upgrades)},
+                   {u"pingInterval"_s, pingIntervalMs},
+                   {u"pingTimeout"_s, pingTimeoutMs},
+                   {u"maxPayload"_s, maxPayload}};
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 

@@ -44,7 +44,8 @@ public:
 };
 
 /**
- * The data of an Engine.IO OPEN packet: `{"sid","upgrades","pingInterval","pingTimeout","maxPayload"}`.
+ * The data of an Engine.IO OPEN packet:
+ * `{"sid","upgrades","pingInterval","pingTimeout","maxPayload"}`.
  */
 class EngineHandshake
 {

@@ -130,7 +130,7 @@ bool SocketIoClient::emitEvent(const QString &name, const QJsonArray &args)
         return false;
     QJsonArray data = args;
     data.prepend(name);
-    SocketIoPacket p{SocketIoPacket::Event, m_options.nsp};
+    SocketIoPacket p {SocketIoPacket::Event, m_options.nsp};
     p.data = data;
     return sendPacket(p);
 }
@@ -142,13 +142,16 @@ void SocketIoClient::emitWithAck(const QString &name, const QJsonArray &args, QO
         // Queued, so the callback never runs inside the caller's own frame.
         QMetaObject::invokeMethod(
             context ? context : this,
-            [callback] { callback({false, {}, u"not connected"_s}); }, Qt::QueuedConnection);
+            [callback] {
+                callback({false, {}, u"not connected"_s});
+            },
+            Qt::QueuedConnection);
         return;
     }
     const qint64 id = m_nextAckId++;
     QJsonArray data = args;
     data.prepend(name);
-    SocketIoPacket p{SocketIoPacket::Event, m_options.nsp, id};
+    SocketIoPacket p {SocketIoPacket::Event, m_options.nsp, id};
     p.data = data;
 
     PendingAck pending;
@@ -172,7 +175,7 @@ bool SocketIoClient::sendAck(qint64 ackId, const QJsonArray &args)
 {
     if (!isConnected() || ackId < 0)
         return false;
-    SocketIoPacket p{SocketIoPacket::Ack, m_options.nsp, ackId};
+    SocketIoPacket p {SocketIoPacket::Ack, m_options.nsp, ackId};
     p.data = args;
     return sendPacket(p);
 }
@@ -189,10 +192,11 @@ void SocketIoClient::startAttempt()
     connect(socket, &QWebSocket::textMessageReceived, this, &SocketIoClient::onTextFrame);
     connect(socket, &QWebSocket::binaryMessageReceived, this, &SocketIoClient::onBinaryFrame);
     connect(socket, &QWebSocket::disconnected, this, &SocketIoClient::onTransportClosed);
-    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, socket](QAbstractSocket::SocketError) {
-        if (socket == m_socket)
-            lost(socket->errorString());
-    });
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this, socket](QAbstractSocket::SocketError) {
+                if (socket == m_socket)
+                    lost(socket->errorString());
+            });
     m_connectTimer.start(m_options.connectTimeoutMs);
     const QUrl url = engineUrl();
     qCDebug(lcSocketIo) << "connecting to" << url.toDisplayString();
@@ -215,8 +219,8 @@ void SocketIoClient::onTextFrame(const QString &frame)
     m_lastMessageAt = QDateTime::currentDateTimeUtc();
     // Characters never outnumber UTF-8 bytes, so this only rejects frames that are surely over.
     if (m_engineOpen && frame.size() > m_handshake.maxPayload) {
-        noteMalformed(u"oversized frame (%1 characters, maxPayload %2)"_s.arg(frame.size()).arg(
-            m_handshake.maxPayload));
+        noteMalformed(u"oversized frame (%1 characters, maxPayload %2)"_s.arg(frame.size())
+                          .arg(m_handshake.maxPayload));
         return;
     }
     const EnginePacket packet = EnginePacket::fromTextFrame(frame);
@@ -257,8 +261,8 @@ void SocketIoClient::onBinaryFrame(const QByteArray &frame)
     ++m_stats.framesReceived;
     m_lastMessageAt = QDateTime::currentDateTimeUtc();
     if (!m_partialBinary) {
-        noteMalformed(u"binary frame with no binary packet awaiting it (%1 bytes)"_s.arg(
-            frame.size()));
+        noteMalformed(
+            u"binary frame with no binary packet awaiting it (%1 bytes)"_s.arg(frame.size()));
         return;
     }
     m_partialAttachments.append(frame);
@@ -277,7 +281,7 @@ void SocketIoClient::completeBinaryPacket()
         return;
     }
     QJsonArray args = packet.data.toArray();
-    SocketIoEvent event{packet.nsp, args.takeAt(0).toString(), args, attachments, packet.ackId};
+    SocketIoEvent event {packet.nsp, args.takeAt(0).toString(), args, attachments, packet.ackId};
     handleEventPacket(event);
 }
 
@@ -305,7 +309,7 @@ void SocketIoClient::handleEngineOpen(const QString &json)
         if (!m_lastOffset.isEmpty())
             data.insert(u"offset"_s, m_lastOffset);
     }
-    SocketIoPacket connectPacket{SocketIoPacket::Connect, m_options.nsp};
+    SocketIoPacket connectPacket {SocketIoPacket::Connect, m_options.nsp};
     if (!data.isEmpty() || m_options.nsp != u"/")
         connectPacket.data = data;
     sendPacket(connectPacket);
@@ -355,11 +359,11 @@ void SocketIoClient::handleSocketIoPacket(const QString &text)
     case SocketIoPacket::Event: {
         QJsonArray args = packet.data.toArray();
         const QJsonValue name = args.takeAt(0);
-        SocketIoEvent event{packet.nsp,
-                            name.isString() ? name.toString() : QString::number(name.toDouble()),
-                            args,
-                            {},
-                            packet.ackId};
+        SocketIoEvent event {packet.nsp,
+                             name.isString() ? name.toString() : QString::number(name.toDouble()),
+                             args,
+                             {},
+                             packet.ackId};
         handleEventPacket(event);
         return;
     }
@@ -412,7 +416,8 @@ void SocketIoClient::handleEventPacket(SocketIoEvent event)
 {
     // On a recovering server every stored event ends with its offset (events that ask for an
     // ack are never stored, so they carry none).
-    if (!m_pid.isEmpty() && event.ackId < 0 && !event.args.isEmpty() && event.args.last().isString())
+    if (!m_pid.isEmpty() && event.ackId < 0 && !event.args.isEmpty()
+        && event.args.last().isString())
         m_lastOffset = event.args.takeAt(event.args.size() - 1).toString();
     if (!m_namespaceConnected) {
         m_preConnectBuffer.append(std::move(event));
@@ -467,7 +472,8 @@ void SocketIoClient::lost(const QString &reason)
 
 void SocketIoClient::scheduleReconnect()
 {
-    if (m_options.reconnectionAttempts >= 0 && m_backoff.attempts() >= m_options.reconnectionAttempts) {
+    if (m_options.reconnectionAttempts >= 0
+        && m_backoff.attempts() >= m_options.reconnectionAttempts) {
         fail(Failure::RetriesExhausted,
              u"server unreachable after %1 attempt(s)"_s.arg(m_backoff.attempts() + 1));
         return;

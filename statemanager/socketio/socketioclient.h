@@ -144,7 +144,10 @@ public:
     const Stats &stats() const { return m_stats; }
 
     /// Replaces the backoff's random source (tests).
-    void setBackoffRandom(std::function<double()> random) { m_backoff.setRandom(std::move(random)); }
+    void setBackoffRandom(std::function<double()> random)
+    {
+        m_backoff.setRandom(std::move(random));
+    }
 
 Q_SIGNALS:
     void stateChanged(livedesk::SocketIoClient::State state);
@@ -209,7 +212,8 @@ private:
     std::optional<SocketIoPacket> m_partialBinary;
     QByteArrayList m_partialAttachments;
 
-    struct PendingAck {
+    struct PendingAck
+    {
         QPointer<QObject> context;
         bool hasContext = false;
         AckCallback callback;

@@ -18,7 +18,7 @@ QString toJsonText(const QJsonValue &v)
     if (v.isArray())
         return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
     // QJsonDocument only serialises containers: wrap scalars and strip the brackets.
-    const auto wrapped = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+    const auto wrapped = QJsonDocument(QJsonArray {v}).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
 }
 
@@ -44,8 +44,8 @@ bool parseJson(QStringView text, QJsonValue *out)
 
 bool isReservedEventName(const QString &name)
 {
-    static const QStringList reserved{u"connect"_s,       u"connect_error"_s, u"disconnect"_s,
-                                      u"disconnecting"_s, u"newListener"_s,   u"removeListener"_s};
+    static const QStringList reserved {u"connect"_s,       u"connect_error"_s, u"disconnect"_s,
+                                       u"disconnecting"_s, u"newListener"_s,   u"removeListener"_s};
     return reserved.contains(name);
 }
 

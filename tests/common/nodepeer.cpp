@@ -20,12 +20,13 @@ bool NodePeer::start(const QStringList &arguments, int port)
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process.setWorkingDirectory(QStringLiteral(LIVEDESK_PEER_DIR));
     m_process.start(QStringLiteral(LIVEDESK_NODE),
-                    QStringList{QStringLiteral(LIVEDESK_PEER_DIR "/peer-server.js"), u"--port"_s,
-                                QString::number(port)}
+                    QStringList {QStringLiteral(LIVEDESK_PEER_DIR "/peer-server.js"), u"--port"_s,
+                                 QString::number(port)}
                         + arguments);
     if (!m_process.waitForStarted(10000))
         return false;
-    const auto ready = waitFor([](const QJsonObject &o) { return o.value(u"ready").toBool(); }, 20000);
+    const auto ready
+        = waitFor([](const QJsonObject &o) { return o.value(u"ready").toBool(); }, 20000);
     m_port = ready.value(u"port").toInt();
     return m_port > 0;
 }

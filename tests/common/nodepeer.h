@@ -34,7 +34,8 @@ public:
     /// All output lines so far (after reading whatever is pending).
     QList<QJsonObject> lines();
     /// Waits up to @p timeoutMs for a line matching @p match; returns it (empty if none).
-    QJsonObject waitFor(const std::function<bool(const QJsonObject &)> &match, int timeoutMs = 10000);
+    QJsonObject waitFor(const std::function<bool(const QJsonObject &)> &match,
+                        int timeoutMs = 10000);
     /// How many lines so far contain @p key.
     int count(const QString &key);
 

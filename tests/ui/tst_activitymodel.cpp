@@ -14,7 +14,8 @@ class TestActivityModel : public QObject
     Q_OBJECT
 
 private:
-    static RealtimeEvent event(int id, RealtimeEvent::Priority priority = RealtimeEvent::Priority::Normal)
+    static RealtimeEvent event(int id,
+                               RealtimeEvent::Priority priority = RealtimeEvent::Priority::Normal)
     {
         RealtimeEvent e;
         e.name = u"patients.patient.updated"_s;
@@ -32,7 +33,8 @@ private Q_SLOTS:
     void newestFirstWithOneInsertEach()
     {
         ActivityModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
         for (int i = 1; i <= 3; ++i)
@@ -57,7 +59,8 @@ private Q_SLOTS:
     void boundedByCapacityFromTheOldEnd()
     {
         ActivityModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         model.setCapacity(5);
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         for (int i = 1; i <= 8; ++i)
@@ -68,8 +71,8 @@ private Q_SLOTS:
             QCOMPARE(args.at(1).toInt(), 5);
             QCOMPARE(args.at(2).toInt(), 5);
         }
-        QCOMPARE(model.eventAt(0).ids, QStringList{u"8"_s});
-        QCOMPARE(model.eventAt(4).ids, QStringList{u"4"_s});
+        QCOMPARE(model.eventAt(0).ids, QStringList {u"8"_s});
+        QCOMPARE(model.eventAt(4).ids, QStringList {u"4"_s});
 
         model.setCapacity(2);
         QCOMPARE(model.rowCount(), 2);

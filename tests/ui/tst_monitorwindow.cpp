@@ -47,8 +47,10 @@ private Q_SLOTS:
         QCOMPARE(window.indicator()->statusText(), u"Not connected."_s);
 
         window.connectToServer();
-        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), SocketIoClient::State::Connected, 10000);
-        QVERIFY(!peer.waitFor([](const QJsonObject &o) { return o.contains(u"subscribed"); }).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), SocketIoClient::State::Connected,
+                                  10000);
+        QVERIFY(!peer.waitFor([](const QJsonObject &o) { return o.contains(u"subscribed"); })
+                     .isEmpty());
         QCOMPARE(window.indicator()->level(), ConnectionIndicator::Level::Ok);
 
         for (int id = 1; id <= 3; ++id) {
@@ -56,7 +58,7 @@ private Q_SLOTS:
                        {u"feature"_s, u"patients"_s},
                        {u"entity"_s, u"patient"_s},
                        {u"action"_s, u"updated"_s},
-                       {u"data"_s, QJsonObject{{u"id"_s, id}, {u"ward"_s, u"A"_s}}}});
+                       {u"data"_s, QJsonObject {{u"id"_s, id}, {u"ward"_s, u"A"_s}}}});
         }
         QTRY_COMPARE_WITH_TIMEOUT(window.activity()->rowCount(), 3, 10000);
         QCOMPARE(window.activity()->index(0, ActivityModel::Ids).data().toString(), u"3"_s);
@@ -66,13 +68,15 @@ private Q_SLOTS:
         // list itself looks stale.
         QSignalSpy stale(window.indicator(), &ConnectionIndicator::staleChanged);
         peer.stop();
-        QTRY_VERIFY_WITH_TIMEOUT(window.indicator()->statusText().startsWith(u"Offline since"_s), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.indicator()->statusText().startsWith(u"Offline since"_s),
+                                 5000);
         QCOMPARE(window.indicator()->level(), ConnectionIndicator::Level::Offline);
         QVERIFY(window.indicator()->offlineSince().isValid());
         QVERIFY(!stale.isEmpty());
         QCOMPARE(stale.last().at(0).toBool(), true);
         QVERIFY(window.findChild<QTableView *>()->styleSheet().contains(u"color"_s));
-        QTRY_VERIFY_WITH_TIMEOUT(window.indicator()->statusText().contains(u"Reconnecting"_s), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.indicator()->statusText().contains(u"Reconnecting"_s),
+                                 5000);
         saveScreenshot(&window, u"monitor-offline.png"_s);
 
         window.disconnectFromServer();
