@@ -143,7 +143,7 @@ void SocketIoClient::emitWithAck(const QString &name, const QJsonArray &args, QO
         QMetaObject::invokeMethod(
             context ? context : this,
             [callback] {
-                callback({false, {}, u"not connected"_s});
+                callback({false, {}, {}, u"not connected"_s});
             },
             Qt::QueuedConnection);
         return;
@@ -164,7 +164,7 @@ void SocketIoClient::emitWithAck(const QString &name, const QJsonArray &args, QO
         const auto pendingAck = m_pendingAcks.take(id);
         pendingAck.timer->deleteLater();
         if (!pendingAck.hasContext || pendingAck.context)
-            pendingAck.callback({false, {}, u"timeout"_s});
+            pendingAck.callback({false, {}, {}, u"timeout"_s});
     });
     pending.timer->start(timeoutMs < 0 ? m_options.ackTimeoutMs : timeoutMs);
     m_pendingAcks.insert(id, pending);
@@ -218,9 +218,9 @@ void SocketIoClient::onTextFrame(const QString &frame)
     ++m_stats.framesReceived;
     m_lastMessageAt = QDateTime::currentDateTimeUtc();
     // Characters never outnumber UTF-8 bytes, so this only rejects frames that are surely over.
-    if (m_engineOpen && frame.size() > m_handshake.maxPayload) {
-        noteMalformed(u"oversized frame (%1 characters, maxPayload %2)"_s.arg(frame.size())
-                          .arg(m_handshake.maxPayload));
+    if (frame.size() > m_options.maxFrameBytes) {
+        noteMalformed(u"oversized frame (%1 characters, limit %2 bytes)"_s.arg(frame.size()).arg(
+            m_options.maxFrameBytes));
         return;
     }
     const EnginePacket packet = EnginePacket::fromTextFrame(frame);
@@ -260,6 +260,12 @@ void SocketIoClient::onBinaryFrame(const QByteArray &frame)
         return;
     ++m_stats.framesReceived;
     m_lastMessageAt = QDateTime::currentDateTimeUtc();
+    if (frame.size() > m_options.maxFrameBytes) {
+        noteMalformed(u"oversized binary frame (%1 bytes)"_s.arg(frame.size()));
+        m_partialBinary.reset();
+        m_partialAttachments.clear();
+        return;
+    }
     if (!m_partialBinary) {
         noteMalformed(
             u"binary frame with no binary packet awaiting it (%1 bytes)"_s.arg(frame.size()));
@@ -416,18 +422,22 @@ void SocketIoClient::handleEventPacket(SocketIoEvent event)
 {
     // On a recovering server every stored event ends with its offset (events that ask for an
     // ack are never stored, so they carry none).
-    if (!m_pid.isEmpty() && event.ackId < 0 && !event.args.isEmpty()
-        && event.args.last().isString())
-        m_lastOffset = event.args.takeAt(event.args.size() - 1).toString();
+    QString offset;
+    if (!m_pid.isEmpty() && event.ackId < 0 && !event.args.isEmpty() && event.args.last().isString())
+        offset = event.args.takeAt(event.args.size() - 1).toString();
     if (!m_namespaceConnected) {
-        m_preConnectBuffer.append(std::move(event));
+        m_preConnectBuffer.append({std::move(event), offset});
         return;
     }
-    deliver(event);
+    deliver(event, offset);
 }
 
-void SocketIoClient::deliver(const SocketIoEvent &event)
+void SocketIoClient::deliver(const SocketIoEvent &event, const QString &offset)
 {
+    // Only a delivered event moves the offset: if the link dies with replayed events still
+    // buffered, the next CONNECT asks for them again.
+    if (!offset.isEmpty())
+        m_lastOffset = offset;
     ++m_stats.eventsDelivered;
     Q_EMIT eventReceived(event);
 }
@@ -435,11 +445,13 @@ void SocketIoClient::deliver(const SocketIoEvent &event)
 void SocketIoClient::flushBufferedEvents()
 {
     QPointer<SocketIoClient> self(this);
-    while (self && m_namespaceConnected && !m_preConnectBuffer.isEmpty())
-        deliver(m_preConnectBuffer.takeFirst());
+    while (self && m_namespaceConnected && !m_preConnectBuffer.isEmpty()) {
+        const auto [event, offset] = m_preConnectBuffer.takeFirst();
+        deliver(event, offset);
+    }
 }
 
-void SocketIoClient::handleAck(qint64 id, const QJsonArray &args)
+void SocketIoClient::handleAck(qint64 id, const QJsonArray &args, const QByteArrayList &attachments)
 {
     auto it = m_pendingAcks.find(id);
     if (it == m_pendingAcks.end()) {
@@ -450,7 +462,7 @@ void SocketIoClient::handleAck(qint64 id, const QJsonArray &args)
     m_pendingAcks.erase(it);
     delete pending.timer;
     if (!pending.hasContext || pending.context)
-        pending.callback({true, args, {}});
+        pending.callback({true, args, attachments});
 }
 
 void SocketIoClient::lost(const QString &reason)
@@ -494,6 +506,7 @@ void SocketIoClient::fail(Failure failure, const QString &message)
     m_nextReconnectAt = {};
     dropTransport();
     failPendingAcks(u"connection failed"_s);
+    m_reconnectAttempt = 0;
     m_failure = failure;
     m_failureMessage = message;
     setState(State::Failed);
@@ -546,7 +559,7 @@ void SocketIoClient::failPendingAcks(const QString &why)
     for (const auto &p : pending) {
         delete p.timer;
         if (!p.hasContext || p.context)
-            p.callback({false, {}, why});
+            p.callback({false, {}, {}, why});
     }
 }
 

@@ -85,6 +85,10 @@ public:
         int connectTimeoutMs = 20000;
         /// Default for emitWithAck().
         int ackTimeoutMs = 10000;
+        /// Safety cap on one incoming frame. The handshake's maxPayload limits what the
+        /// *server* accepts, not what it sends, so it is not used here. A larger frame is
+        /// dropped and reported through malformedFrame(): consumers must treat that as a gap.
+        qint64 maxFrameBytes = 16 * 1024 * 1024;
     };
 
     /** Counters for diagnostics and tests. */
@@ -171,8 +175,8 @@ private:
     void handleSocketIoPacket(const QString &text);
     void handleConnectReply(const SocketIoPacket &packet);
     void handleEventPacket(SocketIoEvent event);
-    void handleAck(qint64 id, const QJsonArray &args);
-    void deliver(const SocketIoEvent &event);
+    void deliver(const SocketIoEvent &event, const QString &offset);
+    void handleAck(qint64 id, const QJsonArray &args, const QByteArrayList &attachments = {});
     void flushBufferedEvents();
     void lost(const QString &reason);
     void scheduleReconnect();
@@ -206,8 +210,9 @@ private:
     QTimer m_heartbeatTimer;
     QTimer m_connectTimer;
 
-    // Events that arrive before the CONNECT reply (replayed missed events).
-    QList<SocketIoEvent> m_preConnectBuffer;
+    // Events that arrive before the CONNECT reply (replayed missed events), each with its
+    // recovery offset: the offset counts as reached only once the event is delivered.
+    QList<std::pair<SocketIoEvent, QString>> m_preConnectBuffer;
     // A binary packet waiting for its attachments.
     std::optional<SocketIoPacket> m_partialBinary;
     QByteArrayList m_partialAttachments;

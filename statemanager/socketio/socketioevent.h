@@ -33,8 +33,10 @@ class SocketIoAck
 public:
     bool ok = false;
     QJsonArray args;
+    /// Binary attachments of a BINARY_ACK (placeholders stay in args, as for events).
+    QByteArrayList attachments;
     /// Why there is no acknowledgement ("timeout", "disconnected", ...), when !ok.
-    QString error;
+    QString error = {};
 };
 
 } // namespace livedesk

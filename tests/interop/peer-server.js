@@ -2,6 +2,18 @@
 //
 //   node peer-server.js [--port N] [--path /socket.io/] [--recovery] [--token T]
 //                       [--aegisx] [--ping-interval MS] [--ping-timeout MS]
+//                       [--report-engine] [--connect-delay MS] [--hold-recovered] [--nsp /N]
+//
+//   --report-engine    also print {"engine":id} for every Engine.IO connection, including those
+//                      whose namespace CONNECT is refused (counts handshakes, e.g. retries)
+//   --connect-delay    hold every namespace CONNECT this long before answering it (recovered
+//                      sessions skip it, as they skip all middlewares, unless --hold-recovered)
+//   --hold-recovered   (with --recovery) never answer the first recovered CONNECT: the missed
+//                      events are replayed, then nothing; prints {"held":sid}. Middlewares run
+//                      for recovered sockets too (skipMiddlewares: false).
+//   --nsp /N           also serve namespace /N like the main one (token check, reports, echo);
+//                      its connection lines carry "nsp"; emit, emitWithAck and binary take an
+//                      optional "nsp" to address it
 //
 // Prints {"ready":true,"port":N} once listening. Every line it prints is one JSON object.
 // Commands arrive on stdin as JSON lines; each may carry "id", answered by {"done":id,...}:
@@ -11,10 +23,26 @@
 //        does, so a client in both rooms receives two copies)
 //   {"cmd":"emitWithAck","event":E,"args":[...]}     to every socket, prints {"ack":[...]}
 //   {"cmd":"binary","event":E,"text":S}               io.emit(E, {file: Buffer(S)})
-//   {"cmd":"dropTransports"}                          close every engine connection (recoverable)
+//   {"cmd":"binary","event":E,"texts":[S,...]}        io.emit(E, {files: [Buffer(S), ...]})
+//   {"cmd":"dropTransports","thenEmit":[{"event":E,"args":[...]},...]}
+//        close every engine connection (recoverable), then io.emit each thenEmit entry while
+//        no client is connected (thenEmit optional)
 //   {"cmd":"disconnectAll"}                           socket.disconnect(true): client gets 41
 //   {"cmd":"stream","event":E,"count":N,"size":B}     N events [seq, sentAtMs, padding] fast
 //   {"cmd":"sockets"}                                 {"done":id,"count":n}
+//   {"cmd":"benchStream","shape":S,"count":N,"size":B,"perMs":R,"eventIds":bool}
+//        benchmark stream to every socket, answered {"done":id,"streamed":N} after the last
+//        emit. shape "plain": event E (default "bench") with args [[seq, sentAtMs, padding]],
+//        as `stream`; shape "aegis": `patients.patient.updated` AegisX envelopes (feature,
+//        entity, action overridable) with data {id, seq, sentAt, padding} and the usual meta
+//        (eventIds: also meta.eventId and meta.seq, as livedesk-server sends). perMs 0 (default):
+//        as fast as possible, in batches of 500; R > 0: paced at R events per millisecond.
+//   {"cmd":"now"}                                     {"done":id,"now":epochMs} (clock check)
+//   {"cmd":"freeze"}                                  stop pinging the connected clients (and
+//        stop expecting their pongs): a silent but open link, for heartbeat tests; later
+//        connections are pinged as usual
+//   {"cmd":"dropEngines"}                             close every Engine.IO connection, also
+//        those whose namespace CONNECT is still pending (e.g. held)
 //   {"cmd":"quit"}
 // It reports what clients do: {"connection":sid,"auth":{...},"recovered":bool},
 // {"received":E,"args":[...]}, {"subscribed":{...}}, {"disconnect":sid,"reason":R}.
@@ -43,21 +71,42 @@ const io = new Server(httpServer, {
   pingInterval: Number(opt("--ping-interval", "25000")),
   pingTimeout: Number(opt("--ping-timeout", "20000")),
   connectionStateRecovery: flag("--recovery")
-    ? { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true }
+    ? { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: !flag("--hold-recovered") }
     : undefined,
 });
 
-if (token !== null) {
+if (flag("--report-engine")) io.engine.on("connection", (conn) => out({ engine: conn.id }));
+
+const connectDelay = Number(opt("--connect-delay", "0"));
+if (connectDelay > 0) io.use((socket, next) => setTimeout(next, connectDelay));
+
+if (flag("--hold-recovered")) {
+  let holdNext = true;
   io.use((socket, next) => {
-    if (socket.handshake.auth && socket.handshake.auth.token === token) return next();
-    const err = new Error("invalid token");
-    err.data = { code: "UNAUTHORIZED" };
-    next(err);
+    if (!socket.recovered || !holdNext) return next();
+    holdNext = false;
+    out({ held: socket.id });
   });
 }
 
-io.on("connection", (socket) => {
-  out({ connection: socket.id, auth: socket.handshake.auth, recovered: socket.recovered });
+const extraNsp = opt("--nsp", null);
+const namespaces = extraNsp ? [io.of("/"), io.of(extraNsp)] : [io.of("/")];
+const target = (c) => (c.nsp ? io.of(c.nsp) : io);
+
+if (token !== null) {
+  namespaces.forEach((n) =>
+    n.use((socket, next) => {
+      if (socket.handshake.auth && socket.handshake.auth.token === token) return next();
+      const err = new Error("invalid token");
+      err.data = { code: "UNAUTHORIZED" };
+      next(err);
+    }),
+  );
+}
+
+const onConnection = (socket) => {
+  const nspField = socket.nsp.name === "/" ? {} : { nsp: socket.nsp.name };
+  out({ connection: socket.id, auth: socket.handshake.auth, recovered: socket.recovered, ...nspField });
   socket.on("disconnect", (reason) => out({ disconnect: socket.id, reason }));
   socket.onAny((event, ...args) => {
     const ack = typeof args[args.length - 1] === "function" ? args.pop() : null;
@@ -76,7 +125,8 @@ io.on("connection", (socket) => {
     });
     socket.on("ping", () => socket.emit("pong", { timestamp: new Date().toISOString() }));
   }
-});
+};
+namespaces.forEach((n) => n.on("connection", onConnection));
 
 function aegisEnvelope(c) {
   return {
@@ -108,8 +158,65 @@ function stream(c) {
   batch();
 }
 
+// Benchmark streams (bench/bench_socketio_ingest): sentAt is taken right before each emit.
+let benchRun = 0;
+function benchStream(c) {
+  const count = Number(c.count || 1000);
+  const padding = "x".repeat(Math.max(0, Number(c.size || 0)));
+  const perMs = Number(c.perMs || 0);
+  const run = ++benchRun;
+  const now = () => performance.timeOrigin + performance.now();
+  let emitOne;
+  if (c.shape === "aegis") {
+    const feature = c.feature || "patients";
+    const entity = c.entity || "patient";
+    const action = c.action || "updated";
+    const name = `${feature}.${entity}.${action}`;
+    emitOne = (seq) => {
+      const env = aegisEnvelope({
+        feature,
+        entity,
+        action,
+        data: { id: (seq % 1000) + 1, seq, sentAt: 0, padding },
+      });
+      if (c.eventIds) {
+        env.meta.eventId = `bench-${run}-${seq}`;
+        env.meta.seq = seq;
+      }
+      env.data.sentAt = now();
+      io.emit(name, env);
+    };
+  } else {
+    const event = c.event || "bench";
+    emitOne = (seq) => io.emit(event, [seq, now(), padding]);
+  }
+  return new Promise((resolve) => {
+    let i = 0;
+    const finish = () => resolve({ streamed: count });
+    if (perMs <= 0) {
+      const batch = () => {
+        const end = Math.min(count, i + 500);
+        for (; i < end; i++) emitOne(i);
+        if (i < count) setImmediate(batch);
+        else finish();
+      };
+      batch();
+      return;
+    }
+    // Paced by the clock, not by timer ticks (which run late): emit whatever is due.
+    const start = performance.now();
+    const tick = () => {
+      const due = Math.min(count, Math.floor((performance.now() - start) * perMs) + 1);
+      for (; i < due; i++) emitOne(i);
+      if (i < count) setTimeout(tick, 1);
+      else finish();
+    };
+    tick();
+  });
+}
+
 const commands = {
-  emit: (c) => io.emit(c.event, ...(c.args || [])),
+  emit: (c) => target(c).emit(c.event, ...(c.args || [])),
   aegis: (c) => {
     const name = `${c.feature}.${c.entity}.${c.action}`;
     const env = aegisEnvelope(c);
@@ -118,17 +225,41 @@ const commands = {
   },
   emitWithAck: async (c) => {
     try {
-      const replies = await io.timeout(Number(c.timeout || 2000)).emitWithAck(c.event, ...(c.args || []));
+      const replies = await target(c)
+        .timeout(Number(c.timeout || 2000))
+        .emitWithAck(c.event, ...(c.args || []));
       out({ ack: replies });
     } catch (e) {
       out({ ackError: String(e && e.message) });
     }
   },
-  binary: (c) => io.emit(c.event, { name: "file.bin", file: Buffer.from(c.text || "") }),
-  dropTransports: () => io.of("/").sockets.forEach((s) => s.conn.close()),
+  binary: (c) =>
+    c.texts
+      ? target(c).emit(c.event, { name: "files.bin", files: c.texts.map((t) => Buffer.from(t)) })
+      : target(c).emit(c.event, { name: "file.bin", file: Buffer.from(c.text || "") }),
+  dropTransports: async (c) => {
+    const closing = [...io.of("/").sockets.values()];
+    closing.forEach((s) => s.conn.close());
+    // Usually synchronous; a connection with unsent packets closes once they are flushed.
+    while (closing.some((s) => !s.disconnected)) await new Promise((r) => setTimeout(r, 5));
+    // Emitted while the closed sessions wait for their clients: stored for recovery.
+    (c.thenEmit || []).forEach((e) => io.emit(e.event, ...(e.args || [])));
+  },
+  freeze: () =>
+    io.of("/").sockets.forEach((s) => {
+      const conn = s.conn;
+      conn.schedulePing = () => {};
+      clearTimeout(conn.pingIntervalTimer);
+      clearTimeout(conn.pingTimeoutTimer);
+      conn.pingIntervalTimer = null;
+      conn.pingTimeoutTimer = null;
+    }),
+  dropEngines: () => Object.values(io.engine.clients).forEach((conn) => conn.close()),
   disconnectAll: () => io.disconnectSockets(true),
   stream: (c) => stream(c),
   sockets: (c) => ({ count: io.of("/").sockets.size }),
+  benchStream: (c) => benchStream(c),
+  now: () => ({ now: performance.timeOrigin + performance.now() }),
   quit: () => {
     io.close();
     process.exit(0);

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+// `livedesk-cli watch` end to end against a real AegisX-like Socket.IO server: the JSON lines
+// it prints, and its exit codes (0 on SIGTERM, 2 usage, 3 refused, 4 unreachable, 5 server
+// disconnect).
+#include "peerprocess.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QProcess>
+#include <QtNetwork/QTcpServer>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+using livedesk::test::PeerProcess;
+
+namespace {
+
+// An upper bound for things that normally take milliseconds (two cores, parallel tests).
+constexpr int Patience = 15000;
+const QString Token = u"cli-token"_s;
+
+// One livedesk-cli run; killed when destroyed so a failing test leaves nothing behind.
+class CliProcess
+{
+public:
+    ~CliProcess()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(10000);
+        }
+    }
+
+    void start(const QStringList &arguments)
+    {
+        process.start(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE), arguments);
+    }
+
+    // Collects what is on stdout so far; every line must be one JSON object.
+    QList<QJsonObject> &lines()
+    {
+        pending += process.readAllStandardOutput();
+        qsizetype newline;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+            const QByteArray line = pending.left(newline);
+            pending.remove(0, newline + 1);
+            const QJsonDocument doc = QJsonDocument::fromJson(line);
+            if (!doc.isObject())
+                badLines.append(line);
+            else
+                parsed.append(doc.object());
+        }
+        return parsed;
+    }
+
+    QList<QJsonObject> ofKind(QStringView kind)
+    {
+        QList<QJsonObject> out;
+        for (const auto &o : lines()) {
+            if (o.value(u"kind").toString() == kind)
+                out.append(o);
+        }
+        return out;
+    }
+
+    bool finish(int timeoutMs = Patience)
+    {
+        return QTest::qWaitFor([this] { return process.state() == QProcess::NotRunning; },
+                               timeoutMs);
+    }
+
+    QString errorText() { return stderrText += QString::fromUtf8(process.readAllStandardError()); }
+
+    QProcess process;
+    QByteArray pending;
+    QList<QJsonObject> parsed;
+    QByteArrayList badLines;
+    QString stderrText;
+};
+
+QStringList watchArguments(const PeerProcess &peer, const QString &token)
+{
+    return {u"watch"_s,    u"--url"_s,     peer.url().toString(),
+            u"--path"_s,   u"/api/ws/"_s,  u"--token"_s,
+            token,         u"--feature"_s, u"patients"_s,
+            u"--entity"_s, u"patient"_s,   u"--retries"_s,
+            u"2"_s};
+}
+
+QJsonObject aegisCommand(const QString &action, const QJsonObject &data, bool twice)
+{
+    return {{u"cmd"_s, u"aegis"_s},      {u"feature"_s, u"patients"_s},
+            {u"entity"_s, u"patient"_s}, {u"action"_s, action},
+            {u"data"_s, data},           {u"twice"_s, twice}};
+}
+
+} // namespace
+
+class TestCliInterop : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void watchStreamsEventsUntilSigterm();
+    void watchSurvivesServerRestart();
+    void badTokenExitsWith3();
+    void unreachableServerExitsWith4();
+    void invalidUrlExitsWith2();
+    void serverDisconnectExitsWith5();
+
+private:
+    bool startPeer(PeerProcess &peer, const QStringList &extra = {});
+};
+
+bool TestCliInterop::startPeer(PeerProcess &peer, const QStringList &extra)
+{
+    return peer.start(QStringList {u"--aegisx"_s, u"--path"_s, u"/api/ws/"_s, u"--token"_s, Token}
+                      + extra);
+}
+
+void TestCliInterop::initTestCase()
+{
+    QVERIFY2(PeerProcess::setupProblem().isEmpty(), qPrintable(PeerProcess::setupProblem()));
+    QVERIFY2(QFileInfo(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE)).isExecutable(),
+             LIVEDESK_CLI_EXECUTABLE " is not built");
+}
+
+void TestCliInterop::watchStreamsEventsUntilSigterm()
+{
+    PeerProcess peer;
+    QVERIFY2(startPeer(peer), qPrintable(peer.errorOutput()));
+    CliProcess cli;
+    cli.start(watchArguments(peer, Token));
+    QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"subscribed").size(), 1, Patience);
+
+    const auto &lines = cli.lines();
+    QVERIFY(lines.size() >= 3);
+    QCOMPARE(lines.at(0), QJsonObject({{u"kind"_s, u"state"_s}, {u"state"_s, u"connecting"_s}}));
+    QCOMPARE(lines.at(1).value(u"kind").toString(), u"state"_s);
+    QCOMPARE(lines.at(1).value(u"state").toString(), u"connected"_s);
+    QCOMPARE(lines.at(1).value(u"recovered"), QJsonValue(false));
+    QCOMPARE(peer.count(u"connection"), 1);
+    const QJsonObject connection = peer.linesWith(u"connection").constFirst();
+    QCOMPARE(lines.at(1).value(u"sid").toString(), connection.value(u"connection").toString());
+    QCOMPARE(connection.value(u"auth"), QJsonValue(QJsonObject {{u"token"_s, Token}}));
+    const QJsonObject subscribed = cli.ofKind(u"subscribed").constFirst();
+    QCOMPARE(subscribed.value(u"features").toArray(), QJsonArray {u"patients"_s});
+    QCOMPARE(subscribed.value(u"entities").toArray(), QJsonArray {u"patient"_s});
+
+    // Two changes, the first delivered twice (feature and entity room): two event lines.
+    peer.send(aegisCommand(u"created"_s, {{u"id"_s, 1}, {u"name"_s, u"Ada"_s}}, true));
+    peer.send(aegisCommand(u"updated"_s, {{u"id"_s, 2}, {u"name"_s, u"Grace"_s}}, true));
+    QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"event").size(), 2, Patience);
+    QTest::qWait(500); // room for a duplicate line to show up
+    const auto events = cli.ofKind(u"event");
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0).value(u"name").toString(), u"patients.patient.created"_s);
+    QCOMPARE(events.at(0).value(u"feature").toString(), u"patients"_s);
+    QCOMPARE(events.at(0).value(u"entity").toString(), u"patient"_s);
+    QCOMPARE(events.at(0).value(u"action").toString(), u"created"_s);
+    QCOMPARE(events.at(0).value(u"ids").toArray(), QJsonArray {u"1"_s});
+    QCOMPARE(events.at(0).value(u"data").toObject().value(u"name").toString(), u"Ada"_s);
+    QCOMPARE(events.at(1).value(u"action").toString(), u"updated"_s);
+    QCOMPARE(events.at(1).value(u"ids").toArray(), QJsonArray {u"2"_s});
+    QVERIFY2(cli.badLines.isEmpty(), cli.badLines.join('\n').constData());
+
+    cli.process.terminate(); // SIGTERM
+    QVERIFY(cli.finish());
+    QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.process.exitCode(), 0);
+    // A clean exit tells the server the client left (DISCONNECT), not a dropped connection.
+    QTRY_COMPARE_WITH_TIMEOUT(peer.count(u"disconnect"), 1, Patience);
+    QCOMPARE(peer.linesWith(u"disconnect").constFirst().value(u"reason").toString(),
+             u"client namespace disconnect"_s);
+}
+
+void TestCliInterop::watchSurvivesServerRestart()
+{
+    auto first = std::make_unique<PeerProcess>();
+    QVERIFY2(startPeer(*first), qPrintable(first->errorOutput()));
+    const int port = first->port();
+    CliProcess cli;
+    cli.start(watchArguments(*first, Token));
+    QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"subscribed").size(), 1, Patience);
+
+    first->kill();
+    QTRY_VERIFY_WITH_TIMEOUT(!cli.ofKind(u"state").isEmpty()
+                                 && cli.ofKind(u"state").constLast().value(u"state")
+                                     == u"reconnecting"_s,
+                             Patience);
+    const QJsonObject reconnecting = cli.ofKind(u"state").constLast();
+    QCOMPARE(reconnecting.value(u"attempt").toInt(), 1);
+    QVERIFY(reconnecting.value(u"delayMs").toInt() > 0);
+
+    PeerProcess second;
+    QVERIFY2(startPeer(second, {u"--port"_s, QString::number(port)}),
+             qPrintable(second.errorOutput()));
+    QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"subscribed").size(), 2, Patience);
+    QCOMPARE(second.count(u"subscribed"), 1);
+    QCOMPARE(cli.ofKind(u"state").constLast().value(u"state").toString(), u"connected"_s);
+    QCOMPARE(cli.ofKind(u"state").constLast().value(u"sid").toString(),
+             second.linesWith(u"connection").constFirst().value(u"connection").toString());
+
+    second.send(aegisCommand(u"created"_s, {{u"id"_s, 5}}, true));
+    QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"event").size(), 1, Patience);
+    QCOMPARE(cli.ofKind(u"event").constFirst().value(u"ids").toArray(), QJsonArray {u"5"_s});
+    QCOMPARE(cli.process.state(), QProcess::Running);
+}
+
+void TestCliInterop::badTokenExitsWith3()
+{
+    PeerProcess peer;
+    QVERIFY2(startPeer(peer, {u"--report-engine"_s}), qPrintable(peer.errorOutput()));
+    CliProcess cli;
+    cli.start(watchArguments(peer, u"not-the-token"_s));
+    QVERIFY(cli.finish());
+    QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.process.exitCode(), 3);
+    QVERIFY2(cli.errorText().contains(u"invalid token"_s), qPrintable(cli.errorText()));
+    const auto states = cli.ofKind(u"state");
+    QVERIFY(!states.isEmpty());
+    QCOMPARE(states.constLast().value(u"state").toString(), u"failed"_s);
+    QCOMPARE(states.constLast().value(u"reason").toString(), u"invalid token"_s);
+    QCOMPARE(peer.count(u"engine"), 1); // refused once, never retried
+    QCOMPARE(peer.count(u"connection"), 0);
+}
+
+void TestCliInterop::unreachableServerExitsWith4()
+{
+    // A port that was free a moment ago and has no listener now.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const int port = probe.serverPort();
+    probe.close();
+
+    CliProcess cli;
+    cli.start({u"watch"_s, u"--url"_s, u"http://127.0.0.1:%1"_s.arg(port), u"--retries"_s, u"1"_s});
+    QVERIFY(cli.finish());
+    QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.process.exitCode(), 4);
+    QVERIFY(!cli.errorText().trimmed().isEmpty());
+    const auto states = cli.ofKind(u"state");
+    QVERIFY(states.size() >= 3);
+    QCOMPARE(states.at(0).value(u"state").toString(), u"connecting"_s);
+    QCOMPARE(states.at(1).value(u"state").toString(), u"reconnecting"_s);
+    QCOMPARE(states.at(1).value(u"attempt").toInt(), 1);
+    QCOMPARE(states.constLast().value(u"state").toString(), u"failed"_s);
+    QVERIFY(cli.ofKind(u"subscribed").isEmpty());
+}
+
+void TestCliInterop::invalidUrlExitsWith2()
+{
+    CliProcess cli;
+    cli.start({u"watch"_s, u"--url"_s, u"notaurl"_s});
+    QVERIFY(cli.finish());
+    QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.process.exitCode(), 2);
+    QVERIFY2(cli.errorText().contains(u"notaurl"_s), qPrintable(cli.errorText()));
+    QVERIFY(cli.lines().isEmpty());
+}
+
+void TestCliInterop::serverDisconnectExitsWith5()
+{
+    PeerProcess peer;
+    QVERIFY2(startPeer(peer), qPrintable(peer.errorOutput()));
+    CliProcess cli;
+    cli.start(watchArguments(peer, Token));
+    QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"subscribed").size(), 1, Patience);
+
+    peer.send({{u"cmd"_s, u"disconnectAll"_s}});
+    QVERIFY(cli.finish());
+    QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.process.exitCode(), 5);
+    QVERIFY2(cli.errorText().contains(u"disconnected by the server"_s),
+             qPrintable(cli.errorText()));
+    QCOMPARE(peer.count(u"connection"), 1);
+}
+
+QTEST_GUILESS_MAIN(TestCliInterop)
+#include "tst_cliinterop.moc"
