@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "eventdeduplicator.h"
 
-#include <QtCore/QCryptographicHash>
 #include <QtCore/QJsonDocument>
 
 namespace livedesk {
@@ -14,6 +13,14 @@ EventDeduplicator::EventDeduplicator(int windowMs, int capacity)
 }
 
 bool EventDeduplicator::isDuplicate(const RealtimeEvent &event, const QJsonArray &rawArgs)
+{
+    // QJsonObject keys are sorted, so equal payloads serialise equally.
+    const QString text = event.name + QChar(0)
+        + QString::fromUtf8(QJsonDocument(rawArgs).toJson(QJsonDocument::Compact));
+    return isDuplicate(event, QStringView(text));
+}
+
+bool EventDeduplicator::isDuplicate(const RealtimeEvent &event, QStringView packetText)
 {
     if (!event.eventId.isEmpty()) {
         if (m_ids.contains(event.eventId))
@@ -29,13 +36,9 @@ bool EventDeduplicator::isDuplicate(const RealtimeEvent &event, const QJsonArray
 
     const qint64 now = m_clock.elapsed();
     prune(now);
-    // A digest keeps memory per entry small however large the payload; QJsonObject keys are
-    // sorted, so the serialisation of equal payloads is equal.
-    QCryptographicHash hash(QCryptographicHash::Sha1);
-    hash.addData(event.name.toUtf8());
-    hash.addData(QByteArrayView("\0", 1));
-    hash.addData(QJsonDocument(rawArgs).toJson(QJsonDocument::Compact));
-    const QByteArray key = hash.result();
+    // A 64-bit digest keeps memory per entry small whatever the payload; with at most
+    // `capacity` live keys a false match is vanishingly unlikely (~capacity / 2^64).
+    const size_t key = qHash(packetText, size_t(0x6c69766564657368ULL));
     if (m_payloadKeys.contains(key))
         return true;
     m_payloadKeys.insert(key);

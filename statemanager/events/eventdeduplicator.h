@@ -3,7 +3,6 @@
 
 #include "realtimeevent.h"
 
-#include <QtCore/QByteArray>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 #include <QtCore/QSet>
@@ -27,7 +26,10 @@ class EventDeduplicator
 public:
     explicit EventDeduplicator(int windowMs = 2000, int capacity = 8192);
 
-    /// Records the event and tells whether an identical one was already seen.
+    /// Records the event and tells whether an identical one was already seen; @p packetText is
+    /// the event's wire text (SocketIoEvent::packetText), the cheap way to compare payloads.
+    bool isDuplicate(const RealtimeEvent &event, QStringView packetText);
+    /// The same, comparing the decoded arguments (when no wire text is at hand).
     bool isDuplicate(const RealtimeEvent &event, const QJsonArray &rawArgs);
 
     void setWindowMs(int windowMs) { m_windowMs = windowMs; }
@@ -37,7 +39,7 @@ private:
     struct Seen
     {
         qint64 atMs;
-        QByteArray key;
+        size_t key;
     };
     void prune(qint64 nowMs);
 
@@ -45,7 +47,7 @@ private:
     int m_capacity;
     QElapsedTimer m_clock;
     std::deque<Seen> m_byTime; // payload keys, oldest first
-    QSet<QByteArray> m_payloadKeys;
+    QSet<size_t> m_payloadKeys;
     std::deque<QString> m_idOrder; // event ids, oldest first
     QSet<QString> m_ids;
 };

@@ -81,7 +81,10 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
         Q_EMIT undecodableEvent(event.name, error, event.args);
         return;
     }
-    if (m_dedup.isDuplicate(*decoded, event.args)) {
+    const bool duplicate = event.packetText.isEmpty()
+        ? m_dedup.isDuplicate(*decoded, event.args)
+        : m_dedup.isDuplicate(*decoded, QStringView(event.packetText));
+    if (duplicate) {
         ++m_stats.duplicates;
         qCDebug(lcEvents) << "duplicate delivery of" << event.name << "dropped";
         return;

@@ -369,7 +369,8 @@ void SocketIoClient::handleSocketIoPacket(const QString &text)
                              name.isString() ? name.toString() : QString::number(name.toDouble()),
                              args,
                              {},
-                             packet.ackId};
+                             packet.ackId,
+                             text};
         handleEventPacket(event);
         return;
     }
@@ -423,8 +424,16 @@ void SocketIoClient::handleEventPacket(SocketIoEvent event)
     // On a recovering server every stored event ends with its offset (events that ask for an
     // ack are never stored, so they carry none).
     QString offset;
-    if (!m_pid.isEmpty() && event.ackId < 0 && !event.args.isEmpty() && event.args.last().isString())
+    if (!m_pid.isEmpty() && event.ackId < 0 && !event.args.isEmpty()
+        && event.args.last().isString()) {
         offset = event.args.takeAt(event.args.size() - 1).toString();
+        // The copies of one event carry different offsets; keep the text comparable.
+        const QString suffix = u",\""_s + offset + u"\"]"_s;
+        if (event.packetText.endsWith(suffix))
+            event.packetText = event.packetText.chopped(suffix.size()) + u']';
+        else
+            event.packetText.clear();
+    }
     if (!m_namespaceConnected) {
         m_preConnectBuffer.append({std::move(event), offset});
         return;

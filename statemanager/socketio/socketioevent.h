@@ -25,6 +25,10 @@ public:
     QByteArrayList attachments;
     /// The server wants an acknowledgement with this id (SocketIoClient::sendAck), or -1.
     qint64 ackId = -1;
+    /// The Socket.IO packet text as received, without a recovery offset: two deliveries of
+    /// the same event have the same text, which makes identity checks cheap. Empty for
+    /// binary events.
+    QString packetText = {};
 };
 
 /** The outcome of SocketIoClient::emitWithAck(). */

@@ -28,7 +28,8 @@
 //        close every engine connection (recoverable), then io.emit each thenEmit entry while
 //        no client is connected (thenEmit optional)
 //   {"cmd":"disconnectAll"}                           socket.disconnect(true): client gets 41
-//   {"cmd":"stream","event":E,"count":N,"size":B}     N events [seq, sentAtMs, padding] fast
+//   {"cmd":"stream","event":E,"count":N,"size":B}     N events, each with ONE argument, the
+//        array [seq, sentAtMs, padding], as fast as the server can
 //   {"cmd":"sockets"}                                 {"done":id,"count":n}
 //   {"cmd":"benchStream","shape":S,"count":N,"size":B,"perMs":R,"eventIds":bool}
 //        benchmark stream to every socket, answered {"done":id,"streamed":N} after the last

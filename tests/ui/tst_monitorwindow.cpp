@@ -3,7 +3,7 @@
 #include "activitymodel.h"
 #include "connectionindicator.h"
 #include "monitorwindow.h"
-#include "nodepeer.h"
+#include "peerprocess.h"
 #include "realtimechannel.h"
 #include "socketioclient.h"
 
@@ -37,11 +37,11 @@ private Q_SLOTS:
 
     void showsEventsAndSaysWhenOffline()
     {
-        test::NodePeer peer;
-        QVERIFY(peer.start({u"--aegisx"_s, u"--path"_s, u"/api/ws/"_s}));
+        test::PeerProcess peer;
+        QVERIFY2(peer.start({u"--aegisx"_s, u"--path"_s, u"/api/ws/"_s}), qPrintable(peer.errorOutput()));
 
         MonitorWindow window;
-        window.applySettings({peer.baseUrl(), u"/api/ws/"_s, {}, {u"patients"_s}});
+        window.applySettings({peer.url().toString(), u"/api/ws/"_s, {}, {u"patients"_s}});
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.indicator()->statusText(), u"Not connected."_s);
@@ -49,8 +49,7 @@ private Q_SLOTS:
         window.connectToServer();
         QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), SocketIoClient::State::Connected,
                                   10000);
-        QVERIFY(!peer.waitFor([](const QJsonObject &o) { return o.contains(u"subscribed"); })
-                     .isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(peer.count(u"subscribed") > 0, 10000);
         QCOMPARE(window.indicator()->level(), ConnectionIndicator::Level::Ok);
 
         for (int id = 1; id <= 3; ++id) {
@@ -67,7 +66,7 @@ private Q_SLOTS:
         // The server goes away: within a second the window says offline since when, and the
         // list itself looks stale.
         QSignalSpy stale(window.indicator(), &ConnectionIndicator::staleChanged);
-        peer.stop();
+        peer.kill();
         QTRY_VERIFY_WITH_TIMEOUT(window.indicator()->statusText().startsWith(u"Offline since"_s),
                                  5000);
         QCOMPARE(window.indicator()->level(), ConnectionIndicator::Level::Offline);
@@ -86,10 +85,10 @@ private Q_SLOTS:
 
     void refusedTokenIsExplained()
     {
-        test::NodePeer peer;
-        QVERIFY(peer.start({u"--token"_s, u"good"_s}));
+        test::PeerProcess peer;
+        QVERIFY2(peer.start({u"--token"_s, u"good"_s}), qPrintable(peer.errorOutput()));
         MonitorWindow window;
-        window.applySettings({peer.baseUrl(), u"/socket.io/"_s, u"bad"_s, {u"patients"_s}});
+        window.applySettings({peer.url().toString(), u"/socket.io/"_s, u"bad"_s, {u"patients"_s}});
         window.show();
         window.connectToServer();
         QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), SocketIoClient::State::Failed, 10000);
