@@ -17,10 +17,10 @@ bool EventDeduplicator::isDuplicate(const RealtimeEvent &event, const QJsonArray
     // QJsonObject keys are sorted, so equal payloads serialise equally.
     const QString text = event.name + QChar(0)
         + QString::fromUtf8(QJsonDocument(rawArgs).toJson(QJsonDocument::Compact));
-    return isDuplicate(event, QStringView(text));
+    return isDuplicateText(event, text);
 }
 
-bool EventDeduplicator::isDuplicate(const RealtimeEvent &event, QStringView packetText)
+bool EventDeduplicator::isDuplicateText(const RealtimeEvent &event, QStringView packetText)
 {
     if (!event.eventId.isEmpty()) {
         if (m_ids.contains(event.eventId))

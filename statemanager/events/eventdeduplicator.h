@@ -28,7 +28,7 @@ public:
 
     /// Records the event and tells whether an identical one was already seen; @p packetText is
     /// the event's wire text (SocketIoEvent::packetText), the cheap way to compare payloads.
-    bool isDuplicate(const RealtimeEvent &event, QStringView packetText);
+    bool isDuplicateText(const RealtimeEvent &event, QStringView packetText);
     /// The same, comparing the decoded arguments (when no wire text is at hand).
     bool isDuplicate(const RealtimeEvent &event, const QJsonArray &rawArgs);
 

@@ -83,7 +83,7 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
     }
     const bool duplicate = event.packetText.isEmpty()
         ? m_dedup.isDuplicate(*decoded, event.args)
-        : m_dedup.isDuplicate(*decoded, QStringView(event.packetText));
+        : m_dedup.isDuplicateText(*decoded, event.packetText);
     if (duplicate) {
         ++m_stats.duplicates;
         qCDebug(lcEvents) << "duplicate delivery of" << event.name << "dropped";

@@ -52,6 +52,16 @@ QUrl SocketIoClient::engineUrl() const
     QString path = m_options.path.isEmpty() ? u"/socket.io/"_s : m_options.path;
     if (!path.startsWith(u'/'))
         path.prepend(u'/');
+    // A path in the base URL is a prefix (a server behind a reverse proxy at /his/), unless the
+    // URL already names the Socket.IO path itself.
+    QString prefix = url.path();
+    while (prefix.endsWith(u'/'))
+        prefix.chop(1);
+    const QString bare = path.endsWith(u'/') ? path.chopped(1) : path;
+    if (!prefix.isEmpty() && !prefix.endsWith(bare))
+        path = prefix + path;
+    else if (!prefix.isEmpty())
+        path = prefix + (path.endsWith(u'/') ? u"/"_s : QString());
     url.setPath(path);
     QUrlQuery query(url);
     query.removeAllQueryItems(u"EIO"_s);
@@ -287,7 +297,12 @@ void SocketIoClient::completeBinaryPacket()
         return;
     }
     QJsonArray args = packet.data.toArray();
-    SocketIoEvent event {packet.nsp, args.takeAt(0).toString(), args, attachments, packet.ackId};
+    const QJsonValue name = args.takeAt(0);
+    SocketIoEvent event{packet.nsp,
+                        name.isString() ? name.toString() : QString::number(name.toDouble()),
+                        args,
+                        attachments,
+                        packet.ackId};
     handleEventPacket(event);
 }
 
