@@ -5,6 +5,8 @@
 
 #include <QtCore/QJsonArray>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace livedesk {
@@ -62,7 +64,8 @@ void collectIds(QStringList *ids, const QJsonValue &data)
 QDateTime parseTimestamp(const QJsonValue &v)
 {
     if (v.isDouble())
-        return QDateTime::fromMSecsSinceEpoch(v.toInteger(), Qt::UTC);
+        return QDateTime::fromMSecsSinceEpoch(qint64(std::trunc(v.toDouble())),
+                                              Qt::UTC); // as JS Date does
     if (v.isString()) {
         auto t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
         if (!t.isValid())
@@ -214,15 +217,18 @@ bool decodeColon(const QString &prefix, const QString &suffix, const QJsonObject
     if (payload.contains(u"data"))
         e->data = payload.value(u"data");
     else if (payload.contains(u"ids"))
-        e->data = QJsonObject {{u"ids"_s, payload.value(u"ids")}};
+        e->data = QJsonObject{{u"ids"_s, payload.value(u"ids")}};
     else if (payload.contains(u"id"))
-        e->data = QJsonObject {{u"id"_s, payload.value(u"id")}};
+        e->data = QJsonObject{{u"id"_s, payload.value(u"id")}};
     else if (!e->action.startsWith(u"import_"))
         return fail(error, u"'%1:%2' carries none of data, id, ids"_s.arg(prefix, suffix));
-    if (e->action.startsWith(u"import_"))
+    if (e->action.startsWith(u"import_")) {
         e->operationId = idString(e->data.toObject().value(u"jobId"));
-    else
+        if (e->operationId.isEmpty())
+            return fail(error, u"'%1:%2' without data.jobId"_s.arg(prefix, suffix));
+    } else {
         collectIds(&e->ids, e->data);
+    }
     if (payload.contains(u"id") && e->ids.isEmpty())
         appendId(&e->ids, payload.value(u"id"));
     e->timestamp = parseTimestamp(payload.value(u"timestamp"));

@@ -57,7 +57,7 @@ void RealtimeChannel::sendSubscription()
 {
     if (m_features.isEmpty() && m_entities.isEmpty())
         return;
-    QJsonObject body {{u"features"_s, QJsonArray::fromStringList(m_features)}};
+    QJsonObject body{{u"features"_s, QJsonArray::fromStringList(m_features)}};
     if (!m_entities.isEmpty())
         body.insert(u"entities"_s, QJsonArray::fromStringList(m_entities));
     if (m_client->emitEvent(u"subscribe:features"_s, {body}))

@@ -26,15 +26,15 @@ QJsonObject RealtimeEvent::toJson() const
     if (version >= 0)
         metaOut.insert(u"version"_s, version);
 
-    QJsonObject o {{u"kind"_s, u"event"_s},
-                   {u"name"_s, name},
-                   {u"dialect"_s, dialectName(dialect)},
-                   {u"feature"_s, feature},
-                   {u"entity"_s, entity},
-                   {u"action"_s, action},
-                   {u"ids"_s, QJsonArray::fromStringList(ids)},
-                   {u"data"_s, data.isUndefined() ? QJsonValue() : data},
-                   {u"meta"_s, metaOut}};
+    QJsonObject o{{u"kind"_s, u"event"_s},
+                  {u"name"_s, name},
+                  {u"dialect"_s, dialectName(dialect)},
+                  {u"feature"_s, feature},
+                  {u"entity"_s, entity},
+                  {u"action"_s, action},
+                  {u"ids"_s, QJsonArray::fromStringList(ids)},
+                  {u"data"_s, data.isUndefined() ? QJsonValue() : data},
+                  {u"meta"_s, metaOut}};
     if (!operationId.isEmpty())
         o.insert(u"operationId"_s, operationId);
     if (!refreshTargets.isEmpty())

@@ -20,7 +20,8 @@ Backoff::Backoff(int minMs, int maxMs, double jitter, double factor)
 int Backoff::next()
 {
     // Cap the exponent so a long outage cannot overflow the double.
-    double ms = m_minMs * std::pow(m_factor, std::min(m_attempts, 40));
+    // Capped before the jitter so that a huge factor cannot produce inf - inf = NaN.
+    double ms = std::min(m_minMs * std::pow(m_factor, std::min(m_attempts, 40)), 2.0 * m_maxMs);
     ++m_attempts;
     if (m_jitter > 0) {
         const double r = m_random();

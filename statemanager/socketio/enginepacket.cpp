@@ -53,24 +53,25 @@ bool EngineHandshake::parse(const QString &json, EngineHandshake *out, QString *
         h.upgrades.append(u.toString());
     // Missing or nonsensical timings fall back to the protocol defaults rather than
     // producing a heartbeat that fires at once.
-    const auto positive = [&o](QStringView key, qint64 fallback) {
-        const qint64 v = o.value(key).toInteger(-1);
-        return v > 0 ? v : fallback;
+    // Timings are bounded at one day so that the client's interval + timeout sum fits in an int.
+    const auto positive = [&o](QStringView key, qint64 fallback, double max) {
+        const double v = o.value(key).toDouble(-1);
+        return v >= 1 && v <= max ? qint64(v) : fallback;
     };
-    h.pingIntervalMs = int(positive(u"pingInterval", 25000));
-    h.pingTimeoutMs = int(positive(u"pingTimeout", 20000));
-    h.maxPayload = positive(u"maxPayload", 1000000);
+    h.pingIntervalMs = int(positive(u"pingInterval", 25000, 86400000.0));
+    h.pingTimeoutMs = int(positive(u"pingTimeout", 20000, 86400000.0));
+    h.maxPayload = positive(u"maxPayload", 1000000, 9e15);
     *out = h;
     return true;
 }
 
 QString EngineHandshake::toJson() const
 {
-    QJsonObject o {{u"sid"_s, sid},
-                   {u"upgrades"_s, QJsonArray::fromStringList(upgrades)},
-                   {u"pingInterval"_s, pingIntervalMs},
-                   {u"pingTimeout"_s, pingTimeoutMs},
-                   {u"maxPayload"_s, maxPayload}};
+    QJsonObject o{{u"sid"_s, sid},
+                  {u"upgrades"_s, QJsonArray::fromStringList(upgrades)},
+                  {u"pingInterval"_s, pingIntervalMs},
+                  {u"pingTimeout"_s, pingTimeoutMs},
+                  {u"maxPayload"_s, maxPayload}};
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 

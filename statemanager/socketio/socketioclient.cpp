@@ -140,7 +140,7 @@ bool SocketIoClient::emitEvent(const QString &name, const QJsonArray &args)
         return false;
     QJsonArray data = args;
     data.prepend(name);
-    SocketIoPacket p {SocketIoPacket::Event, m_options.nsp};
+    SocketIoPacket p{SocketIoPacket::Event, m_options.nsp};
     p.data = data;
     return sendPacket(p);
 }
@@ -161,7 +161,7 @@ void SocketIoClient::emitWithAck(const QString &name, const QJsonArray &args, QO
     const qint64 id = m_nextAckId++;
     QJsonArray data = args;
     data.prepend(name);
-    SocketIoPacket p {SocketIoPacket::Event, m_options.nsp, id};
+    SocketIoPacket p{SocketIoPacket::Event, m_options.nsp, id};
     p.data = data;
 
     PendingAck pending;
@@ -185,7 +185,7 @@ bool SocketIoClient::sendAck(qint64 ackId, const QJsonArray &args)
 {
     if (!isConnected() || ackId < 0)
         return false;
-    SocketIoPacket p {SocketIoPacket::Ack, m_options.nsp, ackId};
+    SocketIoPacket p{SocketIoPacket::Ack, m_options.nsp, ackId};
     p.data = args;
     return sendPacket(p);
 }
@@ -229,8 +229,8 @@ void SocketIoClient::onTextFrame(const QString &frame)
     m_lastMessageAt = QDateTime::currentDateTimeUtc();
     // Characters never outnumber UTF-8 bytes, so this only rejects frames that are surely over.
     if (frame.size() > m_options.maxFrameBytes) {
-        noteMalformed(u"oversized frame (%1 characters, limit %2 bytes)"_s.arg(frame.size()).arg(
-            m_options.maxFrameBytes));
+        noteMalformed(u"oversized frame (%1 characters, limit %2 bytes)"_s.arg(frame.size())
+                          .arg(m_options.maxFrameBytes));
         return;
     }
     const EnginePacket packet = EnginePacket::fromTextFrame(frame);
@@ -293,16 +293,14 @@ void SocketIoClient::completeBinaryPacket()
     const QByteArrayList attachments = std::exchange(m_partialAttachments, {});
     m_partialBinary.reset();
     if (packet.type == SocketIoPacket::BinaryAck) {
-        handleAck(packet.ackId, packet.data.toArray());
+        handleAck(packet.ackId, packet.data.toArray(), attachments);
         return;
     }
     QJsonArray args = packet.data.toArray();
     const QJsonValue name = args.takeAt(0);
     SocketIoEvent event{packet.nsp,
-                        name.isString() ? name.toString() : QString::number(name.toDouble()),
-                        args,
-                        attachments,
-                        packet.ackId};
+                        name.isString() ? name.toString() : QString::number(name.toDouble()), args,
+                        attachments, packet.ackId};
     handleEventPacket(event);
 }
 
@@ -330,7 +328,7 @@ void SocketIoClient::handleEngineOpen(const QString &json)
         if (!m_lastOffset.isEmpty())
             data.insert(u"offset"_s, m_lastOffset);
     }
-    SocketIoPacket connectPacket {SocketIoPacket::Connect, m_options.nsp};
+    SocketIoPacket connectPacket{SocketIoPacket::Connect, m_options.nsp};
     if (!data.isEmpty() || m_options.nsp != u"/")
         connectPacket.data = data;
     sendPacket(connectPacket);
@@ -380,12 +378,10 @@ void SocketIoClient::handleSocketIoPacket(const QString &text)
     case SocketIoPacket::Event: {
         QJsonArray args = packet.data.toArray();
         const QJsonValue name = args.takeAt(0);
-        SocketIoEvent event {packet.nsp,
-                             name.isString() ? name.toString() : QString::number(name.toDouble()),
-                             args,
-                             {},
-                             packet.ackId,
-                             text};
+        SocketIoEvent event{
+            packet.nsp,   name.isString() ? name.toString() : QString::number(name.toDouble()),
+            args,         {},
+            packet.ackId, text};
         handleEventPacket(event);
         return;
     }

@@ -18,7 +18,7 @@ QString toJsonText(const QJsonValue &v)
     if (v.isArray())
         return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
     // QJsonDocument only serialises containers: wrap scalars and strip the brackets.
-    const auto wrapped = QJsonDocument(QJsonArray {v}).toJson(QJsonDocument::Compact);
+    const auto wrapped = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
 }
 
@@ -44,8 +44,8 @@ bool parseJson(QStringView text, QJsonValue *out)
 
 bool isReservedEventName(const QString &name)
 {
-    static const QStringList reserved {u"connect"_s,       u"connect_error"_s, u"disconnect"_s,
-                                       u"disconnecting"_s, u"newListener"_s,   u"removeListener"_s};
+    static const QStringList reserved{u"connect"_s,       u"connect_error"_s, u"disconnect"_s,
+                                      u"disconnecting"_s, u"newListener"_s,   u"removeListener"_s};
     return reserved.contains(name);
 }
 
@@ -97,8 +97,8 @@ bool SocketIoPacket::decode(QStringView text, SocketIoPacket *out, QString *erro
         }
         bool ok = false;
         p.attachments = text.sliced(start, i - start).toInt(&ok);
-        if (!ok || p.attachments < 0) {
-            *error = u"invalid attachment count"_s;
+        if (!ok || p.attachments < 0 || p.attachments > maxAttachments) {
+            *error = u"invalid attachment count (at most %1)"_s.arg(maxAttachments);
             return false;
         }
         ++i; // '-'
@@ -184,10 +184,14 @@ bool SocketIoPacket::isPlaceholder(const QJsonValue &v, int *num)
     if (!v.isObject())
         return false;
     const auto o = v.toObject();
-    if (o.value(u"_placeholder") != QJsonValue(true) || !o.value(u"num").isDouble())
+    const QJsonValue n = o.value(u"num");
+    if (o.value(u"_placeholder") != QJsonValue(true) || !n.isDouble())
+        return false;
+    const double d = n.toDouble();
+    if (d < 0 || d > maxAttachments || d != double(qint64(d)))
         return false;
     if (num)
-        *num = o.value(u"num").toInt();
+        *num = int(d);
     return true;
 }
 

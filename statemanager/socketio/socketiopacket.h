@@ -44,6 +44,10 @@ public:
 
     /// True when @p v is a binary placeholder `{"_placeholder":true,"num":n}`; sets @p num.
     static bool isPlaceholder(const QJsonValue &v, int *num = nullptr);
+
+    /// More attachments than this make a packet invalid (as in the reference parser): a peer
+    /// must not make us hold an unbounded number of frames for one packet.
+    static constexpr int maxAttachments = 10;
 };
 
 } // namespace livedesk
