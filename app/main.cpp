@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 // livedesk: the workstation.
+#include "embeddedserver.h"
 #include "monitorwindow.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTimer>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QApplication>
 
 using namespace Qt::StringLiterals;
@@ -32,11 +36,37 @@ int main(int argc, char **argv)
         u"screenshot"_s,
         QApplication::translate("main", "Save a PNG of the window after it is shown, then quit."),
         u"file"_s);
-    parser.addOptions({url, path, token, feature, screenshot});
+    const QCommandLineOption user(
+        u"user"_s,
+        QApplication::translate("main", "Demo user for the embedded server (default nurse)."),
+        u"email"_s, u"nurse@demo.local"_s);
+    parser.addOptions({url, path, token, feature, user, screenshot});
     parser.process(app);
 
     livedesk::MonitorWindow window;
     auto settings = window.currentSettings();
+    // Without --url the workstation brings its own backend: the embedded reference server
+    // with the clinical demo, signed in as a demo user.
+    std::unique_ptr<livedesk::EmbeddedServer> embedded;
+    if (!parser.isSet(url)) {
+        embedded = std::make_unique<livedesk::EmbeddedServer>();
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QDir().mkpath(dir);
+        QString error;
+        if (!embedded->start(dir + u"/embedded-server.sqlite"_s, &error)) {
+            QMessageBox::critical(nullptr, QApplication::translate("main", "livedesk"),
+                                  QApplication::translate("main",
+                                                          "The built-in server could not start: %1")
+                                      .arg(error));
+            return 1;
+        }
+        settings.url = embedded->baseUrl().toString();
+        settings.path = u"/api/ws/"_s;
+        settings.token = embedded->tokenFor(parser.value(user));
+        settings.features = {u"patients"_s, u"admissions"_s, u"lab-orders"_s};
+        window.setWindowTitle(QApplication::translate("main", "livedesk — built-in server (%1) as %2")
+                                  .arg(settings.url, parser.value(user)));
+    }
     if (parser.isSet(url))
         settings.url = parser.value(url);
     if (parser.isSet(path))
@@ -48,7 +78,7 @@ int main(int argc, char **argv)
     window.applySettings(settings);
     window.show();
     // Given a server on the command line, connect at once; otherwise wait for the user.
-    if (parser.isSet(url))
+    if (parser.isSet(url) || embedded)
         window.connectToServer();
     if (parser.isSet(screenshot)) {
         QTimer::singleShot(1500, &window, [&window, file = parser.value(screenshot)] {

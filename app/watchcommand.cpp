@@ -119,7 +119,9 @@ bool WatchCommand::configure(const QStringList &arguments)
                {u"delayMs"_s, delay}});
     });
     connect(m_client, &SocketIoClient::disconnected, this, [this](const QString &reason) {
-        if (m_client->state() == SocketIoClient::State::Disconnected) {
+        // Only the server's own `41` ends the watch here; our close() on Ctrl-C ends it in stop().
+        if (m_client->state() == SocketIoClient::State::Disconnected
+            && reason == u"io server disconnect") {
             m_err << "livedesk-cli watch: disconnected by the server (" << reason << ")\n";
             m_err.flush();
             Q_EMIT finished(ServerDisconnect);

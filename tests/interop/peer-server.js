@@ -39,6 +39,8 @@
 //        (eventIds: also meta.eventId and meta.seq, as livedesk-server sends). perMs 0 (default):
 //        as fast as possible, in batches of 500; R > 0: paced at R events per millisecond.
 //   {"cmd":"now"}                                     {"done":id,"now":epochMs} (clock check)
+//   {"cmd":"cpu"}                                     {"done":id,"userUs":U,"systemUs":S}: the
+//        process's CPU time so far (process.cpuUsage(), all threads), for benchmarks
 //   {"cmd":"freeze"}                                  stop pinging the connected clients (and
 //        stop expecting their pongs): a silent but open link, for heartbeat tests; later
 //        connections are pinged as usual
@@ -261,6 +263,10 @@ const commands = {
   sockets: (c) => ({ count: io.of("/").sockets.size }),
   benchStream: (c) => benchStream(c),
   now: () => ({ now: performance.timeOrigin + performance.now() }),
+  cpu: () => {
+    const u = process.cpuUsage();
+    return { userUs: u.user, systemUs: u.system };
+  },
   quit: () => {
     io.close();
     process.exit(0);

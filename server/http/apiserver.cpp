@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: MIT
+#include "apiserver.h"
+
+#include "apierror.h"
+#include "eventpublisher.h"
+#include "importservice.h"
+#include "jwt.h"
+#include "listquery.h"
+#include "passwordhash.h"
+#include "recordstore.h"
+#include "resourcespec.h"
+#include "serverschema.h"
+#include "socketioserver.h"
+#include "userspec.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QUrlQuery>
+#include <QtHttpServer/QHttpServerRequest>
+#include <QtHttpServer/QHttpServerResponder>
+#include <QtNetwork/QTcpSocket>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcHttp, "livedesk.server.http", QtInfoMsg)
+
+namespace livedesk::server {
+
+class ApiServer::Context
+{
+public:
+    QJsonObject claims;
+    QString tenant() const { return claims.value(u"tenant").toString(); }
+    QString userId() const { return claims.value(u"sub").toString(); }
+    EventPublisher::Origin origin(const QHttpServerRequest &request) const
+    {
+        return {tenant(), userId(), QString::fromUtf8(request.value("x-session-id")),
+                QString::fromUtf8(request.value("x-client-txn-id"))};
+    }
+};
+
+namespace {
+
+HttpResponse success(const QJsonValue &data, int status = 200, const QString &message = {})
+{
+    QJsonObject o{{u"success"_s, true}, {u"data"_s, data}};
+    if (!message.isEmpty())
+        o.insert(u"message"_s, message);
+    return HttpResponse::json(o, status);
+}
+
+HttpResponse failure(const ApiError &error)
+{
+    return HttpResponse::json(error.toEnvelope(), error.httpStatus());
+}
+
+HttpResponse failure(const QString &code, const QString &message, int status)
+{
+    return failure(ApiError(code, message, status));
+}
+
+HttpResponse withRecord(const QJsonObject &record, int status = 200, const QString &message = {})
+{
+    HttpResponse r = success(record, status, message);
+    r.addHeader("ETag", '"' + QByteArray::number(record.value(u"version").toInteger()) + '"');
+    return r;
+}
+
+// `If-Match: "3"`, `W/"3"` or `3`; nullopt when absent; -1 when present but unusable.
+std::optional<qint64> ifMatch(const QHttpServerRequest &request)
+{
+    QByteArray v = request.value("if-match").trimmed();
+    if (v.isEmpty())
+        return std::nullopt;
+    if (v.startsWith("W/"))
+        v = v.mid(2);
+    if (v.size() >= 2 && v.startsWith('"') && v.endsWith('"'))
+        v = v.mid(1, v.size() - 2);
+    bool ok = false;
+    const qint64 version = v.toLongLong(&ok);
+    return ok && version > 0 ? version : -1;
+}
+
+// Parses a JSON body; an error response when it is missing, malformed or too large.
+std::optional<HttpResponse> parseBody(const QHttpServerRequest &request, qint64 limit,
+                                      QJsonDocument *doc)
+{
+    const QByteArray body = request.body();
+    if (body.size() > limit)
+        return failure(u"PAYLOAD_TOO_LARGE"_s,
+                       u"The request body is larger than %1 bytes."_s.arg(limit), 413);
+    QJsonParseError pe;
+    *doc = QJsonDocument::fromJson(body, &pe);
+    if (pe.error != QJsonParseError::NoError)
+        return failure(u"INVALID_JSON"_s,
+                       u"The request body is not valid JSON: %1 at offset %2."_s.arg(
+                           pe.errorString())
+                           .arg(pe.offset),
+                       400);
+    return std::nullopt;
+}
+
+QString methodName(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get:
+        return u"GET"_s;
+    case QHttpServerRequest::Method::Post:
+        return u"POST"_s;
+    case QHttpServerRequest::Method::Put:
+        return u"PUT"_s;
+    case QHttpServerRequest::Method::Delete:
+        return u"DELETE"_s;
+    case QHttpServerRequest::Method::Patch:
+        return u"PATCH"_s;
+    case QHttpServerRequest::Method::Head:
+        return u"HEAD"_s;
+    case QHttpServerRequest::Method::Options:
+        return u"OPTIONS"_s;
+    default:
+        return u"OTHER"_s;
+    }
+}
+
+HttpResponse methodNotAllowed(const QHttpServerRequest &request)
+{
+    return failure(u"METHOD_NOT_ALLOWED"_s,
+                   u"%1 is not allowed on %2."_s.arg(methodName(request.method()),
+                                                     request.url().path()),
+                   405);
+}
+
+} // namespace
+
+ApiServer::ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoServer *socketIo,
+                     EventPublisher *publisher, const Options &options, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_schema(schema)
+    , m_store(store)
+    , m_socketIo(socketIo)
+    , m_publisher(publisher)
+    , m_options(options)
+{
+    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+        while (hasPendingWebSocketConnections())
+            m_socketIo->handleConnection(nextPendingWebSocketConnection());
+    });
+}
+
+bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // Qt asks us before accepting a WebSocket upgrade: only the Socket.IO path may upgrade.
+    if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+        return m_socketIo->acceptsUpgrade(request.url());
+    HttpResponse response = route(request);
+    qCDebug(lcHttp) << methodName(request.method()) << request.url().path() << response.status;
+    auto responder = makeResponder(request, socket);
+    response.writeTo(responder);
+    return true;
+}
+
+void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    failure(u"NOT_FOUND"_s, u"No route for %1."_s.arg(request.url().path()), 404)
+        .writeTo(responder);
+}
+
+QString ApiServer::issueAccessToken(const QString &email) const
+{
+    const UserSpec *user = m_schema.userByEmail(email);
+    if (!user)
+        return {};
+    return Jwt::sign({{u"sub"_s, user->id},
+                      {u"email"_s, user->email},
+                      {u"tenant"_s, user->tenant},
+                      {u"role"_s, user->role},
+                      {u"typ"_s, u"access"_s}},
+                     m_options.jwtSecret, m_options.accessTokenSeconds);
+}
+
+std::optional<QJsonObject> ApiServer::verifyAccessToken(const QString &token, QString *error) const
+{
+    auto claims = Jwt::verify(token, m_options.jwtSecret, error);
+    if (claims && claims->value(u"typ").toString() != u"access") {
+        if (error)
+            *error = u"not an access token"_s;
+        return std::nullopt;
+    }
+    return claims;
+}
+
+QJsonObject ApiServer::tokenPair(const QJsonObject &userJson) const
+{
+    const QString email = userJson.value(u"email").toString();
+    const UserSpec *user = m_schema.userByEmail(email);
+    const QString refreshToken = Jwt::sign({{u"sub"_s, user->id},
+                                            {u"email"_s, user->email},
+                                            {u"typ"_s, u"refresh"_s}},
+                                           m_options.jwtSecret, m_options.refreshTokenSeconds);
+    return {{u"user"_s, userJson},
+            {u"accessToken"_s, issueAccessToken(email)},
+            {u"refreshToken"_s, refreshToken},
+            {u"expiresIn"_s, m_options.accessTokenSeconds}};
+}
+
+HttpResponse ApiServer::route(const QHttpServerRequest &request)
+{
+    QString path = request.url().path();
+    while (path.size() > 1 && path.endsWith(u'/'))
+        path.chop(1);
+    const auto method = request.method();
+
+    if (path == u"/api/health") {
+        return success(QJsonObject{{u"status"_s, u"ok"_s},
+                                   {u"connections"_s, m_socketIo->connectionCount()}});
+    }
+    if (path == u"/api/auth/login")
+        return method == QHttpServerRequest::Method::Post ? login(request) : methodNotAllowed(request);
+    if (path == u"/api/auth/refresh")
+        return method == QHttpServerRequest::Method::Post ? refresh(request) : methodNotAllowed(request);
+
+    // Everything else needs a valid access token.
+    const QByteArray authorization = request.value("authorization");
+    if (!authorization.startsWith("Bearer ") && !authorization.startsWith("bearer "))
+        return failure(u"UNAUTHORIZED"_s, u"Sign in first: no bearer token."_s, 401);
+    QString tokenError;
+    const auto claims = verifyAccessToken(QString::fromLatin1(authorization.mid(7).trimmed()),
+                                          &tokenError);
+    if (!claims)
+        return failure(u"UNAUTHORIZED"_s, u"The access token was refused: %1."_s.arg(tokenError),
+                       401);
+    Context ctx{*claims};
+
+    if (path == u"/api/auth/me") {
+        const UserSpec *user = m_schema.userByEmail(claims->value(u"email").toString());
+        return user ? success(user->toPublicJson())
+                    : failure(u"UNAUTHORIZED"_s, u"Unknown user."_s, 401);
+    }
+    if (path == u"/api/schema") {
+        return method == QHttpServerRequest::Method::Get ? success(m_schema.toPublicJson())
+                                                         : methodNotAllowed(request);
+    }
+    for (const auto &resource : m_schema.resources) {
+        if (path == resource.path)
+            return resourceRoute(resource, {}, request, ctx);
+        if (path.startsWith(resource.path + u'/'))
+            return resourceRoute(resource, path.mid(resource.path.size() + 1), request, ctx);
+    }
+    return failure(u"NOT_FOUND"_s, u"No route for %1."_s.arg(path), 404);
+}
+
+HttpResponse ApiServer::login(const QHttpServerRequest &request)
+{
+    QJsonDocument doc;
+    if (auto bad = parseBody(request, m_options.maxJsonBody, &doc))
+        return *bad;
+    const QJsonObject body = doc.object();
+    const QString email = body.value(u"email").toString().trimmed().toLower();
+    const QString password = body.value(u"password").toString();
+    if (email.isEmpty() || password.isEmpty()) {
+        QJsonArray details;
+        if (email.isEmpty())
+            details.append(ApiError::detail(u"email"_s, u"REQUIRED"_s, u"Email is required."_s));
+        if (password.isEmpty())
+            details.append(
+                ApiError::detail(u"password"_s, u"REQUIRED"_s, u"Password is required."_s));
+        return failure(ApiError::validation(details));
+    }
+    const UserSpec *user = m_schema.userByEmail(email);
+    // The same answer for an unknown user and a wrong password: no account probing.
+    if (!user || !PasswordHash::verify(password, user->passwordHash))
+        return failure(u"INVALID_CREDENTIALS"_s, u"Email or password is incorrect."_s, 401);
+    return success(tokenPair(user->toPublicJson()), 200, u"Login successful"_s);
+}
+
+HttpResponse ApiServer::refresh(const QHttpServerRequest &request)
+{
+    QJsonDocument doc;
+    if (auto bad = parseBody(request, m_options.maxJsonBody, &doc))
+        return *bad;
+    QString error;
+    const auto claims =
+        Jwt::verify(doc.object().value(u"refreshToken").toString(), m_options.jwtSecret, &error);
+    if (!claims || claims->value(u"typ").toString() != u"refresh")
+        return failure(u"UNAUTHORIZED"_s,
+                       u"The refresh token was refused: %1."_s.arg(
+                           claims ? u"not a refresh token"_s : error),
+                       401);
+    const UserSpec *user = m_schema.userByEmail(claims->value(u"email").toString());
+    if (!user)
+        return failure(u"UNAUTHORIZED"_s, u"Unknown user."_s, 401);
+    return success(tokenPair(user->toPublicJson()));
+}
+
+HttpResponse ApiServer::resourceRoute(const ResourceSpec &resource, const QString &rest,
+                                      const QHttpServerRequest &request, const Context &ctx)
+{
+    using Method = QHttpServerRequest::Method;
+    const auto method = request.method();
+    const auto origin = ctx.origin(request);
+
+    if (rest.startsWith(u"import"))
+        return importRoute(resource, rest, request, ctx);
+
+    if (rest.isEmpty()) {
+        if (method == Method::Get) {
+            const auto parsed = ListQuery::fromUrlQuery(QUrlQuery(request.url()), resource);
+            if (!parsed)
+                return failure(parsed.error());
+            const ListQuery &query = parsed.value();
+            auto page = m_store->list(resource, ctx.tenant(), query);
+            if (!page)
+                return failure(page.error());
+            const qint64 total = page.value().total;
+            const qint64 totalPages = total == 0 ? 0 : (total + query.limit - 1) / query.limit;
+            return HttpResponse::json(
+                {{u"success"_s, true},
+                 {u"data"_s, page.value().rows},
+                 {u"pagination"_s,
+                  QJsonObject{{u"page"_s, query.page},
+                              {u"limit"_s, query.limit},
+                              {u"total"_s, total},
+                              {u"totalPages"_s, totalPages},
+                              {u"hasNext"_s, query.page < totalPages},
+                              {u"hasPrev"_s, query.page > 1}}}});
+        }
+        if (method == Method::Post) {
+            QJsonDocument doc;
+            if (auto bad = parseBody(request, m_options.maxJsonBody, &doc))
+                return *bad;
+            if (!doc.isObject())
+                return failure(ApiError::badRequest(u"The body must be a JSON object."_s));
+            auto created = m_store->create(resource, ctx.tenant(), ctx.userId(), doc.object());
+            if (!created)
+                return failure(created.error());
+            const QJsonObject record = created.value();
+            m_publisher->publish(resource, u"created"_s, record, origin,
+                                 record.value(u"version").toInteger());
+            HttpResponse r = withRecord(record, 201, u"Created"_s);
+            r.addHeader("Location", (resource.path + u'/'
+                                     + QString::number(record.value(u"id").toInteger()))
+                                        .toUtf8());
+            return r;
+        }
+        return methodNotAllowed(request);
+    }
+
+    if (rest == u"bulk") {
+        QJsonDocument doc;
+        if (auto bad = parseBody(request, m_options.maxJsonBody, &doc))
+            return *bad;
+        // Accept both a bare array and AegisX's `{items: [...]}` / `{ids: [...]}`.
+        const QJsonArray items = doc.isArray() ? doc.array()
+            : doc.object().contains(u"ids")    ? doc.object().value(u"ids").toArray()
+                                               : doc.object().value(u"items").toArray();
+        if (items.isEmpty())
+            return failure(ApiError::badRequest(u"A bulk request needs a non-empty list."_s));
+        if (method == Method::Post) {
+            auto result = m_store->bulkCreate(resource, ctx.tenant(), ctx.userId(), items);
+            if (!result)
+                return failure(result.error());
+            m_publisher->publishBulk(resource, u"bulkCreated"_s,
+                                     {{u"count"_s, result.value().size()},
+                                      {u"items"_s, result.value()}},
+                                     origin);
+            return success(QJsonObject{{u"count"_s, result.value().size()},
+                                       {u"items"_s, result.value()}},
+                           201);
+        }
+        if (method == Method::Put) {
+            auto result = m_store->bulkUpdate(resource, ctx.tenant(), ctx.userId(), items);
+            if (!result)
+                return failure(result.error());
+            m_publisher->publishBulk(resource, u"bulkUpdated"_s,
+                                     {{u"count"_s, result.value().size()},
+                                      {u"items"_s, result.value()}},
+                                     origin);
+            return success(QJsonObject{{u"count"_s, result.value().size()},
+                                       {u"items"_s, result.value()}});
+        }
+        if (method == Method::Delete) {
+            auto result = m_store->bulkDelete(resource, ctx.tenant(), ctx.userId(), items);
+            if (!result)
+                return failure(result.error());
+            QJsonArray ids;
+            for (const auto &r : result.value())
+                ids.append(QString::number(r.toObject().value(u"id").toInteger()));
+            m_publisher->publishBulk(resource, u"bulkDeleted"_s,
+                                     {{u"count"_s, ids.size()}, {u"ids"_s, ids}}, origin);
+            return success(QJsonObject{{u"count"_s, ids.size()}, {u"ids"_s, ids}});
+        }
+        return methodNotAllowed(request);
+    }
+
+    bool idOk = false;
+    const qint64 id = rest.toLongLong(&idOk);
+    if (!idOk || id <= 0 || rest.contains(u'/'))
+        return failure(u"NOT_FOUND"_s, u"No route for %1."_s.arg(request.url().path()), 404);
+    const auto expected = ifMatch(request);
+    if (expected && *expected < 0)
+        return failure(ApiError::badRequest(u"If-Match must be a record version, e.g. \"3\"."_s));
+
+    if (method == Method::Get) {
+        auto record = m_store->get(resource, ctx.tenant(), id);
+        return record ? withRecord(record.value()) : failure(record.error());
+    }
+    if (method == Method::Put || method == Method::Patch) {
+        QJsonDocument doc;
+        if (auto bad = parseBody(request, m_options.maxJsonBody, &doc))
+            return *bad;
+        if (!doc.isObject())
+            return failure(ApiError::badRequest(u"The body must be a JSON object."_s));
+        auto updated = m_store->update(resource, ctx.tenant(), ctx.userId(), id, doc.object(),
+                                       expected);
+        if (!updated)
+            return failure(updated.error());
+        const QJsonObject record = updated.value();
+        m_publisher->publish(resource, u"updated"_s, record, origin,
+                             record.value(u"version").toInteger());
+        return withRecord(record, 200, u"Updated"_s);
+    }
+    if (method == Method::Delete) {
+        auto removed = m_store->remove(resource, ctx.tenant(), ctx.userId(), id, expected);
+        if (!removed)
+            return failure(removed.error());
+        // AegisX sends the id of a deleted record as a string, even for integer keys.
+        m_publisher->publish(resource, u"deleted"_s,
+                             QJsonObject{{u"id"_s, QString::number(id)}}, origin,
+                             removed.value().value(u"version").toInteger());
+        return success(QJsonObject{{u"id"_s, id}, {u"deleted"_s, true}}, 200, u"Deleted"_s);
+    }
+    return methodNotAllowed(request);
+}
+
+HttpResponse ApiServer::importRoute(const ResourceSpec &resource, const QString &rest,
+                                    const QHttpServerRequest &request, const Context &ctx)
+{
+    if (request.body().size() > m_options.maxUploadBody)
+        return failure(u"PAYLOAD_TOO_LARGE"_s,
+                       u"The upload is larger than %1 bytes."_s.arg(m_options.maxUploadBody), 413);
+    if (!m_imports)
+        return failure(u"NOT_IMPLEMENTED"_s, u"Imports are not available on this server."_s, 501);
+    return m_imports->handle(resource, rest, request, ctx.origin(request));
+}
+
+} // namespace livedesk::server

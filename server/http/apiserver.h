@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "httpresponse.h"
+
+#include <QtCore/QJsonObject>
+#include <QtHttpServer/QAbstractHttpServer>
+
+#include <optional>
+
+class QHttpServerRequest;
+
+namespace livedesk::server {
+
+class ApiError;
+class EventPublisher;
+class ImportService;
+class RecordStore;
+class ResourceSpec;
+class ServerSchema;
+class SocketIoServer;
+
+/**
+ * The REST side of livedesk-server: AegisX routes and envelopes over one HTTP port, which
+ * also accepts the Socket.IO WebSocket upgrade at the configured path.
+ *
+ * Routes (all JSON, all under /api): `POST auth/login`, `POST auth/refresh`, `GET auth/me`,
+ * `GET schema` (our extension: the resource schema, without credentials), `GET health`; and
+ * per resource base path: `GET /` (list query), `GET /:id`, `POST /` (201), `PUT /:id`
+ * (partial), `DELETE /:id`, `POST|PUT|DELETE /bulk`; the import routes (`import/...`) go to
+ * the ImportService (501 while none is set).
+ *
+ * Every request but login, refresh and health needs `Authorization: Bearer <JWT>`; the
+ * token's tenant scopes everything it can see or change. `If-Match: "<version>"` makes
+ * PUT/DELETE conditional (409 VERSION_CONFLICT with the current record); single records
+ * carry an `ETag`. `X-Client-Txn-Id` is echoed as `meta.txnId` in the event a write causes.
+ * Bad input gets an AegisX error envelope and changes nothing.
+ */
+class ApiServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    class Options
+    {
+    public:
+        QByteArray jwtSecret;
+        qint64 accessTokenSeconds = 15 * 60;
+        qint64 refreshTokenSeconds = 7 * 24 * 3600;
+        /// JSON bodies above this are refused with 413 (imports have their own limit).
+        qint64 maxJsonBody = 2 * 1024 * 1024;
+        qint64 maxUploadBody = 256 * 1024 * 1024;
+    };
+
+    ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoServer *socketIo,
+              EventPublisher *publisher, const Options &options, QObject *parent = nullptr);
+
+    /// An access token for @p email, as login would issue (for the in-process app and tests).
+    QString issueAccessToken(const QString &email) const;
+
+    /// Verifies an access token; the claims (`sub`, `email`, `tenant`, `role`) or nullopt.
+    std::optional<QJsonObject> verifyAccessToken(const QString &token, QString *error = nullptr) const;
+
+    /// Where `import/...` requests go; not owned, may be nullptr (501).
+    void setImportService(ImportService *imports) { m_imports = imports; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    class Context;
+    HttpResponse route(const QHttpServerRequest &request);
+    HttpResponse login(const QHttpServerRequest &request);
+    HttpResponse refresh(const QHttpServerRequest &request);
+    HttpResponse resourceRoute(const ResourceSpec &resource, const QString &rest,
+                               const QHttpServerRequest &request, const Context &ctx);
+    HttpResponse importRoute(const ResourceSpec &resource, const QString &rest,
+                             const QHttpServerRequest &request, const Context &ctx);
+    QJsonObject tokenPair(const QJsonObject &user) const;
+
+    const ServerSchema &m_schema;
+    RecordStore *m_store;
+    SocketIoServer *m_socketIo;
+    EventPublisher *m_publisher;
+    ImportService *m_imports = nullptr;
+    Options m_options;
+};
+
+} // namespace livedesk::server

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#include "importjob.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace livedesk::server {
+
+bool ImportJob::isFinished() const
+{
+    return status == Status::Completed || status == Status::Failed || status == Status::Cancelled;
+}
+
+int ImportJob::progress() const
+{
+    if (status == Status::Completed || totalRecords <= 0)
+        return status == Status::Completed ? 100 : 0;
+    return int(std::clamp<qint64>(processedRecords * 100 / totalRecords, 0, 100));
+}
+
+QJsonObject ImportJob::toProgressJson() const
+{
+    return {{u"jobId"_s, id},
+            {u"sessionId"_s, sessionId},
+            {u"status"_s, statusName(status)},
+            {u"progress"_s, progress()},
+            {u"totalRecords"_s, totalRecords},
+            {u"processedRecords"_s, processedRecords},
+            {u"successCount"_s, successCount},
+            {u"failedCount"_s, failedCount},
+            {u"error"_s, error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(error)}};
+}
+
+QString ImportJob::statusName(Status status)
+{
+    switch (status) {
+    case Status::Pending:
+        return u"pending"_s;
+    case Status::Processing:
+        return u"processing"_s;
+    case Status::Completed:
+        return u"completed"_s;
+    case Status::Failed:
+        return u"failed"_s;
+    case Status::Cancelled:
+        return u"cancelled"_s;
+    }
+    return {};
+}
+
+std::optional<ImportJob::Status> ImportJob::statusFromName(QStringView name)
+{
+    for (const Status s : {Status::Pending, Status::Processing, Status::Completed, Status::Failed,
+                           Status::Cancelled}) {
+        if (name == statusName(s))
+            return s;
+    }
+    return std::nullopt;
+}
+
+} // namespace livedesk::server

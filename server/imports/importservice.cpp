@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: MIT
+#include "importservice.h"
+
+#include "apierror.h"
+#include "csvreader.h"
+#include "fieldspec.h"
+#include "importslogging.h"
+#include "importvalidator.h"
+#include "multipartform.h"
+#include "recordstore.h"
+#include "resourcespec.h"
+#include "serverschema.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QUrlQuery>
+#include <QtCore/QUuid>
+#include <QtHttpServer/QHttpServerRequest>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace livedesk::server {
+
+namespace {
+
+QString nowUtc()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+// HttpResponse::json lives in the server library, which links this one; a response is plain
+// data, so build it here rather than depend on it.
+HttpResponse jsonResponse(const QJsonObject &object, int status)
+{
+    HttpResponse r;
+    r.status = status;
+    r.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    r.addHeader("Content-Type", "application/json; charset=utf-8");
+    return r;
+}
+
+HttpResponse success(const QJsonValue &data, int status = 200, const QString &message = {})
+{
+    QJsonObject o{{u"success"_s, true}, {u"data"_s, data}};
+    if (!message.isEmpty())
+        o.insert(u"message"_s, message);
+    return jsonResponse(o, status);
+}
+
+HttpResponse failure(const ApiError &error)
+{
+    return jsonResponse(error.toEnvelope(), error.httpStatus());
+}
+
+HttpResponse methodNotAllowed(const QHttpServerRequest &request)
+{
+    return failure(ApiError(u"METHOD_NOT_ALLOWED"_s,
+                            u"This method is not allowed on %1."_s.arg(request.url().path()), 405));
+}
+
+HttpResponse noRoute(const QHttpServerRequest &request)
+{
+    return failure(ApiError::notFound(u"No route for %1."_s.arg(request.url().path())));
+}
+
+// A value for the template's example row that passes the field's own checks.
+QString exampleText(const FieldSpec &f)
+{
+    if (f.hasDefault() && !f.defaultValue.isNull()) {
+        const QJsonValue d = f.defaultValue;
+        if (d.isBool())
+            return d.toBool() ? u"true"_s : u"false"_s;
+        if (d.isDouble())
+            return QString::number(d.toDouble(), 'g', 17);
+        return d.toString();
+    }
+    switch (f.type) {
+    case FieldSpec::Type::Enum:
+        return f.values.value(0);
+    case FieldSpec::Type::Integer:
+        return u"1"_s;
+    case FieldSpec::Type::Number:
+        return u"1.5"_s;
+    case FieldSpec::Type::Boolean:
+        return u"true"_s;
+    case FieldSpec::Type::Date:
+        return u"1980-01-31"_s;
+    case FieldSpec::Type::DateTime:
+        return u"2024-01-31T08:30:00.000Z"_s;
+    case FieldSpec::Type::String:
+    case FieldSpec::Type::Text:
+        break;
+    }
+    QString text = u"Example "_s + f.label;
+    if (f.maxLength > 0 && text.size() > f.maxLength)
+        text.truncate(f.maxLength);
+    return text;
+}
+
+} // namespace
+
+ImportService::ImportService(const ServerSchema &schema, RecordStore *store, QObject *parent)
+    : QObject(parent)
+    , m_schema(schema)
+    , m_store(store)
+    , m_jobs(store)
+{
+    m_batchTimer.setSingleShot(true);
+    connect(&m_batchTimer, &QTimer::timeout, this, &ImportService::runNextBatch);
+}
+
+ImportService::~ImportService()
+{
+    shutdown();
+}
+
+bool ImportService::open(QString *error)
+{
+    return m_jobs.open(error);
+}
+
+void ImportService::shutdown()
+{
+    m_batchTimer.stop();
+    // Take the list first: finish() emits, and a slot must not see a half-stopped job.
+    auto running = std::move(m_running);
+    m_running.clear();
+    m_nextJob = 0;
+    for (auto &run : running) {
+        qCInfo(lcServerImports).noquote()
+            << "Stopping import job" << run->job.id << "after" << run->job.processedRecords << "of"
+            << run->job.totalRecords << "rows";
+        finish(*run, ImportJob::Status::Failed, u"interrupted: the server stopped"_s);
+    }
+    m_sessions.clear();
+}
+
+HttpResponse ImportService::handle(const ResourceSpec &resource, const QString &rest,
+                                   const QHttpServerRequest &request,
+                                   const EventPublisher::Origin &origin)
+{
+    using Method = QHttpServerRequest::Method;
+    purgeSessions();
+    const QStringList parts = rest.split(u'/');
+    if (parts.size() < 2 || parts[0] != u"import")
+        return noRoute(request);
+    const QString &action = parts[1];
+    const auto method = request.method();
+
+    if (parts.size() == 2) {
+        if (action == u"template")
+            return method == Method::Get ? templateCsv(resource, request)
+                                         : methodNotAllowed(request);
+        if (action == u"validate")
+            return method == Method::Post ? validate(resource, request, origin)
+                                          : methodNotAllowed(request);
+        if (action == u"execute")
+            return method == Method::Post ? execute(resource, request, origin)
+                                          : methodNotAllowed(request);
+    }
+    if (parts.size() == 3 && !parts[2].isEmpty()) {
+        if (action == u"status")
+            return method == Method::Get ? status(resource, parts[2], origin)
+                                         : methodNotAllowed(request);
+        if (action == u"cancel")
+            return method == Method::Post ? cancel(resource, parts[2], origin)
+                                          : methodNotAllowed(request);
+    }
+    return noRoute(request);
+}
+
+HttpResponse ImportService::templateCsv(const ResourceSpec &resource,
+                                        const QHttpServerRequest &request)
+{
+    const QString format = QUrlQuery(request.url()).queryItemValue(u"format"_s);
+    if (!format.isEmpty() && format.compare(u"csv", Qt::CaseInsensitive) != 0)
+        return failure(
+            ApiError::badRequest(u"Templates come as format=csv only, not \"%1\"."_s.arg(format)));
+    QStringList names;
+    QStringList example;
+    for (const FieldSpec *f : ImportValidator::importableFields(resource)) {
+        names.append(f->name);
+        example.append(exampleText(*f));
+    }
+    const QString csv
+        = CsvReader::formatRecord(names) + u"\r\n"_s + CsvReader::formatRecord(example) + u"\r\n"_s;
+    HttpResponse r;
+    r.status = 200;
+    r.body = csv.toUtf8();
+    r.addHeader("Content-Type", "text/csv; charset=utf-8");
+    r.addHeader("Content-Disposition",
+                "attachment; filename=\"" + resource.name.toUtf8() + "-template.csv\"");
+    return r;
+}
+
+HttpResponse ImportService::validate(const ResourceSpec &resource,
+                                     const QHttpServerRequest &request,
+                                     const EventPublisher::Origin &origin)
+{
+    const QByteArray contentType = request.value("content-type");
+    const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
+    QByteArray bytes;
+    if (MultipartForm::isMultipart(contentType)) {
+        MultipartForm form;
+        QString why;
+        if (!MultipartForm::parse(contentType, request.body(), &form, &why))
+            return failure(ApiError::badRequest(why));
+        const MultipartForm::Part *file = form.part("file");
+        if (!file)
+            file = form.firstFile();
+        if (!file)
+            return failure(ApiError::badRequest(
+                u"The upload has no file: send the CSV in the form field \"file\"."_s));
+        bytes = file->body;
+    } else if (mediaType == "application/json") {
+        return failure(ApiError::badRequest(
+            u"Send the CSV file as multipart/form-data (field \"file\") or as a text/csv body."_s));
+    } else {
+        // text/csv, application/csv, text/plain, application/vnd.ms-excel (what Windows
+        // browsers call .csv files), application/octet-stream or no type at all.
+        bytes = request.body();
+    }
+
+    QElapsedTimer clock;
+    clock.start();
+    CsvReader::Table table;
+    QString why;
+    if (!CsvReader::parse(bytes, &table, &why))
+        return failure(ApiError::badRequest(why));
+
+    ImportValidator validator(m_store, resource, origin.tenant);
+    validator.setLimits(m_options.previewRows, m_options.reportedErrors);
+    auto checked = validator.validate(table);
+    if (!checked)
+        return failure(checked.error());
+    ImportSession session = checked.takeValue();
+    session.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    session.userId = origin.userId;
+    session.expiry = QDeadlineTimer(m_options.sessionLifetimeMs);
+    const QString expiresAt = QDateTime::currentDateTimeUtc()
+                                  .addMSecs(m_options.sessionLifetimeMs)
+                                  .toString(Qt::ISODateWithMs);
+    qCInfo(lcServerImports).nospace().noquote()
+        << "Validated " << session.totalRows() << " " << resource.name << " rows for "
+        << origin.tenant << " in " << clock.elapsed() << " ms: " << session.validRows << " valid, "
+        << session.invalidRows << " invalid (session " << session.id << ")";
+
+    const QJsonObject data{{u"sessionId"_s, session.id},
+                           {u"expiresAt"_s, expiresAt},
+                           {u"summary"_s,
+                            QJsonObject{{u"totalRows"_s, session.totalRows()},
+                                        {u"validRows"_s, session.validRows},
+                                        {u"invalidRows"_s, session.invalidRows},
+                                        {u"errorCount"_s, session.errorCount}}},
+                           {u"errors"_s, session.errors},
+                           {u"errorsTruncated"_s, session.errorCount > session.errors.size()},
+                           {u"preview"_s, session.preview}};
+
+    // Keep at most maxSessionsPerTenant: the one closest to expiry makes room.
+    QString oldest;
+    QDeadlineTimer oldestExpiry = QDeadlineTimer::Forever;
+    int ofTenant = 0;
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (it->tenant != origin.tenant)
+            continue;
+        ++ofTenant;
+        if (oldest.isEmpty() || it->expiry < oldestExpiry) {
+            oldest = it.key();
+            oldestExpiry = it->expiry;
+        }
+    }
+    if (ofTenant >= m_options.maxSessionsPerTenant && !oldest.isEmpty())
+        m_sessions.remove(oldest);
+    m_sessions.insert(session.id, std::move(session));
+    return success(data);
+}
+
+HttpResponse ImportService::execute(const ResourceSpec &resource, const QHttpServerRequest &request,
+                                    const EventPublisher::Origin &origin)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        return failure(ApiError::badRequest(
+            u"The body must be a JSON object {sessionId, options:{skipErrors}}."_s));
+    const QJsonObject body = doc.object();
+    const QString sessionId = body.value(u"sessionId").toString();
+    if (sessionId.isEmpty()) {
+        return failure(ApiError::validation({ApiError::detail(
+            u"sessionId"_s, u"REQUIRED"_s,
+            u"sessionId is required: validate the file first (POST import/validate)"_s)}));
+    }
+    const bool skipErrors = body.value(u"options").toObject().value(u"skipErrors").toBool();
+
+    const auto it = m_sessions.find(sessionId);
+    if (it == m_sessions.end() || it->tenant != origin.tenant || it->resource != resource.name) {
+        return failure(ApiError::notFound(
+            u"Import session %1 not found: it expired (sessions last %2 minutes), was already "
+            "executed, or never existed. Validate the file again."_s.arg(sessionId)
+                .arg(m_options.sessionLifetimeMs / 60000)));
+    }
+    ImportSession &session = *it;
+    if (session.invalidRows > 0 && !skipErrors) {
+        QJsonArray details;
+        for (const QJsonValue e : std::as_const(session.errors)) {
+            if (details.size() >= 100)
+                break;
+            details.append(e);
+        }
+        return failure(ApiError::validation(
+            details,
+            u"%1 of %2 rows are invalid, so nothing was imported: fix the file, or execute "
+            "with options.skipErrors to import only the %3 valid rows"_s.arg(session.invalidRows)
+                .arg(session.totalRows())
+                .arg(session.validRows)));
+    }
+
+    auto run = std::make_unique<RunningJob>();
+    ImportJob &job = run->job;
+    job.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    job.tenant = origin.tenant;
+    job.resource = resource.name;
+    job.userId = origin.userId;
+    job.sessionId = session.id;
+    job.skipErrors = skipErrors;
+    job.totalRecords = session.totalRows();
+    job.createdAt = job.updatedAt = nowUtc();
+    if (!m_jobs.insert(job))
+        return failure(ApiError::internal(u"The import job could not be stored"_s));
+    run->resource = m_schema.resourceByName(resource.name);
+    run->origin = origin;
+    run->rows = std::move(session.rows);
+    m_sessions.erase(it);
+    qCInfo(lcServerImports).nospace().noquote()
+        << "Import job " << job.id << " started: " << job.totalRecords << " " << resource.name
+        << " rows for " << job.tenant << (skipErrors ? " (skipping invalid rows)" : "");
+
+    const QJsonObject state = job.toProgressJson();
+    publish(*run, false);
+    m_running.push_back(std::move(run));
+    if (!m_batchTimer.isActive())
+        m_batchTimer.start(m_options.batchIntervalMs);
+    return success(state, 202, u"Import started"_s);
+}
+
+HttpResponse ImportService::status(const ResourceSpec &resource, const QString &jobId,
+                                   const EventPublisher::Origin &origin)
+{
+    if (RunningJob *run = runningJob(jobId, resource, origin.tenant))
+        return success(run->job.toProgressJson());
+    const auto job = m_jobs.find(jobId, origin.tenant, resource.name);
+    if (!job)
+        return failure(ApiError::notFound(u"Import job %1 not found"_s.arg(jobId)));
+    return success(job->toProgressJson());
+}
+
+HttpResponse ImportService::cancel(const ResourceSpec &resource, const QString &jobId,
+                                   const EventPublisher::Origin &origin)
+{
+    // Batches run to completion inside one event-loop turn, so a request is always handled
+    // between two batches: the job can stop right now.
+    for (auto it = m_running.begin(); it != m_running.end(); ++it) {
+        RunningJob &run = **it;
+        if (run.job.id != jobId || run.job.tenant != origin.tenant
+            || run.job.resource != resource.name || run.job.isFinished())
+            continue;
+        std::unique_ptr<RunningJob> taken = std::move(*it);
+        const size_t index = size_t(it - m_running.begin());
+        m_running.erase(it);
+        if (m_nextJob > index)
+            --m_nextJob;
+        qCInfo(lcServerImports).noquote()
+            << "Import job" << jobId << "cancelled after" << taken->job.processedRecords << "of"
+            << taken->job.totalRecords << "rows";
+        finish(*taken, ImportJob::Status::Cancelled, {});
+        return success(taken->job.toProgressJson(), 200, u"Import cancelled"_s);
+    }
+    const auto job = m_jobs.find(jobId, origin.tenant, resource.name);
+    if (!job)
+        return failure(ApiError::notFound(u"Import job %1 not found"_s.arg(jobId)));
+    ApiError error(u"JOB_ALREADY_FINISHED"_s,
+                   u"Import job %1 is already %2; only pending or processing jobs can be "
+                   "cancelled."_s.arg(jobId, ImportJob::statusName(job->status)),
+                   409);
+    error.setCurrent(job->toProgressJson());
+    return failure(error);
+}
+
+void ImportService::purgeSessions()
+{
+    for (auto it = m_sessions.begin(); it != m_sessions.end();) {
+        if (it->expiry.hasExpired())
+            it = m_sessions.erase(it);
+        else
+            ++it;
+    }
+}
+
+ImportService::RunningJob *
+ImportService::runningJob(const QString &jobId, const ResourceSpec &resource, const QString &tenant)
+{
+    for (const auto &run : m_running) {
+        if (run->job.id == jobId && run->job.tenant == tenant && run->job.resource == resource.name)
+            return run.get();
+    }
+    return nullptr;
+}
+
+void ImportService::runNextBatch()
+{
+    if (m_running.empty())
+        return;
+    if (m_nextJob >= m_running.size())
+        m_nextJob = 0;
+    RunningJob *current = m_running[m_nextJob].get();
+    const bool done = runBatch(*current);
+    // runBatch() may have emitted jobFinished, and a slot may have changed the list.
+    const auto it = std::find_if(m_running.begin(), m_running.end(),
+                                 [current](const auto &r) { return r.get() == current; });
+    if (done && it != m_running.end()) {
+        std::unique_ptr<RunningJob> finished = std::move(*it);
+        m_running.erase(it);
+    } else if (it != m_running.end()) {
+        m_nextJob = size_t(it - m_running.begin()) + 1;
+    }
+    if (!m_running.empty() && !m_batchTimer.isActive())
+        m_batchTimer.start(m_options.batchIntervalMs);
+}
+
+bool ImportService::runBatch(RunningJob &run)
+{
+    const ImportJob before = run.job;
+    ImportJob next = before;
+    next.status = ImportJob::Status::Processing;
+    const qsizetype end
+        = std::min<qsizetype>(run.cursor + std::max(1, m_options.batchSize), run.rows.size());
+    QList<QJsonObject> batch;
+    QList<int> batchRows;
+    batch.reserve(end - run.cursor);
+    qint64 invalid = 0;
+    for (qsizetype i = run.cursor; i < end; ++i) {
+        ImportSession::Row &row = run.rows[i];
+        if (row.valid) {
+            batch.append(std::move(row.values));
+            batchRows.append(row.row);
+        } else {
+            ++invalid;
+        }
+    }
+
+    const auto mode = run.job.skipErrors ? RecordStore::ImportMode::SkipInvalidRows
+                                         : RecordStore::ImportMode::AllOrNothing;
+    ApiError batchError;
+    QString refusal;
+    const bool committed = m_store->transaction([&] {
+        RecordStore::ImportOutcome outcome;
+        if (!batch.isEmpty()) {
+            auto result
+                = m_store->importRows(*run.resource, run.job.tenant, run.job.userId, batch, mode);
+            if (!result) {
+                batchError = result.error();
+                return false;
+            }
+            outcome = result.takeValue();
+        }
+        next.processedRecords += end - run.cursor;
+        if (!run.job.skipErrors && !outcome.errors.isEmpty()) {
+            // The database refused rows that were valid at validation (their unique value was
+            // taken since): this batch is not imported, the job stops here.
+            const RecordStore::RowError &first = outcome.errors.first();
+            const QString why = first.details.at(0).toObject().value(u"message").toString();
+            refusal
+                = u"Row %1 was refused: %2. Nothing of rows %3 to %4 was imported; rows "
+                  "before them were. Validate the file again."_s.arg(batchRows.value(first.index))
+                      .arg(why)
+                      .arg(run.rows[run.cursor].row)
+                      .arg(run.rows[end - 1].row);
+            next.failedCount += end - run.cursor;
+            next.status = ImportJob::Status::Failed;
+            next.error = refusal;
+        } else {
+            next.successCount += outcome.inserted;
+            next.failedCount += invalid + outcome.errors.size();
+            if (!outcome.errors.isEmpty()) {
+                qCDebug(lcServerImports).noquote()
+                    << "Import job" << run.job.id << ":" << outcome.errors.size()
+                    << "rows refused at execution";
+            }
+            if (end >= run.rows.size())
+                next.status = ImportJob::Status::Completed;
+        }
+        next.updatedAt = nowUtc();
+        return m_jobs.update(next);
+    });
+
+    if (!committed) {
+        // Nothing of this batch was stored, the job row included: end it where it stood.
+        qCWarning(lcServerImports).noquote()
+            << "Import job" << run.job.id << "batch failed:"
+            << (batchError.isNull() ? u"transaction failed"_s : batchError.message());
+        finish(run, ImportJob::Status::Failed,
+               u"The database failed while importing rows %1 to %2; rows before them were "
+               "imported."_s.arg(run.rows[run.cursor].row)
+                   .arg(run.rows[end - 1].row));
+        return true;
+    }
+    run.job = next;
+    run.cursor = end;
+    if (next.isFinished()) {
+        // Free the rows before announcing the end.
+        run.rows.clear();
+        qCInfo(lcServerImports).nospace().noquote()
+            << "Import job " << next.id << " " << ImportJob::statusName(next.status) << ": "
+            << next.successCount << " imported, " << next.failedCount << " failed";
+        publish(run, true);
+        Q_EMIT jobFinished(next.id, next.toProgressJson());
+        return true;
+    }
+    publish(run, false);
+    return false;
+}
+
+void ImportService::finish(RunningJob &run, ImportJob::Status status, const QString &error)
+{
+    run.job.status = status;
+    run.job.error = error;
+    run.job.updatedAt = nowUtc();
+    run.rows.clear();
+    if (!m_jobs.update(run.job))
+        qCWarning(lcServerImports).noquote()
+            << "Could not store the end of import job" << run.job.id;
+    publish(run, true);
+    Q_EMIT jobFinished(run.job.id, run.job.toProgressJson());
+}
+
+void ImportService::publish(RunningJob &run, bool force)
+{
+    if (!m_publish || !run.resource)
+        return;
+    if (!force && run.lastPublished.isValid()
+        && run.lastPublished.elapsed() < m_options.progressIntervalMs)
+        return;
+    run.lastPublished.start();
+    m_publish(*run.resource, run.job.toProgressJson(), run.origin);
+}
+
+} // namespace livedesk::server
