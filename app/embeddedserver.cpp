@@ -41,6 +41,9 @@ bool EmbeddedServer::start(const QString &databasePath, QString *error)
         [&] {
             server::LivedeskServer::Options options;
             options.databasePath = databasePath;
+            // The workstation cannot refresh tokens yet, and a socket presents its token again
+            // on every reconnect: a day-long token keeps a long-running session usable.
+            options.accessTokenSeconds = 24 * 3600;
             m_server = new server::LivedeskServer(options);
             ok = m_server->start(&why);
             url = m_server->baseUrl();

@@ -7,8 +7,8 @@
 #include <QtCore/QDir>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTimer>
-#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QMessageBox>
 
 using namespace Qt::StringLiterals;
 
@@ -54,18 +54,19 @@ int main(int argc, char **argv)
         QDir().mkpath(dir);
         QString error;
         if (!embedded->start(dir + u"/embedded-server.sqlite"_s, &error)) {
-            QMessageBox::critical(nullptr, QApplication::translate("main", "livedesk"),
-                                  QApplication::translate("main",
-                                                          "The built-in server could not start: %1")
-                                      .arg(error));
+            QMessageBox::critical(
+                nullptr, QApplication::translate("main", "livedesk"),
+                QApplication::translate("main", "The built-in server could not start: %1")
+                    .arg(error));
             return 1;
         }
         settings.url = embedded->baseUrl().toString();
         settings.path = u"/api/ws/"_s;
         settings.token = embedded->tokenFor(parser.value(user));
         settings.features = {u"patients"_s, u"admissions"_s, u"lab-orders"_s};
-        window.setWindowTitle(QApplication::translate("main", "livedesk — built-in server (%1) as %2")
-                                  .arg(settings.url, parser.value(user)));
+        window.setWindowTitle(
+            QApplication::translate("main", "livedesk — built-in server (%1) as %2")
+                .arg(settings.url, parser.value(user)));
     }
     if (parser.isSet(url))
         settings.url = parser.value(url);

@@ -100,7 +100,7 @@ bool WatchCommand::configure(const QStringList &arguments)
     options.path = parser.value(path);
     options.nsp = parser.value(nsp);
     if (parser.isSet(token))
-        options.auth = QJsonObject {{u"token"_s, parser.value(token)}};
+        options.auth = QJsonObject{{u"token"_s, parser.value(token)}};
     options.reconnectionAttempts = retryBudget;
     m_client->setOptions(options);
     if (m_client->engineUrl().isEmpty()) {
@@ -162,7 +162,7 @@ void WatchCommand::printState()
     const auto state = m_client->state();
     if (state == SocketIoClient::State::Reconnecting)
         return; // printed with its attempt and delay by reconnectScheduled
-    QJsonObject o {{u"kind"_s, u"state"_s}, {u"state"_s, stateName(state)}};
+    QJsonObject o{{u"kind"_s, u"state"_s}, {u"state"_s, stateName(state)}};
     if (state == SocketIoClient::State::Connected) {
         o.insert(u"recovered"_s, m_client->recovered());
         o.insert(u"sid"_s, m_client->sid());

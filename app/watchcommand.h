@@ -44,8 +44,8 @@ private:
 
     SocketIoClient *m_client = nullptr;
     RealtimeChannel *m_channel = nullptr;
-    QTextStream m_out {stdout};
-    QTextStream m_err {stderr};
+    QTextStream m_out{stdout};
+    QTextStream m_err{stderr};
 };
 
 } // namespace livedesk

@@ -27,6 +27,8 @@
 #include <QtNetwork/QNetworkReply>
 #include <QtNetwork/QNetworkRequest>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -53,6 +55,14 @@ void complain(const QString &message)
     std::fprintf(stderr, "bench_import: %s\n", qPrintable(message));
 }
 
+/// The most memory this process (the server and this program's small client) held at once.
+double peakRssMB()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_maxrss) / 1024.0; // kilobytes on Linux
+}
+
 /**
  * Writes @p rows patients to @p path, deterministically: hn IMP0000001.. (unique, unlike any
  * demo row), names with the odd comma (quoted) and Thai text, dates, and enum values of the
@@ -63,16 +73,16 @@ qint64 writeCsv(const QString &path, qint64 rows)
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return -1;
-    static const char *const first[] = {"Somchai", "Malee",  "Anong", "Kittisak", "Siriporn",
-                                        "Prasert", "Wanida", "Chai",  "Ratana",   "Niran",
-                                        "Pim",     "Arthit", "Dao",   "Boon",     "Kanya"};
-    static const char *const last[] = {"Srisuk",    "Chaiyaporn", "Thongdee", "Wongsawat",
-                                       "Rattanakul", "Suwannarat", "Kaewmanee", "Phromma",
-                                       "Saetang",   "Inthachai",  "Boonmee",  "Jaidee"};
+    static const char *const first[]
+        = {"Somchai", "Malee", "Anong", "Kittisak", "Siriporn", "Prasert", "Wanida", "Chai",
+           "Ratana",  "Niran", "Pim",   "Arthit",   "Dao",      "Boon",    "Kanya"};
+    static const char *const last[]
+        = {"Srisuk",    "Chaiyaporn", "Thongdee", "Wongsawat", "Rattanakul", "Suwannarat",
+           "Kaewmanee", "Phromma",    "Saetang",  "Inthachai", "Boonmee",    "Jaidee"};
     static const char *const thai[] = {"สมชาย ใจดี", "มาลี ศรีสุข", "อนงค์ ทองดี", "กิตติศักดิ์ วงศ์สวัสดิ์"};
     static const char *const sexes[] = {"male", "female", "other", "unknown"};
-    static const char *const wards[] = {"Medicine 1", "Medicine 2", "Surgery", "Orthopaedics",
-                                        "Paediatrics", "ICU",       "Cardiology", "Maternity"};
+    static const char *const wards[] = {"Medicine 1",  "Medicine 2", "Surgery",    "Orthopaedics",
+                                        "Paediatrics", "ICU",        "Cardiology", "Maternity"};
     static const char *const statuses[] = {"admitted", "transferred", "discharged"};
     // Every date from 1935-01-01 on, formatted once.
     std::vector<QByteArray> dates;
@@ -143,7 +153,7 @@ public:
             return networkError;
         const QJsonObject e = envelope.value(u"error").toObject();
         return u"HTTP %1 %2: %3"_s.arg(status).arg(e.value(u"code").toString(),
-                                                  e.value(u"message").toString());
+                                                   e.value(u"message").toString());
     }
 };
 
@@ -208,16 +218,16 @@ public:
         const QString sessionId = validated.data().value(u"sessionId").toString();
         if (summary.value(u"validRows").toInteger() != rows
             || summary.value(u"invalidRows").toInteger() != 0) {
-            complain(u"validation found %1 valid and %2 invalid rows, expected %3 valid; first "
-                     "errors: %4"_s.arg(summary.value(u"validRows").toInteger())
-                         .arg(summary.value(u"invalidRows").toInteger())
-                         .arg(rows)
-                         .arg(QString::fromUtf8(QJsonDocument(validated.data()
-                                                                  .value(u"errors")
-                                                                  .toArray())
-                                                    .toJson(QJsonDocument::Compact)
-                                                    .left(600))));
-            return fail("validate", validated);
+            const QString why
+                = u"validation found %1 valid and %2 invalid rows, expected %3 valid; first "
+                  "errors: %4"_s.arg(summary.value(u"validRows").toInteger())
+                      .arg(summary.value(u"invalidRows").toInteger())
+                      .arg(rows)
+                      .arg(QString::fromUtf8(
+                          QJsonDocument(validated.data().value(u"errors").toArray())
+                              .toJson(QJsonDocument::Compact)
+                              .left(600)));
+            return fail("validate", validated, why);
         }
 
         // Execute: 202 with the job, then the job runs in batches until it completes.
@@ -226,8 +236,8 @@ public:
         const auto executeStart = Clock::now();
         const Answer started = request(
             "POST", u"/execute"_s,
-            QJsonDocument(QJsonObject {{u"sessionId"_s, sessionId},
-                                       {u"options"_s, QJsonObject {{u"skipErrors"_s, false}}}})
+            QJsonDocument(QJsonObject{{u"sessionId"_s, sessionId},
+                                      {u"options"_s, QJsonObject{{u"skipErrors"_s, false}}}})
                 .toJson(QJsonDocument::Compact));
         if (!started.ok() || started.status != 202)
             return fail("execute", started);
@@ -249,8 +259,7 @@ public:
                 polledDoneMs = msSince(executeStart);
                 break;
             }
-            waitUntil([&pollStart] { return msSince(pollStart) >= statusPollMs; }, statusPollMs,
-                      5);
+            waitUntil([&pollStart] { return msSince(pollStart) >= statusPollMs; }, statusPollMs, 5);
         }
         const double cpuExecute = m_server.cpuMs() - cpuExecute0;
         if (!polledDoneMs) {
@@ -303,17 +312,18 @@ public:
             .add("failed", last.value(u"failedCount"))
             .add("patientsAdded", after - before)
             .addRaw("progressEvents", progressLine.toJson())
-            .add("dbBytes", QFileInfo(dbPath).size() + QFileInfo(dbPath + u"-wal"_s).size());
+            .add("dbBytes", QFileInfo(dbPath).size() + QFileInfo(dbPath + u"-wal"_s).size())
+            .add("peakRssMB", std::round(peakRssMB()));
         printLine(line.toJson());
 
         if (!completed)
             complain(u"the job ended %1: %2"_s.arg(last.value(u"status").toString(),
                                                    last.value(u"error").toString()));
         if (!counted)
-            complain(u"%1 rows were reported imported and %2 patients added, expected %3"_s
-                         .arg(imported)
-                         .arg(after - before)
-                         .arg(rows));
+            complain(
+                u"%1 rows were reported imported and %2 patients added, expected %3"_s.arg(imported)
+                    .arg(after - before)
+                    .arg(rows));
         if (!throttled)
             complain(u"%1 progress events arrived within one second (at most %2 expected)"_s
                          .arg(progress.maxPerSecond)
@@ -339,10 +349,7 @@ private:
 
     /// @p start (steady clock) on the epoch clock: progress events are stamped with
     /// epochMsNow(), the execute phase is timed on the steady clock.
-    static double epochAt(Clock::time_point start)
-    {
-        return epochMsNow() - msSince(start);
-    }
+    static double epochAt(Clock::time_point start) { return epochMsNow() - msSince(start); }
 
     std::optional<double> finalEventMs() const
     {
@@ -375,14 +382,15 @@ private:
         return f;
     }
 
-    int fail(const char *phase, const Answer &answer)
+    /// Prints where the import failed and why (@p why, else the answer's error); returns 1.
+    int fail(const char *phase, const Answer &answer, const QString &why = {})
     {
         JsonLine line;
         line.add("bench", QString::fromLatin1(benchName))
             .add("rows", rows)
             .add("failedAt", QString::fromLatin1(phase))
             .add("httpStatus", answer.status)
-            .add("error", answer.why())
+            .add("error", why.isEmpty() ? answer.why() : why)
             .add("ms", std::round(answer.ms));
         printLine(line.toJson());
         return 1;
@@ -481,7 +489,7 @@ private:
         m_client.setOptions(o);
         QObject::connect(&m_client, &livedesk::SocketIoClient::connected, &m_client, [this] {
             m_client.emitEvent(u"subscribe:features"_s,
-                               {QJsonObject {{u"features"_s, QJsonArray {u"patients"_s}}}});
+                               {QJsonObject{{u"features"_s, QJsonArray{u"patients"_s}}}});
         });
         QObject::connect(&m_client, &livedesk::SocketIoClient::eventReceived, &m_client,
                          [this](const livedesk::SocketIoEvent &e) {
@@ -493,16 +501,14 @@ private:
                                  return;
                              const QJsonObject data = e.args.at(0).toObject();
                              // Events of the pending job come before its id is known.
-                             if (!m_jobId.isEmpty()
-                                 && data.value(u"jobId").toString() != m_jobId)
+                             if (!m_jobId.isEmpty() && data.value(u"jobId").toString() != m_jobId)
                                  return;
-                             m_progress.push_back(
-                                 {epochMsNow(), data.value(u"status").toString()});
+                             m_progress.push_back({epochMsNow(), data.value(u"status").toString()});
                          });
         m_client.open();
         if (!waitUntil([this] { return m_subscribed; }, 10000)) {
-            complain(u"the progress listener could not subscribe: %1"_s.arg(
-                m_client.failureMessage()));
+            complain(
+                u"the progress listener could not subscribe: %1"_s.arg(m_client.failureMessage()));
             return false;
         }
         return true;

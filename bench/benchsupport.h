@@ -53,7 +53,7 @@ class JsonLine
 public:
     JsonLine &add(const char *key, const QJsonValue &value)
     {
-        const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
+        const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
         return addRaw(key, wrapped.mid(1, wrapped.size() - 2));
     }
     JsonLine &addRaw(const char *key, const QByteArray &json)
@@ -100,7 +100,7 @@ inline bool waitUntil(const std::function<bool()> &done, int timeoutMs, int poll
 /// CPU time one thread of this process has used, in milliseconds.
 inline double threadCpuMs(clockid_t clock)
 {
-    timespec ts {};
+    timespec ts{};
     if (clock_gettime(clock, &ts) != 0)
         return 0;
     return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
@@ -180,7 +180,7 @@ private:
     server::LivedeskServer *m_server = nullptr;
     QUrl m_baseUrl;
     QString m_token;
-    clockid_t m_cpuClock {};
+    clockid_t m_cpuClock{};
 };
 
 } // namespace livedesk::bench

@@ -14,12 +14,11 @@ namespace livedesk::server {
 
 namespace {
 
-const QStringList firstNames{u"Somchai"_s, u"Malee"_s,   u"Anan"_s,     u"Kanya"_s,
-                             u"Preecha"_s, u"Wilai"_s,   u"Narong"_s,   u"Sunee"_s,
-                             u"Arthit"_s,  u"Pimchanok"_s, u"Ratana"_s, u"Somsak"_s,
-                             u"Suda"_s,    u"Thanakorn"_s, u"Lamai"_s,  u"Kittipong"_s,
-                             u"Orathai"_s, u"Weerachai"_s, u"Nattaya"_s, u"Chaiwat"_s,
-                             u"Emily"_s,   u"James"_s,   u"Maria"_s,    u"Ahmed"_s};
+const QStringList firstNames{
+    u"Somchai"_s, u"Malee"_s,     u"Anan"_s,   u"Kanya"_s,     u"Preecha"_s, u"Wilai"_s,
+    u"Narong"_s,  u"Sunee"_s,     u"Arthit"_s, u"Pimchanok"_s, u"Ratana"_s,  u"Somsak"_s,
+    u"Suda"_s,    u"Thanakorn"_s, u"Lamai"_s,  u"Kittipong"_s, u"Orathai"_s, u"Weerachai"_s,
+    u"Nattaya"_s, u"Chaiwat"_s,   u"Emily"_s,  u"James"_s,     u"Maria"_s,   u"Ahmed"_s};
 const QStringList lastNames{u"Saetang"_s,    u"Wongsa"_s,     u"Chaiyaporn"_s, u"Srisuk"_s,
                             u"Boonmee"_s,    u"Rattanakul"_s, u"Kaewmanee"_s,  u"Phromma"_s,
                             u"Suwannarat"_s, u"Thongdee"_s,   u"Jaidee"_s,     u"Inthasorn"_s,
@@ -72,7 +71,8 @@ QJsonValue valueFor(const FieldSpec &field, const QJsonObject &hint, qint64 inde
     }
     if (hint.contains(u"pattern")) {
         const qint64 modulo = hint.value(u"modulo").toInteger(0);
-        const qint64 seq = hint.value(u"start").toInteger(1) + (modulo > 0 ? index % modulo : index);
+        const qint64 seq
+            = hint.value(u"start").toInteger(1) + (modulo > 0 ? index % modulo : index);
         return expandPattern(hint.value(u"pattern").toString(), seq, rng);
     }
     if (hint.value(u"personName").toBool())

@@ -24,7 +24,8 @@ QString nowIso()
 }
 } // namespace
 
-EventPublisher::EventPublisher(const ServerSchema &schema, SocketIoServer *socketIo, QObject *parent)
+EventPublisher::EventPublisher(const ServerSchema &schema, SocketIoServer *socketIo,
+                               QObject *parent)
     : QObject(parent)
     , m_schema(schema)
     , m_socketIo(socketIo)
@@ -81,9 +82,8 @@ void EventPublisher::onEvent(const QString &nsp, const QString &sid, const QStri
                             {u"timestamp"_s, nowIso()}};
     if (ackId >= 0)
         m_socketIo->sendAck(nsp, sid, ackId, {reply});
-    m_socketIo->emitToSocket(nsp, sid,
-                             subscribe ? u"subscribe:confirmed"_s : u"unsubscribe:confirmed"_s,
-                             {reply});
+    m_socketIo->emitToSocket(
+        nsp, sid, subscribe ? u"subscribe:confirmed"_s : u"unsubscribe:confirmed"_s, {reply});
 }
 
 QJsonObject EventPublisher::meta(const QString &feature, const Origin &origin,

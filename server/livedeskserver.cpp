@@ -104,27 +104,28 @@ bool LivedeskServer::start(QString *error)
 
     ApiServer::Options api;
     api.jwtSecret = m_options.jwtSecret;
+    api.accessTokenSeconds = m_options.accessTokenSeconds;
     m_api = std::make_unique<ApiServer>(*m_schema, m_store.get(), m_socketIo.get(),
                                         m_publisher.get(), api);
     m_api->setImportService(m_imports.get());
     // The socket is refused unless its token is a valid access token; its tenant decides
     // which rooms it may ever join.
-    m_socketIo->setAuthenticator([this](const QString &, const QJsonObject &auth,
-                                        SocketIoServer::Refusal *refusal)
-                                     -> std::optional<QJsonObject> {
-        QString why;
-        const auto claims = m_api->verifyAccessToken(auth.value(u"token").toString(), &why);
-        if (!claims) {
-            refusal->message = auth.value(u"token").toString().isEmpty()
-                ? u"Authentication required: no token"_s
-                : u"Invalid token: %1"_s.arg(why);
-            return std::nullopt;
-        }
-        return QJsonObject{{u"userId"_s, claims->value(u"sub")},
-                           {u"email"_s, claims->value(u"email")},
-                           {u"tenant"_s, claims->value(u"tenant")},
-                           {u"role"_s, claims->value(u"role")}};
-    });
+    m_socketIo->setAuthenticator(
+        [this](const QString &, const QJsonObject &auth,
+               SocketIoServer::Refusal *refusal) -> std::optional<QJsonObject> {
+            QString why;
+            const auto claims = m_api->verifyAccessToken(auth.value(u"token").toString(), &why);
+            if (!claims) {
+                refusal->message = auth.value(u"token").toString().isEmpty()
+                    ? u"Authentication required: no token"_s
+                    : u"Invalid token: %1"_s.arg(why);
+                return std::nullopt;
+            }
+            return QJsonObject{{u"userId"_s, claims->value(u"sub")},
+                               {u"email"_s, claims->value(u"email")},
+                               {u"tenant"_s, claims->value(u"tenant")},
+                               {u"role"_s, claims->value(u"role")}};
+        });
 
     m_port = m_api->listen(m_options.address, m_options.port);
     if (m_port == 0) {

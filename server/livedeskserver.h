@@ -46,6 +46,8 @@ public:
         QString socketIoPath = QStringLiteral("/api/ws/");
         /// Keep sessions for recovery this long after a transport loss.
         int recoveryWindowMs = 120000;
+        /// Lifetime of access tokens (AegisX-like 15 minutes by default).
+        qint64 accessTokenSeconds = 15 * 60;
     };
 
     explicit LivedeskServer(const Options &options, QObject *parent = nullptr);

@@ -41,8 +41,9 @@ int main(int argc, char **argv)
         "imports, on SQLite."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption schema(u"schema"_s, u"Schema file (JSON; default: the built-in clinical demo)."_s, u"path"_s,
-                                    u":/livedesk/schema/clinical.json"_s);
+    const QCommandLineOption schema(u"schema"_s,
+                                    u"Schema file (JSON; default: the built-in clinical demo)."_s,
+                                    u"path"_s, u":/livedesk/schema/clinical.json"_s);
     const QCommandLineOption port(u"port"_s, u"TCP port (default 3333; 0 picks a free one)."_s,
                                   u"port"_s, u"3333"_s);
     const QCommandLineOption address(u"address"_s, u"Address to listen on (default 127.0.0.1)."_s,
@@ -80,8 +81,8 @@ int main(int argc, char **argv)
         QDir().mkpath(dir);
         options.databasePath = dir + u"/livedesk-server.sqlite"_s;
     }
-    options.jwtSecret = parser.isSet(secret) ? parser.value(secret).toUtf8()
-                                             : qgetenv("LIVEDESK_JWT_SECRET");
+    options.jwtSecret
+        = parser.isSet(secret) ? parser.value(secret).toUtf8() : qgetenv("LIVEDESK_JWT_SECRET");
     options.seedDemoData = !parser.isSet(noDemo);
 
     livedesk::server::LivedeskServer server(options);

@@ -95,11 +95,11 @@ std::optional<HttpResponse> parseBody(const QHttpServerRequest &request, qint64 
     QJsonParseError pe;
     *doc = QJsonDocument::fromJson(body, &pe);
     if (pe.error != QJsonParseError::NoError)
-        return failure(u"INVALID_JSON"_s,
-                       u"The request body is not valid JSON: %1 at offset %2."_s.arg(
-                           pe.errorString())
-                           .arg(pe.offset),
-                       400);
+        return failure(
+            u"INVALID_JSON"_s,
+            u"The request body is not valid JSON: %1 at offset %2."_s.arg(pe.errorString())
+                .arg(pe.offset),
+            400);
     return std::nullopt;
 }
 
@@ -127,10 +127,9 @@ QString methodName(QHttpServerRequest::Method m)
 
 HttpResponse methodNotAllowed(const QHttpServerRequest &request)
 {
-    return failure(u"METHOD_NOT_ALLOWED"_s,
-                   u"%1 is not allowed on %2."_s.arg(methodName(request.method()),
-                                                     request.url().path()),
-                   405);
+    return failure(
+        u"METHOD_NOT_ALLOWED"_s,
+        u"%1 is not allowed on %2."_s.arg(methodName(request.method()), request.url().path()), 405);
 }
 
 } // namespace
@@ -152,6 +151,8 @@ ApiServer::ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoSer
 
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    // Small JSON answers and events must not wait for the peer's delayed ACK (~40 ms).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Qt asks us before accepting a WebSocket upgrade: only the Socket.IO path may upgrade.
     if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
         return m_socketIo->acceptsUpgrade(request.url());
@@ -197,10 +198,9 @@ QJsonObject ApiServer::tokenPair(const QJsonObject &userJson) const
 {
     const QString email = userJson.value(u"email").toString();
     const UserSpec *user = m_schema.userByEmail(email);
-    const QString refreshToken = Jwt::sign({{u"sub"_s, user->id},
-                                            {u"email"_s, user->email},
-                                            {u"typ"_s, u"refresh"_s}},
-                                           m_options.jwtSecret, m_options.refreshTokenSeconds);
+    const QString refreshToken
+        = Jwt::sign({{u"sub"_s, user->id}, {u"email"_s, user->email}, {u"typ"_s, u"refresh"_s}},
+                    m_options.jwtSecret, m_options.refreshTokenSeconds);
     return {{u"user"_s, userJson},
             {u"accessToken"_s, issueAccessToken(email)},
             {u"refreshToken"_s, refreshToken},
@@ -214,22 +214,31 @@ HttpResponse ApiServer::route(const QHttpServerRequest &request)
         path.chop(1);
     const auto method = request.method();
 
+    // Engine.IO long-polling is not offered: answer as the reference server does.
+    QString socketIoPath = m_socketIo->options().path;
+    while (socketIoPath.size() > 1 && socketIoPath.endsWith(u'/'))
+        socketIoPath.chop(1);
+    if (path == socketIoPath)
+        return HttpResponse::json({{u"code"_s, 0}, {u"message"_s, u"Transport unknown"_s}}, 400);
+
     if (path == u"/api/health") {
-        return success(QJsonObject{{u"status"_s, u"ok"_s},
-                                   {u"connections"_s, m_socketIo->connectionCount()}});
+        return success(
+            QJsonObject{{u"status"_s, u"ok"_s}, {u"connections"_s, m_socketIo->connectionCount()}});
     }
     if (path == u"/api/auth/login")
-        return method == QHttpServerRequest::Method::Post ? login(request) : methodNotAllowed(request);
+        return method == QHttpServerRequest::Method::Post ? login(request)
+                                                          : methodNotAllowed(request);
     if (path == u"/api/auth/refresh")
-        return method == QHttpServerRequest::Method::Post ? refresh(request) : methodNotAllowed(request);
+        return method == QHttpServerRequest::Method::Post ? refresh(request)
+                                                          : methodNotAllowed(request);
 
     // Everything else needs a valid access token.
     const QByteArray authorization = request.value("authorization");
     if (!authorization.startsWith("Bearer ") && !authorization.startsWith("bearer "))
         return failure(u"UNAUTHORIZED"_s, u"Sign in first: no bearer token."_s, 401);
     QString tokenError;
-    const auto claims = verifyAccessToken(QString::fromLatin1(authorization.mid(7).trimmed()),
-                                          &tokenError);
+    const auto claims
+        = verifyAccessToken(QString::fromLatin1(authorization.mid(7).trimmed()), &tokenError);
     if (!claims)
         return failure(u"UNAUTHORIZED"_s, u"The access token was refused: %1."_s.arg(tokenError),
                        401);
@@ -283,13 +292,13 @@ HttpResponse ApiServer::refresh(const QHttpServerRequest &request)
     if (auto bad = parseBody(request, m_options.maxJsonBody, &doc))
         return *bad;
     QString error;
-    const auto claims =
-        Jwt::verify(doc.object().value(u"refreshToken").toString(), m_options.jwtSecret, &error);
+    const auto claims
+        = Jwt::verify(doc.object().value(u"refreshToken").toString(), m_options.jwtSecret, &error);
     if (!claims || claims->value(u"typ").toString() != u"refresh")
-        return failure(u"UNAUTHORIZED"_s,
-                       u"The refresh token was refused: %1."_s.arg(
-                           claims ? u"not a refresh token"_s : error),
-                       401);
+        return failure(
+            u"UNAUTHORIZED"_s,
+            u"The refresh token was refused: %1."_s.arg(claims ? u"not a refresh token"_s : error),
+            401);
     const UserSpec *user = m_schema.userByEmail(claims->value(u"email").toString());
     if (!user)
         return failure(u"UNAUTHORIZED"_s, u"Unknown user."_s, 401);
@@ -317,16 +326,15 @@ HttpResponse ApiServer::resourceRoute(const ResourceSpec &resource, const QStrin
                 return failure(page.error());
             const qint64 total = page.value().total;
             const qint64 totalPages = total == 0 ? 0 : (total + query.limit - 1) / query.limit;
-            return HttpResponse::json(
-                {{u"success"_s, true},
-                 {u"data"_s, page.value().rows},
-                 {u"pagination"_s,
-                  QJsonObject{{u"page"_s, query.page},
-                              {u"limit"_s, query.limit},
-                              {u"total"_s, total},
-                              {u"totalPages"_s, totalPages},
-                              {u"hasNext"_s, query.page < totalPages},
-                              {u"hasPrev"_s, query.page > 1}}}});
+            return HttpResponse::json({{u"success"_s, true},
+                                       {u"data"_s, page.value().rows},
+                                       {u"pagination"_s,
+                                        QJsonObject{{u"page"_s, query.page},
+                                                    {u"limit"_s, query.limit},
+                                                    {u"total"_s, total},
+                                                    {u"totalPages"_s, totalPages},
+                                                    {u"hasNext"_s, query.page < totalPages},
+                                                    {u"hasPrev"_s, query.page > 1}}}});
         }
         if (method == Method::Post) {
             QJsonDocument doc;
@@ -341,9 +349,9 @@ HttpResponse ApiServer::resourceRoute(const ResourceSpec &resource, const QStrin
             m_publisher->publish(resource, u"created"_s, record, origin,
                                  record.value(u"version").toInteger());
             HttpResponse r = withRecord(record, 201, u"Created"_s);
-            r.addHeader("Location", (resource.path + u'/'
-                                     + QString::number(record.value(u"id").toInteger()))
-                                        .toUtf8());
+            r.addHeader(
+                "Location",
+                (resource.path + u'/' + QString::number(record.value(u"id").toInteger())).toUtf8());
             return r;
         }
         return methodNotAllowed(request);
@@ -363,24 +371,22 @@ HttpResponse ApiServer::resourceRoute(const ResourceSpec &resource, const QStrin
             auto result = m_store->bulkCreate(resource, ctx.tenant(), ctx.userId(), items);
             if (!result)
                 return failure(result.error());
-            m_publisher->publishBulk(resource, u"bulkCreated"_s,
-                                     {{u"count"_s, result.value().size()},
-                                      {u"items"_s, result.value()}},
-                                     origin);
-            return success(QJsonObject{{u"count"_s, result.value().size()},
-                                       {u"items"_s, result.value()}},
-                           201);
+            m_publisher->publishBulk(
+                resource, u"bulkCreated"_s,
+                {{u"count"_s, result.value().size()}, {u"items"_s, result.value()}}, origin);
+            return success(
+                QJsonObject{{u"count"_s, result.value().size()}, {u"items"_s, result.value()}},
+                201);
         }
         if (method == Method::Put) {
             auto result = m_store->bulkUpdate(resource, ctx.tenant(), ctx.userId(), items);
             if (!result)
                 return failure(result.error());
-            m_publisher->publishBulk(resource, u"bulkUpdated"_s,
-                                     {{u"count"_s, result.value().size()},
-                                      {u"items"_s, result.value()}},
-                                     origin);
-            return success(QJsonObject{{u"count"_s, result.value().size()},
-                                       {u"items"_s, result.value()}});
+            m_publisher->publishBulk(
+                resource, u"bulkUpdated"_s,
+                {{u"count"_s, result.value().size()}, {u"items"_s, result.value()}}, origin);
+            return success(
+                QJsonObject{{u"count"_s, result.value().size()}, {u"items"_s, result.value()}});
         }
         if (method == Method::Delete) {
             auto result = m_store->bulkDelete(resource, ctx.tenant(), ctx.userId(), items);
@@ -414,8 +420,8 @@ HttpResponse ApiServer::resourceRoute(const ResourceSpec &resource, const QStrin
             return *bad;
         if (!doc.isObject())
             return failure(ApiError::badRequest(u"The body must be a JSON object."_s));
-        auto updated = m_store->update(resource, ctx.tenant(), ctx.userId(), id, doc.object(),
-                                       expected);
+        auto updated
+            = m_store->update(resource, ctx.tenant(), ctx.userId(), id, doc.object(), expected);
         if (!updated)
             return failure(updated.error());
         const QJsonObject record = updated.value();
@@ -428,9 +434,8 @@ HttpResponse ApiServer::resourceRoute(const ResourceSpec &resource, const QStrin
         if (!removed)
             return failure(removed.error());
         // AegisX sends the id of a deleted record as a string, even for integer keys.
-        m_publisher->publish(resource, u"deleted"_s,
-                             QJsonObject{{u"id"_s, QString::number(id)}}, origin,
-                             removed.value().value(u"version").toInteger());
+        m_publisher->publish(resource, u"deleted"_s, QJsonObject{{u"id"_s, QString::number(id)}},
+                             origin, removed.value().value(u"version").toInteger());
         return success(QJsonObject{{u"id"_s, id}, {u"deleted"_s, true}}, 200, u"Deleted"_s);
     }
     return methodNotAllowed(request);

@@ -59,7 +59,8 @@ public:
     QString issueAccessToken(const QString &email) const;
 
     /// Verifies an access token; the claims (`sub`, `email`, `tenant`, `role`) or nullopt.
-    std::optional<QJsonObject> verifyAccessToken(const QString &token, QString *error = nullptr) const;
+    std::optional<QJsonObject> verifyAccessToken(const QString &token,
+                                                 QString *error = nullptr) const;
 
     /// Where `import/...` requests go; not owned, may be nullptr (501).
     void setImportService(ImportService *imports) { m_imports = imports; }

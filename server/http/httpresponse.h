@@ -25,7 +25,10 @@ public:
     QByteArray body;
 
     static HttpResponse json(const QJsonObject &object, int status = 200);
-    void addHeader(const QByteArray &name, const QByteArray &value) { headers.append({name, value}); }
+    void addHeader(const QByteArray &name, const QByteArray &value)
+    {
+        headers.append({name, value});
+    }
     void writeTo(QHttpServerResponder &responder) const;
 };
 

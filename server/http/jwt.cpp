@@ -48,8 +48,8 @@ QString Jwt::sign(QJsonObject claims, const QByteArray &secret, qint64 lifetimeS
     const qint64 iat = now.toSecsSinceEpoch();
     claims.insert(u"iat"_s, iat);
     claims.insert(u"exp"_s, iat + lifetimeSeconds);
-    const QByteArray signingInput =
-        encodePart({{u"alg"_s, u"HS256"_s}, {u"typ"_s, u"JWT"_s}}) + '.' + encodePart(claims);
+    const QByteArray signingInput
+        = encodePart({{u"alg"_s, u"HS256"_s}, {u"typ"_s, u"JWT"_s}}) + '.' + encodePart(claims);
     return QString::fromLatin1(signingInput + '.' + hmac(signingInput, secret).toBase64(b64));
 }
 

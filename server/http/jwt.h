@@ -25,9 +25,9 @@ public:
                         const QDateTime &now = QDateTime::currentDateTimeUtc());
 
     /// The claims of a valid, unexpired token; std::nullopt and @p error otherwise.
-    static std::optional<QJsonObject> verify(const QString &token, const QByteArray &secret,
-                                             QString *error = nullptr,
-                                             const QDateTime &now = QDateTime::currentDateTimeUtc());
+    static std::optional<QJsonObject>
+    verify(const QString &token, const QByteArray &secret, QString *error = nullptr,
+           const QDateTime &now = QDateTime::currentDateTimeUtc());
 };
 
 } // namespace livedesk::server

@@ -23,14 +23,10 @@ EngineIoConnection::EngineIoConnection(std::unique_ptr<QWebSocket> socket, const
     , m_id(generateId())
     , m_socket(socket.release())
 {
-    if (m_socket) {
+    // TCP_NODELAY is for whoever accepted the TCP connection to set (WebSocketListener does):
+    // QWebSocket does not expose its TCP socket.
+    if (m_socket)
         m_socket->setParent(this);
-        // Small frames must not wait for the peer's delayed ACK (Nagle): this is a real-time
-        // channel, and the reference server (ws) disables Nagle too. QWebSocket does not expose
-        // its TCP socket, but it is its child.
-        if (auto *tcp = m_socket->findChild<QAbstractSocket *>())
-            tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    }
     // The WebSocket layer refuses larger messages itself (close code 1009), so an oversized
     // message is never buffered whole; onTextFrame() checks again for sockets whose limit was
     // already reached during the handshake.
@@ -208,6 +204,14 @@ void EngineIoConnection::sendPing()
 
 void EngineIoConnection::write(const QString &text, const QByteArray &binary, bool isBinary)
 {
+    if (m_options.writeBatchMs <= 0) {
+        // The socket writes what accumulated during this event-loop turn in one go.
+        if (isBinary)
+            m_socket->sendBinaryMessage(binary);
+        else
+            m_socket->sendTextMessage(text);
+        return;
+    }
     if (m_writing) {
         m_queue.append({text, binary, isBinary});
         return;
@@ -224,18 +228,13 @@ void EngineIoConnection::write(const QString &text, const QByteArray &binary, bo
 
 void EngineIoConnection::drain()
 {
-    // The event loop has turned since the last write: what was sent meanwhile goes out now,
-    // as one batch (after the batch delay, if any); with nothing queued, the next frame goes
-    // out at once again.
+    // The event loop has turned since the last write: what was sent meanwhile goes out as one
+    // batch after the delay; with nothing queued, the next frame goes out at once again.
     if (!m_socket || m_queue.isEmpty()) {
         m_writing = false;
         return;
     }
-    if (m_options.writeBatchMs > 0) {
-        m_batchTimer.start(m_options.writeBatchMs);
-        return;
-    }
-    flushBatch();
+    m_batchTimer.start(m_options.writeBatchMs);
 }
 
 void EngineIoConnection::flushBatch()

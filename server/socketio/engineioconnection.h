@@ -29,13 +29,13 @@ namespace livedesk::server {
  * connected to closed() only with deleteLater(). The WebSocket lingers briefly after closed()
  * so that frames already queued (a final `41`, a close frame) still reach the client.
  *
- * Frames are written the way the reference server writes them: a frame goes out at once when
- * nothing is pending; frames sent before the event loop turns wait and then go out together,
- * one batch per turn. Under load this batches small frames. Options::writeBatchMs delays each
- * batch a little more: with 1 ms, a client that handles its socket one read at a time sees the
- * CONNECT reply and the first event in separate reads, as with the reference server, whose write
- * callbacks take about that long. The official protocol test suite relies on that
- * (SocketIoConformance); nothing else needs it.
+ * Frames go to the WebSocket as they are sent, and what accumulates during one event-loop turn
+ * reaches the network in one write. Options::writeBatchMs > 0 paces the writes instead, the
+ * way the reference server's write callbacks do: a frame goes out at once when nothing is
+ * pending, and frames sent after it wait that long and go out together. Then a client that
+ * handles its socket one read at a time sees the CONNECT reply and the first event in separate
+ * reads, as it mostly does with the reference server. The official protocol test suite relies
+ * on that (SocketIoConformance uses 5 ms); nothing else needs it.
  *
  * Single-threaded: the object lives in the thread of its WebSocket.
  */
@@ -52,8 +52,7 @@ public:
         int pingTimeoutMs = 20000;
         /// Largest message (in bytes, type digit included) the client may send.
         qint64 maxPayload = 1000000;
-        /// After a write, further frames wait this long and go out together; 0: until the
-        /// event loop turns. See the class description.
+        /// > 0: paced writes, see the class description. 0: plain writes.
         int writeBatchMs = 0;
     };
 

@@ -37,7 +37,8 @@ SocketIoServer::Options SocketIoConformance::conformanceOptions()
     options.connectTimeoutMs = 1000;
     options.maxPayload = 1000000;
     options.recovery = false;
-    // The suites' client drops a frame that arrives in the same read as the one it awaited.
+    // The suites' client (ws 8.5) drops a frame that arrives in the same read as the one it
+    // was waiting for: keep the CONNECT reply and the `auth` event that follows it apart.
     options.writeBatchMs = 5;
     return options;
 }

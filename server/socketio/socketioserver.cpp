@@ -7,6 +7,8 @@
 #include "websocketlistener.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
 #include <QtCore/QSet>
 #include <QtCore/QUrlQuery>
 #include <QtWebSockets/QWebSocket>

@@ -2,11 +2,9 @@
 #pragma once
 
 #include <QtCore/QByteArrayList>
-#include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
-#include <QtCore/QPointer>
 #include <QtCore/QStringList>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
@@ -46,7 +44,7 @@ class WebSocketListener;
  *   sent through emitToRooms(), emitToNamespace() or emitToSocket()) carries a fresh offset
  *   as its last argument and is kept in the namespace's buffer, bounded by
  *   recoveryBufferSize packets and recoveryWindowMs. A socket lost to a transport close, ping
- *   timeout or transport error keeps its session (sid, pid, rooms, data) for
+ *   timeout, transport error or server shutdown keeps its session (sid, pid, rooms, data) for
  *   recoveryWindowMs. A CONNECT `{"pid","offset",...auth}` naming a kept session and an offset
  *   still covered by the buffer resumes it: same sid, same rooms, same data, and the packets
  *   its rooms missed are sent before the `40{"sid","pid"}` reply. Otherwise it is a new
@@ -73,7 +71,10 @@ class WebSocketListener;
  *
  * Connections arrive either from the HTTP server (acceptsUpgrade() then handleConnection()
  * with the upgraded socket) or from the server's own listener (listen(), for tests and the
- * conformance server).
+ * conformance server). A host should switch on QAbstractSocket::LowDelayOption (TCP_NODELAY)
+ * on the TCP socket when it accepts the upgrade, as listen() and the reference server do:
+ * QWebSocket does not expose its TCP socket, and without it an event that follows another
+ * closely can wait for the client's delayed ACK (tens of milliseconds).
  *
  * Signals are emitted only once the server's state is consistent, and slots may call back
  * into the server (emit, join, disconnect, close). Everything happens in the thread the
@@ -102,8 +103,8 @@ public:
         int recoveryWindowMs = 120000;
         /// Most packets kept per namespace for replay; the oldest go first.
         int recoveryBufferSize = 10000;
-        /// Frames sent right after a write wait this long and go out together (0: until the
-        /// event loop turns); see EngineIoConnection. The conformance server needs 1.
+        /// > 0: pace writes, frames sent right after one wait this long and go out together
+        /// (see EngineIoConnection). Only the conformance server needs it.
         int writeBatchMs = 0;
     };
 

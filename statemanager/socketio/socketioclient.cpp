@@ -559,7 +559,17 @@ void SocketIoClient::dropTransport()
 
 bool SocketIoClient::sendPacket(const SocketIoPacket &packet)
 {
-    return sendEngineText(u"4"_s + packet.encode());
+    const QString frame = u"4"_s + packet.encode();
+    // The server closes a connection that sends more than its maxPayload; refusing here keeps
+    // an oversized emit from turning into a reconnect loop.
+    if (m_engineOpen && frame.size() * 3 > m_handshake.maxPayload
+        && frame.toUtf8().size() > m_handshake.maxPayload) {
+        qCWarning(lcSocketIo) << "not sent: a" << frame.toUtf8().size()
+                              << "byte packet exceeds the server's maxPayload"
+                              << m_handshake.maxPayload;
+        return false;
+    }
+    return sendEngineText(frame);
 }
 
 bool SocketIoClient::sendEngineText(const QString &frame)

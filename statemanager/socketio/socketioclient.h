@@ -119,7 +119,8 @@ public:
     /// Disconnects on purpose: sends DISCONNECT when connected and cancels any retry.
     void close();
 
-    /// Sends an event; false when not connected (nothing is queued behind the caller's back).
+    /// Sends an event; false when not connected (nothing is queued behind the caller's back)
+    /// or when the packet exceeds the server's maxPayload (the server would drop the link).
     bool emitEvent(const QString &name, const QJsonArray &args = {});
     using AckCallback = std::function<void(const SocketIoAck &)>;
     /// Sends an event asking for an acknowledgement; @p callback runs exactly once, in

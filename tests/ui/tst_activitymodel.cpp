@@ -71,8 +71,8 @@ private Q_SLOTS:
             QCOMPARE(args.at(1).toInt(), 5);
             QCOMPARE(args.at(2).toInt(), 5);
         }
-        QCOMPARE(model.eventAt(0).ids, QStringList {u"8"_s});
-        QCOMPARE(model.eventAt(4).ids, QStringList {u"4"_s});
+        QCOMPARE(model.eventAt(0).ids, QStringList{u"8"_s});
+        QCOMPARE(model.eventAt(4).ids, QStringList{u"4"_s});
 
         model.setCapacity(2);
         QCOMPARE(model.rowCount(), 2);

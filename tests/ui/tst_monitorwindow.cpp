@@ -38,7 +38,8 @@ private Q_SLOTS:
     void showsEventsAndSaysWhenOffline()
     {
         test::PeerProcess peer;
-        QVERIFY2(peer.start({u"--aegisx"_s, u"--path"_s, u"/api/ws/"_s}), qPrintable(peer.errorOutput()));
+        QVERIFY2(peer.start({u"--aegisx"_s, u"--path"_s, u"/api/ws/"_s}),
+                 qPrintable(peer.errorOutput()));
 
         MonitorWindow window;
         window.applySettings({peer.url().toString(), u"/api/ws/"_s, {}, {u"patients"_s}});
@@ -57,7 +58,7 @@ private Q_SLOTS:
                        {u"feature"_s, u"patients"_s},
                        {u"entity"_s, u"patient"_s},
                        {u"action"_s, u"updated"_s},
-                       {u"data"_s, QJsonObject {{u"id"_s, id}, {u"ward"_s, u"A"_s}}}});
+                       {u"data"_s, QJsonObject{{u"id"_s, id}, {u"ward"_s, u"A"_s}}}});
         }
         QTRY_COMPARE_WITH_TIMEOUT(window.activity()->rowCount(), 3, 10000);
         QCOMPARE(window.activity()->index(0, ActivityModel::Ids).data().toString(), u"3"_s);

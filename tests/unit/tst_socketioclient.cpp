@@ -237,6 +237,7 @@ private Q_SLOTS:
     void invalidUrl_data();
     void invalidUrl();
     void connects_data();
+    void refusesPacketsOverMaxPayload();
     void connects();
     void emitBeforeConnectedFails();
     void eventDelivery();
@@ -363,6 +364,23 @@ void TestSocketIoClient::connects_data()
         << u"40{\"token\":\"eyJhbGciOiJIUzI1NiJ9.e30.sig\"}"_s;
     QTest::newRow("custom namespace, token")
         << u"/admin"_s << QJsonObject{{u"token"_s, u"123"_s}} << u"40/admin,{\"token\":\"123\"}"_s;
+}
+
+void TestSocketIoClient::refusesPacketsOverMaxPayload()
+{
+    FakeServer server;
+    server.openJson = handshake(25000, 20000, 100);
+    QVERIFY(server.listen());
+    SocketIoClient client;
+    client.setOptions(fastOptions(server.url()));
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Connected, kTimeout);
+    // The server would drop a link that sends more than its maxPayload: refuse it here.
+    QVERIFY(!client.emitEvent(u"big"_s, {QString(200, u'x')}));
+    QVERIFY(client.emitEvent(u"small"_s, {u"ok"_s}));
+    QTRY_COMPARE_WITH_TIMEOUT(server.received(0).size(), 2, kTimeout);
+    QCOMPARE(server.received(0).at(1), u"42[\"small\",\"ok\"]"_s);
+    QCOMPARE(client.state(), State::Connected);
 }
 
 void TestSocketIoClient::connects()

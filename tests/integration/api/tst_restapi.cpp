@@ -50,8 +50,9 @@ private Q_SLOTS:
     void loginAnswersAsAegisX()
     {
         auto c = anonymous();
-        const auto ok = c.post(u"/api/auth/login"_s,
-                               doc({{u"email"_s, u"doctor@demo.local"_s}, {u"password"_s, u"doctor"_s}}));
+        const auto ok
+            = c.post(u"/api/auth/login"_s,
+                     doc({{u"email"_s, u"doctor@demo.local"_s}, {u"password"_s, u"doctor"_s}}));
         QCOMPARE(ok.status, 200);
         const auto data = ok.data().toObject();
         QVERIFY(!data.value(u"accessToken").toString().isEmpty());
@@ -60,8 +61,9 @@ private Q_SLOTS:
         QCOMPARE(data.value(u"user").toObject().value(u"email").toString(), u"doctor@demo.local"_s);
         QVERIFY(!data.value(u"user").toObject().contains(u"passwordHash"));
 
-        const auto wrong = c.post(u"/api/auth/login"_s,
-                                  doc({{u"email"_s, u"doctor@demo.local"_s}, {u"password"_s, u"x"_s}}));
+        const auto wrong
+            = c.post(u"/api/auth/login"_s,
+                     doc({{u"email"_s, u"doctor@demo.local"_s}, {u"password"_s, u"x"_s}}));
         QCOMPARE(wrong.status, 401);
         QCOMPARE(wrong.errorCode(), u"INVALID_CREDENTIALS"_s);
         QCOMPARE(wrong.json.value(u"success").toBool(true), false);
@@ -80,8 +82,9 @@ private Q_SLOTS:
     void refreshIssuesANewAccessToken()
     {
         auto c = anonymous();
-        const auto login = c.post(u"/api/auth/login"_s,
-                                  doc({{u"email"_s, u"nurse@demo.local"_s}, {u"password"_s, u"nurse"_s}}));
+        const auto login
+            = c.post(u"/api/auth/login"_s,
+                     doc({{u"email"_s, u"nurse@demo.local"_s}, {u"password"_s, u"nurse"_s}}));
         const QString refresh = login.data().toObject().value(u"refreshToken").toString();
         const auto r = c.post(u"/api/auth/refresh"_s, doc({{u"refreshToken"_s, refresh}}));
         QCOMPARE(r.status, 200);
@@ -132,7 +135,8 @@ private Q_SLOTS:
             QVERIFY(rows.at(i - 1).toObject().value(u"hn").toString()
                     <= rows.at(i).toObject().value(u"hn").toString());
         const auto first = rows.at(0).toObject();
-        const QStringList keys{u"id"_s, u"version"_s, u"created_at"_s, u"updated_at"_s, u"hn"_s, u"name"_s};
+        const QStringList keys{u"id"_s,         u"version"_s, u"created_at"_s,
+                               u"updated_at"_s, u"hn"_s,      u"name"_s};
         for (const auto &key : keys)
             QVERIFY2(first.contains(key), qPrintable(key));
         QVERIFY(!first.contains(u"tenant"));
@@ -156,9 +160,10 @@ private Q_SLOTS:
 
     void crudWithVersionsAndConditionalWrites()
     {
-        const auto created = m_nurse->post(
-            u"/api/patients"_s,
-            doc({{u"hn"_s, u"HN900001"_s}, {u"name"_s, u"Test Patient"_s}, {u"sex"_s, u"female"_s}}));
+        const auto created = m_nurse->post(u"/api/patients"_s,
+                                           doc({{u"hn"_s, u"HN900001"_s},
+                                                {u"name"_s, u"Test Patient"_s},
+                                                {u"sex"_s, u"female"_s}}));
         QCOMPARE(created.status, 201);
         const auto record = created.data().toObject();
         const qint64 id = record.value(u"id").toInteger();
@@ -167,21 +172,24 @@ private Q_SLOTS:
         QCOMPARE(record.value(u"status").toString(), u"admitted"_s); // schema default
         QCOMPARE(record.value(u"created_by").toString(), u"u-nurse"_s);
         QCOMPARE(created.header("ETag"), QByteArray("\"1\""));
-        QVERIFY(created.header("Location").endsWith(QByteArray("/api/patients/" + QByteArray::number(id))));
+        QVERIFY(created.header("Location")
+                    .endsWith(QByteArray("/api/patients/" + QByteArray::number(id))));
 
         const QString path = u"/api/patients/%1"_s.arg(id);
         const auto got = m_nurse->get(path);
         QCOMPARE(got.status, 200);
         QCOMPARE(got.data().toObject().value(u"name").toString(), u"Test Patient"_s);
 
-        const auto updated = m_nurse->put(path, doc({{u"ward"_s, u"ICU"_s}}), {{"If-Match", "\"1\""}});
+        const auto updated
+            = m_nurse->put(path, doc({{u"ward"_s, u"ICU"_s}}), {{"If-Match", "\"1\""}});
         QCOMPARE(updated.status, 200);
         QCOMPARE(updated.data().toObject().value(u"version").toInteger(), 2);
         QCOMPARE(updated.data().toObject().value(u"ward").toString(), u"ICU"_s);
         QCOMPARE(updated.data().toObject().value(u"name").toString(), u"Test Patient"_s); // partial
         QCOMPARE(updated.header("ETag"), QByteArray("\"2\""));
 
-        const auto stale = m_nurse->put(path, doc({{u"ward"_s, u"Surgery"_s}}), {{"If-Match", "\"1\""}});
+        const auto stale
+            = m_nurse->put(path, doc({{u"ward"_s, u"Surgery"_s}}), {{"If-Match", "\"1\""}});
         QCOMPARE(stale.status, 409);
         QCOMPARE(stale.errorCode(), u"VERSION_CONFLICT"_s);
         QVERIFY(stale.body.contains("\"ICU\"")); // the current record travels with the refusal
@@ -209,20 +217,24 @@ private Q_SLOTS:
         QVERIFY(!details.isEmpty());
         QCOMPARE(details.at(0).toObject().value(u"field").toString(), u"hn"_s);
 
-        const auto several = m_nurse->post(
-            u"/api/patients"_s,
-            doc({{u"hn"_s, 42}, {u"name"_s, u"X"_s}, {u"sex"_s, u"robot"_s}, {u"colour"_s, u"red"_s}}));
+        const auto several = m_nurse->post(u"/api/patients"_s,
+                                           doc({{u"hn"_s, 42},
+                                                {u"name"_s, u"X"_s},
+                                                {u"sex"_s, u"robot"_s},
+                                                {u"colour"_s, u"red"_s}}));
         QCOMPARE(several.status, 400);
         QVERIFY(several.json.value(u"error").toObject().value(u"details").toArray().size() >= 3);
 
-        const auto first = m_nurse->get(u"/api/patients?limit=1"_s).data().toArray().at(0).toObject();
+        const auto first
+            = m_nurse->get(u"/api/patients?limit=1"_s).data().toArray().at(0).toObject();
         const auto duplicate = m_nurse->post(
             u"/api/patients"_s, doc({{u"hn"_s, first.value(u"hn")}, {u"name"_s, u"Dup"_s}}));
         QVERIFY2(duplicate.status == 409 || duplicate.status == 400, duplicate.body.constData());
 
         QCOMPARE(m_nurse->raw("POST", u"/api/patients"_s, "[1,2").errorCode(), u"INVALID_JSON"_s);
         QCOMPARE(m_nurse->raw("POST", u"/api/patients"_s, "[1,2]").status, 400);
-        const QByteArray huge = "{\"hn\":\"HN1\",\"name\":\"" + QByteArray(3 * 1024 * 1024, 'x') + "\"}";
+        const QByteArray huge
+            = "{\"hn\":\"HN1\",\"name\":\"" + QByteArray(3 * 1024 * 1024, 'x') + "\"}";
         QCOMPARE(m_nurse->raw("POST", u"/api/patients"_s, huge).status, 413);
         QCOMPARE(m_nurse->put(u"/api/patients/999999"_s, doc({{u"name"_s, u"Z"_s}})).status, 404);
         QCOMPARE(m_nurse->raw("PUT", u"/api/patients/1"_s, "{}", {{"If-Match", "\"abc\""}}).status,
@@ -257,19 +269,21 @@ private Q_SLOTS:
     {
         Client auditor(m_server->baseUrl());
         QVERIFY(auditor.login(u"auditor@demo.local"_s, u"auditor"_s));
-        const auto mine = m_nurse->post(u"/api/patients"_s,
-                                        doc({{u"hn"_s, u"HN920001"_s}, {u"name"_s, u"Ward A only"_s}}));
+        const auto mine = m_nurse->post(
+            u"/api/patients"_s, doc({{u"hn"_s, u"HN920001"_s}, {u"name"_s, u"Ward A only"_s}}));
         QCOMPARE(mine.status, 201);
         const qint64 id = mine.data().toObject().value(u"id").toInteger();
         QCOMPARE(auditor.get(u"/api/patients/%1"_s.arg(id)).status, 404);
-        QCOMPARE(auditor.put(u"/api/patients/%1"_s.arg(id), doc({{u"name"_s, u"x"_s}})).status, 404);
+        QCOMPARE(auditor.put(u"/api/patients/%1"_s.arg(id), doc({{u"name"_s, u"x"_s}})).status,
+                 404);
         QCOMPARE(auditor.del(u"/api/patients/%1"_s.arg(id)).status, 404);
         const auto search = auditor.get(u"/api/patients?search=HN920001"_s);
         QCOMPARE(search.status, 200);
         QCOMPARE(search.data().toArray().size(), 0);
         // Uniqueness is per tenant: ward B may use the same HN.
-        QCOMPARE(auditor.post(u"/api/patients"_s,
-                              doc({{u"hn"_s, u"HN920001"_s}, {u"name"_s, u"Ward B's own"_s}}))
+        QCOMPARE(auditor
+                     .post(u"/api/patients"_s,
+                           doc({{u"hn"_s, u"HN920001"_s}, {u"name"_s, u"Ward B's own"_s}}))
                      .status,
                  201);
     }

@@ -20,7 +20,8 @@ class TestServerEvents : public QObject
 private:
     std::unique_ptr<server::LivedeskServer> m_server;
 
-    struct Subscriber {
+    struct Subscriber
+    {
         std::unique_ptr<SocketIoClient> client = std::make_unique<SocketIoClient>();
         std::unique_ptr<RealtimeChannel> channel;
         QList<RealtimeEvent> events;
@@ -32,9 +33,9 @@ private:
         Client rest(m_server->baseUrl());
         if (!rest.login(email, password))
             return nullptr;
-        const auto login = rest.post(u"/api/auth/login"_s,
-                                     QJsonDocument(QJsonObject{{u"email"_s, email},
-                                                               {u"password"_s, password}}));
+        const auto login
+            = rest.post(u"/api/auth/login"_s,
+                        QJsonDocument(QJsonObject{{u"email"_s, email}, {u"password"_s, password}}));
         auto s = std::make_unique<Subscriber>();
         SocketIoClient::Options o;
         o.url = m_server->baseUrl();
@@ -109,14 +110,16 @@ private Q_SLOTS:
     void otherTenantsHearNothing()
     {
         auto nurse = subscribe(u"nurse@demo.local"_s, u"nurse"_s, {u"patients"_s}, {});
-        auto auditor = subscribe(u"auditor@demo.local"_s, u"auditor"_s, {u"patients"_s}, {u"patient"_s});
+        auto auditor
+            = subscribe(u"auditor@demo.local"_s, u"auditor"_s, {u"patients"_s}, {u"patient"_s});
         QVERIFY(nurse && auditor);
         Client rest(m_server->baseUrl());
         QVERIFY(rest.login(u"nurse@demo.local"_s, u"nurse"_s));
-        QCOMPARE(rest.post(u"/api/patients"_s,
-                           QJsonDocument(QJsonObject{{u"hn"_s, u"HN930002"_s}, {u"name"_s, u"A"_s}}))
-                     .status,
-                 201);
+        QCOMPARE(
+            rest.post(u"/api/patients"_s,
+                      QJsonDocument(QJsonObject{{u"hn"_s, u"HN930002"_s}, {u"name"_s, u"A"_s}}))
+                .status,
+            201);
         QTRY_COMPARE_WITH_TIMEOUT(nurse->events.size(), 1, 10000);
         QTest::qWait(300);
         QCOMPARE(auditor->events.size(), 0);

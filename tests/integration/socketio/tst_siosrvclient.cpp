@@ -91,7 +91,7 @@ private Q_SLOTS:
     void clientCloseEndsSession();
     void recoveryAfterTransportLoss();
     void noRecoveryWhenTheGapIsLost();
-    void oversizedMessageIsARecoverableLoss();
+    void oversizedMessageIsNotSent();
     void recoveryAcrossServerRestart();
 };
 
@@ -439,8 +439,10 @@ void TestSioSrvClient::noRecoveryWhenTheGapIsLost()
     QCOMPARE(log.count(u"event:missed"_s), 0);
 }
 
-void TestSioSrvClient::oversizedMessageIsARecoverableLoss()
+void TestSioSrvClient::oversizedMessageIsNotSent()
 {
+    // The server would close the link (tst_siosrvwire covers that with a raw socket); the
+    // client refuses such an emit instead of turning it into a reconnect loop.
     SocketIoServer server;
     auto options = serverOptions();
     options.maxPayload = 10000;
@@ -450,16 +452,14 @@ void TestSioSrvClient::oversizedMessageIsARecoverableLoss()
     QSignalSpy received(&server, &SocketIoServer::eventReceived);
     SocketIoClient client;
     client.setOptions(clientOptions(server.port()));
-    ClientLog log(&client);
     client.open();
     QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), Patience);
-    const QString sid = client.sid();
-    QVERIFY(client.emitEvent(u"big"_s, {QString(20000, u'x')}));
-    QTRY_COMPARE_WITH_TIMEOUT(gone.size(), 1, Patience);
-    QCOMPARE(gone.at(0).at(2).toString(), u"transport error"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(log.count(u"connected:1"_s), 1, Patience);
-    QCOMPARE(client.sid(), sid);
-    QCOMPARE(received.size(), 0);
+    QVERIFY(!client.emitEvent(u"big"_s, {QString(20000, u'x')}));
+    QVERIFY(client.emitEvent(u"small"_s, {QString(100, u'x')}));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, Patience);
+    QCOMPARE(received.at(0).at(2).toString(), u"small"_s);
+    QCOMPARE(gone.size(), 0);
+    QVERIFY(client.isConnected());
 }
 
 void TestSioSrvClient::recoveryAcrossServerRestart()

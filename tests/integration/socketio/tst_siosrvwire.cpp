@@ -109,6 +109,7 @@ private Q_SLOTS:
     void pingTimeoutCloses();
     void clientPingIsAnError();
     void clientCloseAndNoop();
+    void burstsKeepTheirOrder_data();
     void burstsKeepTheirOrder();
     void maxPayload();
     void malformedCloses_data();
@@ -284,11 +285,20 @@ void TestSioSrvWire::clientCloseAndNoop()
     QCOMPARE(log.disconnects.at(0).reason, u"transport close"_s);
 }
 
+void TestSioSrvWire::burstsKeepTheirOrder_data()
+{
+    QTest::addColumn<int>("writeBatchMs");
+    QTest::newRow("plain writes") << 0;
+    QTest::newRow("paced writes") << 5;
+}
+
 void TestSioSrvWire::burstsKeepTheirOrder()
 {
+    QFETCH(int, writeBatchMs);
     SocketIoServer server;
     auto options = quietOptions();
     options.recovery = false;
+    options.writeBatchMs = writeBatchMs;
     server.setOptions(options);
     QVERIFY(server.listen());
     RawEngineClient raw;
@@ -939,7 +949,19 @@ void TestSioSrvWire::recoveryTakesOverAHalfOpenLink()
     QVERIFY(!other.open(RawEngineClient::engineUrl(server.port())).isEmpty());
     const QStringList otherFrames = other.connectNamespace(u"/"_s, {{u"pid"_s, u"guess"_s}});
     QVERIFY(payload(otherFrames.last(), u"40"_s)[u"sid"].toString() != sid);
+
+    // Nor can a client the authenticator refuses, even with the right pid.
+    server.setAuthenticator(
+        [](const QString &, const QJsonObject &,
+           SocketIoServer::Refusal *) -> std::optional<QJsonObject> { return std::nullopt; });
+    RawEngineClient refused;
+    QVERIFY(!refused.open(RawEngineClient::engineUrl(server.port())).isEmpty());
+    QVERIFY(refused.connectNamespace(u"/"_s, {{u"pid"_s, hello.value(u"pid")}})
+                .last()
+                .startsWith(u"44"));
     QVERIFY(fresh.isConnected());
+    QVERIFY(server.isConnected(u"/"_s, sid));
+    QCOMPARE(log.disconnects.size(), 1);
 }
 
 void TestSioSrvWire::recoveryRefusedByAuthenticator()
