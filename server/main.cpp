@@ -2,6 +2,7 @@
 // livedesk-server: the embedded reference backend as a standalone program.
 #include "livedeskserver.h"
 #include "serverschema.h"
+#include "socketioconformance.h"
 #include "userspec.h"
 
 #include <QtCore/QCommandLineParser>
@@ -57,7 +58,12 @@ int main(int argc, char **argv)
                                     "per start)."_s,
                                     u"secret"_s);
     const QCommandLineOption noDemo(u"no-demo"_s, u"Do not seed empty tables with demo rows."_s);
-    parser.addOptions({schema, port, address, db, secret, noDemo});
+    const QCommandLineOption conformance(
+        u"conformance"_s,
+        u"Serve only Socket.IO, configured like the reference server of the official Socket.IO "
+        "v5 / Engine.IO v4 protocol test suites (path /socket.io/, pingInterval 300 ms, "
+        "namespaces / and /custom, raw Engine.IO echo at /engine.io/)."_s);
+    parser.addOptions({schema, port, address, db, secret, noDemo, conformance});
     parser.process(app);
 
     livedesk::server::LivedeskServer::Options options;
@@ -84,6 +90,18 @@ int main(int argc, char **argv)
     options.jwtSecret
         = parser.isSet(secret) ? parser.value(secret).toUtf8() : qgetenv("LIVEDESK_JWT_SECRET");
     options.seedDemoData = !parser.isSet(noDemo);
+
+    if (parser.isSet(conformance)) {
+        livedesk::server::SocketIoConformance reference;
+        if (!reference.listen(options.address, options.port)) {
+            err << "livedesk-server: " << reference.errorString() << "\n";
+            return 1;
+        }
+        out << "livedesk-server (conformance mode) listening on " << options.address.toString()
+            << ":" << reference.port() << "\n";
+        out.flush();
+        return app.exec();
+    }
 
     livedesk::server::LivedeskServer server(options);
     QString error;
