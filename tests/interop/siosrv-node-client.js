@@ -17,9 +17,8 @@
 //   {"cmd":"state"}                 {"done":id,"connected":bool,"sid":..,"recovered":bool}
 //   {"cmd":"quit"}
 "use strict";
-const path = require("path");
 const readline = require("readline");
-const { io } = require(path.join(__dirname, "../../interop/node_modules/socket.io-client"));
+const { io } = require("socket.io-client");
 
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 let socket = null;

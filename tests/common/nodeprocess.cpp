@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "nodeclientprocess.h"
+#include "nodeprocess.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
 #include <QtTest/QTest>
@@ -14,70 +15,75 @@ QString nodeExecutable()
 {
     return QString::fromUtf8(LIVEDESK_NODE_EXECUTABLE);
 }
-
-QString clientScript()
+QDir scriptDir()
 {
-    return QString::fromUtf8(LIVEDESK_SIOSRV_NODE_CLIENT);
+    return QDir(QString::fromUtf8(LIVEDESK_NODE_SCRIPT_DIR));
 }
 } // namespace
 
-NodeClientProcess::NodeClientProcess(QObject *parent)
+NodeProcess::NodeProcess(const QString &label, QObject *parent)
     : QObject(parent)
+    , m_label(label)
 {
-    connect(&m_process, &QProcess::readyReadStandardOutput, this, &NodeClientProcess::readOutput);
+    connect(&m_process, &QProcess::readyReadStandardOutput, this, &NodeProcess::readOutput);
     connect(&m_process, &QProcess::readyReadStandardError, this, [this] {
         const QString text = QString::fromUtf8(m_process.readAllStandardError());
         m_errors += text;
-        qInfo().noquote() << "node client stderr:" << text.trimmed();
+        qInfo().noquote() << m_label << "stderr:" << text.trimmed();
     });
 }
 
-NodeClientProcess::~NodeClientProcess()
+NodeProcess::~NodeProcess()
 {
-    if (m_process.state() != QProcess::NotRunning) {
-        m_process.kill();
-        m_process.waitForFinished(10000);
-    }
+    kill();
 }
 
-QString NodeClientProcess::setupProblem()
+QString NodeProcess::setupProblem()
 {
     const QString node = nodeExecutable();
-    if (node.isEmpty() || !QFileInfo(node).isExecutable())
+    if (node.isEmpty())
         return u"node was not found when the build was configured; install Node.js (./dev deps) "
                "and re-run cmake"_s;
-    const QString module = QFileInfo(clientScript()).absolutePath()
-        + u"/../../interop/node_modules/socket.io-client/package.json"_s;
-    if (!QFileInfo::exists(module))
-        return u"socket.io-client is not installed in tests/interop: run `npm ci` there "
-               "(./dev test does)"_s;
+    if (!QFileInfo(node).isExecutable())
+        return u"node (%1, found at configure time) is not an executable"_s.arg(node);
+    for (const auto module : {u"socket.io", u"socket.io-client"}) {
+        if (!QFileInfo::exists(scriptDir().filePath(u"node_modules/%1/package.json"_s.arg(module))))
+            return u"the npm packages of %1 are not installed: run `npm ci` there (./dev test "
+                   "does)"_s.arg(scriptDir().path());
+    }
     return {};
 }
 
-bool NodeClientProcess::start(int timeoutMs)
+bool NodeProcess::startScript(const QString &script, const QStringList &arguments, int timeoutMs,
+                              const std::function<bool()> &ready)
 {
     if (const QString problem = setupProblem(); !problem.isEmpty()) {
         m_errors = problem;
         return false;
     }
-    m_process.start(nodeExecutable(), {clientScript()});
+    m_lines.clear();
+    m_pending.clear();
+    m_process.setWorkingDirectory(scriptDir().path());
+    m_process.start(nodeExecutable(), QStringList{scriptDir().filePath(script)} + arguments);
     if (!m_process.waitForStarted(timeoutMs)) {
         m_errors += u"cannot start node: %1\n"_s.arg(m_process.errorString());
         return false;
     }
-    [[maybe_unused]] const bool settled
-        = QTest::qWaitFor([this] { return m_ready || !isRunning(); }, timeoutMs);
-    if (!m_ready)
-        m_errors += u"the node client did not report ready\n"_s;
-    return m_ready;
+    if (!QTest::qWaitFor([&] { return ready() || !isRunning(); }, timeoutMs) || !ready()) {
+        m_errors
+            += u"%1 did not report ready (arguments: %2)\n"_s.arg(m_label, arguments.join(u' '));
+        kill();
+        return false;
+    }
+    return true;
 }
 
-void NodeClientProcess::send(const QJsonObject &command)
+void NodeProcess::send(const QJsonObject &command)
 {
     m_process.write(QJsonDocument(command).toJson(QJsonDocument::Compact) + '\n');
 }
 
-QJsonObject NodeClientProcess::request(QJsonObject command, int timeoutMs)
+QJsonObject NodeProcess::request(QJsonObject command, int timeoutMs)
 {
     const int id = m_nextId++;
     command.insert(u"id"_s, id);
@@ -97,7 +103,7 @@ QJsonObject NodeClientProcess::request(QJsonObject command, int timeoutMs)
     return reply;
 }
 
-QList<QJsonObject> NodeClientProcess::linesWith(QStringView key) const
+QList<QJsonObject> NodeProcess::linesWith(QStringView key) const
 {
     QList<QJsonObject> out;
     for (const auto &line : m_lines) {
@@ -107,17 +113,25 @@ QList<QJsonObject> NodeClientProcess::linesWith(QStringView key) const
     return out;
 }
 
-QList<QJsonArray> NodeClientProcess::events(QStringView name) const
+QList<QJsonArray> NodeProcess::argsWhere(QStringView key, QStringView value) const
 {
     QList<QJsonArray> out;
     for (const auto &line : m_lines) {
-        if (line.value(u"event").toString() == name)
+        if (line.value(key).toString() == value)
             out.append(line.value(u"args").toArray());
     }
     return out;
 }
 
-void NodeClientProcess::readOutput()
+void NodeProcess::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(10000);
+}
+
+void NodeProcess::readOutput()
 {
     m_pending += m_process.readAllStandardOutput();
     qsizetype newline;
@@ -128,13 +142,11 @@ void NodeClientProcess::readOutput()
             continue;
         const QJsonDocument doc = QJsonDocument::fromJson(line);
         if (!doc.isObject()) {
-            qWarning() << "node client printed a line that is not a JSON object:" << line;
+            qWarning() << m_label << "printed a line that is not a JSON object:" << line;
             continue;
         }
-        const QJsonObject object = doc.object();
-        if (object.value(u"ready").toBool())
-            m_ready = true;
-        m_lines.append(object);
+        lineReceived(doc.object());
+        m_lines.append(doc.object());
     }
 }
 
