@@ -8,7 +8,7 @@
 //
 // Prints JSON lines on stdout. Exits 1 when the import failed, imported the wrong number of
 // rows or sent more than 10 progress events in a second, 2 when it could not be set up.
-#include "benchsupport.h"
+#include "livedeskhost.h"
 #include "socketioclient.h"
 #include "socketioevent.h"
 

@@ -15,7 +15,7 @@
 //
 // Prints JSON lines on stdout. Exits 1 when a delivery was lost or duplicated (or a write
 // failed), 2 when the peers or the server could not be run.
-#include "benchsupport.h"
+#include "livedeskhost.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
@@ -81,110 +81,6 @@ void raiseFileLimit()
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
-}
-
-/// A Node process that takes JSON-line commands on stdin and prints JSON lines.
-class NodePeer
-{
-public:
-    using Match = std::function<bool(const QJsonObject &)>;
-
-    explicit NodePeer(QString name)
-        : m_name(std::move(name))
-    {
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] {
-            m_buffer += m_process.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = m_buffer.indexOf('\n')) >= 0) {
-                const QByteArray line = m_buffer.left(nl);
-                m_buffer.remove(0, nl + 1);
-                const auto doc = QJsonDocument::fromJson(line);
-                if (doc.isObject())
-                    m_lines.push_back(doc.object());
-                else if (!line.trimmed().isEmpty())
-                    complain(
-                        u"%1 printed a non-JSON line: %2"_s.arg(m_name, QString::fromUtf8(line)));
-            }
-        });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process, [this] {
-            const QByteArray text = m_process.readAllStandardError();
-            std::fprintf(stderr, "[%s] %s", qPrintable(m_name), text.constData());
-        });
-    }
-
-    ~NodePeer()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        send({{u"cmd"_s, u"quit"_s}});
-        m_process.closeWriteChannel();
-        if (!m_process.waitForFinished(3000)) {
-            m_process.kill();
-            m_process.waitForFinished(1000);
-        }
-    }
-
-    void start(const QString &node, const QString &script, const QStringList &args = {})
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        // Where the bench scripts find socket.io-client.
-        env.insert(u"LIVEDESK_INTEROP_DIR"_s,
-                   QFileInfo(QStringLiteral(LIVEDESK_PEER_SERVER_JS)).absolutePath());
-        m_process.setProcessEnvironment(env);
-        m_process.setWorkingDirectory(QFileInfo(script).absolutePath());
-        m_process.start(node, QStringList{script} + args);
-    }
-
-    bool running() const { return m_process.state() != QProcess::NotRunning; }
-
-    /// Sends @p command and waits until the pipe took it, so that a timestamp taken right
-    /// before is the time the command was made.
-    void send(const QJsonObject &command)
-    {
-        m_process.write(QJsonDocument(command).toJson(QJsonDocument::Compact) + '\n');
-        m_process.waitForBytesWritten(1000);
-    }
-
-    /// Removes and returns the first line that @p match accepts.
-    std::optional<QJsonObject> take(const Match &match)
-    {
-        const auto it = std::find_if(m_lines.begin(), m_lines.end(), match);
-        if (it == m_lines.end())
-            return std::nullopt;
-        QJsonObject line = *it;
-        m_lines.erase(it);
-        return line;
-    }
-
-    /// Waits for a line that @p match accepts (up to @p timeoutMs) and removes it.
-    std::optional<QJsonObject> waitFor(const Match &match, int timeoutMs)
-    {
-        std::optional<QJsonObject> line;
-        waitUntil(
-            [&] {
-                if (!line)
-                    line = take(match);
-                return line.has_value() || !running();
-            },
-            timeoutMs);
-        return line;
-    }
-
-    /// Forgets the lines nobody asked for (the peer server reports every client's doings).
-    void clear() { m_lines.clear(); }
-
-private:
-    QString m_name;
-    QProcess m_process;
-    QByteArray m_buffer;
-    std::deque<QJsonObject> m_lines;
-};
-
-NodePeer::Match hasKey(const QString &key)
-{
-    return [key](const QJsonObject &o) {
-        return o.contains(key);
-    };
 }
 
 /// A line whose @p key holds the number @p n.
@@ -480,7 +376,7 @@ public:
             m_peer.start(
                 node, QStringLiteral(LIVEDESK_PEER_SERVER_JS),
                 {u"--port"_s, u"0"_s, u"--aegisx"_s, u"--path"_s, u"/api/ws/"_s, u"--recovery"_s});
-            const auto ready = m_peer.waitFor(hasKey(u"ready"_s), 15000);
+            const auto ready = m_peer.waitFor(NodePeer::hasKey(u"ready"_s), 15000);
             if (!ready) {
                 complain(u"the peer server did not start (are its modules installed? `./dev "
                          "deps` runs npm ci in tests/interop)"_s);
@@ -490,7 +386,7 @@ public:
         }
         m_clients.start(node, QStringLiteral(LIVEDESK_FANOUT_CLIENTS_JS));
         m_clients.send({{u"cmd"_s, u"now"_s}});
-        if (!m_clients.waitFor(hasKey(u"now"_s), 15000)) {
+        if (!m_clients.waitFor(NodePeer::hasKey(u"now"_s), 15000)) {
             complain(u"the clients (bench/fanout-clients.js) did not start"_s);
             return false;
         }
@@ -505,7 +401,7 @@ public:
         for (int i = 0; i < 20; ++i) {
             const double t0 = epochMsNow();
             m_clients.send({{u"cmd"_s, u"now"_s}});
-            const auto line = m_clients.waitFor(hasKey(u"now"_s), 5000);
+            const auto line = m_clients.waitFor(NodePeer::hasKey(u"now"_s), 5000);
             const double t1 = epochMsNow();
             if (!line)
                 return;
@@ -636,7 +532,7 @@ private:
             complain(u"%1 clients did not connect to %2: %3"_s.arg(count).arg(
                 server, line ? line->value(u"error").toString() : u"no answer"_s));
             m_clients.send({{u"cmd"_s, u"disconnect"_s}});
-            m_clients.waitFor(hasKey(u"disconnected"_s), connectTimeoutMs);
+            m_clients.waitFor(NodePeer::hasKey(u"disconnected"_s), connectTimeoutMs);
             return false;
         }
         m_peer.clear();
@@ -646,7 +542,7 @@ private:
     void disconnectClients(const QString &server)
     {
         m_clients.send({{u"cmd"_s, u"disconnect"_s}});
-        m_clients.waitFor(hasKey(u"disconnected"_s), connectTimeoutMs);
+        m_clients.waitFor(NodePeer::hasKey(u"disconnected"_s), connectTimeoutMs);
         // The next scenario starts once the server has let every connection go.
         const auto gone = [this, &server] {
             if (isLivedesk(server))
@@ -761,7 +657,7 @@ private:
         for (const double t : sentAt)
             times.append(t);
         m_clients.send({{u"cmd"_s, u"finish"_s}, {u"sentAt"_s, times}});
-        const auto result = m_clients.waitFor(hasKey(u"result"_s), 30000);
+        const auto result = m_clients.waitFor(NodePeer::hasKey(u"result"_s), 30000);
         m_peer.clear();
         if (!result) {
             complain(u"the clients gave no result for run %1"_s.arg(run));

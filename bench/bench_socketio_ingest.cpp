@@ -35,7 +35,10 @@
 #include <optional>
 #include <vector>
 
+#include "benchsupport.h"
+
 using namespace Qt::StringLiterals;
+using namespace livedesk::bench;
 
 namespace {
 
@@ -47,61 +50,13 @@ constexpr int idleAfterDoneMs = 3000;
 constexpr int connectTimeoutMs = 10000;
 constexpr int streamTimeoutMs = 120000;
 
-using Clock = std::chrono::steady_clock;
-
-/// Wall-clock epoch milliseconds with a fraction: the clock the peers stamp and measure with.
-double epochMsNow()
-{
-    using namespace std::chrono;
-    return duration<double, std::milli>(system_clock::now().time_since_epoch()).count();
-}
-
 /// CPU time (user + system) this process has used, in milliseconds.
 double cpuMsNow()
 {
-    rusage u {};
+    rusage u{};
     getrusage(RUSAGE_SELF, &u);
     return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3
         + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
-}
-
-double round3(double x)
-{
-    return std::round(x * 1000.0) / 1000.0;
-}
-
-QByteArray jsonText(const QJsonValue &v)
-{
-    const QByteArray wrapped = QJsonDocument(QJsonArray {v}).toJson(QJsonDocument::Compact);
-    return wrapped.mid(1, wrapped.size() - 2);
-}
-
-/// A JSON object printed with its keys in insertion order (QJsonObject sorts them).
-class JsonLine
-{
-public:
-    JsonLine &add(const char *key, const QJsonValue &value) { return addRaw(key, jsonText(value)); }
-    JsonLine &addRaw(const char *key, const QByteArray &json)
-    {
-        if (!m_body.isEmpty())
-            m_body += ',';
-        m_body += '"';
-        m_body += key;
-        m_body += "\":";
-        m_body += json;
-        return *this;
-    }
-    QByteArray toJson() const { return '{' + m_body + '}'; }
-
-private:
-    QByteArray m_body;
-};
-
-void printLine(const QByteArray &line)
-{
-    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
 }
 
 void complain(const QString &message)
@@ -322,114 +277,6 @@ private:
     Clock::time_point m_last;
 };
 
-/// A Node process that takes JSON-line commands on stdin and prints JSON lines.
-class NodePeer
-{
-public:
-    using Match = std::function<bool(const QJsonObject &)>;
-
-    explicit NodePeer(QString name)
-        : m_name(std::move(name))
-    {
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] {
-            m_buffer += m_process.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = m_buffer.indexOf('\n')) >= 0) {
-                const QByteArray line = m_buffer.left(nl);
-                m_buffer.remove(0, nl + 1);
-                const auto doc = QJsonDocument::fromJson(line);
-                if (doc.isObject())
-                    m_lines.push_back({doc.object(), line});
-                else if (!line.trimmed().isEmpty())
-                    complain(
-                        u"%1 printed a non-JSON line: %2"_s.arg(m_name, QString::fromUtf8(line)));
-            }
-            if (onLine)
-                onLine();
-        });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process, [this] {
-            const QByteArray text = m_process.readAllStandardError();
-            std::fprintf(stderr, "[%s] %s", qPrintable(m_name), text.constData());
-        });
-        QObject::connect(&m_process, &QProcess::finished, &m_process, [this] {
-            if (onLine)
-                onLine();
-        });
-    }
-
-    ~NodePeer()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        send({{u"cmd"_s, u"quit"_s}});
-        m_process.closeWriteChannel();
-        if (!m_process.waitForFinished(3000)) {
-            m_process.kill();
-            m_process.waitForFinished(1000);
-        }
-    }
-
-    /// Called whenever lines arrived or the process ended.
-    std::function<void()> onLine;
-
-    void start(const QString &node, const QString &script, const QStringList &args = {})
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        // Where peer-client.js finds socket.io-client.
-        env.insert(u"LIVEDESK_INTEROP_DIR"_s,
-                   QFileInfo(QStringLiteral(LIVEDESK_PEER_SERVER_JS)).absolutePath());
-        m_process.setProcessEnvironment(env);
-        m_process.setWorkingDirectory(QFileInfo(script).absolutePath());
-        m_process.start(node, QStringList {script} + args);
-    }
-
-    bool running() const { return m_process.state() != QProcess::NotRunning; }
-
-    /// Sends @p command with a fresh "id"; returns the id.
-    qint64 send(QJsonObject command)
-    {
-        command.insert(u"id"_s, ++m_lastId);
-        m_process.write(QJsonDocument(command).toJson(QJsonDocument::Compact) + '\n');
-        return m_lastId;
-    }
-
-    /// Removes and returns the first line that @p match accepts, with its raw text.
-    std::optional<std::pair<QJsonObject, QByteArray>> take(const Match &match)
-    {
-        const auto it = std::find_if(m_lines.begin(), m_lines.end(),
-                                     [&match](const auto &l) { return match(l.first); });
-        if (it == m_lines.end())
-            return std::nullopt;
-        auto line = *it;
-        m_lines.erase(it);
-        return line;
-    }
-
-    /// Forgets the lines nobody asked for (the server reports every client's comings and goings).
-    void clear() { m_lines.clear(); }
-
-private:
-    QString m_name;
-    QProcess m_process;
-    QByteArray m_buffer;
-    std::deque<std::pair<QJsonObject, QByteArray>> m_lines;
-    qint64 m_lastId = 0;
-};
-
-NodePeer::Match doneWithId(qint64 id)
-{
-    return [id](const QJsonObject &o) {
-        return o.value(u"done").toInteger(-1) == id;
-    };
-}
-
-NodePeer::Match hasKey(const QString &key, const QJsonValue &value = QJsonValue::Undefined)
-{
-    return [key, value](const QJsonObject &o) {
-        return o.contains(key) && (value.isUndefined() || o.value(key) == value);
-    };
-}
-
 /**
  * Runs the scenarios against one peer server, each run first with livedesk's client and then
  * with the Node client: never both at once (two cores, and the server broadcasts to all).
@@ -455,7 +302,7 @@ public:
             wake();
         };
         m_server.start(node, QStringLiteral(LIVEDESK_PEER_SERVER_JS), {u"--port"_s, u"0"_s});
-        const auto ready = waitForLine(m_server, hasKey(u"ready"_s), 15000);
+        const auto ready = waitForLine(m_server, NodePeer::hasKey(u"ready"_s), 15000);
         if (!ready) {
             complain(u"the peer server did not start (are its modules installed? `./dev deps` "
                      "runs npm ci in tests/interop)"_s);
@@ -468,8 +315,8 @@ public:
             };
             m_client.start(node, QStringLiteral(LIVEDESK_PEER_CLIENT_JS));
             // It answers once it has loaded socket.io-client.
-            m_client.send({{u"cmd"_s, u"now"_s}});
-            if (!waitForLine(m_client, hasKey(u"now"_s), 15000)) {
+            m_client.request({{u"cmd"_s, u"now"_s}});
+            if (!waitForLine(m_client, NodePeer::hasKey(u"now"_s), 15000)) {
                 complain(u"the Node client (bench/peer-client.js) did not start"_s);
                 return false;
             }
@@ -487,7 +334,7 @@ public:
             *rtt = 1e9;
             for (int i = 0; i < 5; ++i) {
                 const double t0 = epochMsNow();
-                const qint64 id = peer.send({{u"cmd"_s, u"now"_s}});
+                const qint64 id = peer.request({{u"cmd"_s, u"now"_s}});
                 const auto line = waitForLine(peer, match(id), 5000);
                 const double t1 = epochMsNow();
                 if (!line)
@@ -501,11 +348,11 @@ public:
         };
         JsonLine clock;
         double rtt = 0;
-        if (const auto server = offset(m_server, doneWithId, &rtt))
+        if (const auto server = offset(m_server, &NodePeer::doneWithId, &rtt))
             clock.add("serverOffsetMs", round3(*server)).add("serverRttMs", round3(rtt));
         if (measureNode) {
             const auto anyNow = [](qint64) {
-                return hasKey(u"now"_s);
+                return NodePeer::hasKey(u"now"_s);
             };
             if (const auto client = offset(m_client, anyNow, &rtt))
                 clock.add("nodeClientOffsetMs", round3(*client))
@@ -519,8 +366,8 @@ public:
     /// A small stream per client, shape and mode, so that nothing measured runs cold.
     bool warmUp(const QList<Scenario> &scenarios)
     {
-        QList<Scenario> warm {{u"burst"_s, Shape::Plain, 5000, 50, 0},
-                              {u"paced"_s, Shape::Plain, 200, 50, 1}};
+        QList<Scenario> warm{{u"burst"_s, Shape::Plain, 5000, 50, 0},
+                             {u"paced"_s, Shape::Plain, 200, 50, 1}};
         if (std::any_of(scenarios.cbegin(), scenarios.cend(),
                         [](const auto &s) { return s.aegis(); }))
             warm.append({u"burst"_s, Shape::Aegis, 5000, 50, 0});
@@ -634,30 +481,26 @@ private:
     std::optional<QJsonObject> waitForLine(NodePeer &peer, const NodePeer::Match &match,
                                            int timeoutMs, QByteArray *raw = nullptr)
     {
-        std::optional<std::pair<QJsonObject, QByteArray>> line;
+        std::optional<QJsonObject> line;
         waitUntil(
             [&] {
                 if (!line)
-                    line = peer.take(match);
+                    line = peer.take(match, raw);
                 return line.has_value() || !peer.running();
             },
             timeoutMs);
-        if (!line)
-            return std::nullopt;
-        if (raw)
-            *raw = line->second;
-        return line->first;
+        return line;
     }
 
     /// After a client connected as @p sid: is it the only socket the server streams to?
     bool serverSeesOnly(const QString &sid)
     {
-        if (!waitForLine(m_server, hasKey(u"connection"_s, sid), connectTimeoutMs)) {
+        if (!waitForLine(m_server, NodePeer::hasKey(u"connection"_s, sid), connectTimeoutMs)) {
             complain(u"the server never reported connection %1"_s.arg(sid));
             return false;
         }
-        const qint64 id = m_server.send({{u"cmd"_s, u"sockets"_s}});
-        const auto sockets = waitForLine(m_server, doneWithId(id), connectTimeoutMs);
+        const qint64 id = m_server.request({{u"cmd"_s, u"sockets"_s}});
+        const auto sockets = waitForLine(m_server, NodePeer::doneWithId(id), connectTimeoutMs);
         if (!sockets || sockets->value(u"count").toInteger() != 1) {
             complain(u"expected 1 socket on the server, found %1"_s.arg(
                 sockets ? sockets->value(u"count").toInteger() : -1));
@@ -668,7 +511,7 @@ private:
 
     void waitForServerDisconnect(const QString &sid)
     {
-        if (!waitForLine(m_server, hasKey(u"disconnect"_s, sid), connectTimeoutMs))
+        if (!waitForLine(m_server, NodePeer::hasKey(u"disconnect"_s, sid), connectTimeoutMs))
             complain(u"the server did not report the disconnection of %1"_s.arg(sid));
         m_server.clear();
     }
@@ -677,9 +520,9 @@ private:
     std::function<bool()> startStream(const Scenario &s, double *serverEventsPerSec)
     {
         const auto start = Clock::now();
-        const qint64 id = m_server.send(streamCommand(s));
+        const qint64 id = m_server.request(streamCommand(s));
         return [this, id, start, serverEventsPerSec, events = s.events, done = false]() mutable {
-            if (!done && m_server.take(doneWithId(id))) {
+            if (!done && m_server.take(NodePeer::doneWithId(id))) {
                 done = true;
                 const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
                 *serverEventsPerSec = seconds > 0 ? events / seconds : 0.0;
@@ -756,14 +599,14 @@ private:
 
     std::optional<Result> runNode(const Scenario &s, int run, QByteArray *raw = nullptr)
     {
-        QJsonObject command {{u"cmd"_s, u"run"_s},        {u"run"_s, run},
-                             {u"url"_s, m_url},           {u"path"_s, u"/socket.io/"_s},
-                             {u"shape"_s, s.shapeName()}, {u"event"_s, s.eventName()},
-                             {u"count"_s, s.events},      {u"payloadBytes"_s, s.payloadBytes},
-                             {u"mode"_s, s.mode}};
+        QJsonObject command{{u"cmd"_s, u"run"_s},        {u"run"_s, run},
+                            {u"url"_s, m_url},           {u"path"_s, u"/socket.io/"_s},
+                            {u"shape"_s, s.shapeName()}, {u"event"_s, s.eventName()},
+                            {u"count"_s, s.events},      {u"payloadBytes"_s, s.payloadBytes},
+                            {u"mode"_s, s.mode}};
         if (s.perMs > 0)
             command.insert(u"perMs"_s, s.perMs);
-        m_client.send(command);
+        m_client.request(command);
         const auto ready = waitForLine(
             m_client,
             [](const QJsonObject &o) { return o.contains(u"ready") || o.contains(u"error"); },
@@ -779,14 +622,14 @@ private:
 
         double serverRate = 0;
         auto serverDone = startStream(s, &serverRate);
-        const auto isResult = hasKey(u"client"_s);
+        const auto isResult = NodePeer::hasKey(u"client"_s);
         QByteArray line;
         std::optional<QJsonObject> result;
         if (waitUntil(serverDone, streamTimeoutMs))
             result = waitForLine(m_client, isResult, streamTimeoutMs, &line);
         if (!result) {
             complain(u"%1: the Node client's stream timed out"_s.arg(s.label()));
-            m_client.send({{u"cmd"_s, u"finish"_s}});
+            m_client.request({{u"cmd"_s, u"finish"_s}});
             result = waitForLine(m_client, isResult, connectTimeoutMs, &line);
         }
         waitForServerDisconnect(sid);
@@ -799,8 +642,8 @@ private:
         return r;
     }
 
-    NodePeer m_server {u"peer-server"_s};
-    NodePeer m_client {u"peer-client"_s};
+    NodePeer m_server{u"peer-server"_s};
+    NodePeer m_client{u"peer-client"_s};
     QString m_url;
     std::function<void()> m_wake;
 };
@@ -808,7 +651,7 @@ private:
 QList<Scenario> scenarios(bool quick)
 {
     QList<Scenario> list;
-    const QList<int> counts = quick ? QList<int> {10000} : QList<int> {10000, 100000};
+    const QList<int> counts = quick ? QList<int>{10000} : QList<int>{10000, 100000};
     for (const int n : counts) {
         for (const int bytes : {50, 1024})
             list.append({u"burst"_s, Shape::Plain, n, bytes, 0});

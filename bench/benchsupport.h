@@ -1,28 +1,28 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// What the livedesk-server benchmarks (bench_server_fanout, bench_import) share: JSON lines
-// printed in a fixed key order, clocks, waiting on the event loop, and livedesk-server on a
-// thread of its own. Header-only: each benchmark is one program.
-
-#include "apiserver.h"
-#include "livedeskserver.h"
-#include "socketioserver.h"
-
+// What the benchmarks share: JSON lines printed in a fixed key order, clocks, waiting on the
+// event loop, and Node peers driven over stdin (Qt Core only; livedeskhost.h adds the
+// server). Header-only: each benchmark is one program.
 #include <QtCore/QCoreApplication>
 #include <QtCore/QEventLoop>
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
-#include <QtCore/QThread>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
 #include <QtCore/QTimer>
 
 #include <pthread.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <functional>
+#include <optional>
 
 namespace livedesk::bench {
 
@@ -47,15 +47,18 @@ inline double round3(double x)
     return std::round(x * 1000.0) / 1000.0;
 }
 
+/// @p v as compact JSON text (scalars too, which QJsonDocument alone cannot write).
+inline QByteArray jsonText(const QJsonValue &v)
+{
+    const QByteArray wrapped = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+    return wrapped.mid(1, wrapped.size() - 2);
+}
+
 /// A JSON object printed with its keys in insertion order (QJsonObject sorts them).
 class JsonLine
 {
 public:
-    JsonLine &add(const char *key, const QJsonValue &value)
-    {
-        const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-        return addRaw(key, wrapped.mid(1, wrapped.size() - 2));
-    }
+    JsonLine &add(const char *key, const QJsonValue &value) { return addRaw(key, jsonText(value)); }
     JsonLine &addRaw(const char *key, const QByteArray &json)
     {
         if (!m_body.isEmpty())
@@ -107,80 +110,138 @@ inline double threadCpuMs(clockid_t clock)
 }
 
 /**
- * livedesk-server on a thread of its own, as the workstation runs it (app/embeddedserver):
- * the server under test never shares an event loop with the benchmark's clients.
+ * A Node script (a peer server or client from tests/interop or bench/) that takes JSON-line
+ * commands on stdin and prints JSON lines; the lines are kept until a benchmark takes them.
  */
-class LivedeskHost
+class NodePeer
 {
 public:
-    LivedeskHost() { m_thread.setObjectName(QStringLiteral("livedesk-server")); }
+    using Match = std::function<bool(const QJsonObject &)>;
 
-    ~LivedeskHost()
+    explicit NodePeer(QString name)
+        : m_name(std::move(name))
     {
-        if (m_server) {
-            // Its objects live in its thread: stop and delete them there.
-            QMetaObject::invokeMethod(
-                m_server,
-                [server = m_server] {
-                    server->stop();
-                    delete server;
-                },
-                Qt::BlockingQueuedConnection);
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] {
+            m_buffer += m_process.readAllStandardOutput();
+            qsizetype nl;
+            while ((nl = m_buffer.indexOf('\n')) >= 0) {
+                const QByteArray line = m_buffer.left(nl);
+                m_buffer.remove(0, nl + 1);
+                const auto doc = QJsonDocument::fromJson(line);
+                if (doc.isObject())
+                    m_lines.push_back({doc.object(), line});
+                else if (!line.trimmed().isEmpty())
+                    std::fprintf(stderr, "%s printed a non-JSON line: %s\n", qPrintable(m_name),
+                                 line.constData());
+            }
+            if (onLine)
+                onLine();
+        });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process, [this] {
+            std::fprintf(stderr, "[%s] %s", qPrintable(m_name),
+                         m_process.readAllStandardError().constData());
+        });
+        QObject::connect(&m_process, &QProcess::finished, &m_process, [this] {
+            if (onLine)
+                onLine();
+        });
+    }
+
+    ~NodePeer()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        send({{QStringLiteral("cmd"), QStringLiteral("quit")}});
+        m_process.closeWriteChannel();
+        if (!m_process.waitForFinished(3000)) {
+            m_process.kill();
+            m_process.waitForFinished(1000);
         }
-        m_thread.quit();
-        m_thread.wait();
     }
 
-    /// Starts the server; @p tokenEmail names the user whose access token token() gives.
-    bool start(const server::LivedeskServer::Options &options, const QString &tokenEmail,
-               QString *error)
+    /// Called whenever lines arrived or the process ended.
+    std::function<void()> onLine;
+
+    void start(const QString &node, const QString &script, const QStringList &args = {})
     {
-        m_thread.start();
-        bool ok = false;
-        auto *context = new QObject;
-        context->moveToThread(&m_thread);
-        QMetaObject::invokeMethod(
-            context,
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        // Where the bench scripts find socket.io-client.
+        env.insert(QStringLiteral("LIVEDESK_INTEROP_DIR"), QStringLiteral(LIVEDESK_INTEROP_DIR));
+        m_process.setProcessEnvironment(env);
+        m_process.setWorkingDirectory(QFileInfo(script).absolutePath());
+        m_process.start(node, QStringList{script} + args);
+    }
+
+    bool running() const { return m_process.state() != QProcess::NotRunning; }
+
+    /// Sends @p command and waits until the pipe took it, so that a timestamp taken right
+    /// before is the time the command was made.
+    void send(const QJsonObject &command)
+    {
+        m_process.write(QJsonDocument(command).toJson(QJsonDocument::Compact) + '\n');
+        m_process.waitForBytesWritten(1000);
+    }
+
+    /// Sends @p command with a fresh "id", which the peer answers with `{"done": id}`.
+    qint64 request(QJsonObject command)
+    {
+        command.insert(QStringLiteral("id"), ++m_lastId);
+        send(command);
+        return m_lastId;
+    }
+
+    /// Removes and returns the first line that @p match accepts (its text in @p raw).
+    std::optional<QJsonObject> take(const Match &match, QByteArray *raw = nullptr)
+    {
+        const auto it = std::find_if(m_lines.begin(), m_lines.end(),
+                                     [&match](const auto &l) { return match(l.first); });
+        if (it == m_lines.end())
+            return std::nullopt;
+        auto line = *it;
+        m_lines.erase(it);
+        if (raw)
+            *raw = line.second;
+        return line.first;
+    }
+
+    /// Waits for a line that @p match accepts (up to @p timeoutMs) and removes it.
+    std::optional<QJsonObject> waitFor(const Match &match, int timeoutMs)
+    {
+        std::optional<QJsonObject> line;
+        waitUntil(
             [&] {
-                m_server = new server::LivedeskServer(options);
-                ok = m_server->start(error);
-                if (ok) {
-                    m_baseUrl = m_server->baseUrl();
-                    m_token = m_server->api()->issueAccessToken(tokenEmail);
-                }
-                pthread_getcpuclockid(pthread_self(), &m_cpuClock);
+                if (!line)
+                    line = take(match);
+                return line.has_value() || !running();
             },
-            Qt::BlockingQueuedConnection);
-        context->deleteLater();
-        return ok;
+            timeoutMs);
+        return line;
     }
 
-    QUrl baseUrl() const { return m_baseUrl; }
-    QString token() const { return m_token; }
-    /// CPU time the server's thread has used: all of the server's work, nothing else.
-    double cpuMs() const { return threadCpuMs(m_cpuClock); }
+    /// Forgets the lines nobody asked for (a peer server reports every client's doings).
+    void clear() { m_lines.clear(); }
 
-    /// Runs @p f in the server's thread and waits for it.
-    void call(const std::function<void(server::LivedeskServer *)> &f) const
+    /// Lines that have @p key (equal to @p value, unless it is undefined).
+    static Match hasKey(const QString &key, const QJsonValue &value = QJsonValue::Undefined)
     {
-        QMetaObject::invokeMethod(
-            m_server, [&] { f(m_server); }, Qt::BlockingQueuedConnection);
+        return [key, value](const QJsonObject &o) {
+            return o.contains(key) && (value.isUndefined() || o.value(key) == value);
+        };
     }
-
-    /// Engine.IO connections the server holds now.
-    int connectionCount() const
+    /// The answer to request() @p id.
+    static Match doneWithId(qint64 id)
     {
-        int count = -1;
-        call([&count](server::LivedeskServer *s) { count = s->socketIo()->connectionCount(); });
-        return count;
+        return [id](const QJsonObject &o) {
+            return o.value(QStringLiteral("done")).toInteger(-1) == id;
+        };
     }
 
 private:
-    QThread m_thread;
-    server::LivedeskServer *m_server = nullptr;
-    QUrl m_baseUrl;
-    QString m_token;
-    clockid_t m_cpuClock{};
+    QString m_name;
+    QProcess m_process;
+    QByteArray m_buffer;
+    std::deque<std::pair<QJsonObject, QByteArray>> m_lines;
+    qint64 m_lastId = 0;
 };
 
 } // namespace livedesk::bench
