@@ -265,6 +265,46 @@ private:
     QJsonArray m_details;
 };
 
+// The loop every bulk operation shares: @p step applied to each item; an internal error
+// aborts at once, any other refusal is collected (with @p field and @p valueOf(item) when the
+// refusal has no details of its own), and one refused item refuses the whole batch.
+template<typename Step>
+StoreResult<QJsonArray> eachItem(const QJsonArray &items, const QString &field,
+                                 const std::function<QJsonValue(const QJsonValue &)> &valueOf,
+                                 Step step)
+{
+    QJsonArray done;
+    BulkErrors errors;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QJsonValue item = items.at(i);
+        StoreResult<QJsonObject> r = step(item);
+        if (r)
+            done.append(r.value());
+        else if (r.error().httpStatus() >= 500)
+            return r.error();
+        else
+            errors.add(int(i), r.error(), field, valueOf(item));
+    }
+    if (!errors.isEmpty())
+        return errors.toError(items.size());
+    return done;
+}
+
+QJsonValue itself(const QJsonValue &v)
+{
+    return v;
+}
+
+QJsonValue idOf(const QJsonValue &v)
+{
+    return v.toObject().value("id"_L1);
+}
+
+ApiError badId(const QJsonValue &value, const QString &message)
+{
+    return ApiError::validation({ApiError::detail(u"id"_s, u"INVALID_TYPE"_s, message, value)});
+}
+
 } // namespace
 
 RecordStore::RecordStore(const ServerSchema &schema, const QString &dbPath)
@@ -1112,26 +1152,12 @@ StoreResult<QJsonArray> RecordStore::bulkCreate(const ResourceSpec &resource, co
     if (!t)
         return error;
     const QString now = nowUtc();
-    return inTransaction<QJsonArray>([&]() -> StoreResult<QJsonArray> {
-        QJsonArray created;
-        BulkErrors errors;
-        for (qsizetype i = 0; i < items.size(); ++i) {
-            const QJsonValue item = items.at(i);
-            if (!item.isObject()) {
-                errors.add(int(i), ApiError::badRequest(u"An item must be an object"_s), {}, item);
-                continue;
-            }
-            auto r = createOne(*t, tenant, userId, item.toObject(), now);
-            if (r)
-                created.append(r.value());
-            else if (r.error().httpStatus() >= 500)
-                return r.error();
-            else
-                errors.add(int(i), r.error(), {}, item);
-        }
-        if (!errors.isEmpty())
-            return errors.toError(items.size());
-        return created;
+    return inTransaction<QJsonArray>([&] {
+        return eachItem(items, {}, itself, [&](const QJsonValue &item) -> StoreResult<QJsonObject> {
+            if (!item.isObject())
+                return ApiError::badRequest(u"An item must be an object"_s);
+            return createOne(*t, tenant, userId, item.toObject(), now);
+        });
     });
 }
 
@@ -1143,33 +1169,16 @@ StoreResult<QJsonArray> RecordStore::bulkUpdate(const ResourceSpec &resource, co
     if (!t)
         return error;
     const QString now = nowUtc();
-    return inTransaction<QJsonArray>([&]() -> StoreResult<QJsonArray> {
-        QJsonArray updated;
-        BulkErrors errors;
-        for (qsizetype i = 0; i < items.size(); ++i) {
-            const QJsonObject item = items.at(i).toObject();
-            const QJsonValue idValue = item.value("id"_L1);
-            const auto id = idFromJson(idValue);
-            if (!items.at(i).isObject() || !id) {
-                errors.add(int(i),
-                           ApiError::validation({ApiError::detail(
-                               u"id"_s, u"INVALID_TYPE"_s,
-                               u"Each item needs an \"id\" (a positive whole number)"_s, idValue)}),
-                           u"id"_s, idValue);
-                continue;
-            }
-            // The id (like the other system fields) is ignored by validation.
-            auto r = updateOne(*t, tenant, userId, *id, item, std::nullopt, now);
-            if (r)
-                updated.append(r.value());
-            else if (r.error().httpStatus() >= 500)
-                return r.error();
-            else
-                errors.add(int(i), r.error(), u"id"_s, idValue);
-        }
-        if (!errors.isEmpty())
-            return errors.toError(items.size());
-        return updated;
+    return inTransaction<QJsonArray>([&] {
+        return eachItem(
+            items, u"id"_s, idOf, [&](const QJsonValue &item) -> StoreResult<QJsonObject> {
+                const auto id = idFromJson(idOf(item));
+                if (!item.isObject() || !id)
+                    return badId(idOf(item),
+                                 u"Each item needs an \"id\" (a positive whole number)"_s);
+                // The id (like the other system fields) is ignored by validation.
+                return updateOne(*t, tenant, userId, *id, item.toObject(), std::nullopt, now);
+            });
     });
 }
 
@@ -1180,30 +1189,14 @@ StoreResult<QJsonArray> RecordStore::bulkDelete(const ResourceSpec &resource, co
     const Table *t = table(resource, tenant, &error);
     if (!t)
         return error;
-    auto result = inTransaction<QJsonArray>([&]() -> StoreResult<QJsonArray> {
-        QJsonArray deleted;
-        BulkErrors errors;
-        for (qsizetype i = 0; i < ids.size(); ++i) {
-            const auto id = idFromJson(ids.at(i));
-            if (!id) {
-                errors.add(int(i),
-                           ApiError::validation({ApiError::detail(
-                               u"id"_s, u"INVALID_TYPE"_s,
-                               u"An id must be a positive whole number"_s, ids.at(i))}),
-                           u"id"_s, ids.at(i));
-                continue;
-            }
-            auto r = removeOne(*t, tenant, *id, std::nullopt);
-            if (r)
-                deleted.append(r.value());
-            else if (r.error().httpStatus() >= 500)
-                return r.error();
-            else
-                errors.add(int(i), r.error(), u"id"_s, ids.at(i));
-        }
-        if (!errors.isEmpty())
-            return errors.toError(ids.size());
-        return deleted;
+    auto result = inTransaction<QJsonArray>([&] {
+        return eachItem(ids, u"id"_s, itself,
+                        [&](const QJsonValue &value) -> StoreResult<QJsonObject> {
+                            const auto id = idFromJson(value);
+                            if (!id)
+                                return badId(value, u"An id must be a positive whole number"_s);
+                            return removeOne(*t, tenant, *id, std::nullopt);
+                        });
     });
     if (result)
         qCDebug(lcServerStore) << "Deleted" << result.value().size() << resource.name << "in"
