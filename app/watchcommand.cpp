@@ -119,9 +119,9 @@ bool WatchCommand::configure(const QStringList &arguments)
                {u"delayMs"_s, delay}});
     });
     connect(m_client, &SocketIoClient::disconnected, this, [this](const QString &reason) {
-        // Only the server's own `41` ends the watch here; our close() on Ctrl-C ends it in stop().
-        if (m_client->state() == SocketIoClient::State::Disconnected
-            && reason == u"io server disconnect") {
+        // A disconnect that leaves the client idle is the server's `41`, unless we are the
+        // ones closing (stop() ends the watch itself).
+        if (m_client->state() == SocketIoClient::State::Disconnected && !m_stopping) {
             m_err << "livedesk-cli watch: disconnected by the server (" << reason << ")\n";
             m_err.flush();
             Q_EMIT finished(ServerDisconnect);
@@ -153,6 +153,7 @@ void WatchCommand::start()
 
 void WatchCommand::stop()
 {
+    m_stopping = true;
     m_client->close();
     Q_EMIT finished(Ok);
 }

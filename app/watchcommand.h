@@ -44,6 +44,7 @@ private:
 
     SocketIoClient *m_client = nullptr;
     RealtimeChannel *m_channel = nullptr;
+    bool m_stopping = false;
     QTextStream m_out{stdout};
     QTextStream m_err{stderr};
 };

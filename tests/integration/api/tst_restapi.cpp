@@ -229,7 +229,11 @@ private Q_SLOTS:
             = m_nurse->get(u"/api/patients?limit=1"_s).data().toArray().at(0).toObject();
         const auto duplicate = m_nurse->post(
             u"/api/patients"_s, doc({{u"hn"_s, first.value(u"hn")}, {u"name"_s, u"Dup"_s}}));
-        QVERIFY2(duplicate.status == 409 || duplicate.status == 400, duplicate.body.constData());
+        QCOMPARE(duplicate.status, 409);
+        QCOMPARE(duplicate.errorCode(), u"DUPLICATE_ENTRY"_s);
+        const auto dupDetails = duplicate.json.value(u"error").toObject().value(u"details").toArray();
+        QCOMPARE(dupDetails.at(0).toObject().value(u"field").toString(), u"hn"_s);
+        QCOMPARE(dupDetails.at(0).toObject().value(u"code").toString(), u"UNIQUE"_s);
 
         QCOMPARE(m_nurse->raw("POST", u"/api/patients"_s, "[1,2").errorCode(), u"INVALID_JSON"_s);
         QCOMPARE(m_nurse->raw("POST", u"/api/patients"_s, "[1,2]").status, 400);
