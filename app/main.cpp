@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // livedesk: the workstation.
-#include "embeddedserver.h"
 #include "monitorwindow.h"
+#include "serverthread.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
@@ -47,13 +47,20 @@ int main(int argc, char **argv)
     auto settings = window.currentSettings();
     // Without --url the workstation brings its own backend: the embedded reference server
     // with the clinical demo, signed in as a demo user.
-    std::unique_ptr<livedesk::EmbeddedServer> embedded;
+    // The server runs on a thread of its own so that database work and imports never stall
+    // the UI; the app reaches it over loopback like any remote server.
+    std::unique_ptr<livedesk::server::ServerThread> embedded;
     if (!parser.isSet(url)) {
-        embedded = std::make_unique<livedesk::EmbeddedServer>();
+        embedded = std::make_unique<livedesk::server::ServerThread>();
         const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
         QDir().mkpath(dir);
+        livedesk::server::LivedeskServer::Options options;
+        options.databasePath = dir + u"/embedded-server.sqlite"_s;
+        // The workstation cannot refresh tokens yet, and a socket presents its token again on
+        // every reconnect: a day-long token keeps a long-running session usable.
+        options.accessTokenSeconds = 24 * 3600;
         QString error;
-        if (!embedded->start(dir + u"/embedded-server.sqlite"_s, &error)) {
+        if (!embedded->start(options, &error)) {
             QMessageBox::critical(
                 nullptr, QApplication::translate("main", "livedesk"),
                 QApplication::translate("main", "The built-in server could not start: %1")

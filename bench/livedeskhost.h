@@ -6,6 +6,7 @@
 
 #include "apiserver.h"
 #include "livedeskserver.h"
+#include "serverthread.h"
 #include "socketioserver.h"
 
 #include <QtCore/QThread>
@@ -13,65 +14,32 @@
 namespace livedesk::bench {
 
 /**
- * livedesk-server on a thread of its own, as the workstation runs it (app/embeddedserver):
- * the server under test never shares an event loop with the benchmark's clients.
+ * livedesk-server on a thread of its own (server::ServerThread, as the workstation runs it),
+ * with what a benchmark measures on it: the server thread's CPU time and its connections.
+ * The server under test never shares an event loop with the benchmark's clients.
  */
 class LivedeskHost
 {
 public:
-    LivedeskHost() { m_thread.setObjectName(QStringLiteral("livedesk-server")); }
-
-    ~LivedeskHost()
-    {
-        if (m_server) {
-            // Its objects live in its thread: stop and delete them there.
-            QMetaObject::invokeMethod(
-                m_server,
-                [server = m_server] {
-                    server->stop();
-                    delete server;
-                },
-                Qt::BlockingQueuedConnection);
-        }
-        m_thread.quit();
-        m_thread.wait();
-    }
-
     /// Starts the server; @p tokenEmail names the user whose access token token() gives.
     bool start(const server::LivedeskServer::Options &options, const QString &tokenEmail,
                QString *error)
     {
-        m_thread.start();
-        bool ok = false;
-        auto *context = new QObject;
-        context->moveToThread(&m_thread);
-        QMetaObject::invokeMethod(
-            context,
-            [&] {
-                m_server = new server::LivedeskServer(options);
-                ok = m_server->start(error);
-                if (ok) {
-                    m_baseUrl = m_server->baseUrl();
-                    m_token = m_server->api()->issueAccessToken(tokenEmail);
-                }
-                pthread_getcpuclockid(pthread_self(), &m_cpuClock);
-            },
-            Qt::BlockingQueuedConnection);
-        context->deleteLater();
-        return ok;
+        if (!m_thread.start(options, error))
+            return false;
+        m_token = m_thread.tokenFor(tokenEmail);
+        m_thread.call([this](server::LivedeskServer *) {
+            pthread_getcpuclockid(pthread_self(), &m_cpuClock);
+        });
+        return true;
     }
 
-    QUrl baseUrl() const { return m_baseUrl; }
+    QUrl baseUrl() const { return m_thread.baseUrl(); }
     QString token() const { return m_token; }
     /// CPU time the server's thread has used: all of the server's work, nothing else.
     double cpuMs() const { return threadCpuMs(m_cpuClock); }
-
     /// Runs @p f in the server's thread and waits for it.
-    void call(const std::function<void(server::LivedeskServer *)> &f) const
-    {
-        QMetaObject::invokeMethod(
-            m_server, [&] { f(m_server); }, Qt::BlockingQueuedConnection);
-    }
+    void call(const std::function<void(server::LivedeskServer *)> &f) const { m_thread.call(f); }
 
     /// Engine.IO connections the server holds now.
     int connectionCount() const
@@ -82,9 +50,7 @@ public:
     }
 
 private:
-    QThread m_thread;
-    server::LivedeskServer *m_server = nullptr;
-    QUrl m_baseUrl;
+    server::ServerThread m_thread;
     QString m_token;
     clockid_t m_cpuClock{};
 };
