@@ -144,7 +144,7 @@ void MonitorWindow::connectToServer()
     options.url = QUrl(s.url, QUrl::StrictMode);
     options.path = s.path;
     if (!s.token.isEmpty())
-        options.auth = QJsonObject {{u"token"_s, s.token}};
+        options.auth = QJsonObject{{u"token"_s, s.token}};
     m_client->setOptions(options);
     m_channel->setSubscription(s.features);
     m_client->open();
@@ -186,7 +186,7 @@ void MonitorWindow::loadSettings()
     s.url = settings.value(u"connection/url"_s, s.url).toString();
     s.path = settings.value(u"connection/path"_s, s.path).toString();
     s.features
-        = settings.value(u"connection/features"_s, QStringList {u"patients"_s}).toStringList();
+        = settings.value(u"connection/features"_s, QStringList{u"patients"_s}).toStringList();
     applySettings(s);
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
 }

@@ -16,6 +16,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QPointer>
 #include <QtCore/QUrlQuery>
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtHttpServer/QHttpServerResponder>
@@ -157,6 +158,25 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
         return m_socketIo->acceptsUpgrade(request.url());
     HttpResponse response = route(request);
+    if (response.isDeferred()) {
+        // Qt keeps the request object as long as its socket lives and reuses it only for the
+        // next request on that connection, which a client sends after our answer.
+        const QPointer<QTcpSocket> guard(socket);
+        const QPointer<ApiServer> self(this);
+        const QHttpServerRequest *pending = &request;
+        const QString path = request.url().path();
+        response.start([self, guard, pending, path](const HttpResponse &answer) {
+            if (!self || !guard || guard->state() != QAbstractSocket::ConnectedState) {
+                qCInfo(lcHttp).noquote()
+                    << "The client of" << path << "left before its answer was ready";
+                return;
+            }
+            qCDebug(lcHttp) << "(deferred)" << path << answer.status;
+            auto responder = self->makeResponder(*pending, guard.data());
+            answer.writeTo(responder);
+        });
+        return true;
+    }
     qCDebug(lcHttp) << methodName(request.method()) << request.url().path() << response.status;
     auto responder = makeResponder(request, socket);
     response.writeTo(responder);

@@ -42,107 +42,141 @@ QChar detectDelimiter(const QString &text)
 
 } // namespace
 
-bool CsvReader::parse(const QByteArray &bytes, Table *out, QString *error)
+bool CsvReader::open(const QByteArray &bytes, QString *error)
 {
     QByteArrayView view(bytes);
     if (view.startsWith("\xEF\xBB\xBF"))
         view = view.sliced(3);
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = decoder(view);
+    m_text = decoder(view);
+    m_pos = 0;
+    m_line = 1;
+    m_error.clear();
+    m_header.clear();
     if (decoder.hasError()) {
+        m_text.clear();
         *error = u"The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."_s;
         return false;
     }
-    if (text.trimmed().isEmpty()) {
+    if (m_text.trimmed().isEmpty()) {
         *error = u"The file is empty: expected a header row naming the columns, then data rows."_s;
         return false;
     }
+    m_delimiter = detectDelimiter(m_text);
+    Record first;
+    while (readRecord(&first)) {
+        if (first.cells.isEmpty())
+            continue;
+        m_headerLine = first.line;
+        m_header = first.cells;
+        for (QString &h : m_header)
+            h = h.trimmed();
+        return true;
+    }
+    *error = m_error.isEmpty()
+        ? u"The file is empty: expected a header row naming the columns, then data rows."_s
+        : m_error;
+    return false;
+}
 
-    const QChar delimiter = detectDelimiter(text);
+bool CsvReader::next(Record *record)
+{
+    return readRecord(record);
+}
+
+bool CsvReader::readRecord(Record *out)
+{
+    const QString &text = m_text;
     const qsizetype n = text.size();
-    QList<Record> records;
-    qsizetype i = 0;
-    int line = 1;
-    while (i < n) {
-        Record record;
-        record.line = line;
-        for (;;) {
-            if (i < n && text[i] == u'"') {
-                const int quoteLine = line;
-                ++i;
-                QString cell;
-                for (;;) {
-                    if (i >= n) {
-                        *error = u"Line %1: a quoted field is never closed (missing '\"')."_s.arg(
-                            quoteLine);
-                        return false;
-                    }
-                    const QChar c = text[i];
-                    if (c == u'"') {
-                        if (i + 1 < n && text[i + 1] == u'"') {
-                            cell += u'"';
-                            i += 2;
-                            continue;
-                        }
-                        ++i;
-                        break;
-                    }
-                    // Line breaks inside a cell become '\n', whatever the file uses.
-                    if (c == u'\r') {
-                        if (i + 1 < n && text[i + 1] == u'\n')
-                            ++i;
-                        cell += u'\n';
-                        ++line;
-                    } else {
-                        if (c == u'\n')
-                            ++line;
-                        cell += c;
-                    }
-                    ++i;
-                }
-                if (i < n && text[i] != delimiter && !isLineBreak(text[i])) {
-                    *error = u"Line %1: unexpected text after the closing quote of a field "
-                             "(a '\"' inside a quoted field must be doubled)."_s.arg(line);
+    qsizetype i = m_pos;
+    if (i >= n || !m_error.isEmpty())
+        return false;
+    Record record;
+    record.line = m_line;
+    int line = m_line;
+    const QChar delimiter = m_delimiter;
+    for (;;) {
+        if (i < n && text[i] == u'"') {
+            const int quoteLine = line;
+            ++i;
+            QString cell;
+            for (;;) {
+                if (i >= n) {
+                    m_error = u"Line %1: a quoted field is never closed (missing '\"')."_s.arg(
+                        quoteLine);
                     return false;
                 }
-                record.cells.append(cell);
-            } else {
-                const qsizetype start = i;
-                while (i < n && text[i] != delimiter && !isLineBreak(text[i]))
+                const QChar c = text[i];
+                if (c == u'"') {
+                    if (i + 1 < n && text[i + 1] == u'"') {
+                        cell += u'"';
+                        i += 2;
+                        continue;
+                    }
                     ++i;
-                record.cells.append(text.mid(start, i - start));
-            }
-            if (i >= n)
-                break;
-            if (text[i] == delimiter) {
+                    break;
+                }
+                // Line breaks inside a cell become '\n', whatever the file uses.
+                if (c == u'\r') {
+                    if (i + 1 < n && text[i + 1] == u'\n')
+                        ++i;
+                    cell += u'\n';
+                    ++line;
+                } else {
+                    if (c == u'\n')
+                        ++line;
+                    cell += c;
+                }
                 ++i;
-                continue;
             }
-            if (text[i] == u'\r' && i + 1 < n && text[i + 1] == u'\n')
+            if (i < n && text[i] != delimiter && !isLineBreak(text[i])) {
+                m_error = u"Line %1: unexpected text after the closing quote of a field "
+                          "(a '\"' inside a quoted field must be doubled)."_s.arg(line);
+                return false;
+            }
+            record.cells.append(cell);
+        } else {
+            const qsizetype start = i;
+            while (i < n && text[i] != delimiter && !isLineBreak(text[i]))
                 ++i;
-            ++i;
-            ++line;
-            break;
+            record.cells.append(text.mid(start, i - start));
         }
-        if (record.cells.size() == 1 && record.cells.first().isEmpty())
-            record.cells.clear();
-        records.append(std::move(record));
+        if (i >= n)
+            break;
+        if (text[i] == delimiter) {
+            ++i;
+            continue;
+        }
+        if (text[i] == u'\r' && i + 1 < n && text[i + 1] == u'\n')
+            ++i;
+        ++i;
+        ++line;
+        break;
     }
+    if (record.cells.size() == 1 && record.cells.first().isEmpty())
+        record.cells.clear();
+    m_pos = i;
+    m_line = line;
+    *out = std::move(record);
+    return true;
+}
 
-    qsizetype first = 0;
-    while (first < records.size() && records[first].cells.isEmpty())
-        ++first;
-    if (first == records.size()) {
-        *error = u"The file is empty: expected a header row naming the columns, then data rows."_s;
+bool CsvReader::parse(const QByteArray &bytes, Table *out, QString *error)
+{
+    CsvReader reader;
+    if (!reader.open(bytes, error))
+        return false;
+    Table table;
+    table.delimiter = reader.delimiter();
+    table.headerLine = reader.headerLine();
+    table.header = reader.header();
+    Record record;
+    while (reader.next(&record))
+        table.records.append(std::move(record));
+    if (!reader.error().isEmpty()) {
+        *error = reader.error();
         return false;
     }
-    Table table;
-    table.delimiter = delimiter;
-    table.headerLine = records[first].line;
-    table.header = records[first].cells;
-    for (QString &h : table.header)
-        h = h.trimmed();
-    table.records = records.mid(first + 1);
     *out = std::move(table);
     return true;
 }

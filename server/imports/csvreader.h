@@ -48,14 +48,44 @@ public:
     };
 
     /**
-     * Parses @p bytes. Returns false with a sentence for people in @p error when the file is
-     * not UTF-8, empty (or blank), or malformed (unterminated quote, text after a closing
-     * quote).
+     * Starts reading @p bytes record by record (see next()): decodes the text, finds the
+     * separator and reads the header. Returns false with a sentence for people in @p error
+     * when the file is not UTF-8, is empty (or blank), or its header is malformed. The text is
+     * decoded once; records are produced one at a time, so a large file is never held twice.
      */
+    bool open(const QByteArray &bytes, QString *error);
+
+    const QStringList &header() const { return m_header; }
+    int headerLine() const { return m_headerLine; }
+    QChar delimiter() const { return m_delimiter; }
+
+    /**
+     * Reads the next record after the header into @p record. Returns false at the end of the
+     * file, or on a malformed record (unterminated quote, text after a closing quote): then
+     * error() names the line. Blank lines come back as records without cells.
+     */
+    bool next(Record *record);
+    /// Why next() stopped early; empty at a clean end of file.
+    QString error() const { return m_error; }
+    /// How far reading has come, 0 to 1.
+    double progress() const { return m_text.isEmpty() ? 1.0 : double(m_pos) / m_text.size(); }
+
+    /// Parses @p bytes as a whole, for small files: open() and every next() in one call.
     static bool parse(const QByteArray &bytes, Table *out, QString *error);
 
     /// One line of CSV (no line break) with @p delimiter, quoting the cells that need it.
     static QString formatRecord(const QStringList &cells, QChar delimiter = u',');
+
+private:
+    bool readRecord(Record *record);
+
+    QString m_text;
+    qsizetype m_pos = 0;
+    int m_line = 1;
+    QChar m_delimiter = u',';
+    QStringList m_header;
+    int m_headerLine = 0;
+    QString m_error;
 };
 
 } // namespace livedesk::server

@@ -108,6 +108,7 @@ ImportService::ImportService(const ServerSchema &schema, RecordStore *store, QOb
     , m_jobs(store)
 {
     m_batchTimer.setSingleShot(true);
+    m_validationPool.setMaxThreadCount(2);
     connect(&m_batchTimer, &QTimer::timeout, this, &ImportService::runNextBatch);
 }
 
@@ -123,6 +124,18 @@ bool ImportService::open(QString *error)
 
 void ImportService::shutdown()
 {
+    // Validations first: their worker threads call back into this object.
+    for (const auto &task : std::as_const(m_validations))
+        task->cancelled = true;
+    m_validationPool.waitForDone();
+    const auto validations = std::exchange(m_validations, {});
+    for (const auto &task : validations) {
+        if (const HttpResponse::Reply reply = std::exchange(task->reply, {})) {
+            reply(failure(ApiError(
+                u"SERVICE_UNAVAILABLE"_s,
+                u"The server is stopping: upload the file again once it is back."_s, 503)));
+        }
+    }
     m_batchTimer.stop();
     // Take the list first: finish() emits, and a slot must not see a half-stopped job.
     auto running = std::move(m_running);
@@ -201,41 +214,79 @@ HttpResponse ImportService::validate(const ResourceSpec &resource,
 {
     const QByteArray contentType = request.value("content-type");
     const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
-    QByteArray bytes;
-    if (MultipartForm::isMultipart(contentType)) {
+    if (mediaType == "application/json") {
+        return failure(ApiError::badRequest(
+            u"Send the CSV file as multipart/form-data (field \"file\") or as a text/csv body."_s));
+    }
+    auto task = std::make_shared<Validation>(resource, origin);
+    task->validator.setLimits(m_options.previewRows, m_options.reportedErrors);
+    task->contentType = contentType;
+    // text/csv, application/csv, text/plain, application/vnd.ms-excel (what Windows browsers
+    // call .csv files), application/octet-stream or no type at all: the body is the file.
+    task->body = request.body();
+    task->clock.start();
+    HttpResponse r;
+    r.start = [this, task](HttpResponse::Reply reply) {
+        task->reply = std::move(reply);
+        m_validations.append(task);
+        m_validationPool.start([this, task] {
+            readUpload(*task);
+            QMetaObject::invokeMethod(
+                this, [this, task] { checkStoredRows(task); }, Qt::QueuedConnection);
+        });
+    };
+    return r;
+}
+
+void ImportService::readUpload(Validation &task)
+{
+    QByteArray bytes = std::exchange(task.body, {});
+    if (MultipartForm::isMultipart(task.contentType)) {
         MultipartForm form;
         QString why;
-        if (!MultipartForm::parse(contentType, request.body(), &form, &why))
-            return failure(ApiError::badRequest(why));
+        if (!MultipartForm::parse(task.contentType, bytes, &form, &why)) {
+            task.error = ApiError::badRequest(why);
+            return;
+        }
         const MultipartForm::Part *file = form.part("file");
         if (!file)
             file = form.firstFile();
-        if (!file)
-            return failure(ApiError::badRequest(
-                u"The upload has no file: send the CSV in the form field \"file\"."_s));
+        if (!file) {
+            task.error = ApiError::badRequest(
+                u"The upload has no file: send the CSV in the form field \"file\"."_s);
+            return;
+        }
         bytes = file->body;
-    } else if (mediaType == "application/json") {
-        return failure(ApiError::badRequest(
-            u"Send the CSV file as multipart/form-data (field \"file\") or as a text/csv body."_s));
-    } else {
-        // text/csv, application/csv, text/plain, application/vnd.ms-excel (what Windows
-        // browsers call .csv files), application/octet-stream or no type at all.
-        bytes = request.body();
     }
+    task.fileRead = task.validator.readFile(bytes, &task.error, &task.cancelled);
+}
 
-    QElapsedTimer clock;
-    clock.start();
-    CsvReader::Table table;
-    QString why;
-    if (!CsvReader::parse(bytes, &table, &why))
-        return failure(ApiError::badRequest(why));
-
-    ImportValidator validator(m_store, resource, origin.tenant);
-    validator.setLimits(m_options.previewRows, m_options.reportedErrors);
-    auto checked = validator.validate(table);
-    if (!checked)
-        return failure(checked.error());
+void ImportService::checkStoredRows(const std::shared_ptr<Validation> &task)
+{
+    if (task->cancelled)
+        return;
+    if (!task->fileRead) {
+        finishValidation(task, failure(task->error));
+        return;
+    }
+    // A few thousand rows per turn of the event loop: other requests and events go between.
+    auto done = task->validator.checkStored(m_store, 2048);
+    if (!done) {
+        finishValidation(task, failure(done.error()));
+        return;
+    }
+    if (!done.value()) {
+        QMetaObject::invokeMethod(
+            this, [this, task] { checkStoredRows(task); }, Qt::QueuedConnection);
+        return;
+    }
+    auto checked = task->validator.takeSession();
+    if (!checked) {
+        finishValidation(task, failure(checked.error()));
+        return;
+    }
     ImportSession session = checked.takeValue();
+    const EventPublisher::Origin &origin = task->origin;
     session.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     session.userId = origin.userId;
     session.expiry = QDeadlineTimer(m_options.sessionLifetimeMs);
@@ -243,9 +294,9 @@ HttpResponse ImportService::validate(const ResourceSpec &resource,
                                   .addMSecs(m_options.sessionLifetimeMs)
                                   .toString(Qt::ISODateWithMs);
     qCInfo(lcServerImports).nospace().noquote()
-        << "Validated " << session.totalRows() << " " << resource.name << " rows for "
-        << origin.tenant << " in " << clock.elapsed() << " ms: " << session.validRows << " valid, "
-        << session.invalidRows << " invalid (session " << session.id << ")";
+        << "Validated " << session.totalRows() << " " << task->resource->name << " rows for "
+        << origin.tenant << " in " << task->clock.elapsed() << " ms: " << session.validRows
+        << " valid, " << session.invalidRows << " invalid (session " << session.id << ")";
 
     const QJsonObject data{{u"sessionId"_s, session.id},
                            {u"expiresAt"_s, expiresAt},
@@ -259,6 +310,7 @@ HttpResponse ImportService::validate(const ResourceSpec &resource,
                            {u"preview"_s, session.preview}};
 
     // Keep at most maxSessionsPerTenant: the one closest to expiry makes room.
+    purgeSessions();
     QString oldest;
     QDeadlineTimer oldestExpiry = QDeadlineTimer::Forever;
     int ofTenant = 0;
@@ -274,7 +326,16 @@ HttpResponse ImportService::validate(const ResourceSpec &resource,
     if (ofTenant >= m_options.maxSessionsPerTenant && !oldest.isEmpty())
         m_sessions.remove(oldest);
     m_sessions.insert(session.id, std::move(session));
-    return success(data);
+    finishValidation(task, success(data));
+}
+
+void ImportService::finishValidation(const std::shared_ptr<Validation> &task,
+                                     const HttpResponse &response)
+{
+    m_validations.removeOne(task);
+    const HttpResponse::Reply reply = std::exchange(task->reply, {});
+    if (reply)
+        reply(response);
 }
 
 HttpResponse ImportService::execute(const ResourceSpec &resource, const QHttpServerRequest &request,

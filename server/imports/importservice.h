@@ -6,12 +6,16 @@
 #include "importjob.h"
 #include "importjobstore.h"
 #include "importsession.h"
+#include "importvalidator.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
+#include <QtCore/QList>
 #include <QtCore/QObject>
+#include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -41,7 +45,11 @@ class ServerSchema;
  *   Otherwise 200 with `{sessionId, expiresAt, summary:{totalRows, validRows, invalidRows,
  *   errorCount}, errors:[{row, line, field, code, message, value}], errorsTruncated,
  *   preview}`: `errors` holds at most Options::reportedErrors entries, `preview` the first
- *   10 *valid* rows, typed, as they will be stored. Nothing is written.
+ *   10 *valid* rows, typed, as they will be stored. Nothing is written. A large file takes
+ *   seconds: the file is read and checked on a worker thread (at most two at a time), the
+ *   rows then checked against the stored records a few thousand per event-loop turn, so the
+ *   server goes on answering requests and sending events meanwhile; the answer comes when
+ *   both are done.
  * - `POST import/execute {sessionId, options:{skipErrors}}`: 202 with the new job's status
  *   (`{jobId, status:"pending", ...}`, the fields of the progress event). An unknown,
  *   expired or already executed session is 404 `NOT_FOUND`. Without `skipErrors`, a
@@ -132,6 +140,8 @@ public:
 
     int runningJobCount() const { return int(m_running.size()); }
     int sessionCount() const { return int(m_sessions.size()); }
+    /// Uploads being checked right now (POST import/validate not answered yet).
+    int validationCount() const { return int(m_validations.size()); }
 
 Q_SIGNALS:
     /// A job reached completed, failed or cancelled; @p progress is its final state.
@@ -149,6 +159,28 @@ private:
         QElapsedTimer lastPublished;
     };
 
+    // One upload being checked: read on a worker thread, then against the store here.
+    class Validation
+    {
+    public:
+        Validation(const ResourceSpec &spec, const EventPublisher::Origin &from)
+            : resource(&spec)
+            , origin(from)
+            , validator(spec, from.tenant)
+        {
+        }
+        const ResourceSpec *resource;
+        EventPublisher::Origin origin;
+        ImportValidator validator;
+        QByteArray contentType;
+        QByteArray body;
+        QElapsedTimer clock;
+        HttpResponse::Reply reply;
+        std::atomic_bool cancelled = false;
+        bool fileRead = false;
+        ApiError error;
+    };
+
     HttpResponse templateCsv(const ResourceSpec &resource, const QHttpServerRequest &request);
     HttpResponse validate(const ResourceSpec &resource, const QHttpServerRequest &request,
                           const EventPublisher::Origin &origin);
@@ -159,6 +191,11 @@ private:
     HttpResponse cancel(const ResourceSpec &resource, const QString &jobId,
                         const EventPublisher::Origin &origin);
 
+    // Worker thread: multipart and CSV, then the file-only checks.
+    static void readUpload(Validation &task);
+    // Server thread: the rows against the stored records, a slice per event-loop turn.
+    void checkStoredRows(const std::shared_ptr<Validation> &task);
+    void finishValidation(const std::shared_ptr<Validation> &task, const HttpResponse &response);
     void purgeSessions();
     RunningJob *runningJob(const QString &jobId, const ResourceSpec &resource,
                            const QString &tenant);
@@ -175,6 +212,8 @@ private:
     Options m_options;
     ProgressPublisher m_publish;
     QHash<QString, ImportSession> m_sessions;
+    QList<std::shared_ptr<Validation>> m_validations;
+    QThreadPool m_validationPool;
     // Running jobs in start order; they take turns, one batch each.
     std::vector<std::unique_ptr<RunningJob>> m_running;
     size_t m_nextJob = 0;

@@ -26,6 +26,8 @@ public:
     public:
         /// The row number reported to the user (see ImportValidator).
         int row = 0;
+        /// The line of the file the row starts on.
+        int line = 0;
         bool valid = false;
         /// Valid rows: the values to insert, normalized (RecordStore::validate). Empty for
         /// invalid rows.

@@ -32,6 +32,10 @@ EngineIoConnection::EngineIoConnection(std::unique_ptr<QWebSocket> socket, const
     // already reached during the handshake.
     if (m_socket && m_options.maxPayload > 0)
         m_socket->setMaxAllowedIncomingMessageSize(quint64(m_options.maxPayload));
+    if (m_socket) {
+        connect(m_socket, &QWebSocket::bytesWritten, this,
+                [this](qint64 written) { m_unsent = std::max<qint64>(0, m_unsent - written); });
+    }
     m_pingIntervalTimer.setSingleShot(true);
     m_pingTimeoutTimer.setSingleShot(true);
     m_batchTimer.setSingleShot(true);
@@ -202,8 +206,34 @@ void EngineIoConnection::sendPing()
     m_pingTimeoutTimer.start(m_options.pingTimeoutMs);
 }
 
+void EngineIoConnection::countUnsent(qint64 bytes)
+{
+    m_unsent += bytes;
+    if (m_options.maxBufferedBytes <= 0 || m_unsent <= m_options.maxBufferedBytes || m_cuttingOff)
+        return;
+    m_cuttingOff = true;
+    qCWarning(lcServerSocketIo).nospace()
+        << "engine " << m_id << ": " << peerName() << " has left " << m_unsent
+        << " bytes unread, more than " << m_options.maxBufferedBytes << "; dropping it";
+    // Not from inside the caller (a broadcast going through its sockets): from the event loop.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_socket) {
+                m_socket->disconnect(this);
+                m_socket->abort();
+            }
+            finish(u"transport error"_s, QWebSocketProtocol::CloseCodeNormal, {});
+        },
+        Qt::QueuedConnection);
+}
+
 void EngineIoConnection::write(const QString &text, const QByteArray &binary, bool isBinary)
 {
+    if (m_cuttingOff)
+        return;
+    // Frame header included; text counts its UTF-16 length, a lower bound of its UTF-8 size.
+    countUnsent((isBinary ? binary.size() : text.size()) + 2);
     if (m_options.writeBatchMs <= 0) {
         // The socket writes what accumulated during this event-loop turn in one go.
         if (isBinary)

@@ -37,6 +37,13 @@ namespace livedesk::server {
  * reads, as it mostly does with the reference server. The official protocol test suite relies
  * on that (SocketIoConformance uses 5 ms); nothing else needs it.
  *
+ * A client that stops reading (a frozen process, a dead link the kernel has not noticed yet)
+ * would make the server buffer everything sent to it. Once more than
+ * Options::maxBufferedBytes are unsent (counted as frames are written, less what the socket
+ * reports written; UTF-16 length for text, so a lower bound), the connection is dropped
+ * without waiting for the buffer to drain and closed() says `transport error`. The client
+ * reconnects and catches up through recovery or a reload, as after any dropped link.
+ *
  * Single-threaded: the object lives in the thread of its WebSocket.
  */
 class EngineIoConnection : public QObject
@@ -54,6 +61,8 @@ public:
         qint64 maxPayload = 1000000;
         /// > 0: paced writes, see the class description. 0: plain writes.
         int writeBatchMs = 0;
+        /// A client that leaves more than this many bytes unread is cut off (0: no limit).
+        qint64 maxBufferedBytes = 16 * 1024 * 1024;
     };
 
     /// Takes ownership of an open WebSocket. Nothing is sent before open().
@@ -108,6 +117,8 @@ private:
     void drain();
     void flushBatch();
     void flushQueue();
+    /// Counts @p bytes as unsent and schedules the cut-off once there are too many.
+    void countUnsent(qint64 bytes);
     bool oversized(qint64 bytes) const { return bytes > m_options.maxPayload; }
     /// Ends the connection: @p closeCode goes to the client (when still connected), the
     /// WebSocket is released to linger, closed(@p reason) is emitted.
@@ -130,6 +141,8 @@ private:
     };
     QList<Frame> m_queue;
     bool m_writing = false;
+    qint64 m_unsent = 0;
+    bool m_cuttingOff = false;
 };
 
 } // namespace livedesk::server

@@ -241,6 +241,7 @@ void SocketIoServer::handleConnection(std::unique_ptr<QWebSocket> socket)
     engineOptions.pingTimeoutMs = m_options.pingTimeoutMs;
     engineOptions.maxPayload = m_options.maxPayload;
     engineOptions.writeBatchMs = m_options.writeBatchMs;
+    engineOptions.maxBufferedBytes = m_options.maxBufferedBytes;
     auto *engine = new EngineIoConnection(std::move(socket), engineOptions, this);
 
     auto client = std::make_unique<Client>();

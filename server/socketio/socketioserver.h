@@ -97,6 +97,9 @@ public:
         int connectTimeoutMs = 45000;
         /// Largest client message in bytes; announced in the handshake.
         qint64 maxPayload = 1000000;
+        /// A client leaving more than this many bytes unread is dropped (see
+        /// EngineIoConnection); 0 for no limit.
+        qint64 maxBufferedBytes = 16 * 1024 * 1024;
         /// Connection state recovery: pids, offsets, kept sessions, replay.
         bool recovery = true;
         /// How long a lost session and a stored packet are kept.

@@ -746,6 +746,51 @@ QJsonArray RecordStore::uniqueConflicts(const Table &t, const QString &tenant,
     return details;
 }
 
+StoreResult<QList<bool>> RecordStore::takenValues(const ResourceSpec &resource,
+                                                  const QString &tenant, const QString &field,
+                                                  const QList<QJsonValue> &values)
+{
+    constexpr qsizetype chunk = 256;
+    ApiError error;
+    const Table *t = table(resource, tenant, &error);
+    if (!t)
+        return error;
+    const FieldSpec *spec = resource.field(field);
+    if (!spec || !spec->unique)
+        return ApiError::internal(u"%1 is not a unique field of %2"_s.arg(field, resource.name));
+    QStringList marks;
+    for (qsizetype i = 0; i < chunk; ++i)
+        marks.append(u"?"_s);
+    const QString sql = u"SELECT DISTINCT %1 FROM %2 WHERE \"tenant\" = ? AND %1 IN (%3)"_s.arg(
+        quoted(field), t->quotedName, marks.join(u","_s));
+    // Values compare by their SQL text: the same for 7 as integer, double or string column.
+    QList<bool> taken(values.size(), false);
+    for (qsizetype from = 0; from < values.size(); from += chunk) {
+        const qsizetype count = std::min(chunk, values.size() - from);
+        QSqlQuery *q = statement(sql, &error);
+        if (!q)
+            return error;
+        q->bindValue(0, tenant);
+        // A short last chunk repeats its first value: one prepared statement serves all.
+        for (qsizetype i = 0; i < chunk; ++i)
+            q->bindValue(int(i + 1), toSql(*spec, values[from + (i < count ? i : 0)]));
+        if (!q->exec()) {
+            qCWarning(lcServerStore) << "Unique check failed:" << q->lastError().text();
+            q->finish();
+            return ApiError::internal(u"The database failed to check unique values"_s);
+        }
+        QSet<QString> found;
+        while (q->next())
+            found.insert(q->value(0).toString());
+        q->finish();
+        if (found.isEmpty())
+            continue;
+        for (qsizetype i = 0; i < count; ++i)
+            taken[from + i] = found.contains(toSql(*spec, values[from + i]).toString());
+    }
+    return taken;
+}
+
 QJsonArray RecordStore::uniqueConflicts(const ResourceSpec &resource, const QString &tenant,
                                         const QJsonObject &values, qint64 excludeId)
 {

@@ -179,6 +179,14 @@ public:
     QJsonArray uniqueConflicts(const ResourceSpec &resource, const QString &tenant,
                                const QJsonObject &values, qint64 excludeId = 0);
 
+    /**
+     * Which of @p values (normalized values of the unique field @p field) some record of
+     * @p tenant already holds: one flag per value, in order. One query per 256 values, so a
+     * large import checks its rows in a few thousand statements rather than one per row.
+     */
+    StoreResult<QList<bool>> takenValues(const ResourceSpec &resource, const QString &tenant,
+                                         const QString &field, const QList<QJsonValue> &values);
+
     /// The typed value of a CSV cell or form text for @p field (FieldSpec::fromText), or a
     /// VALIDATION_ERROR with one detail whose `value` is the text.
     static StoreResult<QJsonValue> coerceFromText(const FieldSpec &field, const QString &text);

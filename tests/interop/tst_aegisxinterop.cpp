@@ -34,7 +34,7 @@ public:
         SocketIoClient::Options options;
         options.url = peer.url();
         options.path = u"/api/ws/"_s;
-        options.auth = QJsonObject {{u"token"_s, Token}};
+        options.auth = QJsonObject{{u"token"_s, Token}};
         options.reconnectionDelayMs = 100;
         options.connectTimeoutMs = Patience;
         client.setOptions(options);
@@ -49,7 +49,7 @@ public:
 
     PeerProcess peer;
     SocketIoClient client;
-    RealtimeChannel channel {&client};
+    RealtimeChannel channel{&client};
     QStringList raw; // names of all events the client received, in order
     QList<RealtimeEvent> events; // what the channel delivered
 };
@@ -92,8 +92,8 @@ void TestAegisxInterop::subscriptionIsConfirmed()
 
     QTRY_COMPARE_WITH_TIMEOUT(confirmedSpy.size(), 1, Patience);
     const QJsonObject confirmation = confirmedSpy.at(0).at(0).toJsonObject();
-    QCOMPARE(confirmation.value(u"features").toArray(), QJsonArray {u"patients"_s});
-    QCOMPARE(confirmation.value(u"entities").toArray(), QJsonArray {u"patient"_s});
+    QCOMPARE(confirmation.value(u"features").toArray(), QJsonArray{u"patients"_s});
+    QCOMPARE(confirmation.value(u"entities").toArray(), QJsonArray{u"patient"_s});
     QCOMPARE(confirmation.value(u"rooms").toArray(),
              QJsonArray({u"feature:patients"_s, u"entity:patient"_s}));
     QVERIFY(!confirmation.value(u"timestamp").toString().isEmpty());
@@ -102,10 +102,10 @@ void TestAegisxInterop::subscriptionIsConfirmed()
     const QJsonObject subscribed
         = s.peer.linesWith(u"subscribed").constFirst().value(u"subscribed").toObject();
     QCOMPARE(subscribed.value(u"sid").toString(), s.client.sid());
-    QCOMPARE(subscribed.value(u"features").toArray(), QJsonArray {u"patients"_s});
-    QCOMPARE(subscribed.value(u"entities").toArray(), QJsonArray {u"patient"_s});
+    QCOMPARE(subscribed.value(u"features").toArray(), QJsonArray{u"patients"_s});
+    QCOMPARE(subscribed.value(u"entities").toArray(), QJsonArray{u"patient"_s});
     QCOMPARE(s.peer.linesWith(u"connection").constFirst().value(u"auth"),
-             QJsonValue(QJsonObject {{u"token"_s, Token}}));
+             QJsonValue(QJsonObject{{u"token"_s, Token}}));
 
     // A changed subscription goes out at once while connected.
     s.channel.setSubscription({u"patients"_s, u"orders"_s});
@@ -128,7 +128,7 @@ void TestAegisxInterop::duplicateDeliveryIsDroppedOnce()
     QTRY_COMPARE_WITH_TIMEOUT(confirmedSpy.size(), 1, Patience);
 
     // One change, sent to the feature room and to the entity room: the client is in both.
-    const QJsonObject record {{u"id"_s, 42}, {u"name"_s, u"Ada Lovelace"_s}, {u"ward"_s, u"3B"_s}};
+    const QJsonObject record{{u"id"_s, 42}, {u"name"_s, u"Ada Lovelace"_s}, {u"ward"_s, u"3B"_s}};
     s.peer.send(aegisCommand(u"created"_s, record, true, u"high"_s));
     QTRY_COMPARE_WITH_TIMEOUT(s.rawCount(u"patients.patient.created"), 2, Patience);
     QCOMPARE(s.events.size(), 1);
@@ -142,7 +142,7 @@ void TestAegisxInterop::duplicateDeliveryIsDroppedOnce()
     QCOMPARE(created.feature, u"patients"_s);
     QCOMPARE(created.entity, u"patient"_s);
     QCOMPARE(created.action, u"created"_s);
-    QCOMPARE(created.ids, QStringList {u"42"_s}); // an integer key, as a string
+    QCOMPARE(created.ids, QStringList{u"42"_s}); // an integer key, as a string
     QCOMPARE(created.data, QJsonValue(record));
     QCOMPARE(created.priority, RealtimeEvent::Priority::High);
     QCOMPARE(created.userId, u"user-1"_s);
@@ -157,7 +157,7 @@ void TestAegisxInterop::duplicateDeliveryIsDroppedOnce()
     QTRY_COMPARE_WITH_TIMEOUT(s.rawCount(u"patients.patient.deleted"), 2, Patience);
     QCOMPARE(s.events.size(), 2);
     QCOMPARE(s.events.at(1).action, u"deleted"_s);
-    QCOMPARE(s.events.at(1).ids, QStringList {u"42"_s});
+    QCOMPARE(s.events.at(1).ids, QStringList{u"42"_s});
     QCOMPARE(s.events.at(1).priority, RealtimeEvent::Priority::Normal);
     QCOMPARE(s.channel.stats().duplicates, 2);
 
@@ -166,7 +166,7 @@ void TestAegisxInterop::duplicateDeliveryIsDroppedOnce()
     QTRY_COMPARE_WITH_TIMEOUT(s.events.size(), 3, Patience);
     QCOMPARE(s.rawCount(u"patients.patient.updated"), 1);
     QCOMPARE(s.events.at(2).action, u"updated"_s);
-    QCOMPARE(s.events.at(2).ids, QStringList {u"7"_s});
+    QCOMPARE(s.events.at(2).ids, QStringList{u"7"_s});
     QCOMPARE(s.channel.stats().duplicates, 2);
     QCOMPARE(undecodableSpy.size(), 0);
 }
@@ -187,7 +187,7 @@ void TestAegisxInterop::keepalivePingGetsPongQuietly()
     QVERIFY(s.events.isEmpty());
 
     // Something that really is undecodable is reported, so the silence above means something.
-    s.peer.send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"mystery"_s}, {u"args"_s, QJsonArray {1}}});
+    s.peer.send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"mystery"_s}, {u"args"_s, QJsonArray{1}}});
     QTRY_COMPARE_WITH_TIMEOUT(undecodableSpy.size(), 1, Patience);
     QCOMPARE(undecodableSpy.at(0).at(0).toString(), u"mystery"_s);
 

@@ -115,7 +115,7 @@ private:
 
 bool TestCliInterop::startPeer(PeerProcess &peer, const QStringList &extra)
 {
-    return peer.start(QStringList {u"--aegisx"_s, u"--path"_s, u"/api/ws/"_s, u"--token"_s, Token}
+    return peer.start(QStringList{u"--aegisx"_s, u"--path"_s, u"/api/ws/"_s, u"--token"_s, Token}
                       + extra);
 }
 
@@ -143,10 +143,10 @@ void TestCliInterop::watchStreamsEventsUntilSigterm()
     QCOMPARE(peer.count(u"connection"), 1);
     const QJsonObject connection = peer.linesWith(u"connection").constFirst();
     QCOMPARE(lines.at(1).value(u"sid").toString(), connection.value(u"connection").toString());
-    QCOMPARE(connection.value(u"auth"), QJsonValue(QJsonObject {{u"token"_s, Token}}));
+    QCOMPARE(connection.value(u"auth"), QJsonValue(QJsonObject{{u"token"_s, Token}}));
     const QJsonObject subscribed = cli.ofKind(u"subscribed").constFirst();
-    QCOMPARE(subscribed.value(u"features").toArray(), QJsonArray {u"patients"_s});
-    QCOMPARE(subscribed.value(u"entities").toArray(), QJsonArray {u"patient"_s});
+    QCOMPARE(subscribed.value(u"features").toArray(), QJsonArray{u"patients"_s});
+    QCOMPARE(subscribed.value(u"entities").toArray(), QJsonArray{u"patient"_s});
 
     // Two changes, the first delivered twice (feature and entity room): two event lines.
     peer.send(aegisCommand(u"created"_s, {{u"id"_s, 1}, {u"name"_s, u"Ada"_s}}, true));
@@ -159,10 +159,10 @@ void TestCliInterop::watchStreamsEventsUntilSigterm()
     QCOMPARE(events.at(0).value(u"feature").toString(), u"patients"_s);
     QCOMPARE(events.at(0).value(u"entity").toString(), u"patient"_s);
     QCOMPARE(events.at(0).value(u"action").toString(), u"created"_s);
-    QCOMPARE(events.at(0).value(u"ids").toArray(), QJsonArray {u"1"_s});
+    QCOMPARE(events.at(0).value(u"ids").toArray(), QJsonArray{u"1"_s});
     QCOMPARE(events.at(0).value(u"data").toObject().value(u"name").toString(), u"Ada"_s);
     QCOMPARE(events.at(1).value(u"action").toString(), u"updated"_s);
-    QCOMPARE(events.at(1).value(u"ids").toArray(), QJsonArray {u"2"_s});
+    QCOMPARE(events.at(1).value(u"ids").toArray(), QJsonArray{u"2"_s});
     QVERIFY2(cli.badLines.isEmpty(), cli.badLines.join('\n').constData());
 
     cli.process.terminate(); // SIGTERM
@@ -170,7 +170,8 @@ void TestCliInterop::watchStreamsEventsUntilSigterm()
     QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(cli.process.exitCode(), 0);
     // Our own close on SIGTERM is not the server's doing, and must not be reported as such.
-    QVERIFY2(!cli.errorText().contains(u"disconnected by the server"_s), qPrintable(cli.errorText()));
+    QVERIFY2(!cli.errorText().contains(u"disconnected by the server"_s),
+             qPrintable(cli.errorText()));
     // A clean exit tells the server the client left (DISCONNECT), not a dropped connection.
     QTRY_COMPARE_WITH_TIMEOUT(peer.count(u"disconnect"), 1, Patience);
     QCOMPARE(peer.linesWith(u"disconnect").constFirst().value(u"reason").toString(),
@@ -206,7 +207,7 @@ void TestCliInterop::watchSurvivesServerRestart()
 
     second.send(aegisCommand(u"created"_s, {{u"id"_s, 5}}, true));
     QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"event").size(), 1, Patience);
-    QCOMPARE(cli.ofKind(u"event").constFirst().value(u"ids").toArray(), QJsonArray {u"5"_s});
+    QCOMPARE(cli.ofKind(u"event").constFirst().value(u"ids").toArray(), QJsonArray{u"5"_s});
     QCOMPARE(cli.process.state(), QProcess::Running);
 }
 

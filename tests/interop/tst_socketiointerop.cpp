@@ -121,7 +121,7 @@ void TestSocketIoInterop::connectSendsAuth()
 
     SocketIoClient client;
     auto options = optionsFor(peer);
-    options.auth = QJsonObject {{u"token"_s, u"s3cret"_s}, {u"device"_s, u"ward-3b"_s}};
+    options.auth = QJsonObject{{u"token"_s, u"s3cret"_s}, {u"device"_s, u"ward-3b"_s}};
     client.setOptions(options);
     QSignalSpy connectedSpy(&client, &SocketIoClient::connected);
     QSignalSpy stateSpy(&client, &SocketIoClient::stateChanged);
@@ -152,7 +152,7 @@ void TestSocketIoInterop::refusedAuthFailsWithoutRetrying()
 
     SocketIoClient client;
     auto options = optionsFor(peer);
-    options.auth = QJsonObject {{u"token"_s, u"bad"_s}};
+    options.auth = QJsonObject{{u"token"_s, u"bad"_s}};
     client.setOptions(options);
     QSignalSpy errorSpy(&client, &SocketIoClient::connectError);
     QSignalSpy reconnectSpy(&client, &SocketIoClient::reconnectScheduled);
@@ -165,7 +165,7 @@ void TestSocketIoInterop::refusedAuthFailsWithoutRetrying()
     QCOMPARE(errorSpy.size(), 1);
     QCOMPARE(errorSpy.at(0).at(0).toString(), u"invalid token"_s);
     QCOMPARE(errorSpy.at(0).at(1).value<QJsonValue>(),
-             QJsonValue(QJsonObject {{u"code"_s, u"UNAUTHORIZED"_s}}));
+             QJsonValue(QJsonObject{{u"code"_s, u"UNAUTHORIZED"_s}}));
 
     // A refusal is not a network fault: however long we wait, no further attempt may follow.
     QTest::qWait(3000);
@@ -176,14 +176,14 @@ void TestSocketIoInterop::refusedAuthFailsWithoutRetrying()
     QCOMPARE(client.state(), State::Failed);
 
     // A corrected token and a deliberate open() get through.
-    client.setAuth(QJsonObject {{u"token"_s, u"good"_s}});
+    client.setAuth(QJsonObject{{u"token"_s, u"good"_s}});
     client.open();
     QTRY_COMPARE_WITH_TIMEOUT(connectedSpy.size(), 1, Patience);
     QCOMPARE(client.failure(), SocketIoClient::Failure::None);
     QVERIFY(client.failureMessage().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(peer.count(u"connection"), 1, Patience);
     QCOMPARE(peer.linesWith(u"connection").constFirst().value(u"auth"),
-             QJsonValue(QJsonObject {{u"token"_s, u"good"_s}}));
+             QJsonValue(QJsonObject{{u"token"_s, u"good"_s}}));
 }
 
 void TestSocketIoInterop::clientCloseDisconnectsNamespace()
@@ -266,7 +266,7 @@ void TestSocketIoInterop::clientAckRoundTrip()
 
     // Three at once: each reply must reach the callback of its own request.
     for (int i = 0; i < 3; ++i) {
-        const QJsonArray args {i, u"n%1"_s.arg(i), QJsonObject {{u"nested"_s, QJsonArray {i, i}}}};
+        const QJsonArray args{i, u"n%1"_s.arg(i), QJsonObject{{u"nested"_s, QJsonArray{i, i}}}};
         client.emitWithAck(u"echo"_s, args, this, [&acks, &calls, i](const SocketIoAck &ack) {
             acks[i] = ack;
             ++calls[i];
@@ -276,7 +276,7 @@ void TestSocketIoInterop::clientAckRoundTrip()
     for (int i = 0; i < 3; ++i) {
         QVERIFY2(acks[i]->ok, qPrintable(acks[i]->error));
         QCOMPARE(acks[i]->args,
-                 QJsonArray({i, u"n%1"_s.arg(i), QJsonObject {{u"nested"_s, QJsonArray {i, i}}}}));
+                 QJsonArray({i, u"n%1"_s.arg(i), QJsonObject{{u"nested"_s, QJsonArray{i, i}}}}));
         QCOMPARE(calls[i], 1);
     }
     QCOMPARE(peer.received(u"echo").size(), 3);
@@ -294,7 +294,7 @@ void TestSocketIoInterop::serverAckRoundTrip()
 {
     QFETCH(bool, recovery);
     PeerProcess peer;
-    QVERIFY2(peer.start(recovery ? QStringList {u"--recovery"_s} : QStringList {}),
+    QVERIFY2(peer.start(recovery ? QStringList{u"--recovery"_s} : QStringList{}),
              qPrintable(peer.errorOutput()));
     SocketIoClient client;
     client.setOptions(optionsFor(peer));
@@ -304,24 +304,23 @@ void TestSocketIoInterop::serverAckRoundTrip()
             return;
         question = event;
         // Answering from inside the slot is what consumers do.
-        QVERIFY(
-            client.sendAck(event.ackId, {QJsonObject {{u"answer"_s, 42}, {u"unit"_s, u"-"_s}}}));
+        QVERIFY(client.sendAck(event.ackId, {QJsonObject{{u"answer"_s, 42}, {u"unit"_s, u"-"_s}}}));
     });
     QVERIFY(connectClient(client));
     QVERIFY(!client.sendAck(-1));
 
     peer.send({{u"cmd"_s, u"emitWithAck"_s},
                {u"event"_s, u"question"_s},
-               {u"args"_s, QJsonArray {QJsonObject {{u"q"_s, u"life"_s}}, 7, u"why"_s}},
+               {u"args"_s, QJsonArray{QJsonObject{{u"q"_s, u"life"_s}}, 7, u"why"_s}},
                {u"timeout"_s, Patience}});
     QTRY_VERIFY_WITH_TIMEOUT(question, Patience);
     QVERIFY(question->ackId >= 0);
-    QCOMPARE(question->args, QJsonArray({QJsonObject {{u"q"_s, u"life"_s}}, 7, u"why"_s}));
+    QCOMPARE(question->args, QJsonArray({QJsonObject{{u"q"_s, u"life"_s}}, 7, u"why"_s}));
     QTRY_VERIFY_WITH_TIMEOUT(peer.count(u"ack") + peer.count(u"ackError") > 0, Patience);
     QCOMPARE(peer.count(u"ackError"), 0);
     // The peer lists the first argument of every client's reply.
     QCOMPARE(peer.linesWith(u"ack").constFirst().value(u"ack").toArray(),
-             QJsonArray({QJsonObject {{u"answer"_s, 42}, {u"unit"_s, u"-"_s}}}));
+             QJsonArray({QJsonObject{{u"answer"_s, 42}, {u"unit"_s, u"-"_s}}}));
 }
 
 void TestSocketIoInterop::ackTimeout()
@@ -363,7 +362,7 @@ void TestSocketIoInterop::binaryAttachment()
 {
     QFETCH(bool, recovery);
     PeerProcess peer;
-    QVERIFY2(peer.start(recovery ? QStringList {u"--recovery"_s} : QStringList {}),
+    QVERIFY2(peer.start(recovery ? QStringList{u"--recovery"_s} : QStringList{}),
              qPrintable(peer.errorOutput()));
     SocketIoClient client;
     client.setOptions(optionsFor(peer));
@@ -374,14 +373,14 @@ void TestSocketIoInterop::binaryAttachment()
     peer.send({{u"cmd"_s, u"binary"_s}, {u"event"_s, u"file"_s}, {u"text"_s, text}});
     QTRY_COMPARE_WITH_TIMEOUT(log.named(u"file").size(), 1, Patience);
     const SocketIoEvent file = log.named(u"file").constFirst();
-    const QJsonObject placeholder {{u"_placeholder"_s, true}, {u"num"_s, 0}};
+    const QJsonObject placeholder{{u"_placeholder"_s, true}, {u"num"_s, 0}};
     QCOMPARE(file.args,
-             QJsonArray({QJsonObject {{u"name"_s, u"file.bin"_s}, {u"file"_s, placeholder}}}));
+             QJsonArray({QJsonObject{{u"name"_s, u"file.bin"_s}, {u"file"_s, placeholder}}}));
     QCOMPARE(file.attachments.size(), 1);
     QCOMPARE(file.attachments.constFirst(), text.toUtf8());
 
     // Several attachments: each placeholder's num indexes its own bytes.
-    const QStringList texts {u"first"_s, QString(), u"third \u00e9"_s};
+    const QStringList texts{u"first"_s, QString(), u"third \u00e9"_s};
     peer.send({{u"cmd"_s, u"binary"_s},
                {u"event"_s, u"files"_s},
                {u"texts"_s, QJsonArray::fromStringList(texts)}});
@@ -398,9 +397,9 @@ void TestSocketIoInterop::binaryAttachment()
     }
 
     // The stream carries on normally after the attachment frame.
-    peer.send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"after"_s}, {u"args"_s, QJsonArray {u"x"_s}}});
+    peer.send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"after"_s}, {u"args"_s, QJsonArray{u"x"_s}}});
     QTRY_COMPARE_WITH_TIMEOUT(log.named(u"after").size(), 1, Patience);
-    QCOMPARE(log.named(u"after").constFirst().args, QJsonArray {u"x"_s});
+    QCOMPARE(log.named(u"after").constFirst().args, QJsonArray{u"x"_s});
     QCOMPARE(client.stats().malformedFrames, 0);
 }
 
@@ -438,7 +437,7 @@ void TestSocketIoInterop::namespaceTraffic()
     SocketIoClient client;
     auto options = optionsFor(peer);
     options.nsp = u"/admin"_s;
-    options.auth = QJsonObject {{u"token"_s, u"T"_s}};
+    options.auth = QJsonObject{{u"token"_s, u"T"_s}};
     client.setOptions(options);
     EventLog log(&client);
     connect(&client, &SocketIoClient::eventReceived, &client, [&client](const SocketIoEvent &e) {
@@ -452,7 +451,7 @@ void TestSocketIoInterop::namespaceTraffic()
     QCOMPARE(connection.value(u"connection").toString(), client.sid());
     QCOMPARE(connection.value(u"auth"), QJsonValue(options.auth));
 
-    const QJsonArray args {u"hello"_s, QJsonObject {{u"n"_s, 1}}};
+    const QJsonArray args{u"hello"_s, QJsonObject{{u"n"_s, 1}}};
     QVERIFY(client.emitEvent(u"message"_s, args));
     QTRY_COMPARE_WITH_TIMEOUT(log.named(u"message-back").size(), 1, Patience);
     QCOMPARE(log.named(u"message-back").constFirst().args, args);
@@ -471,14 +470,14 @@ void TestSocketIoInterop::namespaceTraffic()
                {u"timeout"_s, Patience}});
     QTRY_COMPARE_WITH_TIMEOUT(peer.count(u"ack") + peer.count(u"ackError"), 1, Patience);
     QCOMPARE(peer.linesWith(u"ack").constFirst().value(u"ack").toArray(),
-             QJsonArray {u"from /admin"_s});
+             QJsonArray{u"from /admin"_s});
 
     peer.send({{u"cmd"_s, u"binary"_s},
                {u"nsp"_s, u"/admin"_s},
                {u"event"_s, u"file"_s},
                {u"text"_s, u"bytes"_s}});
     QTRY_COMPARE_WITH_TIMEOUT(log.named(u"file").size(), 1, Patience);
-    QCOMPARE(log.named(u"file").constFirst().attachments, QByteArrayList {"bytes"_ba});
+    QCOMPARE(log.named(u"file").constFirst().attachments, QByteArrayList{"bytes"_ba});
 
     // Events for the main namespace are not this client's business.
     peer.send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"main-only"_s}});
@@ -545,7 +544,7 @@ void TestSocketIoInterop::reconnectsAfterServerRestart()
     QTRY_COMPARE_WITH_TIMEOUT(second.count(u"subscribed"), 1, Patience);
     const QJsonObject subscribed
         = second.linesWith(u"subscribed").constFirst().value(u"subscribed").toObject();
-    QCOMPARE(subscribed.value(u"features").toArray(), QJsonArray {u"patients"_s});
+    QCOMPARE(subscribed.value(u"features").toArray(), QJsonArray{u"patients"_s});
     QCOMPARE(subscribed.value(u"sid").toString(), client.sid());
     QCOMPARE(channel.stats().subscriptionsSent, 2);
 
@@ -576,7 +575,7 @@ void TestSocketIoInterop::refusalAfterReconnectStopsRetrying()
     const int port = first->port();
     SocketIoClient client;
     auto options = optionsFor(*first);
-    options.auth = QJsonObject {{u"token"_s, u"old"_s}};
+    options.auth = QJsonObject{{u"token"_s, u"old"_s}};
     client.setOptions(options);
     QSignalSpy errorSpy(&client, &SocketIoClient::connectError);
     QSignalSpy reconnectSpy(&client, &SocketIoClient::reconnectScheduled);
@@ -622,16 +621,16 @@ void TestSocketIoInterop::recoveryReplaysMissedEvents()
 
     // Any stored event gives the client an offset to resume from; the offset never shows.
     peer.send(
-        {{u"cmd"_s, u"emit"_s}, {u"event"_s, u"before"_s}, {u"args"_s, QJsonArray {u"first"_s}}});
+        {{u"cmd"_s, u"emit"_s}, {u"event"_s, u"before"_s}, {u"args"_s, QJsonArray{u"first"_s}}});
     QTRY_COMPARE_WITH_TIMEOUT(events.size(), 1, Patience);
-    QCOMPARE(events.at(0).args, QJsonArray {u"first"_s});
+    QCOMPARE(events.at(0).args, QJsonArray{u"first"_s});
 
-    const QList<QJsonArray> missed {jsonArray(R"([1,"one"])"_ba),
-                                    jsonArray(R"([2,{"two":[2,"2"]}])"_ba),
-                                    jsonArray(R"([3,null,"three"])"_ba)};
+    const QList<QJsonArray> missed{jsonArray(R"([1,"one"])"_ba),
+                                   jsonArray(R"([2,{"two":[2,"2"]}])"_ba),
+                                   jsonArray(R"([3,null,"three"])"_ba)};
     QJsonArray thenEmit;
     for (const auto &args : missed)
-        thenEmit.append(QJsonObject {{u"event"_s, u"missed"_s}, {u"args"_s, args}});
+        thenEmit.append(QJsonObject{{u"event"_s, u"missed"_s}, {u"args"_s, args}});
     QVERIFY(!peer.request({{u"cmd"_s, u"dropTransports"_s}, {u"thenEmit"_s, thenEmit}}).isEmpty());
 
     QTRY_COMPARE_WITH_TIMEOUT(connectedSpy.size(), 2, Patience);
@@ -657,15 +656,15 @@ void TestSocketIoInterop::recoveryReplaysMissedEvents()
 
     // Live events keep flowing on the recovered session, offsets stripped.
     peer.send(
-        {{u"cmd"_s, u"emit"_s}, {u"event"_s, u"after"_s}, {u"args"_s, QJsonArray {u"last"_s}}});
+        {{u"cmd"_s, u"emit"_s}, {u"event"_s, u"after"_s}, {u"args"_s, QJsonArray{u"last"_s}}});
     QTRY_COMPARE_WITH_TIMEOUT(events.size(), 5, Patience);
-    QCOMPARE(events.at(4).args, QJsonArray {u"last"_s});
+    QCOMPARE(events.at(4).args, QJsonArray{u"last"_s});
 
     // A second outage resumes after the newest event, replayed ones included: nothing twice.
     QVERIFY(!peer.request({{u"cmd"_s, u"dropTransports"_s},
                            {u"thenEmit"_s,
-                            QJsonArray {QJsonObject {{u"event"_s, u"missed-again"_s},
-                                                     {u"args"_s, QJsonArray {4}}}}}})
+                            QJsonArray{QJsonObject{{u"event"_s, u"missed-again"_s},
+                                                   {u"args"_s, QJsonArray{4}}}}}})
                  .isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(connectedSpy.size(), 3, Patience);
     QCOMPARE(connectedSpy.at(2).at(0).toBool(), true);
@@ -673,7 +672,7 @@ void TestSocketIoInterop::recoveryReplaysMissedEvents()
     QTest::qWait(500);
     QCOMPARE(events.size(), 6);
     QCOMPARE(events.at(5).name, u"missed-again"_s);
-    QCOMPARE(events.at(5).args, QJsonArray {4});
+    QCOMPARE(events.at(5).args, QJsonArray{4});
     QCOMPARE(client.sid(), sid);
 }
 
@@ -692,12 +691,12 @@ void TestSocketIoInterop::recoveryLosesNothingWhenConnectReplyNeverComes()
             [&events](const SocketIoEvent &event) { events.append(event); });
     QSignalSpy connectedSpy(&client, &SocketIoClient::connected);
     QVERIFY(connectClient(client));
-    peer.send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"before"_s}, {u"args"_s, QJsonArray {0}}});
+    peer.send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"before"_s}, {u"args"_s, QJsonArray{0}}});
     QTRY_COMPARE_WITH_TIMEOUT(events.size(), 1, Patience);
 
     QJsonArray thenEmit;
     for (int i = 1; i <= 3; ++i)
-        thenEmit.append(QJsonObject {{u"event"_s, u"missed"_s}, {u"args"_s, QJsonArray {i}}});
+        thenEmit.append(QJsonObject{{u"event"_s, u"missed"_s}, {u"args"_s, QJsonArray{i}}});
     const auto framesBefore = client.stats().framesReceived;
     QVERIFY(!peer.request({{u"cmd"_s, u"dropTransports"_s}, {u"thenEmit"_s, thenEmit}}).isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(peer.count(u"held"), 1, Patience);
@@ -713,7 +712,7 @@ void TestSocketIoInterop::recoveryLosesNothingWhenConnectReplyNeverComes()
         QCOMPARE(events.size(), 4);
         for (int i = 1; i <= 3; ++i) {
             QCOMPARE(events.at(i).name, u"missed"_s);
-            QCOMPARE(events.at(i).args, QJsonArray {i});
+            QCOMPARE(events.at(i).args, QJsonArray{i});
         }
     } else {
         QVERIFY(!client.recovered()); // lost, but said so: the consumer resyncs
@@ -731,7 +730,7 @@ void TestSocketIoInterop::recoveryAgainstRestartedServerStartsFresh()
     QSignalSpy connectedSpy(&client, &SocketIoClient::connected);
     QVERIFY(connectClient(client));
     const QString sid = client.sid();
-    first->send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"before"_s}, {u"args"_s, QJsonArray {1}}});
+    first->send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"before"_s}, {u"args"_s, QJsonArray{1}}});
     QTRY_COMPARE_WITH_TIMEOUT(log.events.size(), 1, Patience);
     first->kill();
 
@@ -747,22 +746,21 @@ void TestSocketIoInterop::recoveryAgainstRestartedServerStartsFresh()
     QCOMPARE(second.linesWith(u"connection").constFirst().value(u"recovered").toBool(), false);
 
     // The fresh session works, and recovers on its own terms.
-    second.send(
-        {{u"cmd"_s, u"emit"_s}, {u"event"_s, u"fresh"_s}, {u"args"_s, QJsonArray {u"a"_s}}});
+    second.send({{u"cmd"_s, u"emit"_s}, {u"event"_s, u"fresh"_s}, {u"args"_s, QJsonArray{u"a"_s}}});
     QTRY_COMPARE_WITH_TIMEOUT(log.named(u"fresh").size(), 1, Patience);
-    QCOMPARE(log.named(u"fresh").constFirst().args, QJsonArray {u"a"_s});
+    QCOMPARE(log.named(u"fresh").constFirst().args, QJsonArray{u"a"_s});
     const QString freshSid = client.sid();
     QVERIFY(!second
                  .request({{u"cmd"_s, u"dropTransports"_s},
                            {u"thenEmit"_s,
-                            QJsonArray {QJsonObject {{u"event"_s, u"missed"_s},
-                                                     {u"args"_s, QJsonArray {u"b"_s}}}}}})
+                            QJsonArray{QJsonObject{{u"event"_s, u"missed"_s},
+                                                   {u"args"_s, QJsonArray{u"b"_s}}}}}})
                  .isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(connectedSpy.size(), 3, Patience);
     QCOMPARE(connectedSpy.at(2).at(0).toBool(), true);
     QCOMPARE(client.sid(), freshSid);
     QTRY_COMPARE_WITH_TIMEOUT(log.named(u"missed").size(), 1, Patience);
-    QCOMPARE(log.named(u"missed").constFirst().args, QJsonArray {u"b"_s});
+    QCOMPARE(log.named(u"missed").constFirst().args, QJsonArray{u"b"_s});
 }
 
 void TestSocketIoInterop::withoutRecoveryANewSessionStarts()
@@ -777,14 +775,14 @@ void TestSocketIoInterop::withoutRecoveryANewSessionStarts()
     QVERIFY(connectClient(client));
     const QString sid = client.sid();
     peer.send(
-        {{u"cmd"_s, u"emit"_s}, {u"event"_s, u"before"_s}, {u"args"_s, QJsonArray {u"first"_s}}});
+        {{u"cmd"_s, u"emit"_s}, {u"event"_s, u"before"_s}, {u"args"_s, QJsonArray{u"first"_s}}});
     QTRY_COMPARE_WITH_TIMEOUT(log.events.size(), 1, Patience);
-    QCOMPARE(log.events.at(0).args, QJsonArray {u"first"_s});
+    QCOMPARE(log.events.at(0).args, QJsonArray{u"first"_s});
 
     QVERIFY(!peer.request({{u"cmd"_s, u"dropTransports"_s},
                            {u"thenEmit"_s,
-                            QJsonArray {QJsonObject {{u"event"_s, u"missed"_s},
-                                                     {u"args"_s, QJsonArray {1}}}}}})
+                            QJsonArray{QJsonObject{{u"event"_s, u"missed"_s},
+                                                   {u"args"_s, QJsonArray{1}}}}}})
                  .isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(connectedSpy.size(), 2, Patience);
     QCOMPARE(connectedSpy.at(1).at(0).toBool(), false);

@@ -231,7 +231,8 @@ private Q_SLOTS:
             u"/api/patients"_s, doc({{u"hn"_s, first.value(u"hn")}, {u"name"_s, u"Dup"_s}}));
         QCOMPARE(duplicate.status, 409);
         QCOMPARE(duplicate.errorCode(), u"DUPLICATE_ENTRY"_s);
-        const auto dupDetails = duplicate.json.value(u"error").toObject().value(u"details").toArray();
+        const auto dupDetails
+            = duplicate.json.value(u"error").toObject().value(u"details").toArray();
         QCOMPARE(dupDetails.at(0).toObject().value(u"field").toString(), u"hn"_s);
         QCOMPARE(dupDetails.at(0).toObject().value(u"code").toString(), u"UNIQUE"_s);
 

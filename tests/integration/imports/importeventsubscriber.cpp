@@ -3,6 +3,8 @@
 
 #include <QtTest/QSignalSpy>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace livedesk::test {
@@ -24,6 +26,8 @@ bool ImportEventSubscriber::connect(const QUrl &base, const QString &token,
                      [this](const RealtimeEvent &e) {
                          if (e.action == u"import_progress")
                              m_events.append({e, m_clock.elapsed()});
+                         else
+                             m_recordEvents.append(e);
                      });
     QSignalSpy confirmed(m_channel.get(), &RealtimeChannel::subscriptionConfirmed);
     m_client->open();
@@ -38,6 +42,13 @@ QList<ImportEventSubscriber::Received> ImportEventSubscriber::progressOf(const Q
             out.append(r);
     }
     return out;
+}
+
+bool ImportEventSubscriber::hasEventFor(const QString &hn) const
+{
+    return std::any_of(m_recordEvents.cbegin(), m_recordEvents.cend(), [&](const RealtimeEvent &e) {
+        return e.data.toObject().value(u"hn").toString() == hn;
+    });
 }
 
 QString ImportEventSubscriber::lastStatus(const QString &jobId) const

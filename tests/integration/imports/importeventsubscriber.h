@@ -16,7 +16,7 @@ namespace livedesk::test {
 /**
  * A real client's view of import progress: the statemanager's SocketIoClient and
  * RealtimeChannel, subscribed to features, recording every import progress event with the
- * time it arrived.
+ * time it arrived, and the other events of those features.
  */
 class ImportEventSubscriber
 {
@@ -36,11 +36,14 @@ public:
     /// The last one's status, empty when none came.
     QString lastStatus(const QString &jobId) const;
     int eventCount() const { return int(m_events.size()); }
+    /// Whether a record event (not import progress) carried a record with this `hn`.
+    bool hasEventFor(const QString &hn) const;
 
 private:
     std::unique_ptr<SocketIoClient> m_client;
     std::unique_ptr<RealtimeChannel> m_channel;
     QList<Received> m_events;
+    QList<RealtimeEvent> m_recordEvents;
     QElapsedTimer m_clock;
 };
 

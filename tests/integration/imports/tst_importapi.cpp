@@ -354,6 +354,39 @@ private Q_SLOTS:
                  1);
     }
 
+    void errorsComeInRowOrderWhateverFoundThem()
+    {
+        // Row 1 conflicts with a stored record (found last, against the database), row 2 has
+        // a bad date (found first, from the file alone): the list is still in row order.
+        QCOMPARE(m_nurse->rest()
+                     .post(patients,
+                           QJsonDocument(
+                               QJsonObject{{u"hn"_s, u"IMPO-EXIST"_s}, {u"name"_s, u"Stored"_s}}))
+                     .status,
+                 201);
+        const auto v = m_nurse->upload(
+            patients,
+            ImportTestClient::csv({u"hn,name,date_of_birth"_s, u"IMPO-EXIST,Taken,1990-01-01"_s,
+                                   u"IMPO-2,Bad date,1990-13-01"_s, u"IMPO-3,Fine,1990-01-03"_s}));
+        QCOMPARE(v.status, 200);
+        const QJsonObject data = v.data().toObject();
+        const QJsonArray errors = data.value(u"errors").toArray();
+        QCOMPARE(errors.size(), 2);
+        QCOMPARE(errors.at(0).toObject().value(u"row").toInt(), 1);
+        QCOMPARE(errors.at(0).toObject().value(u"code").toString(), u"UNIQUE"_s);
+        QCOMPARE(errors.at(0).toObject().value(u"line").toInt(), 2);
+        QCOMPARE(errors.at(1).toObject().value(u"row").toInt(), 2);
+        QCOMPARE(errors.at(1).toObject().value(u"field").toString(), u"date_of_birth"_s);
+        const QJsonObject summary = data.value(u"summary").toObject();
+        QCOMPARE(summary.value(u"validRows").toInt(), 1);
+        QCOMPARE(summary.value(u"invalidRows").toInt(), 2);
+        QCOMPARE(summary.value(u"errorCount").toInt(), 2);
+        // The preview holds valid rows only.
+        const QJsonArray preview = data.value(u"preview").toArray();
+        QCOMPARE(preview.size(), 1);
+        QCOMPARE(preview.at(0).toObject().value(u"hn").toString(), u"IMPO-3"_s);
+    }
+
     void rowsTakenAfterValidationFailTheBatch()
     {
         const QString sessionId = validated(

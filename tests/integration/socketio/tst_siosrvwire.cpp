@@ -10,6 +10,7 @@
 #include "socketioserver.h"
 
 #include <QtCore/QJsonDocument>
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -134,6 +135,7 @@ private Q_SLOTS:
     void recoveryBufferIsBounded();
     void deliberateDisconnectEndsSession();
     void closeEndsEverything();
+    void clientThatStopsReadingIsDropped();
     void conformanceServer();
 };
 
@@ -1132,6 +1134,86 @@ void TestSioSrvWire::closeEndsEverything()
     QVERIFY(a.waitClosed(Patience));
     QVERIFY(b.waitClosed(Patience));
     QCOMPARE(server.port(), 0);
+}
+
+void TestSioSrvWire::clientThatStopsReadingIsDropped()
+{
+    SocketIoServer server;
+    auto options = quietOptions();
+    options.recovery = false;
+    options.maxBufferedBytes = 1024 * 1024;
+    server.setOptions(options);
+    QVERIFY(server.listen());
+    ServerLog log(&server);
+
+    // A WebSocket client by hand over plain TCP, so that it can stop reading: the upgrade,
+    // then the namespace CONNECT `40` as one masked text frame (mask key 0).
+    QTcpSocket frozen;
+    frozen.setReadBufferSize(4096);
+    frozen.connectToHost(QHostAddress::LocalHost, server.port());
+    QTRY_COMPARE_WITH_TIMEOUT(frozen.state(), QAbstractSocket::ConnectedState, Patience);
+    frozen.write(
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        "Host: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    // The answer to the upgrade and the Engine.IO OPEN packet, then the CONNECT.
+    QByteArray handshake;
+    QTRY_VERIFY_WITH_TIMEOUT((handshake += frozen.readAll()).contains("\"sid\""), Patience);
+    QVERIFY2(handshake.startsWith("HTTP/1.1 101"), handshake.constData());
+    frozen.write(QByteArray("\x81\x82\x00\x00\x00\x00"
+                            "40",
+                            8));
+    QTRY_COMPARE_WITH_TIMEOUT(log.connects.size(), 1, Patience);
+    const QString frozenSid = log.connects.at(0).sid;
+
+    // A reading client in the same room keeps getting everything.
+    RawEngineClient reader;
+    QVERIFY(!reader.open(RawEngineClient::engineUrl(server.port())).isEmpty());
+    const QString readerSid = payload(reader.connectNamespace().last(), u"40"_s)[u"sid"].toString();
+    QVERIFY(server.join(u"/"_s, frozenSid, u"ward"_s));
+    QVERIFY(server.join(u"/"_s, readerSid, u"ward"_s));
+
+    // 64 KiB events until the frozen client is dropped: the kernel's buffers take a few MiB,
+    // then the server's count passes its limit. Never more than 64 MiB in all.
+    const QJsonArray args{QString(64 * 1024, u'x')};
+    int sent = 0;
+    while (sent < 1024 && server.socketsInRoom(u"/"_s, u"ward"_s).contains(frozenSid)) {
+        server.emitToRooms(u"/"_s, {u"ward"_s}, u"big"_s, args);
+        ++sent;
+        if (sent % 16 == 0)
+            QTest::qWait(5); // the reader reads, the kernel fills up
+        QCoreApplication::processEvents();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(log.disconnects.cbegin(), log.disconnects.cend(),
+                    [&](const ServerLog::Disconnect &d) { return d.sid == frozenSid; }),
+        Patience);
+    QVERIFY2(sent < 1024, "the frozen client was never dropped");
+    const auto dropped
+        = std::find_if(log.disconnects.cbegin(), log.disconnects.cend(),
+                       [&](const ServerLog::Disconnect &d) { return d.sid == frozenSid; });
+    QCOMPARE(dropped->reason, u"transport error"_s);
+    QCOMPARE(server.socketsInRoom(u"/"_s, u"ward"_s), QStringList{readerSid});
+    // A client that reads is never cut off, however much passes through: 4 MiB more.
+    for (int i = 0; i < 64; ++i) {
+        server.emitToRooms(u"/"_s, {u"ward"_s}, u"big"_s, args);
+        ++sent;
+        if (sent % 8 == 0)
+            QTest::qWait(5);
+    }
+    // The reader got every event, in order, and is still connected.
+    QVERIFY(server.emitToSocket(u"/"_s, readerSid, u"end"_s, {}));
+    int received = 0;
+    for (;;) {
+        const QString frame = reader.takeText(Patience);
+        if (frame.isEmpty())
+            QFAIL("the reader stopped getting events");
+        if (frame == u"42[\"end\"]")
+            break;
+        QVERIFY(frame.startsWith(u"42[\"big\""));
+        ++received;
+    }
+    QCOMPARE(received, sent);
 }
 
 void TestSioSrvWire::conformanceServer()
