@@ -689,6 +689,9 @@ private:
 int main(int argc, char **argv)
 {
     raiseFileLimit();
+    // As the livedesk-server executable does (server/main.cpp): no GLib event dispatcher.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"bench_server_fanout"_s);
     // Connection chatter would drown the figures; warnings still show.

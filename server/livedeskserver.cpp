@@ -108,6 +108,8 @@ bool LivedeskServer::start(QString *error)
     m_api = std::make_unique<ApiServer>(*m_schema, m_store.get(), m_socketIo.get(),
                                         m_publisher.get(), api);
     m_api->setImportService(m_imports.get());
+    if (!m_api->openTxnLog(error))
+        return false;
     // The socket is refused unless its token is a valid access token; its tenant decides
     // which rooms it may ever join.
     m_socketIo->setAuthenticator(

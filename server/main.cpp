@@ -29,6 +29,11 @@ void onSignal(int)
 
 int main(int argc, char **argv)
 {
+    // Qt's GLib event dispatcher re-registers a socket's write notifier per frame at a cost
+    // that grows with the number of sockets: at 1000 clients it doubles the fan-out latency.
+    // A server has no GLib integration to keep; an empty QT_NO_GLIB in the environment keeps it.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"livedesk"_s);
     QCoreApplication::setApplicationName(u"livedesk-server"_s);

@@ -11,6 +11,7 @@
 #include "resourcespec.h"
 #include "serverschema.h"
 #include "socketioserver.h"
+#include "txnlog.h"
 #include "userspec.h"
 
 #include <QtCore/QJsonArray>
@@ -149,6 +150,8 @@ ApiServer::ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoSer
             m_socketIo->handleConnection(nextPendingWebSocketConnection());
     });
 }
+
+ApiServer::~ApiServer() = default;
 
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
@@ -325,8 +328,63 @@ HttpResponse ApiServer::refresh(const QHttpServerRequest &request)
     return success(tokenPair(user->toPublicJson()));
 }
 
+bool ApiServer::openTxnLog(QString *error)
+{
+    auto log = std::make_unique<TxnLog>(m_store);
+    if (!log->open(error))
+        return false;
+    m_txns = std::move(log);
+    return true;
+}
+
 HttpResponse ApiServer::resourceRoute(const ResourceSpec &resource, const QString &rest,
                                       const QHttpServerRequest &request, const Context &ctx)
+{
+    using Method = QHttpServerRequest::Method;
+    const auto method = request.method();
+    const bool write = method == Method::Post || method == Method::Put || method == Method::Patch
+        || method == Method::Delete;
+    const QString txnId = QString::fromUtf8(request.value("x-client-txn-id"));
+    if (!write || txnId.isEmpty() || !m_txns || rest.startsWith(u"import"))
+        return resourceRequest(resource, rest, request, ctx);
+
+    // A write sent again with the same txn id gets the first answer, and nothing happens.
+    const QString verb = methodName(method);
+    const QString path = request.url().path();
+    if (const auto seen = m_txns->find(ctx.tenant(), txnId)) {
+        if (seen->method != verb || seen->path != path) {
+            return failure(ApiError(
+                u"TXN_ID_REUSED"_s,
+                u"Transaction %1 was already used for %2 %3; use a new X-Client-Txn-Id."_s.arg(
+                    txnId, seen->method, seen->path),
+                409));
+        }
+        qCInfo(lcHttp).noquote() << verb << path << "repeated transaction" << txnId
+                                 << "answered from the log";
+        HttpResponse r;
+        r.status = seen->status;
+        r.body = seen->body;
+        r.addHeader("Content-Type", "application/json; charset=utf-8");
+        r.addHeader("X-Txn-Replayed", "true");
+        return r;
+    }
+    HttpResponse response;
+    bool logged = true;
+    m_store->transaction([&] {
+        response = resourceRequest(resource, rest, request, ctx);
+        if (response.status < 200 || response.status >= 300)
+            return false;
+        logged = m_txns->remember(ctx.tenant(), txnId,
+                                  TxnLog::Entry{verb, path, response.status, response.body});
+        return logged;
+    });
+    if (!logged)
+        return failure(ApiError::internal(u"The database failed to record the write"_s));
+    return response;
+}
+
+HttpResponse ApiServer::resourceRequest(const ResourceSpec &resource, const QString &rest,
+                                        const QHttpServerRequest &request, const Context &ctx)
 {
     using Method = QHttpServerRequest::Method;
     const auto method = request.method();

@@ -6,6 +6,7 @@
 #include <QtCore/QJsonObject>
 #include <QtHttpServer/QAbstractHttpServer>
 
+#include <memory>
 #include <optional>
 
 class QHttpServerRequest;
@@ -15,6 +16,7 @@ namespace livedesk::server {
 class ApiError;
 class EventPublisher;
 class ImportService;
+class TxnLog;
 class RecordStore;
 class ResourceSpec;
 class ServerSchema;
@@ -54,6 +56,7 @@ public:
 
     ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoServer *socketIo,
               EventPublisher *publisher, const Options &options, QObject *parent = nullptr);
+    ~ApiServer() override;
 
     /// An access token for @p email, as login would issue (for the in-process app and tests).
     QString issueAccessToken(const QString &email) const;
@@ -61,6 +64,10 @@ public:
     /// Verifies an access token; the claims (`sub`, `email`, `tenant`, `role`) or nullopt.
     std::optional<QJsonObject> verifyAccessToken(const QString &token,
                                                  QString *error = nullptr) const;
+
+    /// Sets up the log of answered client transactions (see TxnLog); call once the store is
+    /// open. Without it, writes are never recognised as repeated.
+    bool openTxnLog(QString *error);
 
     /// Where `import/...` requests go; not owned, may be nullptr (501).
     void setImportService(ImportService *imports) { m_imports = imports; }
@@ -76,6 +83,8 @@ private:
     HttpResponse refresh(const QHttpServerRequest &request);
     HttpResponse resourceRoute(const ResourceSpec &resource, const QString &rest,
                                const QHttpServerRequest &request, const Context &ctx);
+    HttpResponse resourceRequest(const ResourceSpec &resource, const QString &rest,
+                                 const QHttpServerRequest &request, const Context &ctx);
     HttpResponse importRoute(const ResourceSpec &resource, const QString &rest,
                              const QHttpServerRequest &request, const Context &ctx);
     QJsonObject tokenPair(const QJsonObject &user) const;
@@ -86,6 +95,7 @@ private:
     EventPublisher *m_publisher;
     ImportService *m_imports = nullptr;
     Options m_options;
+    std::unique_ptr<TxnLog> m_txns;
 };
 
 } // namespace livedesk::server

@@ -90,7 +90,7 @@ bool ImportJobStore::open(QString *error, int *recovered)
     return true;
 }
 
-bool ImportJobStore::insert(const ImportJob &job)
+bool ImportJobStore::insert(const ImportJobState &job)
 {
     return m_store->transaction([&] {
         QSqlQuery q(m_store->database());
@@ -103,7 +103,7 @@ bool ImportJobStore::insert(const ImportJob &job)
         q.addBindValue(job.resource);
         q.addBindValue(job.userId);
         q.addBindValue(job.sessionId);
-        q.addBindValue(ImportJob::statusName(job.status));
+        q.addBindValue(ImportJobState::statusName(job.status));
         q.addBindValue(job.skipErrors ? 1 : 0);
         q.addBindValue(job.totalRecords);
         q.addBindValue(job.processedRecords);
@@ -116,14 +116,14 @@ bool ImportJobStore::insert(const ImportJob &job)
     });
 }
 
-bool ImportJobStore::update(const ImportJob &job)
+bool ImportJobStore::update(const ImportJobState &job)
 {
     return m_store->transaction([&] {
         QSqlQuery q(m_store->database());
         q.prepare(u"UPDATE \"livedesk_import_jobs\" SET \"status\" = ?, \"total\" = ?, "
                   "\"processed\" = ?, \"success\" = ?, \"failed\" = ?, \"error\" = ?, "
                   "\"updated_at\" = ? WHERE \"id\" = ?"_s);
-        q.addBindValue(ImportJob::statusName(job.status));
+        q.addBindValue(ImportJobState::statusName(job.status));
         q.addBindValue(job.totalRecords);
         q.addBindValue(job.processedRecords);
         q.addBindValue(job.successCount);
@@ -135,8 +135,8 @@ bool ImportJobStore::update(const ImportJob &job)
     });
 }
 
-std::optional<ImportJob> ImportJobStore::find(const QString &id, const QString &tenant,
-                                              const QString &resource) const
+std::optional<ImportJobState> ImportJobStore::find(const QString &id, const QString &tenant,
+                                                   const QString &resource) const
 {
     QSqlQuery q(m_store->database());
     q.setForwardOnly(true);
@@ -149,14 +149,14 @@ std::optional<ImportJob> ImportJobStore::find(const QString &id, const QString &
     q.addBindValue(resource);
     if (!exec(q, "Reading an import job") || !q.next())
         return std::nullopt;
-    ImportJob job;
+    ImportJobState job;
     job.id = id;
     job.tenant = tenant;
     job.resource = resource;
     job.userId = q.value(0).toString();
     job.sessionId = q.value(1).toString();
-    job.status
-        = ImportJob::statusFromName(q.value(2).toString()).value_or(ImportJob::Status::Failed);
+    job.status = ImportJobState::statusFromName(q.value(2).toString())
+                     .value_or(ImportJobState::Status::Failed);
     job.skipErrors = q.value(3).toInt() != 0;
     job.totalRecords = q.value(4).toLongLong();
     job.processedRecords = q.value(5).toLongLong();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "importjob.h"
+#include "importjobstate.h"
 
 #include <QtCore/QString>
 
@@ -36,13 +36,13 @@ public:
      */
     bool open(QString *error, int *recovered = nullptr);
 
-    bool insert(const ImportJob &job);
+    bool insert(const ImportJobState &job);
     /// Writes status, counts, error and updated_at of @p job.
-    bool update(const ImportJob &job);
+    bool update(const ImportJobState &job);
     /// The job @p id if it belongs to @p tenant and @p resource (another tenant's job does
     /// not exist), nullopt otherwise or on a database error.
-    std::optional<ImportJob> find(const QString &id, const QString &tenant,
-                                  const QString &resource) const;
+    std::optional<ImportJobState> find(const QString &id, const QString &tenant,
+                                       const QString &resource) const;
 
 private:
     RecordStore *m_store;

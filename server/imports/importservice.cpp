@@ -145,7 +145,7 @@ void ImportService::shutdown()
         qCInfo(lcServerImports).noquote()
             << "Stopping import job" << run->job.id << "after" << run->job.processedRecords << "of"
             << run->job.totalRecords << "rows";
-        finish(*run, ImportJob::Status::Failed, u"interrupted: the server stopped"_s);
+        finish(*run, ImportJobState::Status::Failed, u"interrupted: the server stopped"_s);
     }
     m_sessions.clear();
 }
@@ -379,7 +379,7 @@ HttpResponse ImportService::execute(const ResourceSpec &resource, const QHttpSer
     }
 
     auto run = std::make_unique<RunningJob>();
-    ImportJob &job = run->job;
+    ImportJobState &job = run->job;
     job.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     job.tenant = origin.tenant;
     job.resource = resource.name;
@@ -435,7 +435,7 @@ HttpResponse ImportService::cancel(const ResourceSpec &resource, const QString &
         qCInfo(lcServerImports).noquote()
             << "Import job" << jobId << "cancelled after" << taken->job.processedRecords << "of"
             << taken->job.totalRecords << "rows";
-        finish(*taken, ImportJob::Status::Cancelled, {});
+        finish(*taken, ImportJobState::Status::Cancelled, {});
         return success(taken->job.toProgressJson(), 200, u"Import cancelled"_s);
     }
     const auto job = m_jobs.find(jobId, origin.tenant, resource.name);
@@ -443,7 +443,7 @@ HttpResponse ImportService::cancel(const ResourceSpec &resource, const QString &
         return failure(ApiError::notFound(u"Import job %1 not found"_s.arg(jobId)));
     ApiError error(u"JOB_ALREADY_FINISHED"_s,
                    u"Import job %1 is already %2; only pending or processing jobs can be "
-                   "cancelled."_s.arg(jobId, ImportJob::statusName(job->status)),
+                   "cancelled."_s.arg(jobId, ImportJobState::statusName(job->status)),
                    409);
     error.setCurrent(job->toProgressJson());
     return failure(error);
@@ -492,9 +492,9 @@ void ImportService::runNextBatch()
 
 bool ImportService::runBatch(RunningJob &run)
 {
-    const ImportJob before = run.job;
-    ImportJob next = before;
-    next.status = ImportJob::Status::Processing;
+    const ImportJobState before = run.job;
+    ImportJobState next = before;
+    next.status = ImportJobState::Status::Processing;
     const qsizetype end
         = std::min<qsizetype>(run.cursor + std::max(1, m_options.batchSize), run.rows.size());
     QList<QJsonObject> batch;
@@ -539,7 +539,7 @@ bool ImportService::runBatch(RunningJob &run)
                       .arg(run.rows[run.cursor].row)
                       .arg(run.rows[end - 1].row);
             next.failedCount += end - run.cursor;
-            next.status = ImportJob::Status::Failed;
+            next.status = ImportJobState::Status::Failed;
             next.error = refusal;
         } else {
             next.successCount += outcome.inserted;
@@ -550,7 +550,7 @@ bool ImportService::runBatch(RunningJob &run)
                     << "rows refused at execution";
             }
             if (end >= run.rows.size())
-                next.status = ImportJob::Status::Completed;
+                next.status = ImportJobState::Status::Completed;
         }
         next.updatedAt = nowUtc();
         return m_jobs.update(next);
@@ -561,7 +561,7 @@ bool ImportService::runBatch(RunningJob &run)
         qCWarning(lcServerImports).noquote()
             << "Import job" << run.job.id << "batch failed:"
             << (batchError.isNull() ? u"transaction failed"_s : batchError.message());
-        finish(run, ImportJob::Status::Failed,
+        finish(run, ImportJobState::Status::Failed,
                u"The database failed while importing rows %1 to %2; rows before them were "
                "imported."_s.arg(run.rows[run.cursor].row)
                    .arg(run.rows[end - 1].row));
@@ -573,7 +573,7 @@ bool ImportService::runBatch(RunningJob &run)
         // Free the rows before announcing the end.
         run.rows.clear();
         qCInfo(lcServerImports).nospace().noquote()
-            << "Import job " << next.id << " " << ImportJob::statusName(next.status) << ": "
+            << "Import job " << next.id << " " << ImportJobState::statusName(next.status) << ": "
             << next.successCount << " imported, " << next.failedCount << " failed";
         publish(run, true);
         Q_EMIT jobFinished(next.id, next.toProgressJson());
@@ -583,7 +583,7 @@ bool ImportService::runBatch(RunningJob &run)
     return false;
 }
 
-void ImportService::finish(RunningJob &run, ImportJob::Status status, const QString &error)
+void ImportService::finish(RunningJob &run, ImportJobState::Status status, const QString &error)
 {
     run.job.status = status;
     run.job.error = error;

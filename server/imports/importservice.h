@@ -3,7 +3,7 @@
 
 #include "eventpublisher.h"
 #include "httpresponse.h"
-#include "importjob.h"
+#include "importjobstate.h"
 #include "importjobstore.h"
 #include "importsession.h"
 #include "importvalidator.h"
@@ -57,7 +57,7 @@ class ServerSchema;
  *   errors as details) and nothing is imported, as AegisX does; the session stays usable, so
  *   the client may execute again with `skipErrors`. With it, the valid rows are imported and
  *   the invalid ones count as failed.
- * - `GET import/status/:jobId`: the job's progress fields (ImportJob::toProgressJson()),
+ * - `GET import/status/:jobId`: the job's progress fields (ImportJobState::toProgressJson()),
  *   from memory while it runs, from the job table afterwards, across restarts.
  * - `POST import/cancel/:jobId`: stops a pending or processing job before its next batch and
  *   answers 200 with its final state, `cancelled`. Rows of batches already committed stay
@@ -151,7 +151,7 @@ private:
     class RunningJob
     {
     public:
-        ImportJob job;
+        ImportJobState job;
         const ResourceSpec *resource = nullptr;
         EventPublisher::Origin origin;
         QList<ImportSession::Row> rows;
@@ -203,7 +203,7 @@ private:
     /// Imports the next batch of @p run; true when the job is finished.
     bool runBatch(RunningJob &run);
     /// Ends @p run in @p status (persisted, announced, signalled); the caller removes it.
-    void finish(RunningJob &run, ImportJob::Status status, const QString &error);
+    void finish(RunningJob &run, ImportJobState::Status status, const QString &error);
     void publish(RunningJob &run, bool force);
 
     const ServerSchema &m_schema;

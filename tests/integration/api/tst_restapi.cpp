@@ -4,6 +4,7 @@
 #include "livedeskserver.h"
 
 #include <QtCore/QJsonArray>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -291,6 +292,72 @@ private Q_SLOTS:
                            doc({{u"hn"_s, u"HN920001"_s}, {u"name"_s, u"Ward B's own"_s}}))
                      .status,
                  201);
+    }
+
+    void repeatedTransactionsApplyOnce()
+    {
+        // A file database, so that the log is tested across a restart too.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        server::LivedeskServer::Options options;
+        options.databasePath = dir.filePath(u"txn.sqlite"_s);
+        options.jwtSecret = "txn-test-secret";
+        auto server = std::make_unique<server::LivedeskServer>(options);
+        QString error;
+        QVERIFY2(server->start(&error), qPrintable(error));
+        Client nurse(server->baseUrl());
+        QVERIFY(nurse.login(u"nurse@demo.local"_s, u"nurse"_s));
+        const auto count = [](Client &client) {
+            return client.get(u"/api/patients?limit=1&search=TXN-ONCE"_s)
+                .json.value(u"pagination")
+                .toObject()
+                .value(u"total")
+                .toInteger();
+        };
+        const QList<std::pair<QByteArray, QByteArray>> txn{{"X-Client-Txn-Id", "txn-once-1"}};
+        const auto body = doc({{u"hn"_s, u"TXN-ONCE"_s}, {u"name"_s, u"Once"_s}});
+        const auto first = nurse.post(u"/api/patients"_s, body, txn);
+        QCOMPARE(first.status, 201);
+        QVERIFY(first.header("X-Txn-Replayed").isEmpty());
+        const auto again = nurse.post(u"/api/patients"_s, body, txn);
+        QCOMPARE(again.status, 201);
+        QCOMPARE(again.header("X-Txn-Replayed"), QByteArray("true"));
+        QCOMPARE(again.data(), first.data());
+        QCOMPARE(count(nurse), 1);
+
+        // An update sent twice moves the version once.
+        const QString path
+            = u"/api/patients/%1"_s.arg(first.data().toObject().value(u"id").toInteger());
+        const QList<std::pair<QByteArray, QByteArray>> txn2{{"X-Client-Txn-Id", "txn-once-2"},
+                                                            {"If-Match", "\"1\""}};
+        QCOMPARE(nurse.put(path, doc({{u"ward"_s, u"Ward 7"_s}}), txn2).status, 200);
+        const auto update2 = nurse.put(path, doc({{u"ward"_s, u"Ward 7"_s}}), txn2);
+        QCOMPARE(update2.status, 200); // not 409: the answer of the first send
+        QCOMPARE(update2.data().toObject().value(u"version").toInteger(), 2);
+        QCOMPARE(nurse.get(path).data().toObject().value(u"version").toInteger(), 2);
+
+        // The same id for another request is a client bug, said plainly.
+        const auto reused = nurse.del(path, txn);
+        QCOMPARE(reused.status, 409);
+        QCOMPARE(reused.errorCode(), u"TXN_ID_REUSED"_s);
+        // A refused write is not remembered: fixed and sent again, it applies.
+        const QList<std::pair<QByteArray, QByteArray>> txn3{{"X-Client-Txn-Id", "txn-once-3"}};
+        QCOMPARE(nurse.post(u"/api/patients"_s, doc({{u"hn"_s, u"TXNB-1"_s}}), txn3).status, 400);
+        QCOMPARE(
+            nurse.post(u"/api/patients"_s, doc({{u"hn"_s, u"TXNB-1"_s}, {u"name"_s, u"B"_s}}), txn3)
+                .status,
+            201);
+
+        // After a restart the log still answers.
+        server.reset();
+        server = std::make_unique<server::LivedeskServer>(options);
+        QVERIFY2(server->start(&error), qPrintable(error));
+        Client after(server->baseUrl());
+        QVERIFY(after.login(u"nurse@demo.local"_s, u"nurse"_s));
+        const auto replayed = after.post(u"/api/patients"_s, body, txn);
+        QCOMPARE(replayed.status, 201);
+        QCOMPARE(replayed.header("X-Txn-Replayed"), QByteArray("true"));
+        QCOMPARE(count(after), 1);
     }
 
     void unknownRoutesAndMethods()

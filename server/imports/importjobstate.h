@@ -19,7 +19,7 @@ namespace livedesk::server {
  * `processedRecords == successCount + failedCount` at all times, and equals
  * `totalRecords` when the job completes.
  */
-class ImportJob
+class ImportJobState
 {
 public:
     enum class Status { Pending, Processing, Completed, Failed, Cancelled };

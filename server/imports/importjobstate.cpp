@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "importjob.h"
+#include "importjobstate.h"
 
 #include <algorithm>
 
@@ -7,19 +7,19 @@ using namespace Qt::StringLiterals;
 
 namespace livedesk::server {
 
-bool ImportJob::isFinished() const
+bool ImportJobState::isFinished() const
 {
     return status == Status::Completed || status == Status::Failed || status == Status::Cancelled;
 }
 
-int ImportJob::progress() const
+int ImportJobState::progress() const
 {
     if (status == Status::Completed || totalRecords <= 0)
         return status == Status::Completed ? 100 : 0;
     return int(std::clamp<qint64>(processedRecords * 100 / totalRecords, 0, 100));
 }
 
-QJsonObject ImportJob::toProgressJson() const
+QJsonObject ImportJobState::toProgressJson() const
 {
     return {{u"jobId"_s, id},
             {u"sessionId"_s, sessionId},
@@ -32,7 +32,7 @@ QJsonObject ImportJob::toProgressJson() const
             {u"error"_s, error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(error)}};
 }
 
-QString ImportJob::statusName(Status status)
+QString ImportJobState::statusName(Status status)
 {
     switch (status) {
     case Status::Pending:
@@ -49,7 +49,7 @@ QString ImportJob::statusName(Status status)
     return {};
 }
 
-std::optional<ImportJob::Status> ImportJob::statusFromName(QStringView name)
+std::optional<ImportJobState::Status> ImportJobState::statusFromName(QStringView name)
 {
     for (const Status s : {Status::Pending, Status::Processing, Status::Completed, Status::Failed,
                            Status::Cancelled}) {

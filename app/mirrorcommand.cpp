@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: MIT
+#include "mirrorcommand.h"
+
+#include "apiclient.h"
+#include "realtimechannel.h"
+#include "socketioclient.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QSaveFile>
+
+using namespace Qt::StringLiterals;
+
+namespace livedesk {
+
+namespace {
+
+// `--set field=value`: JSON when the value is a JSON number, boolean or null, text otherwise.
+QJsonValue cellValue(const QString &text)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(QString(u'[' + text + u']').toUtf8());
+    if (doc.isArray() && doc.array().size() == 1 && !doc.array().at(0).isObject()
+        && !doc.array().at(0).isArray())
+        return doc.array().at(0);
+    return text;
+}
+
+QJsonObject stateJson(const RealtimeStateManager &m)
+{
+    return {{u"mode"_s, m.mode() == RealtimeStateManager::Mode::His ? u"his"_s : u"live"_s},
+            {u"connected"_s, m.isConnected()},
+            {u"staleSince"_s, m.staleSince().isValid()
+                 ? QJsonValue(m.staleSince().toString(Qt::ISODateWithMs))
+                 : QJsonValue()},
+            {u"lastSyncAt"_s, m.lastSyncAt().toString(Qt::ISODateWithMs)},
+            {u"pending"_s, m.pendingCount()},
+            {u"conflicts"_s, int(m.conflicts().size())},
+            {u"rows"_s, m.rowCount()}};
+}
+
+QJsonObject countersJson(const RealtimeStateManager::Counters &c, qint64 duplicates)
+{
+    return {{u"reloads"_s, c.reloads},
+            {u"resyncs"_s, c.resyncs},
+            {u"eventsSeen"_s, c.eventsSeen},
+            {u"eventsApplied"_s, c.eventsApplied},
+            {u"eventsIgnored"_s, c.eventsIgnored},
+            {u"duplicatesDropped"_s, duplicates},
+            {u"recordFetches"_s, c.recordFetches},
+            {u"seqGaps"_s, c.seqGaps},
+            {u"writesSent"_s, c.writesSent},
+            {u"confirmed"_s, c.confirmed},
+            {u"rolledBack"_s, c.rolledBack},
+            {u"conflicts"_s, c.conflicts},
+            {u"replayed"_s, c.replayed}};
+}
+
+} // namespace
+
+MirrorCommand::MirrorCommand(QObject *parent)
+    : QObject(parent)
+{
+    m_idle.setSingleShot(true);
+    connect(&m_idle, &QTimer::timeout, this, [this] {
+        if (!m_manager || m_manager->isLoading() || m_manager->isRefreshPending()
+            || m_manager->pendingCount() > m_manager->conflicts().size()) {
+            m_idle.start(m_idleMs);
+            return;
+        }
+        writeSnapshot();
+        finish(Ok);
+    });
+}
+
+MirrorCommand::~MirrorCommand() = default;
+
+bool MirrorCommand::configure(const QString &command, const QStringList &arguments)
+{
+    m_command = command;
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        command == u"mirror"
+            ? u"Keep a copy of one resource through the state manager and write it to a file."_s
+            : u"%1 one record through the state manager and print the outcome."_s.arg(
+                command.left(1).toUpper() + command.mid(1)));
+    p.addHelpOption();
+    p.addOption({u"url"_s, u"Server base URL, e.g. http://localhost:3333"_s, u"url"_s});
+    p.addOption({u"path"_s, u"Socket.IO path (default /api/ws/)"_s, u"path"_s, m_path});
+    p.addOption({u"token"_s, u"Access token (JWT)"_s, u"token"_s});
+    p.addOption({u"user"_s, u"Sign in with this e-mail instead of a token"_s, u"email"_s});
+    p.addOption({u"password"_s, u"Password for --user"_s, u"password"_s});
+    p.addOption({u"resource"_s, u"Resource name, e.g. patients"_s, u"name"_s});
+    p.addOption({u"mode"_s, u"his (default) or live"_s, u"mode"_s, u"his"_s});
+    p.addOption({u"schema"_s, u"Schema file (the server's format)"_s, u"file"_s});
+    p.addOption({u"rest-path"_s, u"REST base path (default /api/<resource>)"_s, u"path"_s});
+    p.addOption({u"feature"_s, u"Event feature (default <resource>)"_s, u"feature"_s});
+    p.addOption({u"entity"_s, u"Event entity"_s, u"entity"_s});
+    p.addOption({u"queue"_s, u"Live mode: keep unconfirmed changes in this file"_s, u"file"_s});
+    if (command == u"mirror") {
+        p.addOption({u"snapshot"_s, u"Write the snapshot here (default: stdout)"_s, u"file"_s});
+        p.addOption({u"idle-ms"_s, u"Write and exit after this long without changes"_s,
+                     u"ms"_s});
+    } else {
+        if (command != u"create")
+            p.addOption({u"id"_s, u"The record's id"_s, u"id"_s});
+        if (command != u"delete") {
+            p.addOption({u"set"_s, u"field=value (repeatable; JSON numbers and booleans)"_s,
+                         u"field=value"_s});
+        }
+    }
+    if (!p.parse(QStringList{u"livedesk-cli "_s + command} + arguments)) {
+        m_err << p.errorText() << "\n\n" << p.helpText();
+        m_err.flush();
+        return false;
+    }
+    if (p.isSet(u"help"_s)) {
+        m_out << p.helpText();
+        m_out.flush();
+        return false;
+    }
+    const auto complain = [&](const QString &why) {
+        m_err << "livedesk-cli " << command << ": " << why << "\n\n" << p.helpText();
+        m_err.flush();
+        return false;
+    };
+    m_url = QUrl(p.value(u"url"_s), QUrl::StrictMode);
+    if (!m_url.isValid() || m_url.scheme().isEmpty() || m_url.host().isEmpty())
+        return complain(u"--url must be a server address such as http://localhost:3333"_s);
+    m_path = p.value(u"path"_s);
+    m_token = p.value(u"token"_s);
+    m_user = p.value(u"user"_s);
+    m_password = p.value(u"password"_s);
+    if (m_token.isEmpty() == m_user.isEmpty())
+        return complain(u"give either --token or --user (with --password)"_s);
+    m_resource = p.value(u"resource"_s);
+    if (m_resource.isEmpty())
+        return complain(u"--resource is required"_s);
+    const QString mode = p.value(u"mode"_s);
+    if (mode != u"his" && mode != u"live")
+        return complain(u"--mode is his or live"_s);
+    m_mode = mode == u"live" ? RealtimeStateManager::Mode::Live : RealtimeStateManager::Mode::His;
+    m_schemaFile = p.value(u"schema"_s);
+    m_restPath = p.value(u"rest-path"_s);
+    m_feature = p.value(u"feature"_s);
+    m_entity = p.value(u"entity"_s);
+    m_queue = p.value(u"queue"_s);
+    if (command == u"mirror") {
+        m_snapshot = p.value(u"snapshot"_s);
+        if (p.isSet(u"idle-ms"_s)) {
+            bool ok = false;
+            m_idleMs = p.value(u"idle-ms"_s).toInt(&ok);
+            if (!ok || m_idleMs < 0)
+                return complain(u"--idle-ms must be a number of milliseconds"_s);
+        }
+    } else {
+        if (command != u"create") {
+            m_recordId = p.value(u"id"_s);
+            if (m_recordId.isEmpty())
+                return complain(u"--id is required"_s);
+        }
+        if (command != u"delete") {
+            for (const QString &set : p.values(u"set"_s)) {
+                const qsizetype eq = set.indexOf(u'=');
+                if (eq <= 0)
+                    return complain(u"--set takes field=value, not \"%1\""_s.arg(set));
+                m_values.insert(set.left(eq), cellValue(set.mid(eq + 1)));
+            }
+            if (m_values.isEmpty())
+                return complain(u"nothing to write: add --set field=value"_s);
+        }
+    }
+    return true;
+}
+
+void MirrorCommand::start()
+{
+    m_api = std::make_unique<ApiClient>();
+    m_api->setBaseUrl(m_url);
+    if (!m_token.isEmpty()) {
+        m_api->setTokens(m_token);
+        loadSchema();
+    } else {
+        signIn();
+    }
+}
+
+void MirrorCommand::signIn()
+{
+    RestReply *reply = m_api->login(m_user, m_password);
+    connect(reply, &RestReply::finished, this, [this, reply] {
+        if (!reply->ok()) {
+            m_err << "livedesk-cli: cannot sign in as " << m_user << ": "
+                  << reply->error().toString() << "\n";
+            m_err.flush();
+            finish(reply->error().isNetworkError() ? Unreachable : AuthFailed);
+            return;
+        }
+        loadSchema();
+    });
+}
+
+void MirrorCommand::loadSchema()
+{
+    const auto adjust = [this](ResourceSchema schema) {
+        if (!m_restPath.isEmpty())
+            schema.restPath = m_restPath;
+        if (!m_feature.isEmpty())
+            schema.feature = m_feature;
+        if (!m_entity.isEmpty())
+            schema.entity = m_entity;
+        return schema;
+    };
+    if (!m_schemaFile.isEmpty()) {
+        QString error;
+        const auto schema = ResourceSchema::fromSchemaFile(m_schemaFile, m_resource, &error);
+        if (!schema) {
+            m_err << "livedesk-cli: " << error << "\n";
+            m_err.flush();
+            finish(Usage);
+            return;
+        }
+        startManager(adjust(*schema));
+        return;
+    }
+    // The server's own description when it has one; defaults from the name otherwise.
+    RestReply *reply = m_api->get(u"/api/schema"_s);
+    connect(reply, &RestReply::finished, this, [this, reply, adjust] {
+        if (reply->error().isNetworkError()) {
+            m_err << "livedesk-cli: " << reply->error().toString() << "\n";
+            m_err.flush();
+            finish(Unreachable);
+            return;
+        }
+        QString error;
+        std::optional<ResourceSchema> schema;
+        if (reply->ok())
+            schema = ResourceSchema::fromSchemaDocument(reply->data().toObject(), m_resource,
+                                                        &error);
+        if (reply->ok() && !schema) {
+            m_err << "livedesk-cli: " << error << "\n";
+            m_err.flush();
+            finish(Usage);
+            return;
+        }
+        startManager(adjust(schema ? *schema : ResourceSchema::named(m_resource)));
+    });
+}
+
+void MirrorCommand::startManager(const ResourceSchema &schema)
+{
+    m_client = std::make_unique<SocketIoClient>();
+    SocketIoClient::Options o;
+    o.url = m_url;
+    o.path = m_path;
+    o.auth = {{u"token"_s, m_api->accessToken()}};
+    m_client->setOptions(o);
+    m_channel = std::make_unique<RealtimeChannel>(m_client.get());
+    m_channel->setSubscription({schema.feature});
+    connect(m_client.get(), &SocketIoClient::connectError, this,
+            [this](const QString &message) {
+                m_err << "livedesk-cli: the server refused the connection: " << message << "\n";
+                m_err.flush();
+                finish(AuthFailed);
+            });
+    connect(m_api.get(), &ApiClient::tokensChanged, this, [this] {
+        SocketIoClient::Options refreshed = m_client->options();
+        refreshed.auth = {{u"token"_s, m_api->accessToken()}};
+        m_client->setOptions(refreshed);
+    });
+
+    RealtimeStateManager::Options options;
+    options.mode = m_mode;
+    options.queuePath = m_queue;
+    options.query.sort = {{schema.idField, Qt::AscendingOrder}};
+    m_manager = std::make_unique<RealtimeStateManager>(m_api.get(), m_channel.get(), schema,
+                                                       options);
+    connect(m_manager.get(), &RealtimeStateManager::errorOccurred, this,
+            [this](const QString &message) {
+                m_err << "livedesk-cli: " << message << "\n";
+                m_err.flush();
+            });
+    connect(m_manager.get(), &RealtimeStateManager::synced, this, &MirrorCommand::onSynced);
+    if (m_command == u"mirror" && m_idleMs >= 0) {
+        const auto busy = [this] { m_idle.start(m_idleMs); };
+        connect(m_manager.get(), &RealtimeStateManager::stateChanged, this, busy);
+        connect(m_manager.get(), &RealtimeStateManager::rowsChanged, this, busy);
+        connect(m_manager.get(), &RealtimeStateManager::rowsInserted, this, busy);
+        connect(m_manager.get(), &RealtimeStateManager::rowsRemoved, this, busy);
+        connect(m_channel.get(), &RealtimeChannel::eventReceived, this, busy);
+    }
+    m_client->open();
+    m_manager->start();
+}
+
+void MirrorCommand::onSynced()
+{
+    if (m_command == u"mirror") {
+        if (m_idleMs >= 0)
+            m_idle.start(m_idleMs);
+        return;
+    }
+    if (!m_wrote)
+        runWrite();
+}
+
+void MirrorCommand::runWrite()
+{
+    m_wrote = true;
+    connect(m_manager.get(), &RealtimeStateManager::operationConfirmed, this,
+            [this](const QString &txnId, const QString &id) {
+                if (txnId != m_txnId)
+                    return;
+                print({{u"txnId"_s, txnId},
+                       {u"status"_s, u"confirmed"_s},
+                       {u"id"_s, id},
+                       {u"record"_s, m_manager->serverRecord(id)}});
+                finish(Ok);
+            });
+    connect(m_manager.get(), &RealtimeStateManager::operationFailed, this,
+            [this](const QString &txnId, const RestError &error) {
+                if (txnId != m_txnId)
+                    return;
+                print({{u"txnId"_s, txnId},
+                       {u"status"_s, u"failed"_s},
+                       {u"code"_s, error.code},
+                       {u"message"_s, error.message},
+                       {u"details"_s, error.details}});
+                finish(Refused);
+            });
+    connect(m_manager.get(), &RealtimeStateManager::conflictDetected, this,
+            [this](const QString &txnId) {
+                if (txnId != m_txnId)
+                    return;
+                for (const PendingOperation &op : m_manager->conflicts()) {
+                    if (op.txnId != txnId)
+                        continue;
+                    print({{u"txnId"_s, txnId},
+                           {u"status"_s, u"conflict"_s},
+                           {u"fields"_s, QJsonArray::fromStringList(op.conflictingFields())},
+                           {u"mine"_s, op.values},
+                           {u"theirs"_s, op.theirs},
+                           {u"base"_s, op.base}});
+                }
+                finish(Conflict);
+            });
+    if (m_command == u"create")
+        m_txnId = m_manager->createRecord(m_values);
+    else if (m_command == u"update")
+        m_txnId = m_manager->updateRecord(m_recordId, m_values);
+    else
+        m_txnId = m_manager->deleteRecord(m_recordId);
+    if (m_mode == RealtimeStateManager::Mode::Live && !m_queue.isEmpty()
+        && !m_manager->isConnected()) {
+        print({{u"txnId"_s, m_txnId}, {u"status"_s, u"queued"_s}, {u"queue"_s, m_queue}});
+    }
+}
+
+void MirrorCommand::writeSnapshot()
+{
+    if (!m_manager)
+        return;
+    QList<QJsonObject> records = m_manager->records();
+    const QString idField = m_manager->schema().idField;
+    std::sort(records.begin(), records.end(), [&](const QJsonObject &a, const QJsonObject &b) {
+        const QJsonValue x = a.value(idField);
+        const QJsonValue y = b.value(idField);
+        if (x.isDouble() && y.isDouble())
+            return x.toDouble() < y.toDouble();
+        return x.toVariant().toString() < y.toVariant().toString();
+    });
+    QJsonArray list;
+    for (const QJsonObject &r : std::as_const(records))
+        list.append(r);
+    const QJsonObject snapshot{
+        {u"resource"_s, m_manager->schema().name},
+        {u"records"_s, list},
+        {u"counters"_s,
+         countersJson(m_manager->counters(), m_channel ? m_channel->stats().duplicates : 0)},
+        {u"state"_s, stateJson(*m_manager)}};
+    const QByteArray bytes = QJsonDocument(snapshot).toJson(QJsonDocument::Compact) + '\n';
+    if (m_snapshot.isEmpty()) {
+        m_out << QString::fromUtf8(bytes);
+        m_out.flush();
+        return;
+    }
+    QSaveFile file(m_snapshot);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        m_err << "livedesk-cli: cannot write " << m_snapshot << ": " << file.errorString()
+              << "\n";
+        m_err.flush();
+    }
+}
+
+void MirrorCommand::stop()
+{
+    if (m_command == u"mirror")
+        writeSnapshot();
+    finish(Ok);
+}
+
+void MirrorCommand::print(const QJsonObject &line)
+{
+    m_out << QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)) << "\n";
+    m_out.flush();
+}
+
+void MirrorCommand::finish(int code)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_idle.stop();
+    if (m_client)
+        m_client->close();
+    Q_EMIT finished(code);
+}
+
+} // namespace livedesk

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "realtimestatemanager.h"
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+#include <QtCore/QTextStream>
+#include <QtCore/QTimer>
+
+#include <cstdio>
+#include <memory>
+
+namespace livedesk {
+
+class ApiClient;
+class RealtimeChannel;
+class SocketIoClient;
+
+/**
+ * `livedesk-cli mirror` and `livedesk-cli create|update|delete`: the state manager without a
+ * window, for scripts, tests and operators (README.md documents both).
+ *
+ * `mirror` keeps a copy of one resource through RealtimeStateManager and writes a snapshot
+ * (`{"records":[...sorted by id...], "counters":{...}, "state":{...}}`) to a file after the
+ * stream has been quiet for --idle-ms and on SIGTERM/Ctrl-C, then exits 0. The write commands
+ * make one change through the same manager (so live mode's pending operation, conflicts and
+ * offline queue apply) and print its outcome as one JSON line.
+ *
+ * Exit codes: 0 done, 1 the server refused the change, 2 usage, 3 sign-in or schema refused,
+ * 4 unreachable, 6 the change is in conflict (mine / theirs / base are printed).
+ */
+class MirrorCommand : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum ExitCode { Ok = 0, Refused = 1, Usage = 2, AuthFailed = 3, Unreachable = 4, Conflict = 6 };
+
+    explicit MirrorCommand(QObject *parent = nullptr);
+    ~MirrorCommand() override;
+
+    /// Parses the arguments after the command word (@p command: mirror, create, update or
+    /// delete); prints usage and returns false on error.
+    bool configure(const QString &command, const QStringList &arguments);
+    void start();
+    /// SIGTERM / Ctrl-C: writes the snapshot (mirror) and finishes with Ok.
+    void stop();
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void signIn();
+    void loadSchema();
+    void startManager(const ResourceSchema &schema);
+    void onSynced();
+    void runWrite();
+    void writeSnapshot();
+    void finish(int code);
+    void print(const QJsonObject &line);
+
+    QString m_command;
+    QUrl m_url;
+    QString m_path = QStringLiteral("/api/ws/");
+    QString m_token;
+    QString m_user;
+    QString m_password;
+    QString m_resource;
+    QString m_schemaFile;
+    QString m_restPath;
+    QString m_feature;
+    QString m_entity;
+    QString m_snapshot;
+    QString m_queue;
+    QString m_recordId;
+    QJsonObject m_values;
+    int m_idleMs = -1;
+    RealtimeStateManager::Mode m_mode = RealtimeStateManager::Mode::His;
+
+    std::unique_ptr<ApiClient> m_api;
+    std::unique_ptr<SocketIoClient> m_client;
+    std::unique_ptr<RealtimeChannel> m_channel;
+    std::unique_ptr<RealtimeStateManager> m_manager;
+    QTimer m_idle;
+    QString m_txnId;
+    bool m_wrote = false;
+    bool m_done = false;
+    QTextStream m_out{stdout};
+    QTextStream m_err{stderr};
+};
+
+} // namespace livedesk

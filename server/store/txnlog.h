@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QString>
+
+#include <optional>
+
+namespace livedesk::server {
+
+class RecordStore;
+
+/**
+ * The answers to writes that carried a client transaction id (`X-Client-Txn-Id`), kept so
+ * that sending the same write again does not apply it twice (DESIGN.md §3).
+ *
+ * A client that lost the answer to a write (timeout, dropped connection, its own crash)
+ * cannot know whether the write happened; it sends it again with the same txn id. The API
+ * server then answers from here, exactly as the first time, without writing or announcing
+ * anything. Entries live in the table `livedesk_txns` of the store's database, written in the
+ * same transaction as the write they record, so a server restart between the two sends
+ * changes nothing. Keyed by tenant and txn id; kept for retentionSeconds() (7 days) and
+ * purged when the log opens.
+ */
+class TxnLog
+{
+public:
+    class Entry
+    {
+    public:
+        QString method;
+        QString path;
+        int status = 0;
+        QByteArray body;
+    };
+
+    explicit TxnLog(RecordStore *store);
+
+    /// Creates the table when missing and drops expired entries. False with a sentence.
+    bool open(QString *error);
+    static int retentionSeconds() { return 7 * 24 * 3600; }
+
+    /// The stored answer for @p txnId of @p tenant.
+    std::optional<Entry> find(const QString &tenant, const QString &txnId) const;
+    /// Stores an answer; call inside the write's transaction (RecordStore::transaction()).
+    bool remember(const QString &tenant, const QString &txnId, const Entry &entry);
+
+private:
+    RecordStore *m_store;
+};
+
+} // namespace livedesk::server

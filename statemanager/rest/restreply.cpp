@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#include "restreply.h"
+
+namespace livedesk {
+
+RestReply::RestReply(const QString &description, QObject *parent)
+    : QObject(parent)
+    , m_description(description)
+{
+}
+
+RestReply::~RestReply() = default;
+
+QByteArray RestReply::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : m_headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+void RestReply::abort()
+{
+    if (m_finished || m_completing || m_aborted)
+        return;
+    m_aborted = true;
+    if (m_abortHook)
+        m_abortHook();
+}
+
+void RestReply::complete()
+{
+    if (m_completing || m_finished)
+        return;
+    m_completing = true;
+    m_abortHook = {};
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_finished = true;
+            // Scheduled first, so that a slot may still delete the reply itself.
+            deleteLater();
+            Q_EMIT finished();
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace livedesk

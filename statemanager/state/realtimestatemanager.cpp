@@ -1,0 +1,1359 @@
+// SPDX-License-Identifier: MIT
+#include "realtimestatemanager.h"
+
+#include "apiclient.h"
+#include "livedesklogging.h"
+#include "offlinequeue.h"
+#include "realtimechannel.h"
+#include "realtimeevent.h"
+#include "restreply.h"
+#include "socketioclient.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QUuid>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace livedesk {
+
+namespace {
+
+QString idString(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble())
+        return QString::number(v.toInteger());
+    return {};
+}
+
+// Indices (into @p seq) of one longest strictly increasing subsequence.
+QList<int> longestIncreasing(const QList<int> &seq)
+{
+    QList<int> tails; // index into seq of the smallest tail of each length
+    QList<int> previous(seq.size(), -1);
+    for (int i = 0; i < seq.size(); ++i) {
+        const auto it = std::lower_bound(tails.begin(), tails.end(), seq[i],
+                                         [&](int index, int value) { return seq[index] < value; });
+        const int length = int(it - tails.begin());
+        if (length > 0)
+            previous[i] = tails[length - 1];
+        if (it == tails.end())
+            tails.append(i);
+        else
+            *it = i;
+    }
+    QList<int> out;
+    for (int i = tails.isEmpty() ? -1 : tails.last(); i >= 0; i = previous[i])
+        out.prepend(i);
+    return out;
+}
+
+bool isFullRecordAction(const QString &action)
+{
+    return action == u"created" || action == u"updated" || action == u"status_changed"
+        || action == u"activated" || action == u"deactivated";
+}
+
+} // namespace
+
+class RealtimeStateManager::Reload
+{
+public:
+    std::vector<QJsonObject> records;
+    QPointer<RestReply> reply;
+    // Live mode: what events changed while the pages were read, so older pages do not win.
+    QHash<QString, QJsonObject> upserted;
+    QSet<QString> removed;
+};
+
+RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *channel,
+                                           const ResourceSchema &schema, const Options &options,
+                                           QObject *parent)
+    : QObject(parent)
+    , m_api(api)
+    , m_channel(channel)
+    , m_schema(schema)
+    , m_options(options)
+{
+    m_debounce.setSingleShot(true);
+    m_maxWait.setSingleShot(true);
+    const auto due = [this] {
+        m_debounce.stop();
+        m_maxWait.stop();
+        startReload();
+    };
+    connect(&m_debounce, &QTimer::timeout, this, due);
+    connect(&m_maxWait, &QTimer::timeout, this, due);
+    m_subscribeFallback.setSingleShot(true);
+    m_subscribeFallback.setInterval(2000);
+    connect(&m_subscribeFallback, &QTimer::timeout, this, &RealtimeStateManager::onSubscribed);
+    m_heartbeat.setInterval(250);
+    connect(&m_heartbeat, &QTimer::timeout, this, &RealtimeStateManager::checkHeartbeat);
+
+    if (m_options.mode == Mode::Live && !m_options.queuePath.isEmpty())
+        m_queue = std::make_unique<OfflineQueue>(m_options.queuePath, m_schema.name);
+    if (m_channel) {
+        connect(m_channel, &RealtimeChannel::eventReceived, this, &RealtimeStateManager::onEvent);
+        connect(m_channel, &RealtimeChannel::subscriptionConfirmed, this,
+                &RealtimeStateManager::onSubscribed);
+        if (SocketIoClient *client = m_channel->client()) {
+            connect(client, &SocketIoClient::stateChanged, this,
+                    &RealtimeStateManager::onConnectionChanged);
+            connect(client, &SocketIoClient::connected, this, &RealtimeStateManager::onConnected);
+        }
+    }
+}
+
+RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *channel,
+                                           const ResourceSchema &schema, QObject *parent)
+    : RealtimeStateManager(api, channel, schema, Options(), parent)
+{
+}
+
+RealtimeStateManager::~RealtimeStateManager()
+{
+    if (m_reload && m_reload->reply)
+        m_reload->reply->disconnect(this);
+}
+
+void RealtimeStateManager::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    if (m_queue) {
+        QString error;
+        QList<PendingOperation> stored;
+        if (!m_queue->load(&stored, &error)) {
+            Q_EMIT errorOccurred(error);
+        } else if (!stored.isEmpty()) {
+            for (PendingOperation &op : stored) {
+                // Its answer was lost with the process: send it again, same txn id.
+                if (op.state == PendingOperation::State::Sent)
+                    op.state = PendingOperation::State::Pending;
+            }
+            m_ops = stored;
+            qCInfo(lcState).noquote() << m_schema.name << ": loaded" << m_ops.size()
+                                      << "unconfirmed operations from" << m_queue->path();
+        }
+    }
+    SocketIoClient *client = m_channel ? m_channel->client() : nullptr;
+    if (!client) {
+        m_online = true;
+    } else {
+        m_online = client->isConnected();
+        if (!m_online) {
+            m_staleSince = QDateTime::currentDateTimeUtc();
+            m_staleReason = u"Not connected to the server yet"_s;
+        }
+        m_heartbeat.start();
+    }
+    startReload();
+    scheduleSend();
+    Q_EMIT stateChanged();
+}
+
+// ---------------------------------------------------------------------------------------
+// Rows
+
+QJsonObject RealtimeStateManager::record(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_rows[size_t(row)].shown : QJsonObject();
+}
+
+QString RealtimeStateManager::idAt(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_rows[size_t(row)].id : QString();
+}
+
+int RealtimeStateManager::rowOf(const QString &id) const
+{
+    return m_index.value(id, -1);
+}
+
+RealtimeStateManager::RowState RealtimeStateManager::rowState(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_rows[size_t(row)].state : RowState::Synced;
+}
+
+QJsonObject RealtimeStateManager::serverRecord(const QString &id) const
+{
+    const int row = rowOf(id);
+    if (row >= 0)
+        return m_rows[size_t(row)].hasServer ? m_rows[size_t(row)].server : QJsonObject();
+    return m_hidden.value(id);
+}
+
+QList<QJsonObject> RealtimeStateManager::records() const
+{
+    QList<QJsonObject> out;
+    out.reserve(rowCount());
+    for (const Row &r : m_rows)
+        out.append(r.shown);
+    return out;
+}
+
+QList<PendingOperation> RealtimeStateManager::conflicts() const
+{
+    QList<PendingOperation> out;
+    for (const PendingOperation &op : m_ops) {
+        if (op.state == PendingOperation::State::Conflict)
+            out.append(op);
+    }
+    return out;
+}
+
+QString RealtimeStateManager::idOf(const QJsonObject &record) const
+{
+    return idString(record.value(m_schema.idField));
+}
+
+qint64 RealtimeStateManager::versionOf(const QJsonObject &record) const
+{
+    if (!m_schema.hasVersions())
+        return -1;
+    const QJsonValue v = record.value(m_schema.versionField);
+    return v.isDouble() ? v.toInteger() : -1;
+}
+
+QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject &server,
+                                           bool hasServer, RowState *state, bool *visible) const
+{
+    QJsonObject shown = hasServer ? server : QJsonObject();
+    bool exists = hasServer;
+    bool pending = false;
+    bool conflict = false;
+    for (const PendingOperation &op : m_ops) {
+        if (op.recordId != id)
+            continue;
+        pending = true;
+        if (op.state == PendingOperation::State::Conflict) {
+            conflict = true;
+            // Until the user decides, the row shows what they wanted, marked as in conflict.
+            if (op.kind == PendingOperation::Kind::Delete)
+                continue;
+        }
+        switch (op.kind) {
+        case PendingOperation::Kind::Create:
+            shown = op.values;
+            shown.insert(m_schema.idField, id);
+            exists = true;
+            break;
+        case PendingOperation::Kind::Update:
+            if (!exists && op.state == PendingOperation::State::Conflict) {
+                // Deleted on the server while being edited: show the edit on what it was.
+                shown = op.base;
+                exists = true;
+            }
+            for (auto it = op.values.begin(); it != op.values.end(); ++it)
+                shown.insert(it.key(), it.value());
+            break;
+        case PendingOperation::Kind::Delete:
+            exists = false;
+            break;
+        }
+    }
+    *visible = exists;
+    *state = conflict ? RowState::Conflict : pending ? RowState::Pending : RowState::Synced;
+    return shown;
+}
+
+void RealtimeStateManager::reindexFrom(int row)
+{
+    for (int i = row; i < rowCount(); ++i)
+        m_index.insert(m_rows[size_t(i)].id, i);
+}
+
+void RealtimeStateManager::insertRow(int at, Row row)
+{
+    Q_EMIT rowsAboutToBeInserted(at, at);
+    m_rows.insert(m_rows.begin() + at, std::move(row));
+    reindexFrom(at);
+    Q_EMIT rowsInserted(at, at);
+}
+
+void RealtimeStateManager::removeRows(int first, int last)
+{
+    Q_EMIT rowsAboutToBeRemoved(first, last);
+    for (int i = first; i <= last; ++i)
+        m_index.remove(m_rows[size_t(i)].id);
+    m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
+    reindexFrom(first);
+    Q_EMIT rowsRemoved(first, last);
+}
+
+void RealtimeStateManager::refreshRow(int row)
+{
+    Row &r = m_rows[size_t(row)];
+    RowState state;
+    bool visible;
+    QJsonObject shown = shownFor(r.id, r.server, r.hasServer, &state, &visible);
+    if (!visible) {
+        if (r.hasServer)
+            m_hidden.insert(r.id, r.server);
+        removeRows(row, row);
+        return;
+    }
+    if (shown == r.shown && state == r.state)
+        return;
+    r.shown = std::move(shown);
+    r.state = state;
+    Q_EMIT rowsChanged(row, row);
+}
+
+// A record id's row, whether or not it is visible now, brought up to date.
+void RealtimeStateManager::applyLocal(const QString &recordId)
+{
+    const int row = rowOf(recordId);
+    if (row >= 0) {
+        refreshRow(row);
+        return;
+    }
+    Row r;
+    r.id = recordId;
+    const auto hidden = m_hidden.constFind(recordId);
+    if (hidden != m_hidden.cend()) {
+        r.server = *hidden;
+        r.hasServer = true;
+    }
+    bool visible;
+    r.shown = shownFor(recordId, r.server, r.hasServer, &r.state, &visible);
+    if (visible) {
+        m_hidden.remove(recordId);
+        insertRow(rowCount(), std::move(r));
+    }
+}
+
+void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEvent)
+{
+    const QString id = idOf(record);
+    if (id.isEmpty())
+        return;
+    // Whatever arrives while a reload reads its pages is newer than those pages.
+    if (m_reload) {
+        m_reload->upserted.insert(id, record);
+        m_reload->removed.remove(id);
+    }
+    if (const auto tomb = m_tombstones.constFind(id); tomb != m_tombstones.cend()) {
+        const qint64 incoming = versionOf(record);
+        if (!m_schema.hasVersions() || incoming <= *tomb) {
+            ++m_counters.eventsIgnored;
+            return;
+        }
+        m_tombstones.remove(id);
+    }
+    const int row = rowOf(id);
+    const bool held = (row >= 0 && m_rows[size_t(row)].hasServer) || m_hidden.contains(id);
+    if (held && m_schema.hasVersions()) {
+        const qint64 heldVersion
+            = versionOf(row >= 0 ? m_rows[size_t(row)].server : m_hidden.value(id));
+        const qint64 incoming = versionOf(record);
+        if (incoming >= 0 && heldVersion >= 0 && incoming <= heldVersion) {
+            qCDebug(lcState).noquote() << m_schema.name << ": kept version" << heldVersion << "of"
+                                       << id << "over" << incoming;
+            ++m_counters.eventsIgnored;
+            return;
+        }
+    }
+    if (fromEvent) {
+        checkConflicts(id, record, false);
+        if (!m_schema.hasVersions())
+            fetchRecord(id); // nothing says this event is not an older one, reordered
+    }
+    qCDebug(lcState).noquote() << m_schema.name << ": record" << id << "version"
+                               << versionOf(record) << (fromEvent ? "from an event" : "");
+    if (row >= 0) {
+        Row &r = m_rows[size_t(row)];
+        r.server = record;
+        r.hasServer = true;
+        refreshRow(row);
+        return;
+    }
+    Row r;
+    r.id = id;
+    r.server = record;
+    r.hasServer = true;
+    bool visible;
+    r.shown = shownFor(id, record, true, &r.state, &visible);
+    if (visible) {
+        m_hidden.remove(id);
+        insertRow(rowCount(), std::move(r));
+    } else {
+        m_hidden.insert(id, record);
+    }
+}
+
+void RealtimeStateManager::removeServer(const QString &id)
+{
+    if (m_reload) {
+        m_reload->removed.insert(id);
+        m_reload->upserted.remove(id);
+    }
+    checkConflicts(id, {}, true);
+    const int row = rowOf(id);
+    const QJsonObject last = serverRecord(id);
+    if (!m_tombstones.contains(id)) {
+        m_tombstoneOrder.append(id);
+        if (m_tombstoneOrder.size() > 10000)
+            m_tombstones.remove(m_tombstoneOrder.takeFirst());
+    }
+    m_tombstones.insert(id, std::max(m_tombstones.value(id, -1), versionOf(last)));
+    m_hidden.remove(id);
+    if (row < 0)
+        return;
+    Row &r = m_rows[size_t(row)];
+    r.server = QJsonObject();
+    r.hasServer = false;
+    refreshRow(row);
+}
+
+void RealtimeStateManager::fetchRecord(const QString &id)
+{
+    if (!m_api || m_fetching.contains(id) || id.startsWith(u"local:"))
+        return;
+    m_fetching.insert(id);
+    ++m_counters.recordFetches;
+    RestReply *reply = m_api->fetch(m_schema.restPath, id);
+    connect(reply, &RestReply::finished, this, [this, reply, id] {
+        m_fetching.remove(id);
+        if (reply->ok()) {
+            upsertServer(reply->data().toObject(), false);
+        } else if (reply->error().code == u"NOT_FOUND") {
+            removeServer(id);
+        } else {
+            qCWarning(lcState).noquote()
+                << m_schema.name << ": could not read record" << id << ":"
+                << reply->error().toString();
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Events
+
+bool RealtimeStateManager::concernsUs(const RealtimeEvent &event) const
+{
+    const QString &f = event.feature;
+    if (event.dialect == RealtimeEvent::Dialect::Operation) {
+        for (const QString &t : event.refreshTargets) {
+            if (t == m_schema.name || t == m_schema.feature)
+                return event.action != u"operation_progress";
+        }
+        return false;
+    }
+    const bool feature = f == m_schema.feature || f == m_schema.name
+        || (!m_schema.importModule.isEmpty() && f == m_schema.importModule);
+    if (!feature)
+        return false;
+    if (event.dialect == RealtimeEvent::Dialect::Envelope && !m_schema.entity.isEmpty()
+        && !event.entity.isEmpty() && event.entity != m_schema.entity
+        && event.entity != m_schema.name)
+        return false;
+    if (event.action == u"import_progress" || event.action == u"import_completed") {
+        // Only the end of an import changes rows (imports send no per-row events).
+        const QString status = event.data.toObject().value(u"status").toString();
+        return status == u"completed" || status == u"failed" || status == u"cancelled";
+    }
+    if (event.action.startsWith(u"lock_") || event.action == u"bulk_started"
+        || event.action == u"bulk_progress")
+        return false;
+    return true;
+}
+
+void RealtimeStateManager::onEvent(const RealtimeEvent &event)
+{
+    ++m_counters.eventsSeen;
+    if (event.seq >= 0 && event.feature == m_schema.feature) {
+        if (m_lastSeq >= 0 && event.seq > m_lastSeq + 1) {
+            ++m_counters.seqGaps;
+            qCInfo(lcState).noquote() << m_schema.name << ": events" << m_lastSeq + 1 << "to"
+                                      << event.seq - 1 << "were missed; reading everything again";
+            ++m_counters.resyncs;
+            m_lastSeq = event.seq;
+            if (m_options.mode == Mode::His)
+                hint();
+            else
+                startReload();
+        } else if (event.seq > m_lastSeq) {
+            m_lastSeq = event.seq;
+        }
+    }
+    if (!concernsUs(event))
+        return;
+    m_inbox.append(event);
+    if (!m_inboxScheduled) {
+        m_inboxScheduled = true;
+        QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox, Qt::QueuedConnection);
+    }
+}
+
+void RealtimeStateManager::processInbox()
+{
+    m_inboxScheduled = false;
+    const QList<RealtimeEvent> events = std::exchange(m_inbox, {});
+    if (events.isEmpty())
+        return;
+    if (m_options.mode == Mode::His) {
+        hint();
+        return;
+    }
+    for (const RealtimeEvent &e : events)
+        applyEvent(e);
+    Q_EMIT stateChanged();
+}
+
+void RealtimeStateManager::hint()
+{
+    const bool was = m_refreshPending;
+    m_refreshPending = true;
+    if (m_reload) {
+        m_reloadAgain = true;
+    } else {
+        m_debounce.start(m_options.debounceMs);
+        if (!m_maxWait.isActive())
+            m_maxWait.start(m_options.maxWaitMs);
+    }
+    if (!was)
+        Q_EMIT stateChanged();
+}
+
+void RealtimeStateManager::applyEvent(const RealtimeEvent &event)
+{
+    const QString &action = event.action;
+    const QJsonObject data = event.data.toObject();
+    const auto ownOperation = [&]() -> int {
+        return event.txnId.isEmpty() ? -1 : opIndex(event.txnId);
+    };
+    const auto isFull = [&](const QJsonObject &record) {
+        return !idOf(record).isEmpty() && record.size() > 2
+            && (!m_schema.hasVersions() || record.contains(m_schema.versionField));
+    };
+
+    if (isFullRecordAction(action)) {
+        if (!isFull(data)) {
+            for (const QString &id : event.ids)
+                fetchRecord(id);
+            if (event.ids.isEmpty())
+                startReload();
+            return;
+        }
+        if (const int i = ownOperation(); i >= 0) {
+            confirm(event.txnId, data);
+            ++m_counters.eventsApplied;
+            return;
+        }
+        if (action == u"created" && event.txnId.isEmpty()) {
+            const bool createInFlight
+                = std::any_of(m_ops.cbegin(), m_ops.cend(), [](const PendingOperation &op) {
+                      return op.kind == PendingOperation::Kind::Create
+                          && op.state == PendingOperation::State::Sent;
+                  });
+            if (createInFlight) {
+                // It may be ours, which the server's answer will say: no duplicate row.
+                m_heldCreates.append(event);
+                return;
+            }
+        }
+        upsertServer(data, true);
+        ++m_counters.eventsApplied;
+        return;
+    }
+    if (action == u"deleted") {
+        if (const int i = ownOperation(); i >= 0) {
+            confirm(event.txnId, {});
+        } else {
+            for (const QString &id : event.ids)
+                removeServer(id);
+        }
+        ++m_counters.eventsApplied;
+        return;
+    }
+    if (action == u"bulk_created" || action == u"bulk_updated") {
+        const QJsonArray items = data.value(u"items").toArray();
+        bool complete = !items.isEmpty();
+        for (const QJsonValue &v : items) {
+            const QJsonObject record = v.toObject();
+            if (isFull(record))
+                upsertServer(record, true);
+            else if (const QString id = idOf(record); !id.isEmpty())
+                fetchRecord(id);
+            else
+                complete = false;
+        }
+        if (!complete) {
+            for (const QString &id : event.ids)
+                fetchRecord(id);
+            if (event.ids.isEmpty())
+                startReload();
+        }
+        ++m_counters.eventsApplied;
+        return;
+    }
+    if (action == u"bulk_deleted") {
+        for (const QString &id : event.ids)
+            removeServer(id);
+        if (event.ids.isEmpty())
+            startReload();
+        ++m_counters.eventsApplied;
+        return;
+    }
+    // Imports, operations and actions without a record: read what they name, or everything.
+    if (!event.ids.isEmpty() && event.operationId.isEmpty()) {
+        for (const QString &id : event.ids)
+            fetchRecord(id);
+    } else {
+        ++m_counters.resyncs;
+        startReload();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Connection
+
+void RealtimeStateManager::setOnline(bool online, const QString &reason)
+{
+    if (online == m_online)
+        return;
+    m_online = online;
+    if (online) {
+        m_staleSince = QDateTime();
+        m_staleReason.clear();
+    } else {
+        m_staleSince = QDateTime::currentDateTimeUtc();
+        m_staleReason = reason;
+        qCInfo(lcState).noquote() << m_schema.name << ": data may be out of date:" << reason;
+    }
+    Q_EMIT stateChanged();
+}
+
+void RealtimeStateManager::onConnectionChanged()
+{
+    SocketIoClient *client = m_channel ? m_channel->client() : nullptr;
+    if (!client || client->isConnected())
+        return; // onConnected() handles the way up
+    const QString since = QDateTime::currentDateTime().toString(u"HH:mm:ss"_s);
+    setOnline(false,
+              client->state() == SocketIoClient::State::Failed
+                  ? u"Disconnected at %1: %2"_s.arg(since, client->failureMessage())
+                  : u"Offline since %1: the list may be out of date"_s.arg(since));
+}
+
+void RealtimeStateManager::onConnected(bool recovered)
+{
+    setOnline(true, {});
+    if (!m_started)
+        return;
+    if (m_options.mode == Mode::His || !recovered) {
+        m_resyncWhenSubscribed = true;
+        m_subscribeFallback.start();
+    }
+    scheduleSend();
+}
+
+void RealtimeStateManager::onSubscribed()
+{
+    m_subscribeFallback.stop();
+    if (!m_resyncWhenSubscribed || !m_started)
+        return;
+    m_resyncWhenSubscribed = false;
+    ++m_counters.resyncs;
+    m_lastSeq = -1;
+    startReload();
+}
+
+void RealtimeStateManager::checkHeartbeat()
+{
+    SocketIoClient *client = m_channel ? m_channel->client() : nullptr;
+    if (!client || !client->isConnected())
+        return;
+    const QDateTime last = client->lastMessageAt();
+    if (!last.isValid())
+        return;
+    const qint64 silentMs = last.msecsTo(QDateTime::currentDateTimeUtc());
+    const qint64 limit = client->handshake().pingIntervalMs + m_options.heartbeatGraceMs;
+    if (silentMs > limit && m_online) {
+        setOnline(false, u"No heartbeat from the server since %1: the list may be out of date"_s.arg(
+                             last.toLocalTime().toString(u"HH:mm:ss"_s)));
+    } else if (silentMs <= limit && !m_online) {
+        // The server is talking again on the same connection: what did we miss?
+        setOnline(true, {});
+        ++m_counters.resyncs;
+        startReload();
+        scheduleSend();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reloads
+
+void RealtimeStateManager::reload()
+{
+    startReload();
+}
+
+void RealtimeStateManager::startReload()
+{
+    if (!m_api || !m_started)
+        return;
+    if (m_reload) {
+        m_reloadAgain = true;
+        return;
+    }
+    m_debounce.stop();
+    m_maxWait.stop();
+    m_reloadAgain = false;
+    m_reload = std::make_unique<Reload>();
+    ++m_counters.reloads;
+    qCDebug(lcState).noquote() << m_schema.name << ": reload" << m_counters.reloads;
+    requestPage(1);
+    Q_EMIT stateChanged();
+}
+
+void RealtimeStateManager::requestPage(int page)
+{
+    RestQuery query = m_options.query;
+    query.page = page;
+    query.limit = m_options.pageSize;
+    RestReply *reply = m_api->list(m_schema.restPath, query);
+    m_reload->reply = reply;
+    connect(reply, &RestReply::finished, this, [this, reply, page] {
+        if (!m_reload || m_reload->reply != reply)
+            return;
+        if (!reply->ok()) {
+            finishReload(false, reply->error().toString());
+            return;
+        }
+        const QJsonArray items = reply->data().toArray();
+        for (const QJsonValue &v : items)
+            m_reload->records.push_back(v.toObject());
+        const QJsonObject pagination = reply->pagination();
+        const bool more = pagination.isEmpty()
+            ? items.size() >= m_options.pageSize
+            : pagination.value(u"hasNext").toBool();
+        if (more && !items.isEmpty())
+            requestPage(page + 1);
+        else
+            finishReload(true, {});
+    });
+}
+
+void RealtimeStateManager::finishReload(bool ok, const QString &error)
+{
+    std::unique_ptr<Reload> done = std::move(m_reload);
+    if (!ok) {
+        qCWarning(lcState).noquote() << m_schema.name << ": reload failed:" << error;
+        Q_EMIT errorOccurred(u"Could not read %1 from the server: %2"_s.arg(
+            m_schema.label.isEmpty() ? m_schema.name : m_schema.label, error));
+        // Try again soon while connected; a reconnect reloads anyway.
+        QTimer::singleShot(2000, this, [this] {
+            if (m_online && !m_reload)
+                startReload();
+        });
+        Q_EMIT stateChanged();
+        return;
+    }
+    std::vector<QJsonObject> records = std::move(done->records);
+    if (m_options.mode == Mode::Live
+        && (!done->removed.isEmpty() || !done->upserted.isEmpty())) {
+        // Events that came while the pages were read are newer than what the pages say.
+        QHash<QString, QJsonObject> newer = done->upserted;
+        std::vector<QJsonObject> merged;
+        merged.reserve(records.size() + size_t(newer.size()));
+        for (QJsonObject &r : records) {
+            const QString id = idOf(r);
+            if (done->removed.contains(id))
+                continue;
+            const auto it = newer.find(id);
+            if (it != newer.end()) {
+                if (versionOf(*it) >= versionOf(r))
+                    r = *it;
+                newer.erase(it);
+            }
+            merged.push_back(std::move(r));
+        }
+        for (auto it = newer.cbegin(); it != newer.cend(); ++it)
+            merged.push_back(it.value());
+        records = std::move(merged);
+    }
+    applyServerSet(records);
+    m_lastSyncAt = QDateTime::currentDateTimeUtc();
+    if (m_reloadAgain) {
+        startReload();
+    } else {
+        m_refreshPending = false;
+    }
+    scheduleSend(); // writes wait while a reload runs
+    // Held creates that no answer claimed are someone else's.
+    if (!m_heldCreates.isEmpty() && !m_sending) {
+        const auto held = std::exchange(m_heldCreates, {});
+        for (const RealtimeEvent &e : held)
+            upsertServer(e.data.toObject(), true);
+    }
+    Q_EMIT stateChanged();
+}
+
+void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &records)
+{
+    // The target: the server's records in its order, then local creates, pending operations
+    // applied on top (the rebase), invisible ones (pending deletes) left out.
+    QList<Row> target;
+    target.reserve(qsizetype(records.size()) + 8);
+    QHash<QString, int> targetIndex;
+    targetIndex.reserve(qsizetype(records.size()) + 8);
+    m_hidden.clear();
+    const auto add = [&](Row row) {
+        bool visible;
+        row.shown = shownFor(row.id, row.server, row.hasServer, &row.state, &visible);
+        if (!visible && row.hasServer)
+            m_hidden.insert(row.id, row.server);
+        if (!visible || targetIndex.contains(row.id))
+            return;
+        targetIndex.insert(row.id, int(target.size()));
+        target.append(std::move(row));
+    };
+    for (const QJsonObject &record : records) {
+        Row row;
+        row.id = idOf(record);
+        if (row.id.isEmpty())
+            continue;
+        m_tombstones.remove(row.id); // the server says it exists
+        row.server = record;
+        row.hasServer = true;
+        add(std::move(row));
+    }
+    for (const PendingOperation &op : std::as_const(m_ops)) {
+        if (op.kind == PendingOperation::Kind::Create && op.recordId.startsWith(u"local:")) {
+            Row row;
+            row.id = op.recordId;
+            add(std::move(row));
+        } else if (!targetIndex.contains(op.recordId)
+                   && op.state == PendingOperation::State::Conflict) {
+            // Deleted on the server while edited: the conflict keeps it on screen.
+            Row row;
+            row.id = op.recordId;
+            add(std::move(row));
+        }
+    }
+
+    int changes = 0;
+    // 1. Rows the target does not have, from the bottom up, in contiguous ranges.
+    for (int i = rowCount() - 1; i >= 0;) {
+        if (targetIndex.contains(m_rows[size_t(i)].id)) {
+            --i;
+            continue;
+        }
+        int first = i;
+        while (first > 0 && !targetIndex.contains(m_rows[size_t(first - 1)].id))
+            --first;
+        changes += i - first + 1;
+        removeRows(first, i);
+        i = first - 1;
+    }
+    // 2. Rows out of order: keep the longest run already in target order, move the others
+    //    (as remove + insert, below).
+    QList<int> positions;
+    positions.reserve(rowCount());
+    for (const Row &r : m_rows)
+        positions.append(targetIndex.value(r.id));
+    const QList<int> keep = longestIncreasing(positions);
+    if (keep.size() != positions.size()) {
+        QList<bool> kept(positions.size(), false);
+        for (int k : keep)
+            kept[k] = true;
+        for (int i = rowCount() - 1; i >= 0;) {
+            if (kept[i]) {
+                --i;
+                continue;
+            }
+            int first = i;
+            while (first > 0 && !kept[first - 1])
+                --first;
+            changes += i - first + 1;
+            removeRows(first, i);
+            i = first - 1;
+        }
+    }
+    // 3. Walk the target: insert what is missing (in runs), update what changed.
+    int j = 0;
+    for (int i = 0; i < target.size();) {
+        if (j < rowCount() && m_rows[size_t(j)].id == target[i].id) {
+            Row &r = m_rows[size_t(j)];
+            const Row &t = target[i];
+            r.server = t.server;
+            r.hasServer = t.hasServer;
+            if (r.shown != t.shown || r.state != t.state) {
+                r.shown = t.shown;
+                r.state = t.state;
+                ++changes;
+                Q_EMIT rowsChanged(j, j);
+            }
+            ++i;
+            ++j;
+            continue;
+        }
+        int end = i;
+        while (end < target.size() && (j >= rowCount() || m_rows[size_t(j)].id != target[end].id))
+            ++end;
+        const int count = end - i;
+        Q_EMIT rowsAboutToBeInserted(j, j + count - 1);
+        m_rows.insert(m_rows.begin() + j, count, Row());
+        for (int k = 0; k < count; ++k)
+            m_rows[size_t(j + k)] = target[i + k];
+        reindexFrom(j);
+        Q_EMIT rowsInserted(j, j + count - 1);
+        changes += count;
+        i = end;
+        j += count;
+    }
+    Q_EMIT synced(changes);
+}
+
+// ---------------------------------------------------------------------------------------
+// Writes
+
+int RealtimeStateManager::opIndex(const QString &txnId) const
+{
+    for (int i = 0; i < m_ops.size(); ++i) {
+        if (m_ops[i].txnId == txnId)
+            return i;
+    }
+    return -1;
+}
+
+QString RealtimeStateManager::createRecord(const QJsonObject &values)
+{
+    PendingOperation op;
+    op.txnId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    op.kind = PendingOperation::Kind::Create;
+    op.recordId = PendingOperation::localId(op.txnId);
+    op.values = values;
+    return enqueue(std::move(op));
+}
+
+QString RealtimeStateManager::updateRecord(const QString &id, const QJsonObject &changes)
+{
+    PendingOperation op;
+    op.txnId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    op.kind = PendingOperation::Kind::Update;
+    op.recordId = id;
+    op.values = changes;
+    const QJsonObject shown = record(rowOf(id));
+    for (auto it = changes.begin(); it != changes.end(); ++it)
+        op.base.insert(it.key(), shown.value(it.key()));
+    op.baseVersion = versionOf(serverRecord(id));
+    return enqueue(std::move(op));
+}
+
+QString RealtimeStateManager::deleteRecord(const QString &id)
+{
+    PendingOperation op;
+    op.txnId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    op.kind = PendingOperation::Kind::Delete;
+    op.recordId = id;
+    op.base = record(rowOf(id));
+    op.baseVersion = versionOf(serverRecord(id));
+    return enqueue(std::move(op));
+}
+
+void RealtimeStateManager::failLater(const QString &txnId, const RestError &error)
+{
+    QMetaObject::invokeMethod(
+        this, [this, txnId, error] { Q_EMIT operationFailed(txnId, error); },
+        Qt::QueuedConnection);
+}
+
+QString RealtimeStateManager::enqueue(PendingOperation op)
+{
+    const QString txnId = op.txnId;
+    if (m_options.mode == Mode::His) {
+        if (!m_online) {
+            RestError error;
+            error.code = u"OFFLINE"_s;
+            error.message = u"%1. Changes cannot be saved until the connection is back."_s.arg(
+                m_staleReason.isEmpty() ? u"Not connected to the server"_s : m_staleReason);
+            failLater(txnId, error);
+            return txnId;
+        }
+        hisWrite(op);
+        return txnId;
+    }
+    const QString recordId = op.recordId;
+    m_ops.append(std::move(op));
+    persistQueue();
+    // Shown on the next turn, never inside the caller (which may be a slot of ours).
+    QMetaObject::invokeMethod(
+        this,
+        [this, recordId] {
+            applyLocal(recordId);
+            Q_EMIT stateChanged();
+        },
+        Qt::QueuedConnection);
+    scheduleSend();
+    return txnId;
+}
+
+void RealtimeStateManager::hisWrite(const PendingOperation &op)
+{
+    if (!m_api)
+        return;
+    ApiClient::WriteOptions options;
+    options.txnId = op.txnId;
+    if (op.baseVersion >= 0)
+        options.ifMatch = op.baseVersion;
+    RestReply *reply = nullptr;
+    switch (op.kind) {
+    case PendingOperation::Kind::Create:
+        reply = m_api->create(m_schema.restPath, op.values, options);
+        break;
+    case PendingOperation::Kind::Update:
+        reply = m_api->update(m_schema.restPath, op.recordId, op.values, options);
+        break;
+    case PendingOperation::Kind::Delete:
+        reply = m_api->remove(m_schema.restPath, op.recordId, options);
+        break;
+    }
+    ++m_counters.writesSent;
+    const QString txnId = op.txnId;
+    const QString recordId = op.recordId;
+    connect(reply, &RestReply::finished, this, [this, reply, txnId, recordId] {
+        if (!reply->ok()) {
+            Q_EMIT operationFailed(txnId, reply->error());
+            return;
+        }
+        ++m_counters.confirmed;
+        const QString id = idOf(reply->data().toObject());
+        // The rows change only through the reload that follows.
+        m_refreshPending = true;
+        startReload();
+        Q_EMIT operationConfirmed(txnId, id.isEmpty() ? recordId : id);
+    });
+}
+
+void RealtimeStateManager::scheduleSend()
+{
+    if (m_sendScheduled || m_options.mode != Mode::Live)
+        return;
+    m_sendScheduled = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_sendScheduled = false;
+            sendNext();
+        },
+        Qt::QueuedConnection);
+}
+
+void RealtimeStateManager::sendNext()
+{
+    if (m_sending || !m_online || !m_api || !m_started || m_reload || m_resyncWhenSubscribed)
+        return;
+    // The first operation of each record only: a record's changes go out in order.
+    QSet<QString> busy;
+    int next = -1;
+    for (int i = 0; i < m_ops.size(); ++i) {
+        const PendingOperation &op = m_ops[i];
+        if (busy.contains(op.recordId))
+            continue;
+        busy.insert(op.recordId);
+        if (op.state == PendingOperation::State::Pending) {
+            next = i;
+            break;
+        }
+    }
+    if (next < 0)
+        return;
+    PendingOperation &op = m_ops[next];
+
+    ApiClient::WriteOptions options;
+    options.txnId = op.txnId;
+    if (op.kind != PendingOperation::Kind::Create) {
+        const QJsonObject current = serverRecord(op.recordId);
+        const bool known = !current.isEmpty();
+        if (!known && m_lastSyncAt.isValid()) {
+            // Gone from the server since the edit was made.
+            if (op.kind == PendingOperation::Kind::Delete) {
+                confirm(op.txnId, {});
+                scheduleSend();
+                return;
+            }
+            op.state = PendingOperation::State::Conflict;
+            op.theirs = QJsonObject();
+            ++m_counters.conflicts;
+            persistQueue();
+            applyLocal(op.recordId);
+            Q_EMIT conflictDetected(op.txnId);
+            Q_EMIT stateChanged();
+            scheduleSend();
+            return;
+        }
+        const qint64 version = versionOf(current);
+        if (known && version != op.baseVersion) {
+            // Changed on the server since the edit was made (read while offline, or by a
+            // reload): a conflict if a field the edit changes changed there too.
+            const QJsonObject fields
+                = op.kind == PendingOperation::Kind::Update ? op.values : op.base;
+            bool clash = false;
+            for (auto it = fields.begin(); it != fields.end() && !clash; ++it) {
+                if (it.key() == m_schema.idField || it.key() == m_schema.versionField)
+                    continue;
+                const QJsonValue theirs = current.value(it.key());
+                clash = theirs != op.base.value(it.key())
+                    && (op.kind == PendingOperation::Kind::Delete || theirs != it.value());
+            }
+            if (clash) {
+                op.state = PendingOperation::State::Conflict;
+                op.theirs = current;
+                ++m_counters.conflicts;
+                persistQueue();
+                applyLocal(op.recordId);
+                Q_EMIT conflictDetected(op.txnId);
+                Q_EMIT stateChanged();
+                scheduleSend();
+                return;
+            }
+        }
+        if (version >= 0)
+            options.ifMatch = version;
+    }
+
+    op.state = PendingOperation::State::Sent;
+    if (op.attempts > 0)
+        ++m_counters.replayed;
+    ++op.attempts;
+    ++m_counters.writesSent;
+    persistQueue();
+    m_sending = true;
+    RestReply *reply = nullptr;
+    switch (op.kind) {
+    case PendingOperation::Kind::Create:
+        reply = m_api->create(m_schema.restPath, op.values, options);
+        break;
+    case PendingOperation::Kind::Update:
+        reply = m_api->update(m_schema.restPath, op.recordId, op.values, options);
+        break;
+    case PendingOperation::Kind::Delete:
+        reply = m_api->remove(m_schema.restPath, op.recordId, options);
+        break;
+    }
+    const QString txnId = op.txnId;
+    connect(reply, &RestReply::finished, this,
+            [this, reply, txnId] { onWriteFinished(txnId, reply); });
+}
+
+void RealtimeStateManager::onWriteFinished(const QString &txnId, RestReply *reply)
+{
+    m_sending = false;
+    const int index = opIndex(txnId);
+    const QJsonObject record = reply->ok() ? reply->data().toObject() : QJsonObject();
+    if (index < 0) {
+        // Confirmed by its echo already (or resolved meanwhile): versions decide.
+        if (reply->ok() && !idOf(record).isEmpty() && record.size() > 2)
+            upsertServer(record, false);
+    } else if (reply->ok()) {
+        PendingOperation &op = m_ops[index];
+        confirm(txnId, op.kind == PendingOperation::Kind::Delete ? QJsonObject() : record);
+    } else {
+        PendingOperation &op = m_ops[index];
+        const RestError error = reply->error();
+        if (error.isNetworkError() || error.httpStatus == 401 || error.httpStatus >= 502) {
+            // Not refused, just not heard: it goes again (same txn id) when the server is.
+            op.state = PendingOperation::State::Pending;
+            op.error = error;
+            persistQueue();
+            qCInfo(lcState).noquote() << m_schema.name << ": write" << txnId
+                                      << "not answered, kept for later:" << error.toString();
+            QTimer::singleShot(2000, this, &RealtimeStateManager::scheduleSend);
+        } else if (error.code == u"VERSION_CONFLICT"
+                   || (error.code == u"NOT_FOUND" && op.kind == PendingOperation::Kind::Update)) {
+            op.state = PendingOperation::State::Conflict;
+            op.error = error;
+            op.theirs = error.currentRecord();
+            ++m_counters.conflicts;
+            persistQueue();
+            if (!op.theirs.isEmpty())
+                upsertServer(op.theirs, false);
+            applyLocal(op.recordId);
+            Q_EMIT conflictDetected(txnId);
+        } else if (error.code == u"NOT_FOUND" && op.kind == PendingOperation::Kind::Delete) {
+            confirm(txnId, {});
+        } else {
+            const QString recordId = op.recordId;
+            m_ops.removeAt(index);
+            ++m_counters.rolledBack;
+            persistQueue();
+            qCInfo(lcState).noquote() << m_schema.name << ": write" << txnId
+                                      << "refused, rolled back:" << error.toString();
+            applyLocal(recordId);
+            Q_EMIT operationFailed(txnId, error);
+        }
+    }
+    if (!m_heldCreates.isEmpty()
+        && std::none_of(m_ops.cbegin(), m_ops.cend(), [](const PendingOperation &op) {
+               return op.state == PendingOperation::State::Sent;
+           })) {
+        const auto held = std::exchange(m_heldCreates, {});
+        for (const RealtimeEvent &e : held)
+            upsertServer(e.data.toObject(), true);
+    }
+    scheduleSend();
+    Q_EMIT stateChanged();
+}
+
+void RealtimeStateManager::confirm(const QString &txnId, const QJsonObject &record)
+{
+    const int index = opIndex(txnId);
+    if (index < 0)
+        return;
+    const PendingOperation op = m_ops.takeAt(index);
+    ++m_counters.confirmed;
+    persistQueue();
+    QString id = op.recordId;
+    if (op.kind == PendingOperation::Kind::Create) {
+        const QString real = idOf(record);
+        if (!real.isEmpty()) {
+            renameRecord(op.recordId, real);
+            id = real;
+        }
+    }
+    if (op.kind == PendingOperation::Kind::Delete) {
+        removeServer(id);
+    } else if (!idOf(record).isEmpty()) {
+        upsertServer(record, false);
+    } else if (const int row = rowOf(id); row >= 0) {
+        refreshRow(row);
+    }
+    Q_EMIT operationConfirmed(txnId, id);
+}
+
+void RealtimeStateManager::renameRecord(const QString &from, const QString &to)
+{
+    for (PendingOperation &op : m_ops) {
+        if (op.recordId == from)
+            op.recordId = to;
+    }
+    const int row = rowOf(from);
+    if (row < 0)
+        return;
+    if (rowOf(to) >= 0) {
+        // The server's row is already there (its event came first): ours goes.
+        removeRows(row, row);
+        return;
+    }
+    m_index.remove(from);
+    m_rows[size_t(row)].id = to;
+    m_index.insert(to, row);
+    m_rows[size_t(row)].shown.insert(m_schema.idField, to);
+    Q_EMIT rowsChanged(row, row);
+}
+
+void RealtimeStateManager::checkConflicts(const QString &id, const QJsonObject &theirs,
+                                          bool deleted)
+{
+    QStringList found;
+    for (PendingOperation &op : m_ops) {
+        if (op.recordId != id || op.state != PendingOperation::State::Pending
+            || op.kind == PendingOperation::Kind::Create)
+            continue;
+        bool clash = deleted;
+        const QJsonObject fields = op.kind == PendingOperation::Kind::Update ? op.values : op.base;
+        for (auto it = fields.begin(); it != fields.end() && !clash; ++it) {
+            if (it.key() == m_schema.idField || it.key() == m_schema.versionField)
+                continue;
+            const QJsonValue now = theirs.value(it.key());
+            clash = now != op.base.value(it.key())
+                && (op.kind == PendingOperation::Kind::Delete || now != it.value());
+        }
+        if (!clash)
+            continue;
+        op.state = PendingOperation::State::Conflict;
+        op.theirs = theirs;
+        ++m_counters.conflicts;
+        found.append(op.txnId);
+    }
+    if (found.isEmpty())
+        return;
+    persistQueue();
+    // After the caller has updated the row: signal from the event loop.
+    QMetaObject::invokeMethod(
+        this,
+        [this, found] {
+            for (const QString &txnId : found)
+                Q_EMIT conflictDetected(txnId);
+            Q_EMIT stateChanged();
+        },
+        Qt::QueuedConnection);
+}
+
+bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution resolution,
+                                           const QJsonObject &merged)
+{
+    const int index = opIndex(txnId);
+    if (index < 0 || m_ops[index].state != PendingOperation::State::Conflict)
+        return false;
+    PendingOperation &op = m_ops[index];
+    const QString recordId = op.recordId;
+    QString shownId = recordId;
+    if (resolution == Resolution::TakeTheirs) {
+        m_ops.removeAt(index);
+    } else {
+        if (resolution == Resolution::Merge) {
+            op.values = merged;
+            if (op.kind == PendingOperation::Kind::Delete && !merged.isEmpty())
+                op.kind = PendingOperation::Kind::Update;
+        }
+        if (op.theirs.isEmpty() && op.kind == PendingOperation::Kind::Update) {
+            // Deleted on the server: keeping mine means creating the record again.
+            QJsonObject values = op.base;
+            for (auto it = op.values.begin(); it != op.values.end(); ++it)
+                values.insert(it.key(), it.value());
+            for (const ResourceSchema::Column &c : m_schema.columns) {
+                if (c.system)
+                    values.remove(c.name);
+            }
+            values.remove(m_schema.idField);
+            values.remove(m_schema.versionField);
+            op.kind = PendingOperation::Kind::Create;
+            op.values = values;
+            op.recordId = PendingOperation::localId(op.txnId);
+            shownId = op.recordId;
+        } else {
+            // Mine, on top of their version.
+            for (auto it = op.values.begin(); it != op.values.end(); ++it)
+                op.base.insert(it.key(), op.theirs.value(it.key()));
+            if (op.kind == PendingOperation::Kind::Delete)
+                op.base = op.theirs;
+            op.baseVersion = versionOf(op.theirs);
+        }
+        op.state = PendingOperation::State::Pending;
+        op.theirs = QJsonObject();
+        op.error = RestError();
+    }
+    persistQueue();
+    QMetaObject::invokeMethod(
+        this,
+        [this, recordId, shownId] {
+            applyLocal(recordId);
+            if (shownId != recordId)
+                applyLocal(shownId);
+            Q_EMIT stateChanged();
+        },
+        Qt::QueuedConnection);
+    scheduleSend();
+    return true;
+}
+
+void RealtimeStateManager::persistQueue()
+{
+    if (!m_queue)
+        return;
+    QString error;
+    if (!m_queue->save(m_ops, &error)) {
+        qCWarning(lcState).noquote() << m_schema.name << ":" << error;
+        Q_EMIT errorOccurred(error);
+    }
+}
+
+} // namespace livedesk

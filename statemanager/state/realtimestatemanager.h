@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "pendingoperation.h"
+#include "resourceschema.h"
+#include "restquery.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QSet>
+#include <QtCore/QTimer>
+
+#include <memory>
+#include <vector>
+
+namespace livedesk {
+
+class ApiClient;
+class OfflineQueue;
+class RealtimeChannel;
+class RealtimeEvent;
+class RestReply;
+
+/**
+ * A live mirror of one resource of an AegisX-style backend: the heart of livedesk
+ * (DESIGN.md §4). One manager per resource, configured by a ResourceSchema, fed by the
+ * Socket.IO channel (events) and the REST API (reads and writes); no per-resource code.
+ *
+ * ## Rows
+ * The manager holds the records the list query selects (Options::query; every page is read),
+ * in the server's order, as rows. Row signals follow QAbstractItemModel's rules so that a model
+ * can forward them one to one: `aboutTo...` while the old state is still in place, the
+ * matching signal once the new state is. A reload is applied as a keyed diff (rows removed,
+ * inserted, moved by remove-and-insert, changed), never as a reset unless the query changed;
+ * rows keep their identity by id. Work is batched per event-loop turn. Slots may call any
+ * method, including writes: those are queued and take effect on a later turn.
+ *
+ * ## HIS mode (default)
+ * Events are hints: the manager marks itself as having a refresh pending and reloads after
+ * Options::debounceMs without further events, but no later than Options::maxWaitMs after the
+ * first one, so a steady stream still refreshes. One reload at a time; an event that arrives
+ * while a reload runs causes exactly one more. Writes go to the server and the data changes
+ * only when the reload after the server's answer brings the change: nothing unconfirmed is
+ * ever in the rows. Without a connection (or when the server's heartbeat is overdue)
+ * staleSince() is set within a second and writes are refused with a sentence saying why; on
+ * reconnect the manager reloads at once.
+ *
+ * ## Live mode
+ * Events with a full record are applied in place: created/updated upsert the record unless
+ * it carries a version not newer than the one held (ResourceSchema::versionField); deleted
+ * removes it; bulk events do the same for each item; an event without a full record fetches
+ * the record (or reloads when it names none). Without versions (plain AegisX), every applied
+ * record is fetched once more to make sure a reordered older event did not win.
+ *
+ * Local writes become PendingOperation: shown at once (the row's state is Pending), sent in
+ * order, one at a time, with `X-Client-Txn-Id` and, with versions, `If-Match`. Confirmed by
+ * the REST answer or by the event that echoes the txn id, whichever comes first; a created row
+ * keeps its place when its local id becomes the server's. Refused → rolled back, with the
+ * server's reason (operationFailed()). Every reload is rebased: pending operations are applied
+ * again on top of what the server sent, so a stale read never overwrites a local edit.
+ *
+ * Conflicts: a 409 `VERSION_CONFLICT`, or an event that changes a field a pending (unsent)
+ * edit also changes, or deletes the record being edited, puts the operation in Conflict with
+ * base / mine / theirs per field (PendingOperation); nothing more is sent for that record until
+ * resolveConflict(): keep mine (sent again on top of their version), take theirs (dropped),
+ * or merge per field.
+ *
+ * Offline: writes keep being accepted and queue in order; with Options::queuePath set they are
+ * stored on disk after every change (OfflineQueue) and loaded by start(), so a crash loses
+ * nothing. They are sent on reconnect; a request whose answer was lost is sent again with the
+ * same txn id, which livedesk-server recognises and does not apply twice.
+ *
+ * ## Both modes
+ * Re-subscription is the channel's job. After a reconnect the manager resyncs (reloads)
+ * unless the session was recovered, once the server has confirmed the subscription (or after
+ * two seconds without a confirmation): reading earlier could miss a change announced before
+ * the connection was back in its rooms. A gap in `meta.seq` (livedesk-server) also resyncs.
+ * Duplicates are dropped by the channel; the manager ignores what versions say is old.
+ */
+class RealtimeStateManager : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Mode { His, Live };
+    Q_ENUM(Mode)
+    enum class RowState { Synced, Pending, Conflict };
+    Q_ENUM(RowState)
+    enum class Resolution { KeepMine, TakeTheirs, Merge };
+    Q_ENUM(Resolution)
+
+    class Options
+    {
+    public:
+        Mode mode = Mode::His;
+        /// HIS mode: quiet time before a reload, and the longest wait after the first hint.
+        int debounceMs = 150;
+        int maxWaitMs = 1000;
+        /// Records per list request while reloading (AegisX allows up to 1000).
+        int pageSize = 1000;
+        /// Sort, search, filters, fields of the list (page and limit are the manager's).
+        RestQuery query;
+        /// Live mode: where pending operations are kept across restarts (empty: memory only).
+        QString queuePath;
+        /// How late the server's ping may be before the data counts as stale.
+        int heartbeatGraceMs = 1000;
+    };
+
+    /** What happened so far, for diagnostics, `livedesk-cli mirror` and tests. */
+    class Counters
+    {
+    public:
+        qint64 reloads = 0;
+        qint64 resyncs = 0;
+        qint64 eventsSeen = 0;
+        qint64 eventsApplied = 0;
+        qint64 eventsIgnored = 0;
+        qint64 recordFetches = 0;
+        qint64 seqGaps = 0;
+        qint64 writesSent = 0;
+        qint64 confirmed = 0;
+        qint64 rolledBack = 0;
+        qint64 conflicts = 0;
+        qint64 replayed = 0;
+    };
+
+    /// @p api and @p channel are not owned and must outlive the manager; @p channel may be
+    /// null (no events: reload() by hand).
+    RealtimeStateManager(ApiClient *api, RealtimeChannel *channel, const ResourceSchema &schema,
+                         const Options &options, QObject *parent = nullptr);
+    /// HIS mode with the default options.
+    RealtimeStateManager(ApiClient *api, RealtimeChannel *channel, const ResourceSchema &schema,
+                         QObject *parent = nullptr);
+    ~RealtimeStateManager() override;
+
+    /// Loads the offline queue (live mode) and starts the first reload.
+    void start();
+
+    const ResourceSchema &schema() const { return m_schema; }
+    Mode mode() const { return m_options.mode; }
+    const Options &options() const { return m_options; }
+
+    // Rows.
+    int rowCount() const { return int(m_rows.size()); }
+    /// The record as shown: the server's values with pending operations applied.
+    QJsonObject record(int row) const;
+    QString idAt(int row) const;
+    /// The row of @p id, or -1. O(1).
+    int rowOf(const QString &id) const;
+    RowState rowState(int row) const;
+    /// The server's record for @p id, without local changes (empty when unknown).
+    QJsonObject serverRecord(const QString &id) const;
+    /// Every shown record in row order.
+    QList<QJsonObject> records() const;
+
+    // State.
+    bool isConnected() const { return m_online; }
+    /// When the data stopped being known to be current (offline, heartbeat overdue); null
+    /// while it is. staleReason() says why, in a sentence.
+    QDateTime staleSince() const { return m_staleSince; }
+    QString staleReason() const { return m_staleReason; }
+    /// HIS mode: an event announced a change the rows do not show yet.
+    bool isRefreshPending() const { return m_refreshPending; }
+    bool isLoading() const { return m_reload != nullptr; }
+    /// When the last reload completed.
+    QDateTime lastSyncAt() const { return m_lastSyncAt; }
+    /// Live mode: operations not confirmed yet (in conflict included).
+    int pendingCount() const { return int(m_ops.size()); }
+    QList<PendingOperation> pendingOperations() const { return m_ops; }
+    QList<PendingOperation> conflicts() const;
+    const Counters &counters() const { return m_counters; }
+
+    // Writes. Each returns the operation's txn id at once; the outcome comes as
+    // operationConfirmed() or operationFailed() (in live mode also conflictDetected()).
+    QString createRecord(const QJsonObject &values);
+    QString updateRecord(const QString &id, const QJsonObject &changes);
+    QString deleteRecord(const QString &id);
+    /// Ends the conflict of @p txnId; @p merged: for Merge, the value to keep per field.
+    /// False when there is no such conflict.
+    bool resolveConflict(const QString &txnId, Resolution resolution,
+                         const QJsonObject &merged = {});
+    /// Reads everything again now (coalesced with one already running).
+    void reload();
+
+Q_SIGNALS:
+    void rowsAboutToBeInserted(int first, int last);
+    void rowsInserted(int first, int last);
+    void rowsAboutToBeRemoved(int first, int last);
+    void rowsRemoved(int first, int last);
+    /// Shown values or row state of rows first..last changed.
+    void rowsChanged(int first, int last);
+    void aboutToReset();
+    void resetDone();
+    /// Any of the state getters changed.
+    void stateChanged();
+    /// A reload completed (@p changedRows: rows inserted, removed or changed by it).
+    void synced(int changedRows);
+    void operationConfirmed(const QString &txnId, const QString &recordId);
+    void operationFailed(const QString &txnId, const livedesk::RestError &error);
+    void conflictDetected(const QString &txnId);
+    /// Something the user should know (a reload failed, the queue cannot be stored, ...).
+    void errorOccurred(const QString &message);
+
+private:
+    class Row
+    {
+    public:
+        QString id;
+        QJsonObject server;
+        bool hasServer = false;
+        QJsonObject shown;
+        RowState state = RowState::Synced;
+    };
+    class Reload;
+
+    // Events.
+    void onEvent(const RealtimeEvent &event);
+    bool concernsUs(const RealtimeEvent &event) const;
+    void processInbox();
+    void applyEvent(const RealtimeEvent &event);
+    void hint();
+    // Connection.
+    void onConnectionChanged();
+    void onConnected(bool recovered);
+    void onSubscribed();
+    void checkHeartbeat();
+    void setOnline(bool online, const QString &reason);
+    // Reloads.
+    void startReload();
+    void requestPage(int page);
+    void finishReload(bool ok, const QString &error);
+    void applyServerSet(const std::vector<QJsonObject> &records);
+    // Rows.
+    QString idOf(const QJsonObject &record) const;
+    qint64 versionOf(const QJsonObject &record) const;
+    void upsertServer(const QJsonObject &record, bool fromEvent);
+    void removeServer(const QString &id);
+    void refreshRow(int row);
+    void insertRow(int at, Row row);
+    void removeRows(int first, int last);
+    void reindexFrom(int row);
+    QJsonObject shownFor(const QString &id, const QJsonObject &server, bool hasServer,
+                         RowState *state, bool *visible) const;
+    void fetchRecord(const QString &id);
+    // Operations.
+    QString enqueue(PendingOperation op);
+    void applyLocal(const QString &recordId);
+    void sendNext();
+    void onWriteFinished(const QString &txnId, RestReply *reply);
+    void confirm(const QString &txnId, const QJsonObject &record);
+    void renameRecord(const QString &from, const QString &to);
+    int opIndex(const QString &txnId) const;
+    void persistQueue();
+    void scheduleSend();
+    void checkConflicts(const QString &id, const QJsonObject &theirs, bool deleted);
+    void hisWrite(const PendingOperation &op);
+    void failLater(const QString &txnId, const RestError &error);
+
+    QPointer<ApiClient> m_api;
+    QPointer<RealtimeChannel> m_channel;
+    ResourceSchema m_schema;
+    Options m_options;
+    Counters m_counters;
+
+    std::vector<Row> m_rows;
+    QHash<QString, int> m_index;
+    // Server records not shown because a pending operation hides them (a delete not yet
+    // confirmed): kept so that a rollback can show them again and sends know their version.
+    QHash<QString, QJsonObject> m_hidden;
+    // Deleted ids → the version they had: a late answer or reordered event about a deleted
+    // record must not bring it back (ids are not reused). Bounded, oldest first out.
+    QHash<QString, qint64> m_tombstones;
+    QList<QString> m_tombstoneOrder;
+
+    // Events waiting for this turn's batch.
+    QList<RealtimeEvent> m_inbox;
+    bool m_inboxScheduled = false;
+    qint64 m_lastSeq = -1;
+
+    // HIS refresh scheduling.
+    bool m_refreshPending = false;
+    QTimer m_debounce;
+    QTimer m_maxWait;
+
+    // Reloads.
+    std::unique_ptr<Reload> m_reload;
+    bool m_reloadAgain = false;
+    QDateTime m_lastSyncAt;
+
+    // Connection.
+    bool m_online = false;
+    QDateTime m_staleSince;
+    QString m_staleReason;
+    QTimer m_heartbeat;
+    // A resync waits for the subscription: a read made before the server has put us back in
+    // the rooms could miss a change whose event went out before we were in them.
+    bool m_resyncWhenSubscribed = false;
+    QTimer m_subscribeFallback;
+
+    // Live mode.
+    QList<PendingOperation> m_ops;
+    bool m_sending = false;
+    bool m_sendScheduled = false;
+    std::unique_ptr<OfflineQueue> m_queue;
+    QSet<QString> m_fetching;
+    // Created events held while a create of ours without txn echo is on its way.
+    QList<RealtimeEvent> m_heldCreates;
+    bool m_started = false;
+};
+
+} // namespace livedesk

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
+#include <QtCore/QList>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <optional>
+
+namespace livedesk {
+
+/**
+ * What the state manager and the views need to know about one resource of any AegisX-style
+ * backend, so that no per-resource code exists (DESIGN.md §4): where it lives (REST path),
+ * what its events are called (feature, entity), how records are keyed and versioned, and its
+ * columns.
+ *
+ * Three sources, best first:
+ * - the server's own description, `GET /api/schema` on livedesk-server (fromSchemaDocument());
+ * - a JSON file in the same format the embedded server reads (fromSchemaFile()), for a plain
+ *   AegisX backend; a resource there may add `"idField"` and `"versionField"` (`null`: records
+ *   carry no version);
+ * - inferred from records (infer()), the last resort: every key becomes a read-only column.
+ *
+ * In the schema format (resources/schema/clinical.json), a resource has `name`, `label`,
+ * `path`, `feature`, `entity` and `fields` (`name`, `label`, `type`, `required`, `values` for
+ * enums, `default`, `maxLength`); records also carry the system fields `id`, `version`,
+ * `created_at`, `updated_at`, `created_by`, `updated_by`, which become read-only columns.
+ */
+class ResourceSchema
+{
+public:
+    class Column
+    {
+    public:
+        QString name;
+        QString label;
+        /// string, text, integer, number, boolean, date, datetime, enum
+        QString type = QStringLiteral("string");
+        QStringList enumValues;
+        bool editable = true;
+        bool required = false;
+        /// What a new record gets when the field is left out; Undefined when none is declared.
+        QJsonValue defaultValue = QJsonValue::Undefined;
+        /// Longest allowed text (string, text); 0 for no limit.
+        int maxLength = 0;
+        /// A system field (id, version, timestamps, authors) that the schema adds after the
+        /// declared fields: shown, never edited.
+        bool system = false;
+    };
+
+    QString name;
+    QString label;
+    /// REST base path, e.g. `/api/patients`.
+    QString restPath;
+    /// Event names are `<feature>.<entity>.<action>`.
+    QString feature;
+    QString entity;
+    /// The camelCase module name of import progress and generated bulk events.
+    QString importModule;
+    QString idField = QStringLiteral("id");
+    /// Empty when records carry no version (plain AegisX).
+    QString versionField;
+    /// Declared fields first, in order, then the system fields present.
+    QList<Column> columns;
+
+    bool isValid() const { return !name.isEmpty() && !restPath.isEmpty(); }
+    bool hasVersions() const { return !versionField.isEmpty(); }
+    /// Index of the column @p name, or -1.
+    int columnIndex(QStringView name) const;
+    const Column *column(QStringView name) const;
+    /// The names of the editable columns.
+    QStringList editableColumns() const;
+
+    /// Defaults for a resource known only by name: path `/api/<name>`, feature and entity
+    /// `<name>`, import module camelCase of the name, id `id`, no version, no columns.
+    static ResourceSchema named(const QString &name);
+    /// @p name from a schema document (`{resources:[...]}`, what `/api/schema` returns in its
+    /// `data` and what a schema file holds); std::nullopt with a sentence in @p error when
+    /// the document is malformed or has no such resource (the sentence lists those it has).
+    static std::optional<ResourceSchema> fromSchemaDocument(const QJsonObject &document,
+                                                            const QString &name, QString *error);
+    /// The same from the file at @p path. A file is written by people, so it is read more
+    /// strictly than the server's answer: an attribute the format does not know (a misspelt
+    /// `"requried"`) is an error rather than ignored.
+    static std::optional<ResourceSchema> fromSchemaFile(const QString &path, const QString &name,
+                                                        QString *error);
+    /// A schema for @p name whose columns are the keys of @p records (in first-seen order
+    /// across records, each record's keys in QJsonObject's sorted order; types guessed from
+    /// the values), all read-only; `id` is the id field, `version` the version field when
+    /// every record has an integer one.
+    static ResourceSchema infer(const QString &name, const QJsonArray &records);
+
+    /// The resource in the schema format (for `--schema` files and diagnostics).
+    QJsonObject toJson() const;
+};
+
+} // namespace livedesk
