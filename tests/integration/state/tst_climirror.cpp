@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// livedesk-cli mirror / update as child processes against the embedded server: the snapshot
+// equals the server, and a live-mode edit queued offline survives `kill -9` of the process
+// and is applied exactly once by the next run.
+#include "apiclient.h"
+#include "livedeskserver.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using namespace livedesk;
+
+namespace {
+
+constexpr int Patience = 30000;
+
+// One livedesk-cli run; killed when destroyed so that a failing test leaves nothing behind.
+class Cli
+{
+public:
+    ~Cli()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(10000);
+        }
+    }
+    void start(const QStringList &arguments)
+    {
+        process.start(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE), arguments);
+    }
+    // The JSON lines on stdout so far.
+    QList<QJsonObject> lines()
+    {
+        out += process.readAllStandardOutput();
+        QList<QJsonObject> parsed;
+        for (const QByteArray &line : out.split('\n')) {
+            const QJsonDocument doc = QJsonDocument::fromJson(line);
+            if (doc.isObject())
+                parsed.append(doc.object());
+        }
+        return parsed;
+    }
+    bool finish()
+    {
+        return QTest::qWaitFor([this] { return process.state() == QProcess::NotRunning; },
+                               Patience);
+    }
+    QProcess process;
+    QByteArray out;
+};
+
+QJsonObject wait(RestReply *reply)
+{
+    QJsonObject data;
+    bool done = false;
+    QObject::connect(reply, &RestReply::finished, reply, [&] {
+        data = reply->data().toObject();
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, Patience))
+        qWarning() << "no answer from" << reply->description();
+    return data;
+}
+
+} // namespace
+
+class TestCliMirror : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<server::LivedeskServer> m_server;
+
+    QStringList common(const QString &command, const QString &path = u"/api/ws/"_s) const
+    {
+        return {command,
+                u"--url"_s,
+                m_server->baseUrl().toString(),
+                u"--path"_s,
+                path,
+                u"--user"_s,
+                u"nurse@demo.local"_s,
+                u"--password"_s,
+                u"nurse"_s,
+                u"--resource"_s,
+                u"patients"_s};
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_server = std::make_unique<server::LivedeskServer>(server::LivedeskServer::Options{});
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+    }
+    void cleanup() { m_server.reset(); }
+
+    void mirrorWritesTheServersRecords()
+    {
+        QTemporaryDir dir;
+        const QString snapshot = dir.filePath(u"snapshot.json"_s);
+        Cli cli;
+        cli.start(common(u"mirror"_s)
+                  + QStringList{u"--mode"_s, u"live"_s, u"--idle-ms"_s, u"300"_s, u"--snapshot"_s,
+                                snapshot});
+        QVERIFY(cli.finish());
+        QVERIFY2(cli.process.exitCode() == 0, cli.process.readAllStandardError().constData());
+        QFile file(snapshot);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject doc = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonArray records = doc.value(u"records").toArray();
+        QCOMPARE(records.size(), 300);
+        QCOMPARE(records.first().toObject().value(u"id").toInteger(), 1);
+        QCOMPARE(records.last().toObject().value(u"id").toInteger(), 300);
+        QVERIFY(doc.value(u"counters").toObject().value(u"reloads").toInteger() >= 1);
+        QCOMPARE(doc.value(u"state").toObject().value(u"mode").toString(), u"live"_s);
+    }
+
+    void queuedEditSurvivesKillAndAppliesOnce()
+    {
+        QTemporaryDir dir;
+        const QString queue = dir.filePath(u"patients.queue.json"_s);
+        {
+            // The socket path is wrong on purpose: REST works, events never come, so the
+            // edit is queued, not sent.
+            Cli cli;
+            cli.start(common(u"update"_s, u"/nowhere/"_s)
+                      + QStringList{u"--mode"_s, u"live"_s, u"--queue"_s, queue, u"--id"_s, u"7"_s,
+                                    u"--set"_s, u"ward=Queued ward"_s});
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    const auto lines = cli.lines();
+                    return !lines.isEmpty()
+                        && lines.last().value(u"status").toString() == u"queued";
+                },
+                Patience));
+            QVERIFY(QFile::exists(queue));
+            ::kill(pid_t(cli.process.processId()), SIGKILL);
+            QVERIFY(cli.finish());
+            QCOMPARE(cli.process.exitStatus(), QProcess::CrashExit);
+        }
+        ApiClient api;
+        api.setBaseUrl(m_server->baseUrl());
+        wait(api.login(u"nurse@demo.local"_s, u"nurse"_s));
+        QCOMPARE(wait(api.fetch(u"/api/patients"_s, u"7"_s)).value(u"version").toInteger(), 1);
+
+        // The next run sends it, once.
+        const QString snapshot = dir.filePath(u"snapshot.json"_s);
+        Cli again;
+        again.start(common(u"mirror"_s)
+                    + QStringList{u"--mode"_s, u"live"_s, u"--queue"_s, queue, u"--idle-ms"_s,
+                                  u"300"_s, u"--snapshot"_s, snapshot});
+        QVERIFY(again.finish());
+        QCOMPARE(again.process.exitCode(), 0);
+        const QJsonObject record = wait(api.fetch(u"/api/patients"_s, u"7"_s));
+        QCOMPARE(record.value(u"ward").toString(), u"Queued ward"_s);
+        QCOMPARE(record.value(u"version").toInteger(), 2);
+        QVERIFY(!QFile::exists(queue));
+        QFile file(snapshot);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject doc = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(doc.value(u"counters").toObject().value(u"confirmed").toInteger(), 1);
+        const QJsonArray records = doc.value(u"records").toArray();
+        QCOMPARE(records.at(6).toObject(), record);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliMirror)
+#include "tst_climirror.moc"
