@@ -424,9 +424,8 @@ void RealtimeStateManager::fetchRecord(const QString &id)
         } else if (reply->error().code == u"NOT_FOUND") {
             removeServer(id);
         } else {
-            qCWarning(lcState).noquote()
-                << m_schema.name << ": could not read record" << id << ":"
-                << reply->error().toString();
+            qCWarning(lcState).noquote() << m_schema.name << ": could not read record" << id << ":"
+                                         << reply->error().toString();
         }
     });
 }
@@ -675,8 +674,9 @@ void RealtimeStateManager::checkHeartbeat()
     const qint64 silentMs = last.msecsTo(QDateTime::currentDateTimeUtc());
     const qint64 limit = client->handshake().pingIntervalMs + m_options.heartbeatGraceMs;
     if (silentMs > limit && m_online) {
-        setOnline(false, u"No heartbeat from the server since %1: the list may be out of date"_s.arg(
-                             last.toLocalTime().toString(u"HH:mm:ss"_s)));
+        setOnline(false,
+                  u"No heartbeat from the server since %1: the list may be out of date"_s.arg(
+                      last.toLocalTime().toString(u"HH:mm:ss"_s)));
     } else if (silentMs <= limit && !m_online) {
         // The server is talking again on the same connection: what did we miss?
         setOnline(true, {});
@@ -730,9 +730,8 @@ void RealtimeStateManager::requestPage(int page)
         for (const QJsonValue &v : items)
             m_reload->records.push_back(v.toObject());
         const QJsonObject pagination = reply->pagination();
-        const bool more = pagination.isEmpty()
-            ? items.size() >= m_options.pageSize
-            : pagination.value(u"hasNext").toBool();
+        const bool more = pagination.isEmpty() ? items.size() >= m_options.pageSize
+                                               : pagination.value(u"hasNext").toBool();
         if (more && !items.isEmpty())
             requestPage(page + 1);
         else
@@ -756,8 +755,7 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         return;
     }
     std::vector<QJsonObject> records = std::move(done->records);
-    if (m_options.mode == Mode::Live
-        && (!done->removed.isEmpty() || !done->upserted.isEmpty())) {
+    if (m_options.mode == Mode::Live && (!done->removed.isEmpty() || !done->upserted.isEmpty())) {
         // Events that came while the pages were read are newer than what the pages say.
         QHash<QString, QJsonObject> newer = done->upserted;
         std::vector<QJsonObject> merged;
@@ -961,8 +959,7 @@ QString RealtimeStateManager::deleteRecord(const QString &id)
 void RealtimeStateManager::failLater(const QString &txnId, const RestError &error)
 {
     QMetaObject::invokeMethod(
-        this, [this, txnId, error] { Q_EMIT operationFailed(txnId, error); },
-        Qt::QueuedConnection);
+        this, [this, txnId, error] { Q_EMIT operationFailed(txnId, error); }, Qt::QueuedConnection);
 }
 
 QString RealtimeStateManager::enqueue(PendingOperation op)
@@ -995,6 +992,34 @@ QString RealtimeStateManager::enqueue(PendingOperation op)
     return txnId;
 }
 
+RestReply *RealtimeStateManager::request(const PendingOperation &op,
+                                         const ApiClient::WriteOptions &options)
+{
+    switch (op.kind) {
+    case PendingOperation::Kind::Create:
+        return m_api->create(m_schema.restPath, op.values, options);
+    case PendingOperation::Kind::Update:
+        return m_api->update(m_schema.restPath, op.recordId, op.values, options);
+    case PendingOperation::Kind::Delete:
+        break;
+    }
+    return m_api->remove(m_schema.restPath, op.recordId, options);
+}
+
+bool RealtimeStateManager::clashes(const PendingOperation &op, const QJsonObject &theirs) const
+{
+    const QJsonObject fields = op.kind == PendingOperation::Kind::Update ? op.values : op.base;
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (it.key() == m_schema.idField || it.key() == m_schema.versionField)
+            continue;
+        const QJsonValue now = theirs.value(it.key());
+        if (now != op.base.value(it.key())
+            && (op.kind == PendingOperation::Kind::Delete || now != it.value()))
+            return true;
+    }
+    return false;
+}
+
 void RealtimeStateManager::hisWrite(const PendingOperation &op)
 {
     if (!m_api)
@@ -1003,18 +1028,7 @@ void RealtimeStateManager::hisWrite(const PendingOperation &op)
     options.txnId = op.txnId;
     if (op.baseVersion >= 0)
         options.ifMatch = op.baseVersion;
-    RestReply *reply = nullptr;
-    switch (op.kind) {
-    case PendingOperation::Kind::Create:
-        reply = m_api->create(m_schema.restPath, op.values, options);
-        break;
-    case PendingOperation::Kind::Update:
-        reply = m_api->update(m_schema.restPath, op.recordId, op.values, options);
-        break;
-    case PendingOperation::Kind::Delete:
-        reply = m_api->remove(m_schema.restPath, op.recordId, options);
-        break;
-    }
+    RestReply *reply = request(op, options);
     ++m_counters.writesSent;
     const QString txnId = op.txnId;
     const QString recordId = op.recordId;
@@ -1067,6 +1081,19 @@ void RealtimeStateManager::sendNext()
         return;
     PendingOperation &op = m_ops[next];
 
+    const auto enterConflict = [this, &op](const QJsonObject &theirs) {
+        op.state = PendingOperation::State::Conflict;
+        op.theirs = theirs;
+        ++m_counters.conflicts;
+        persistQueue();
+        // Copies: a slot of the row signals may add operations (and move the list).
+        const QString txnId = op.txnId;
+        const QString recordId = op.recordId;
+        applyLocal(recordId);
+        Q_EMIT conflictDetected(txnId);
+        Q_EMIT stateChanged();
+        scheduleSend();
+    };
     ApiClient::WriteOptions options;
     options.txnId = op.txnId;
     if (op.kind != PendingOperation::Kind::Create) {
@@ -1079,39 +1106,15 @@ void RealtimeStateManager::sendNext()
                 scheduleSend();
                 return;
             }
-            op.state = PendingOperation::State::Conflict;
-            op.theirs = QJsonObject();
-            ++m_counters.conflicts;
-            persistQueue();
-            applyLocal(op.recordId);
-            Q_EMIT conflictDetected(op.txnId);
-            Q_EMIT stateChanged();
-            scheduleSend();
+            enterConflict(QJsonObject());
             return;
         }
         const qint64 version = versionOf(current);
         if (known && version != op.baseVersion) {
             // Changed on the server since the edit was made (read while offline, or by a
             // reload): a conflict if a field the edit changes changed there too.
-            const QJsonObject fields
-                = op.kind == PendingOperation::Kind::Update ? op.values : op.base;
-            bool clash = false;
-            for (auto it = fields.begin(); it != fields.end() && !clash; ++it) {
-                if (it.key() == m_schema.idField || it.key() == m_schema.versionField)
-                    continue;
-                const QJsonValue theirs = current.value(it.key());
-                clash = theirs != op.base.value(it.key())
-                    && (op.kind == PendingOperation::Kind::Delete || theirs != it.value());
-            }
-            if (clash) {
-                op.state = PendingOperation::State::Conflict;
-                op.theirs = current;
-                ++m_counters.conflicts;
-                persistQueue();
-                applyLocal(op.recordId);
-                Q_EMIT conflictDetected(op.txnId);
-                Q_EMIT stateChanged();
-                scheduleSend();
+            if (clashes(op, current)) {
+                enterConflict(current);
                 return;
             }
         }
@@ -1126,18 +1129,7 @@ void RealtimeStateManager::sendNext()
     ++m_counters.writesSent;
     persistQueue();
     m_sending = true;
-    RestReply *reply = nullptr;
-    switch (op.kind) {
-    case PendingOperation::Kind::Create:
-        reply = m_api->create(m_schema.restPath, op.values, options);
-        break;
-    case PendingOperation::Kind::Update:
-        reply = m_api->update(m_schema.restPath, op.recordId, op.values, options);
-        break;
-    case PendingOperation::Kind::Delete:
-        reply = m_api->remove(m_schema.restPath, op.recordId, options);
-        break;
-    }
+    RestReply *reply = request(op, options);
     const QString txnId = op.txnId;
     connect(reply, &RestReply::finished, this,
             [this, reply, txnId] { onWriteFinished(txnId, reply); });
@@ -1173,9 +1165,12 @@ void RealtimeStateManager::onWriteFinished(const QString &txnId, RestReply *repl
             op.theirs = error.currentRecord();
             ++m_counters.conflicts;
             persistQueue();
-            if (!op.theirs.isEmpty())
-                upsertServer(op.theirs, false);
-            applyLocal(op.recordId);
+            // Copies: slots of the row signals below may add operations (and move the list).
+            const QString recordId = op.recordId;
+            const QJsonObject theirs = op.theirs;
+            if (!theirs.isEmpty())
+                upsertServer(theirs, false);
+            applyLocal(recordId);
             Q_EMIT conflictDetected(txnId);
         } else if (error.code == u"NOT_FOUND" && op.kind == PendingOperation::Kind::Delete) {
             confirm(txnId, {});
@@ -1257,16 +1252,7 @@ void RealtimeStateManager::checkConflicts(const QString &id, const QJsonObject &
         if (op.recordId != id || op.state != PendingOperation::State::Pending
             || op.kind == PendingOperation::Kind::Create)
             continue;
-        bool clash = deleted;
-        const QJsonObject fields = op.kind == PendingOperation::Kind::Update ? op.values : op.base;
-        for (auto it = fields.begin(); it != fields.end() && !clash; ++it) {
-            if (it.key() == m_schema.idField || it.key() == m_schema.versionField)
-                continue;
-            const QJsonValue now = theirs.value(it.key());
-            clash = now != op.base.value(it.key())
-                && (op.kind == PendingOperation::Kind::Delete || now != it.value());
-        }
-        if (!clash)
+        if (!deleted && !clashes(op, theirs))
             continue;
         op.state = PendingOperation::State::Conflict;
         op.theirs = theirs;

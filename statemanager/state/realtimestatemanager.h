@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "apiclient.h"
 #include "pendingoperation.h"
 #include "resourceschema.h"
 #include "restquery.h"
@@ -19,7 +20,6 @@
 
 namespace livedesk {
 
-class ApiClient;
 class OfflineQueue;
 class RealtimeChannel;
 class RealtimeEvent;
@@ -258,6 +258,9 @@ private:
     void scheduleSend();
     void checkConflicts(const QString &id, const QJsonObject &theirs, bool deleted);
     void hisWrite(const PendingOperation &op);
+    RestReply *request(const PendingOperation &op, const ApiClient::WriteOptions &options);
+    /// Whether @p theirs changed a field that @p op changes (or deletes) since its base.
+    bool clashes(const PendingOperation &op, const QJsonObject &theirs) const;
     void failLater(const QString &txnId, const RestError &error);
 
     QPointer<ApiClient> m_api;
