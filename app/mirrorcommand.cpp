@@ -31,9 +31,9 @@ QJsonObject stateJson(const RealtimeStateManager &m)
 {
     return {{u"mode"_s, m.mode() == RealtimeStateManager::Mode::His ? u"his"_s : u"live"_s},
             {u"connected"_s, m.isConnected()},
-            {u"staleSince"_s, m.staleSince().isValid()
-                 ? QJsonValue(m.staleSince().toString(Qt::ISODateWithMs))
-                 : QJsonValue()},
+            {u"staleSince"_s,
+             m.staleSince().isValid() ? QJsonValue(m.staleSince().toString(Qt::ISODateWithMs))
+                                      : QJsonValue()},
             {u"lastSyncAt"_s, m.lastSyncAt().toString(Qt::ISODateWithMs)},
             {u"pending"_s, m.pendingCount()},
             {u"conflicts"_s, int(m.conflicts().size())},
@@ -100,8 +100,7 @@ bool MirrorCommand::configure(const QString &command, const QStringList &argumen
     p.addOption({u"queue"_s, u"Live mode: keep unconfirmed changes in this file"_s, u"file"_s});
     if (command == u"mirror") {
         p.addOption({u"snapshot"_s, u"Write the snapshot here (default: stdout)"_s, u"file"_s});
-        p.addOption({u"idle-ms"_s, u"Write and exit after this long without changes"_s,
-                     u"ms"_s});
+        p.addOption({u"idle-ms"_s, u"Write and exit after this long without changes"_s, u"ms"_s});
     } else {
         if (command != u"create")
             p.addOption({u"id"_s, u"The record's id"_s, u"id"_s});
@@ -236,8 +235,8 @@ void MirrorCommand::loadSchema()
         QString error;
         std::optional<ResourceSchema> schema;
         if (reply->ok())
-            schema = ResourceSchema::fromSchemaDocument(reply->data().toObject(), m_resource,
-                                                        &error);
+            schema
+                = ResourceSchema::fromSchemaDocument(reply->data().toObject(), m_resource, &error);
         if (reply->ok() && !schema) {
             m_err << "livedesk-cli: " << error << "\n";
             m_err.flush();
@@ -258,12 +257,11 @@ void MirrorCommand::startManager(const ResourceSchema &schema)
     m_client->setOptions(o);
     m_channel = std::make_unique<RealtimeChannel>(m_client.get());
     m_channel->setSubscription({schema.feature});
-    connect(m_client.get(), &SocketIoClient::connectError, this,
-            [this](const QString &message) {
-                m_err << "livedesk-cli: the server refused the connection: " << message << "\n";
-                m_err.flush();
-                finish(AuthFailed);
-            });
+    connect(m_client.get(), &SocketIoClient::connectError, this, [this](const QString &message) {
+        m_err << "livedesk-cli: the server refused the connection: " << message << "\n";
+        m_err.flush();
+        finish(AuthFailed);
+    });
     connect(m_api.get(), &ApiClient::tokensChanged, this, [this] {
         SocketIoClient::Options refreshed = m_client->options();
         refreshed.auth = {{u"token"_s, m_api->accessToken()}};
@@ -274,8 +272,8 @@ void MirrorCommand::startManager(const ResourceSchema &schema)
     options.mode = m_mode;
     options.queuePath = m_queue;
     options.query.sort = {{schema.idField, Qt::AscendingOrder}};
-    m_manager = std::make_unique<RealtimeStateManager>(m_api.get(), m_channel.get(), schema,
-                                                       options);
+    m_manager
+        = std::make_unique<RealtimeStateManager>(m_api.get(), m_channel.get(), schema, options);
     connect(m_manager.get(), &RealtimeStateManager::errorOccurred, this,
             [this](const QString &message) {
                 m_err << "livedesk-cli: " << message << "\n";
@@ -283,7 +281,9 @@ void MirrorCommand::startManager(const ResourceSchema &schema)
             });
     connect(m_manager.get(), &RealtimeStateManager::synced, this, &MirrorCommand::onSynced);
     if (m_command == u"mirror" && m_idleMs >= 0) {
-        const auto busy = [this] { m_idle.start(m_idleMs); };
+        const auto busy = [this] {
+            m_idle.start(m_idleMs);
+        };
         connect(m_manager.get(), &RealtimeStateManager::stateChanged, this, busy);
         connect(m_manager.get(), &RealtimeStateManager::rowsChanged, this, busy);
         connect(m_manager.get(), &RealtimeStateManager::rowsInserted, this, busy);
@@ -387,8 +387,7 @@ void MirrorCommand::writeSnapshot()
     }
     QSaveFile file(m_snapshot);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        m_err << "livedesk-cli: cannot write " << m_snapshot << ": " << file.errorString()
-              << "\n";
+        m_err << "livedesk-cli: cannot write " << m_snapshot << ": " << file.errorString() << "\n";
         m_err.flush();
     }
 }

@@ -64,7 +64,7 @@ bool CsvReader::open(const QByteArray &bytes, QString *error)
     }
     m_delimiter = detectDelimiter(m_text);
     Record first;
-    while (readRecord(&first)) {
+    while (next(&first)) {
         if (first.cells.isEmpty())
             continue;
         m_headerLine = first.line;
@@ -79,12 +79,7 @@ bool CsvReader::open(const QByteArray &bytes, QString *error)
     return false;
 }
 
-bool CsvReader::next(Record *record)
-{
-    return readRecord(record);
-}
-
-bool CsvReader::readRecord(Record *out)
+bool CsvReader::next(Record *out)
 {
     const QString &text = m_text;
     const qsizetype n = text.size();

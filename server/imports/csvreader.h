@@ -67,8 +67,6 @@ public:
     bool next(Record *record);
     /// Why next() stopped early; empty at a clean end of file.
     QString error() const { return m_error; }
-    /// How far reading has come, 0 to 1.
-    double progress() const { return m_text.isEmpty() ? 1.0 : double(m_pos) / m_text.size(); }
 
     /// Parses @p bytes as a whole, for small files: open() and every next() in one call.
     static bool parse(const QByteArray &bytes, Table *out, QString *error);
@@ -77,8 +75,6 @@ public:
     static QString formatRecord(const QStringList &cells, QChar delimiter = u',');
 
 private:
-    bool readRecord(Record *record);
-
     QString m_text;
     qsizetype m_pos = 0;
     int m_line = 1;

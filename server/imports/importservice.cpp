@@ -225,8 +225,7 @@ HttpResponse ImportService::validate(const ResourceSpec &resource,
     // call .csv files), application/octet-stream or no type at all: the body is the file.
     task->body = request.body();
     task->clock.start();
-    HttpResponse r;
-    r.start = [this, task](HttpResponse::Reply reply) {
+    return HttpResponse::deferred([this, task](HttpResponse::Reply reply) {
         task->reply = std::move(reply);
         m_validations.append(task);
         m_validationPool.start([this, task] {
@@ -234,8 +233,7 @@ HttpResponse ImportService::validate(const ResourceSpec &resource,
             QMetaObject::invokeMethod(
                 this, [this, task] { checkStoredRows(task); }, Qt::QueuedConnection);
         });
-    };
-    return r;
+    });
 }
 
 void ImportService::readUpload(Validation &task)

@@ -4,7 +4,10 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
 
+#include <memory>
 #include <optional>
+
+class QSqlQuery;
 
 namespace livedesk::server {
 
@@ -35,18 +38,22 @@ public:
     };
 
     explicit TxnLog(RecordStore *store);
+    ~TxnLog();
 
-    /// Creates the table when missing and drops expired entries. False with a sentence.
+    /// Creates the table when missing, drops expired entries and prepares the two statements
+    /// every logged write uses. False with a sentence.
     bool open(QString *error);
     static int retentionSeconds() { return 7 * 24 * 3600; }
 
     /// The stored answer for @p txnId of @p tenant.
-    std::optional<Entry> find(const QString &tenant, const QString &txnId) const;
+    std::optional<Entry> find(const QString &tenant, const QString &txnId);
     /// Stores an answer; call inside the write's transaction (RecordStore::transaction()).
     bool remember(const QString &tenant, const QString &txnId, const Entry &entry);
 
 private:
     RecordStore *m_store;
+    std::unique_ptr<QSqlQuery> m_find;
+    std::unique_ptr<QSqlQuery> m_remember;
 };
 
 } // namespace livedesk::server

@@ -64,8 +64,9 @@ bool OfflineQueue::load(QList<PendingOperation> *operations, QString *error) con
     const QJsonObject root = document.object();
     if (parseError.error != QJsonParseError::NoError || root.value(u"version").toInt() != 1) {
         *error = u"The unsaved changes in %1 cannot be read (%2); the file is left as it is"_s.arg(
-            m_path, parseError.error != QJsonParseError::NoError ? parseError.errorString()
-                                                                 : u"unknown format"_s);
+            m_path,
+            parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                         : u"unknown format"_s);
         return false;
     }
     if (root.value(u"resource").toString() != m_resource) {

@@ -784,12 +784,7 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         m_refreshPending = false;
     }
     scheduleSend(); // writes wait while a reload runs
-    // Held creates that no answer claimed are someone else's.
-    if (!m_heldCreates.isEmpty() && !m_sending) {
-        const auto held = std::exchange(m_heldCreates, {});
-        for (const RealtimeEvent &e : held)
-            upsertServer(e.data.toObject(), true);
-    }
+    releaseHeldCreates();
     Q_EMIT stateChanged();
 }
 
@@ -1185,16 +1180,20 @@ void RealtimeStateManager::onWriteFinished(const QString &txnId, RestReply *repl
             Q_EMIT operationFailed(txnId, error);
         }
     }
-    if (!m_heldCreates.isEmpty()
-        && std::none_of(m_ops.cbegin(), m_ops.cend(), [](const PendingOperation &op) {
-               return op.state == PendingOperation::State::Sent;
-           })) {
-        const auto held = std::exchange(m_heldCreates, {});
-        for (const RealtimeEvent &e : held)
-            upsertServer(e.data.toObject(), true);
-    }
+    releaseHeldCreates();
     scheduleSend();
     Q_EMIT stateChanged();
+}
+
+void RealtimeStateManager::releaseHeldCreates()
+{
+    // Once no write of ours is on its way, a held create that no answer claimed is someone
+    // else's (or, if ours, already in place: the version guard keeps one row).
+    if (m_heldCreates.isEmpty() || m_sending)
+        return;
+    const auto held = std::exchange(m_heldCreates, {});
+    for (const RealtimeEvent &e : held)
+        upsertServer(e.data.toObject(), true);
 }
 
 void RealtimeStateManager::confirm(const QString &txnId, const QJsonObject &record)

@@ -252,6 +252,7 @@ private:
     void sendNext();
     void onWriteFinished(const QString &txnId, RestReply *reply);
     void confirm(const QString &txnId, const QJsonObject &record);
+    void releaseHeldCreates();
     void renameRecord(const QString &from, const QString &to);
     int opIndex(const QString &txnId) const;
     void persistQueue();

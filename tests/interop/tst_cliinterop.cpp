@@ -2,6 +2,7 @@
 // `livedesk-cli watch` end to end against a real AegisX-like Socket.IO server: the JSON lines
 // it prints, and its exit codes (0 on SIGTERM, 2 usage, 3 refused, 4 unreachable, 5 server
 // disconnect).
+#include "cliprocess.h"
 #include "peerprocess.h"
 
 #include <QtCore/QJsonArray>
@@ -11,6 +12,7 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+using livedesk::test::CliProcess;
 using livedesk::test::PeerProcess;
 
 namespace {
@@ -19,64 +21,7 @@ namespace {
 constexpr int Patience = 15000;
 const QString Token = u"cli-token"_s;
 
-// One livedesk-cli run; killed when destroyed so a failing test leaves nothing behind.
-class CliProcess
-{
-public:
-    ~CliProcess()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(10000);
-        }
-    }
-
-    void start(const QStringList &arguments)
-    {
-        process.start(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE), arguments);
-    }
-
-    // Collects what is on stdout so far; every line must be one JSON object.
-    QList<QJsonObject> &lines()
-    {
-        pending += process.readAllStandardOutput();
-        qsizetype newline;
-        while ((newline = pending.indexOf('\n')) >= 0) {
-            const QByteArray line = pending.left(newline);
-            pending.remove(0, newline + 1);
-            const QJsonDocument doc = QJsonDocument::fromJson(line);
-            if (!doc.isObject())
-                badLines.append(line);
-            else
-                parsed.append(doc.object());
-        }
-        return parsed;
-    }
-
-    QList<QJsonObject> ofKind(QStringView kind)
-    {
-        QList<QJsonObject> out;
-        for (const auto &o : lines()) {
-            if (o.value(u"kind").toString() == kind)
-                out.append(o);
-        }
-        return out;
-    }
-
-    bool finish(int timeoutMs = Patience)
-    {
-        return QTest::qWaitFor([this] { return process.state() == QProcess::NotRunning; },
-                               timeoutMs);
-    }
-
-    QString errorText() { return stderrText += QString::fromUtf8(process.readAllStandardError()); }
-
-    QProcess process;
-    QByteArray pending;
-    QList<QJsonObject> parsed;
-    QByteArrayList badLines;
-    QString stderrText;
-};
+const QString CliPath = QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE);
 
 QStringList watchArguments(const PeerProcess &peer, const QString &token)
 {
@@ -130,7 +75,7 @@ void TestCliInterop::watchStreamsEventsUntilSigterm()
 {
     PeerProcess peer;
     QVERIFY2(startPeer(peer), qPrintable(peer.errorOutput()));
-    CliProcess cli;
+    CliProcess cli(CliPath);
     cli.start(watchArguments(peer, Token));
     QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"subscribed").size(), 1, Patience);
 
@@ -183,7 +128,7 @@ void TestCliInterop::watchSurvivesServerRestart()
     auto first = std::make_unique<PeerProcess>();
     QVERIFY2(startPeer(*first), qPrintable(first->errorOutput()));
     const int port = first->port();
-    CliProcess cli;
+    CliProcess cli(CliPath);
     cli.start(watchArguments(*first, Token));
     QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"subscribed").size(), 1, Patience);
 
@@ -215,7 +160,7 @@ void TestCliInterop::badTokenExitsWith3()
 {
     PeerProcess peer;
     QVERIFY2(startPeer(peer, {u"--report-engine"_s}), qPrintable(peer.errorOutput()));
-    CliProcess cli;
+    CliProcess cli(CliPath);
     cli.start(watchArguments(peer, u"not-the-token"_s));
     QVERIFY(cli.finish());
     QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
@@ -237,7 +182,7 @@ void TestCliInterop::unreachableServerExitsWith4()
     const int port = probe.serverPort();
     probe.close();
 
-    CliProcess cli;
+    CliProcess cli(CliPath);
     cli.start({u"watch"_s, u"--url"_s, u"http://127.0.0.1:%1"_s.arg(port), u"--retries"_s, u"1"_s});
     QVERIFY(cli.finish());
     QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
@@ -254,7 +199,7 @@ void TestCliInterop::unreachableServerExitsWith4()
 
 void TestCliInterop::invalidUrlExitsWith2()
 {
-    CliProcess cli;
+    CliProcess cli(CliPath);
     cli.start({u"watch"_s, u"--url"_s, u"notaurl"_s});
     QVERIFY(cli.finish());
     QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
@@ -267,7 +212,7 @@ void TestCliInterop::serverDisconnectExitsWith5()
 {
     PeerProcess peer;
     QVERIFY2(startPeer(peer), qPrintable(peer.errorOutput()));
-    CliProcess cli;
+    CliProcess cli(CliPath);
     cli.start(watchArguments(peer, Token));
     QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"subscribed").size(), 1, Patience);
 

@@ -139,7 +139,6 @@ private Q_SLOTS:
             startUpload(&nam, server->baseUrl(), nurse.token(), patientCsv("STOP", 200000)));
         QTRY_COMPARE_WITH_TIMEOUT(server->imports()->validationCount(), 1, 30000);
         server->stop();
-        QCOMPARE(server->imports() ? server->imports()->validationCount() : 0, 0);
         // The client learns at once: a 503 saying why, or the closed connection.
         QVERIFY(QTest::qWaitFor([&] { return upload->isFinished(); }, 10000));
         const int status = upload->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

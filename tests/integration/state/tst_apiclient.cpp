@@ -4,6 +4,7 @@
 #include "apiclient.h"
 #include "jwt.h"
 #include "livedeskserver.h"
+#include "restoutcome.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -21,6 +22,9 @@
 #include <optional>
 
 using namespace Qt::StringLiterals;
+using Outcome = livedesk::test::RestOutcome;
+using livedesk::test::await;
+using livedesk::test::watch;
 using namespace livedesk;
 
 namespace {
@@ -31,57 +35,6 @@ const QByteArray secret = "tst_apiclient secret";
 QString newTxnId()
 {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-// What a reply said, read in its finished() slot (the reply deletes itself afterwards).
-class Outcome
-{
-public:
-    bool finished = false;
-    bool ok = false;
-    RestError error;
-    int httpStatus = 0;
-    QJsonValue data;
-    QJsonObject pagination;
-    QJsonObject meta;
-    QString message;
-    QByteArray rawBody;
-    QByteArray etag;
-    QByteArray contentType;
-    QString description;
-
-    QJsonObject object() const { return data.toObject(); }
-    QJsonArray array() const { return data.toArray(); }
-};
-
-// Collects the outcome of @p reply once it finishes.
-std::shared_ptr<Outcome> watch(RestReply *reply)
-{
-    auto out = std::make_shared<Outcome>();
-    QObject::connect(reply, &RestReply::finished, reply, [reply, out] {
-        out->finished = true;
-        out->ok = reply->ok();
-        out->error = reply->error();
-        out->httpStatus = reply->httpStatus();
-        out->data = reply->data();
-        out->pagination = reply->pagination();
-        out->meta = reply->meta();
-        out->message = reply->message();
-        out->rawBody = reply->rawBody();
-        out->etag = reply->header("etag");
-        out->contentType = reply->header("Content-Type");
-        out->description = reply->description();
-    });
-    return out;
-}
-
-// Waits for @p reply to finish (generously: this only bounds a hang).
-Outcome await(RestReply *reply)
-{
-    const auto out = watch(reply);
-    if (!QTest::qWaitFor([&] { return out->finished; }, 60000))
-        qWarning() << "the reply never finished";
-    return *out;
 }
 
 // A signed access token for the nurse, already expired.

@@ -3,7 +3,9 @@
 // equals the server, and a live-mode edit queued offline survives `kill -9` of the process
 // and is applied exactly once by the next run.
 #include "apiclient.h"
+#include "cliprocess.h"
 #include "livedeskserver.h"
+#include "restoutcome.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
@@ -16,59 +18,13 @@
 
 using namespace Qt::StringLiterals;
 using namespace livedesk;
+using livedesk::test::CliProcess;
 
 namespace {
 
 constexpr int Patience = 30000;
 
-// One livedesk-cli run; killed when destroyed so that a failing test leaves nothing behind.
-class Cli
-{
-public:
-    ~Cli()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(10000);
-        }
-    }
-    void start(const QStringList &arguments)
-    {
-        process.start(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE), arguments);
-    }
-    // The JSON lines on stdout so far.
-    QList<QJsonObject> lines()
-    {
-        out += process.readAllStandardOutput();
-        QList<QJsonObject> parsed;
-        for (const QByteArray &line : out.split('\n')) {
-            const QJsonDocument doc = QJsonDocument::fromJson(line);
-            if (doc.isObject())
-                parsed.append(doc.object());
-        }
-        return parsed;
-    }
-    bool finish()
-    {
-        return QTest::qWaitFor([this] { return process.state() == QProcess::NotRunning; },
-                               Patience);
-    }
-    QProcess process;
-    QByteArray out;
-};
-
-QJsonObject wait(RestReply *reply)
-{
-    QJsonObject data;
-    bool done = false;
-    QObject::connect(reply, &RestReply::finished, reply, [&] {
-        data = reply->data().toObject();
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, Patience))
-        qWarning() << "no answer from" << reply->description();
-    return data;
-}
+const QString CliPath = QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE);
 
 } // namespace
 
@@ -107,7 +63,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString snapshot = dir.filePath(u"snapshot.json"_s);
-        Cli cli;
+        CliProcess cli(CliPath);
         cli.start(common(u"mirror"_s)
                   + QStringList{u"--mode"_s, u"live"_s, u"--idle-ms"_s, u"300"_s, u"--snapshot"_s,
                                 snapshot});
@@ -131,7 +87,7 @@ private Q_SLOTS:
         {
             // The socket path is wrong on purpose: REST works, events never come, so the
             // edit is queued, not sent.
-            Cli cli;
+            CliProcess cli(CliPath);
             cli.start(common(u"update"_s, u"/nowhere/"_s)
                       + QStringList{u"--mode"_s, u"live"_s, u"--queue"_s, queue, u"--id"_s, u"7"_s,
                                     u"--set"_s, u"ward=Queued ward"_s});
@@ -149,18 +105,22 @@ private Q_SLOTS:
         }
         ApiClient api;
         api.setBaseUrl(m_server->baseUrl());
-        wait(api.login(u"nurse@demo.local"_s, u"nurse"_s));
-        QCOMPARE(wait(api.fetch(u"/api/patients"_s, u"7"_s)).value(u"version").toInteger(), 1);
+        QVERIFY(test::await(api.login(u"nurse@demo.local"_s, u"nurse"_s)).ok);
+        QCOMPARE(test::await(api.fetch(u"/api/patients"_s, u"7"_s))
+                     .object()
+                     .value(u"version")
+                     .toInteger(),
+                 1);
 
         // The next run sends it, once.
         const QString snapshot = dir.filePath(u"snapshot.json"_s);
-        Cli again;
+        CliProcess again(CliPath);
         again.start(common(u"mirror"_s)
                     + QStringList{u"--mode"_s, u"live"_s, u"--queue"_s, queue, u"--idle-ms"_s,
                                   u"300"_s, u"--snapshot"_s, snapshot});
         QVERIFY(again.finish());
         QCOMPARE(again.process.exitCode(), 0);
-        const QJsonObject record = wait(api.fetch(u"/api/patients"_s, u"7"_s));
+        const QJsonObject record = test::await(api.fetch(u"/api/patients"_s, u"7"_s)).object();
         QCOMPARE(record.value(u"ward").toString(), u"Queued ward"_s);
         QCOMPARE(record.value(u"version").toInteger(), 2);
         QVERIFY(!QFile::exists(queue));

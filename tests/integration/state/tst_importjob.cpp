@@ -8,6 +8,7 @@
 #include "livedeskserver.h"
 #include "realtimechannel.h"
 #include "realtimeevent.h"
+#include "restoutcome.h"
 #include "restreply.h"
 #include "socketioclient.h"
 
@@ -21,35 +22,16 @@
 
 using namespace Qt::StringLiterals;
 using namespace livedesk;
+using livedesk::test::RestOutcome;
 
 namespace {
 
 const QString patients = u"/api/patients"_s;
 constexpr int longWaitMs = 120000;
 
-// What a finished RestReply said; it deletes itself, so it is read in its slot.
-class Answer
+RestOutcome await(RestReply *reply, int timeoutMs = longWaitMs)
 {
-public:
-    bool done = false;
-    bool ok = false;
-    QJsonValue data;
-    RestError error;
-};
-
-Answer await(RestReply *reply, int timeoutMs = longWaitMs)
-{
-    auto answer = std::make_shared<Answer>();
-    QObject::connect(reply, &RestReply::finished, reply, [reply, answer] {
-        answer->done = true;
-        answer->ok = reply->ok();
-        answer->data = reply->data();
-        answer->error = reply->error();
-    });
-    const QDeadlineTimer deadline(timeoutMs);
-    while (!answer->done && !deadline.hasExpired())
-        QTest::qWait(5);
-    return *answer;
+    return test::await(reply, timeoutMs);
 }
 
 // `hn,name` rows "<prefix>-000001"...
@@ -135,13 +117,13 @@ private:
     // Validates @p body and executes it; the job id, empty on failure (with a warning).
     QString startJob(const QByteArray &body)
     {
-        const Answer v = await(m_api->importValidate(patients, body));
+        const RestOutcome v = await(m_api->importValidate(patients, body));
         if (!v.ok) {
             qWarning() << "validate:" << v.error.toString();
             return {};
         }
         const QString sessionId = v.data.toObject().value(u"sessionId").toString();
-        const Answer x = await(m_api->importExecute(patients, sessionId, false));
+        const RestOutcome x = await(m_api->importExecute(patients, sessionId, false));
         if (!x.ok) {
             qWarning() << "execute:" << x.error.toString();
             return {};
@@ -164,7 +146,7 @@ private Q_SLOTS:
         m_defaultOptions = m_server->imports()->options();
         m_api = std::make_unique<ApiClient>();
         m_api->setBaseUrl(m_server->baseUrl());
-        const Answer login = await(m_api->login(u"nurse@demo.local"_s, u"nurse"_s));
+        const RestOutcome login = await(m_api->login(u"nurse@demo.local"_s, u"nurse"_s));
         QVERIFY2(login.ok, qPrintable(login.error.toString()));
         QVERIFY(!m_api->accessToken().isEmpty());
     }
@@ -286,14 +268,14 @@ private Q_SLOTS:
     {
         auto c = connectChannel();
         QVERIFY(c);
-        const Answer v
+        const RestOutcome v
             = await(m_api->importValidate(patients, "hn,name\nIJD-000001,One\nIJD-000002,Two\n"));
         QVERIFY2(v.ok, qPrintable(v.error.toString()));
         // Someone stores row 2's HN between validation and execution: its batch fails.
-        const Answer created = await(m_api->create(
+        const RestOutcome created = await(m_api->create(
             patients, QJsonObject{{u"hn"_s, u"IJD-000002"_s}, {u"name"_s, u"Faster"_s}}));
         QVERIFY2(created.ok, qPrintable(created.error.toString()));
-        const Answer x = await(m_api->importExecute(
+        const RestOutcome x = await(m_api->importExecute(
             patients, v.data.toObject().value(u"sessionId").toString(), false));
         QVERIFY2(x.ok, qPrintable(x.error.toString()));
         const QString jobId = x.data.toObject().value(u"jobId").toString();

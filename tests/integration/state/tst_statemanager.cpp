@@ -10,6 +10,7 @@
 #include "realtimestatemanager.h"
 #include "recordstore.h"
 #include "resourceschema.h"
+#include "restoutcome.h"
 #include "serverschema.h"
 #include "socketioclient.h"
 
@@ -29,31 +30,6 @@ namespace {
 
 constexpr int Patience = 20000;
 
-// Blocks (the event loop turning) until @p reply finishes; the reply's outcome.
-struct Outcome
-{
-    bool ok = false;
-    QJsonValue data;
-    QJsonObject pagination;
-    RestError error;
-};
-
-Outcome wait(RestReply *reply)
-{
-    Outcome out;
-    bool done = false;
-    QObject::connect(reply, &RestReply::finished, reply, [&] {
-        out.ok = reply->ok();
-        out.data = reply->data();
-        out.pagination = reply->pagination();
-        out.error = reply->error();
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, Patience))
-        out.error.code = u"TEST_TIMEOUT"_s;
-    return out;
-}
-
 // Every record of the tenant, sorted by id, as the server has them now.
 QList<QJsonObject> serverRecords(ApiClient *api, const QString &path)
 {
@@ -63,7 +39,7 @@ QList<QJsonObject> serverRecords(ApiClient *api, const QString &path)
         q.page = page;
         q.limit = 1000;
         q.sort = {{u"id"_s, Qt::AscendingOrder}};
-        const Outcome o = wait(api->list(path, q));
+        const test::RestOutcome o = test::await(api->list(path, q));
         if (!o.ok)
             return {};
         for (const QJsonValue &v : o.data.toArray())
@@ -88,7 +64,7 @@ public:
     Mirror(server::LivedeskServer *server, const QString &email, const QString &password)
     {
         api.setBaseUrl(server->baseUrl());
-        const Outcome login = wait(api.login(email, password));
+        const test::RestOutcome login = test::await(api.login(email, password));
         loggedIn = login.ok;
         SocketIoClient::Options o;
         o.url = server->baseUrl();
@@ -103,7 +79,7 @@ public:
     // The schema from the server, a manager in @p mode, started and loaded once.
     bool start(Manager::Mode mode, const QString &queuePath = {}, bool connect = true)
     {
-        const Outcome schemaReply = wait(api.get(u"/api/schema"_s));
+        const test::RestOutcome schemaReply = test::await(api.get(u"/api/schema"_s));
         QString error;
         const auto parsed = ResourceSchema::fromSchemaDocument(schemaReply.data.toObject(),
                                                                u"patients"_s, &error);
@@ -143,8 +119,7 @@ public:
             Patience);
         if (!same) {
             qWarning() << "mirror" << manager->rowCount() << "rows, server" << expected.size()
-                       << "pending" << manager->pendingCount() << "loading"
-                       << manager->isLoading();
+                       << "pending" << manager->pendingCount() << "loading" << manager->isLoading();
             const QList<QJsonObject> mine = sortedById(manager->records());
             for (const QJsonObject &r : expected) {
                 if (!mine.contains(r))
@@ -194,8 +169,8 @@ public:
             ++signals;
             for (int row = 0; row < manager->rowCount(); ++row) {
                 if (manager->rowOf(manager->idAt(row)) != row) {
-                    problems.append(u"%1: row %2 is not indexed"_s.arg(QString::fromLatin1(what))
-                                        .arg(row));
+                    problems.append(
+                        u"%1: row %2 is not indexed"_s.arg(QString::fromLatin1(what)).arg(row));
                     return;
                 }
             }
@@ -230,7 +205,7 @@ private:
     // A record created by the other user; its JSON.
     QJsonObject created(const QString &hn, const QString &ward = u"Ward 1"_s)
     {
-        const Outcome o = wait(m_writer->api.create(
+        const test::RestOutcome o = test::await(m_writer->api.create(
             u"/api/patients"_s,
             {{u"hn"_s, hn}, {u"name"_s, u"Patient %1"_s.arg(hn)}, {u"ward"_s, ward}}));
         return o.data.toObject();
@@ -261,10 +236,11 @@ private Q_SLOTS:
 
         const QJsonObject a = created(u"HIS-A"_s);
         QVERIFY(!a.isEmpty());
-        QVERIFY(wait(m_writer->api.update(u"/api/patients"_s, QString::number(a[u"id"].toInteger()),
-                                          {{u"ward"_s, u"Ward 9"_s}}))
+        QVERIFY(test::await(m_writer->api.update(u"/api/patients"_s,
+                                                 QString::number(a[u"id"].toInteger()),
+                                                 {{u"ward"_s, u"Ward 9"_s}}))
                     .ok);
-        QVERIFY(wait(m_writer->api.remove(u"/api/patients"_s, u"1"_s)).ok);
+        QVERIFY(test::await(m_writer->api.remove(u"/api/patients"_s, u"1"_s)).ok);
         QVERIFY(nurse.settlesTo(&nurse.api));
         QCOMPARE(nurse.manager->record(nurse.rowOfHn(u"HIS-A"_s)).value(u"ward").toString(),
                  u"Ward 9"_s);
@@ -305,8 +281,8 @@ private Q_SLOTS:
         QVERIFY(nurse.settlesTo(&nurse.api));
         QCOMPARE(nurse.manager->rowCount(), 10300);
         const qint64 reloads = nurse.manager->counters().reloads - reloadsBefore;
-        qInfo().noquote() << "10000 events:" << nurse.manager->counters().eventsSeen
-                          << "seen," << reloads << "reloads," << audit.signals << "row signals";
+        qInfo().noquote() << "10000 events:" << nurse.manager->counters().eventsSeen << "seen,"
+                          << reloads << "reloads," << audit.signals << "row signals";
         QVERIFY2(reloads >= 1 && reloads <= 30, qPrintable(QString::number(reloads)));
         QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; "_s)));
     }
@@ -317,8 +293,7 @@ private Q_SLOTS:
         QVERIFY(nurse.start(Manager::Mode::His));
         SignalAudit audit(nurse.manager.get());
         bool confirmed = false;
-        connect(nurse.manager.get(), &Manager::operationConfirmed, this,
-                [&] { confirmed = true; });
+        connect(nurse.manager.get(), &Manager::operationConfirmed, this, [&] { confirmed = true; });
         const int row = nurse.rowOfHn(u"HN100005"_s) >= 0 ? nurse.rowOfHn(u"HN100005"_s) : 4;
         const QString id = nurse.manager->idAt(row);
         audit.inspect = [&] {
@@ -356,8 +331,8 @@ private Q_SLOTS:
                  qPrintable(nurse.manager->staleReason()));
 
         QSignalSpy failed(nurse.manager.get(), &Manager::operationFailed);
-        const QString txn = nurse.manager->updateRecord(nurse.manager->idAt(0),
-                                                        {{u"ward"_s, u"Nope"_s}});
+        const QString txn
+            = nurse.manager->updateRecord(nurse.manager->idAt(0), {{u"ward"_s, u"Nope"_s}});
         QVERIFY(failed.wait(Patience));
         QCOMPARE(failed.at(0).at(0).toString(), txn);
         const RestError refusal = failed.at(0).at(1).value<RestError>();
@@ -382,12 +357,14 @@ private Q_SLOTS:
         const qint64 reloads = nurse.manager->counters().reloads;
         const QJsonObject a = created(u"LIVE-A"_s);
         const QString id = QString::number(a[u"id"].toInteger());
-        QVERIFY(wait(m_writer->api.update(u"/api/patients"_s, id, {{u"ward"_s, u"Ward 2"_s}})).ok);
-        QVERIFY(wait(m_writer->api.remove(u"/api/patients"_s, u"2"_s)).ok);
-        QVERIFY(wait(m_writer->api.bulkCreate(
-                         u"/api/patients"_s,
-                         {QJsonObject{{u"hn"_s, u"LIVE-B1"_s}, {u"name"_s, u"B1"_s}},
-                          QJsonObject{{u"hn"_s, u"LIVE-B2"_s}, {u"name"_s, u"B2"_s}}}))
+        QVERIFY(
+            test::await(m_writer->api.update(u"/api/patients"_s, id, {{u"ward"_s, u"Ward 2"_s}}))
+                .ok);
+        QVERIFY(test::await(m_writer->api.remove(u"/api/patients"_s, u"2"_s)).ok);
+        QVERIFY(test::await(m_writer->api.bulkCreate(
+                                u"/api/patients"_s,
+                                {QJsonObject{{u"hn"_s, u"LIVE-B1"_s}, {u"name"_s, u"B1"_s}},
+                                 QJsonObject{{u"hn"_s, u"LIVE-B2"_s}, {u"name"_s, u"B2"_s}}}))
                     .ok);
         QVERIFY(nurse.settlesTo(&nurse.api));
         QCOMPARE(nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(),
@@ -419,8 +396,8 @@ private Q_SLOTS:
         // An edit is visible on the next turn, pending, then synced.
         const int row = nurse.manager->rowOf(realId);
         nurse.manager->updateRecord(realId, {{u"ward"_s, u"Ward 5"_s}});
-        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->record(row).value(u"ward").toString(),
-                                  u"Ward 5"_s, Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->record(row).value(u"ward").toString(), u"Ward 5"_s,
+                                  Patience);
         QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->pendingCount(), 0, Patience);
         QVERIFY(nurse.settlesTo(&nurse.api));
         QCOMPARE(nurse.rowsWithHn(u"MINE-1"_s), 1);
@@ -471,7 +448,9 @@ private Q_SLOTS:
             nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(), u"Mine"_s,
             Patience);
         // The other user changes the same field meanwhile.
-        QVERIFY(wait(m_writer->api.update(u"/api/patients"_s, id, {{u"ward"_s, u"Theirs"_s}})).ok);
+        QVERIFY(
+            test::await(m_writer->api.update(u"/api/patients"_s, id, {{u"ward"_s, u"Theirs"_s}}))
+                .ok);
 
         QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
         nurse.client.open();
@@ -516,7 +495,7 @@ private Q_SLOTS:
         Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
         Manager::Options options;
         options.mode = Manager::Mode::Live;
-        const Outcome schemaReply = wait(nurse.api.get(u"/api/schema"_s));
+        const test::RestOutcome schemaReply = test::await(nurse.api.get(u"/api/schema"_s));
         QString error;
         const auto schema = ResourceSchema::fromSchemaDocument(schemaReply.data.toObject(),
                                                                u"patients"_s, &error);
@@ -525,7 +504,9 @@ private Q_SLOTS:
         manager.start();
         QTRY_VERIFY_WITH_TIMEOUT(manager.lastSyncAt().isValid(), Patience);
         const QString id = manager.idAt(20);
-        QVERIFY(wait(m_writer->api.update(u"/api/patients"_s, id, {{u"ward"_s, u"Theirs"_s}})).ok);
+        QVERIFY(
+            test::await(m_writer->api.update(u"/api/patients"_s, id, {{u"ward"_s, u"Theirs"_s}}))
+                .ok);
         QSignalSpy conflict(&manager, &Manager::conflictDetected);
         manager.updateRecord(id, {{u"ward"_s, u"Mine"_s}});
         QVERIFY(conflict.wait(Patience));
@@ -535,7 +516,7 @@ private Q_SLOTS:
         QCOMPARE(op.theirs.value(u"version").toInteger(), 2);
         QVERIFY(manager.resolveConflict(op.txnId, Manager::Resolution::KeepMine));
         QTRY_COMPARE_WITH_TIMEOUT(manager.pendingCount(), 0, Patience);
-        const Outcome now = wait(nurse.api.fetch(u"/api/patients"_s, id));
+        const test::RestOutcome now = test::await(nurse.api.fetch(u"/api/patients"_s, id));
         QCOMPARE(now.data.toObject().value(u"ward").toString(), u"Mine"_s);
         QCOMPARE(now.data.toObject().value(u"version").toInteger(), 3);
     }
@@ -575,8 +556,8 @@ private Q_SLOTS:
             document.insert(u"operations"_s, ops);
             ApiClient::WriteOptions w;
             w.txnId = create.value(u"txnId").toString();
-            QVERIFY(wait(m_writer->api.create(u"/api/patients"_s,
-                                              create.value(u"values").toObject(), w))
+            QVERIFY(test::await(m_writer->api.create(u"/api/patients"_s,
+                                                     create.value(u"values").toObject(), w))
                         .ok);
             QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
             file.write(QJsonDocument(document).toJson());
