@@ -219,6 +219,16 @@ qint64 RealtimeStateManager::versionOf(const QJsonObject &record) const
     return v.isDouble() ? v.toInteger() : -1;
 }
 
+bool RealtimeStateManager::isOlderChange(const QJsonObject &incoming, const QJsonObject &held)
+{
+    const auto modifiedAt = [](const QJsonObject &record) {
+        return QDateTime::fromString(record.value(u"updated_at").toString(), Qt::ISODateWithMs);
+    };
+    const QDateTime a = modifiedAt(incoming);
+    const QDateTime b = modifiedAt(held);
+    return a.isValid() && b.isValid() && a < b;
+}
+
 QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject &server,
                                            bool hasServer, RowState *state, bool *visible) const
 {
@@ -358,11 +368,15 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
             return;
         }
     }
-    if (fromEvent) {
-        checkConflicts(id, record, false);
-        if (!m_schema.hasVersions())
-            fetchRecord(id); // nothing says this event is not an older one, reordered
+    if (fromEvent && !m_schema.hasVersions()) {
+        fetchRecord(id); // nothing says for sure that this event is not an older one, reordered
+        if (held && isOlderChange(record, row >= 0 ? m_rows[size_t(row)].server : m_hidden[id])) {
+            ++m_counters.eventsIgnored;
+            return;
+        }
     }
+    if (fromEvent)
+        checkConflicts(id, record, false);
     qCDebug(lcState).noquote() << m_schema.name << ": record" << id << "version"
                                << versionOf(record) << (fromEvent ? "from an event" : "");
     if (row >= 0) {
@@ -412,14 +426,21 @@ void RealtimeStateManager::removeServer(const QString &id)
 
 void RealtimeStateManager::fetchRecord(const QString &id)
 {
-    if (!m_api || m_fetching.contains(id) || id.startsWith(u"local:"))
+    if (!m_api || id.startsWith(u"local:"))
         return;
+    if (m_fetching.contains(id)) {
+        // The answer on its way may have been read before this change: ask again after it.
+        m_refetch.insert(id);
+        return;
+    }
     m_fetching.insert(id);
     ++m_counters.recordFetches;
     RestReply *reply = m_api->fetch(m_schema.restPath, id);
     connect(reply, &RestReply::finished, this, [this, reply, id] {
         m_fetching.remove(id);
-        if (reply->ok()) {
+        if (m_refetch.remove(id)) {
+            fetchRecord(id);
+        } else if (reply->ok()) {
             upsertServer(reply->data().toObject(), false);
         } else if (reply->error().code == u"NOT_FOUND") {
             removeServer(id);

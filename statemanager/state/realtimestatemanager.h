@@ -53,8 +53,11 @@ class RestReply;
  * Events with a full record are applied in place: created/updated upsert the record unless
  * it carries a version not newer than the one held (ResourceSchema::versionField); deleted
  * removes it; bulk events do the same for each item; an event without a full record fetches
- * the record (or reloads when it names none). Without versions (plain AegisX), every applied
- * record is fetched once more to make sure a reordered older event did not win.
+ * the record (or reloads when it names none). Without versions (plain AegisX), an event whose
+ * `updated_at` is older than the held record's is a reordered one and is not shown, and every
+ * record from an event is fetched once more, so that whatever order the events came in, the
+ * row ends as the server has it; an event that arrives while its record is being fetched
+ * causes one more fetch after that one, whose answer alone is applied.
  *
  * Local writes become PendingOperation: shown at once (the row's state is Pending), sent in
  * order, one at a time, with `X-Client-Txn-Id` and, with versions, `If-Match`. Confirmed by
@@ -237,6 +240,8 @@ private:
     // Rows.
     QString idOf(const QJsonObject &record) const;
     qint64 versionOf(const QJsonObject &record) const;
+    // Without versions: true when @p incoming's `updated_at` is older than @p held's.
+    static bool isOlderChange(const QJsonObject &incoming, const QJsonObject &held);
     void upsertServer(const QJsonObject &record, bool fromEvent);
     void removeServer(const QString &id);
     void refreshRow(int row);
@@ -311,6 +316,8 @@ private:
     bool m_sendScheduled = false;
     std::unique_ptr<OfflineQueue> m_queue;
     QSet<QString> m_fetching;
+    // Fetches to start again when the one in flight ends (an event came meanwhile).
+    QSet<QString> m_refetch;
     // Created events held while a create of ours without txn echo is on its way.
     QList<RealtimeEvent> m_heldCreates;
     bool m_started = false;

@@ -6,7 +6,13 @@ using namespace Qt::StringLiterals;
 namespace livedesk::test {
 
 PeerProcess::PeerProcess(QObject *parent)
-    : NodeProcess(u"peer"_s, parent)
+    : PeerProcess(u"peer-server.js"_s, parent)
+{
+}
+
+PeerProcess::PeerProcess(const QString &script, QObject *parent)
+    : NodeProcess(QString(script).remove(u".js"_s), parent)
+    , m_script(script)
 {
 }
 
@@ -16,7 +22,7 @@ bool PeerProcess::start(const QStringList &arguments, int timeoutMs)
     if (!args.contains(u"--port"_s))
         args << u"--port"_s << u"0"_s;
     m_port = 0;
-    return startScript(u"peer-server.js"_s, args, timeoutMs, [this] { return m_port > 0; });
+    return startScript(m_script, args, timeoutMs, [this] { return m_port > 0; });
 }
 
 QUrl PeerProcess::url() const

@@ -8,9 +8,11 @@
 namespace livedesk::test {
 
 /**
- * `node peer-server.js`: a real socket.io 4.8 server for interop tests (see the script's
- * header for its flags and commands). Its lines say what the server saw: connections and
- * their auth, received events, acknowledgements, disconnections.
+ * A Node server from tests/interop in a child process: by default `peer-server.js`, a real
+ * socket.io 4.8 server for interop tests; `aegisx-backend.js`, a plain AegisX backend (REST
+ * and Socket.IO) for the state manager. See each script's header for its flags and commands.
+ * Their lines say what the server saw: connections and their auth, received events,
+ * acknowledgements, disconnections.
  */
 class PeerProcess : public NodeProcess
 {
@@ -18,6 +20,8 @@ class PeerProcess : public NodeProcess
 
 public:
     explicit PeerProcess(QObject *parent = nullptr);
+    /// The server in tests/interop/@p script, which prints `{"ready":true,"port":N}`.
+    explicit PeerProcess(const QString &script, QObject *parent = nullptr);
 
     /// Starts the peer with @p arguments on port 0 unless `--port` is among them, and waits
     /// for its ready line. On false, errorOutput() says why.
@@ -32,6 +36,7 @@ protected:
     void lineReceived(const QJsonObject &line) override;
 
 private:
+    QString m_script;
     int m_port = 0;
 };
 

@@ -634,6 +634,65 @@ private Q_SLOTS:
         QVERIFY(other.settlesTo(&other.api));
         QCOMPARE(sortedById(nurse.manager->records()), sortedById(other.manager->records()));
     }
+
+    // The server stops (its process ends) and starts again on the same port with the same
+    // database while clients keep writing: afterwards every mirror equals the server.
+    void serverRestartMidStreamEndsEqual_data() { randomWritesFromSeveralClientsEndEqual_data(); }
+    void serverRestartMidStreamEndsEqual()
+    {
+        QFETCH(int, mode);
+        QTemporaryDir dir;
+        server::LivedeskServer::Options options;
+        options.databasePath = dir.filePath(u"livedesk.sqlite"_s);
+        options.jwtSecret = "restart-test-secret"; // tokens outlive the restart
+        m_writer.reset();
+        m_server = std::make_unique<server::LivedeskServer>(options);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        options.port = m_server->port();
+        m_writer = std::make_unique<Mirror>(m_server.get(), u"doctor@demo.local"_s, u"doctor"_s);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode(mode)));
+        QStringList refusals;
+        connect(nurse.manager.get(), &Manager::operationFailed, this,
+                [&](const QString &, const RestError &e) { refusals.append(e.code); });
+
+        QRandomGenerator random(99);
+        for (int i = 0; i < 120; ++i) {
+            const QString id = QString::number(1 + random.bounded(100));
+            const QJsonObject change{{u"ward"_s, u"R%1"_s.arg(i)}};
+            if (i % 2 == 0)
+                m_writer->api.update(u"/api/patients"_s, id, change);
+            else if (nurse.manager->rowOf(id) >= 0)
+                nurse.manager->updateRecord(id, change);
+            if (i == 40) {
+                m_server->stop();
+                m_server.reset();
+            }
+            if (i == 80) {
+                m_server = std::make_unique<server::LivedeskServer>(options);
+                QVERIFY2(m_server->start(&error), qPrintable(error));
+            }
+            QTest::qWait(5);
+        }
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const PendingOperation &op : nurse.manager->conflicts())
+                    nurse.manager->resolveConflict(op.txnId, Manager::Resolution::TakeTheirs);
+                return nurse.manager->pendingCount() == 0;
+            },
+            Patience));
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QVERIFY(nurse.manager->counters().resyncs >= 1);
+        if (mode == int(Manager::Mode::His)) {
+            // Writes while the server was away were refused, with a reason, not queued.
+            QVERIFY(refusals.contains(u"OFFLINE"_s));
+        } else {
+            // Writes while it was away were queued and sent once it was back: none refused.
+            QVERIFY2(refusals.isEmpty(), qPrintable(refusals.join(u", ")));
+            QVERIFY(nurse.manager->counters().confirmed > 0);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStateManager)

@@ -1,0 +1,369 @@
+// A backend that behaves like a plain AegisX server, for livedesk's state manager tests: the
+// REST CRUD API (envelopes, pagination, errors) of one resource, `patients`, and a Socket.IO
+// 4.8 channel that announces every change the AegisX way, with AegisX's rough edges:
+//   - every event is emitted twice to a client subscribed to both the feature and the entity
+//     room (once per room, as AegisX's emitToFeature and emitToEntity do);
+//   - events are queued and sent in priority order (critical, high, normal, low) every
+//     --flush-ms, so a later high-priority event overtakes an earlier normal one; updates get a
+//     random priority;
+//   - no event ids, no sequence numbers (unless --seq), no record versions, no If-Match, no
+//     txn echo, no connection state recovery: a reconnect misses what happened meanwhile;
+//   - `deleted` carries `{id}` with the id as a string.
+// Data lives in a JSON file (--data), written after every change, so the server can be killed
+// and started again on the same port with the same records and tokens.
+//
+//   node aegisx-backend.js [--port N] [--path /api/ws/] [--data FILE] [--seed N]
+//                          [--flush-ms MS] [--random-seed N] [--delayed-duplicates P] [--seq]
+//
+//   --seed N             create N patients when the data file does not exist yet (default 50)
+//   --delayed-duplicates P   with probability P (0..1) an event is sent once more one flush
+//                        later, after newer events (as a second instance behind Redis might)
+//   --seq                add meta.eventId and meta.seq (livedesk-server's extension) to every
+//                        event, for gap-detection tests
+//
+// Prints {"ready":true,"port":N}. Commands on stdin, JSON lines; "id" is answered {"done":id}:
+//   {"cmd":"dropEngines"}              close every Engine.IO connection (clients reconnect and
+//                                      are not recovered)
+//   {"cmd":"lose","count":N}           the next N changes are applied but their events are
+//                                      never sent (with --seq they still take a seq number)
+//   {"cmd":"flush"}                    send the queued events now
+//   {"cmd":"records"}                  {"done":id,"records":[...sorted by id]}
+//   {"cmd":"stats"}                    {"done":id,"requests":n,"events":n,"sockets":n}
+//   {"cmd":"quit"}
+// Users: nurse@demo.local / nurse, doctor@demo.local / doctor.
+"use strict";
+const fs = require("fs");
+const http = require("http");
+const readline = require("readline");
+const { Server } = require("socket.io");
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
+};
+const flag = (name) => argv.includes(name);
+const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+
+const port = Number(opt("--port", "0"));
+const wsPath = opt("--path", "/api/ws/");
+const dataFile = opt("--data", null);
+const flushMs = Number(opt("--flush-ms", "20"));
+const delayedDuplicates = Number(opt("--delayed-duplicates", "0"));
+const withSeq = flag("--seq");
+
+// A small deterministic generator (mulberry32), so a failing run can be repeated.
+let rngState = Number(opt("--random-seed", "1")) >>> 0;
+function random() {
+  rngState = (rngState + 0x6d2b79f5) >>> 0;
+  let t = rngState;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+const users = {
+  "nurse@demo.local": { id: "u-nurse", name: "Nurse Demo", password: "nurse", role: "nurse" },
+  "doctor@demo.local": { id: "u-doctor", name: "Doctor Demo", password: "doctor", role: "doctor" },
+};
+const fields = ["hn", "name", "ward", "status"];
+
+// ---------------------------------------------------------------------------------------
+// Data
+
+let db = { nextId: 1, records: {} };
+function save() {
+  if (!dataFile) return;
+  fs.writeFileSync(dataFile + ".tmp", JSON.stringify(db));
+  fs.renameSync(dataFile + ".tmp", dataFile);
+}
+if (dataFile && fs.existsSync(dataFile)) {
+  db = JSON.parse(fs.readFileSync(dataFile, "utf8"));
+} else {
+  const seed = Number(opt("--seed", "50"));
+  const now = new Date().toISOString();
+  for (let i = 0; i < seed; i++) {
+    const id = db.nextId++;
+    db.records[id] = {
+      id,
+      hn: `HN${String(id).padStart(5, "0")}`,
+      name: `Patient ${id}`,
+      ward: `Ward ${1 + (id % 4)}`,
+      status: "admitted",
+      created_at: now,
+      updated_at: now,
+    };
+  }
+  save();
+}
+
+// ---------------------------------------------------------------------------------------
+// Events
+
+const priorities = ["critical", "high", "normal", "low"];
+let queue = [];
+let delayed = [];
+let lose = 0;
+let seq = 0;
+let eventsSent = 0;
+
+function announce(action, data, userId, priority) {
+  const meta = {
+    timestamp: new Date().toISOString(),
+    userId,
+    sessionId: "aegisx-backend",
+    featureVersion: "v1",
+    priority,
+  };
+  if (withSeq) {
+    seq += 1;
+    meta.eventId = `evt-${process.pid}-${seq}`;
+    meta.seq = seq;
+  }
+  if (lose > 0) {
+    lose -= 1;
+    return;
+  }
+  queue.push({ name: `patients.patient.${action}`, payload: { feature: "patients", entity: "patient", action, data, meta } });
+}
+
+function flush() {
+  const batch = queue.concat(delayed);
+  queue = [];
+  delayed = [];
+  // Stable sort: within one priority, the order of the changes.
+  batch.sort((a, b) => priorities.indexOf(a.payload.meta.priority) - priorities.indexOf(b.payload.meta.priority));
+  for (const e of batch) {
+    io.to("feature:patients").emit(e.name, e.payload);
+    io.to("entity:patient").emit(e.name, e.payload);
+    eventsSent += 1;
+    if (delayedDuplicates > 0 && !e.again && random() < delayedDuplicates) delayed.push({ ...e, again: true });
+  }
+}
+setInterval(flush, flushMs);
+
+// ---------------------------------------------------------------------------------------
+// REST
+
+let requests = 0;
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+function fail(res, status, code, message, details) {
+  const error = { code, message, statusCode: status };
+  if (details) error.details = details;
+  send(res, status, { success: false, error });
+}
+
+// Tokens survive a restart, as JWTs signed with a fixed secret do.
+function tokenFor(email, kind) {
+  return `${kind}.${Buffer.from(email).toString("base64url")}`;
+}
+function userOfToken(token, kind) {
+  if (typeof token !== "string" || !token.startsWith(kind + ".")) return null;
+  const email = Buffer.from(token.slice(kind.length + 1), "base64url").toString();
+  return users[email] ? { email, ...users[email] } : null;
+}
+function tokens(user) {
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    accessToken: tokenFor(user.email, "access"),
+    refreshToken: tokenFor(user.email, "refresh"),
+    expiresIn: 900,
+  };
+}
+
+function readBody(req) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString();
+      if (!text) return resolve({});
+      try {
+        resolve(JSON.parse(text));
+      } catch (e) {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+function compare(a, b) {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return -1;
+  if (b === undefined || b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+function list(res, query) {
+  const page = Math.max(1, Number(query.get("page") || "1"));
+  const limit = Number(query.get("limit") || "20");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    return fail(res, 400, "VALIDATION_ERROR", "limit must be between 1 and 1000", [
+      { field: "limit", message: "must be between 1 and 1000", code: "RANGE", value: query.get("limit") },
+    ]);
+  let rows = Object.values(db.records);
+  const search = (query.get("search") || "").toLowerCase();
+  if (search) rows = rows.filter((r) => ["hn", "name", "ward"].some((f) => String(r[f] || "").toLowerCase().includes(search)));
+  for (const f of fields) {
+    if (query.has(f)) rows = rows.filter((r) => String(r[f]) === query.get(f));
+  }
+  const sort = (query.get("sort") || "id:asc").split(",").map((s) => s.split(":"));
+  rows.sort((a, b) => {
+    for (const [f, dir] of sort) {
+      const c = compare(a[f], b[f]);
+      if (c) return dir === "desc" ? -c : c;
+    }
+    return a.id - b.id;
+  });
+  const total = rows.length;
+  const totalPages = Math.max(1, Math.ceil(total / limit));
+  send(res, 200, {
+    success: true,
+    data: rows.slice((page - 1) * limit, page * limit),
+    pagination: { page, limit, total, totalPages, hasNext: page < totalPages, hasPrev: page > 1 },
+  });
+}
+
+function validate(body, creating) {
+  const details = [];
+  for (const f of ["hn", "name"]) {
+    if (creating && (typeof body[f] !== "string" || body[f].trim() === ""))
+      details.push({ field: f, message: `${f} is required`, code: "REQUIRED", value: body[f] ?? null });
+    else if (!creating && f in body && (typeof body[f] !== "string" || body[f].trim() === ""))
+      details.push({ field: f, message: `${f} cannot be empty`, code: "REQUIRED", value: body[f] });
+  }
+  return details;
+}
+
+async function handle(req, res) {
+  requests += 1;
+  const url = new URL(req.url, "http://localhost");
+  const path = url.pathname.replace(/\/+$/, "");
+  const body = req.method === "GET" ? {} : await readBody(req);
+  if (body === undefined) return fail(res, 400, "BAD_REQUEST", "The body is not valid JSON");
+
+  if (req.method === "POST" && path === "/api/auth/login") {
+    const user = users[body.email];
+    if (!user || user.password !== body.password) return fail(res, 401, "INVALID_CREDENTIALS", "Invalid email or password");
+    return send(res, 200, { success: true, data: tokens({ email: body.email, ...user }) });
+  }
+  if (req.method === "POST" && path === "/api/auth/refresh") {
+    const user = userOfToken(body.refreshToken, "refresh");
+    if (!user) return fail(res, 401, "INVALID_REFRESH_TOKEN", "Invalid refresh token");
+    return send(res, 200, { success: true, data: tokens(user) });
+  }
+
+  const auth = req.headers.authorization || "";
+  const user = userOfToken(auth.replace(/^Bearer /, ""), "access");
+  if (!user) return fail(res, 401, "UNAUTHORIZED", "Authentication required");
+
+  const m = /^\/api\/patients(?:\/([^/]+))?$/.exec(path);
+  if (!m) return fail(res, 404, "NOT_FOUND", `Route ${req.method} ${path} not found`);
+  const id = m[1];
+  if (id === undefined) {
+    if (req.method === "GET") return list(res, url.searchParams);
+    if (req.method !== "POST") return fail(res, 404, "NOT_FOUND", `Route ${req.method} ${path} not found`);
+    const details = validate(body, true);
+    if (details.length) return fail(res, 400, "VALIDATION_ERROR", "Validation failed", details);
+    if (Object.values(db.records).some((r) => r.hn === body.hn))
+      return fail(res, 409, "DUPLICATE_ENTRY", `HN ${body.hn} already exists`, [
+        { field: "hn", message: "already exists", code: "UNIQUE", value: body.hn },
+      ]);
+    const now = new Date().toISOString();
+    const record = { id: db.nextId++, hn: body.hn, name: body.name, ward: body.ward ?? null, status: body.status ?? "admitted", created_at: now, updated_at: now };
+    db.records[record.id] = record;
+    save();
+    announce("created", record, user.id, "normal");
+    return send(res, 201, { success: true, data: record, message: "Created" });
+  }
+
+  const record = db.records[id];
+  if (req.method === "GET") {
+    if (!record) return fail(res, 404, "NOT_FOUND", `Patient ${id} not found`);
+    return send(res, 200, { success: true, data: record });
+  }
+  if (req.method === "PUT") {
+    if (!record) return fail(res, 404, "NOT_FOUND", `Patient ${id} not found`);
+    const details = validate(body, false);
+    if (details.length) return fail(res, 400, "VALIDATION_ERROR", "Validation failed", details);
+    for (const f of fields) if (f in body) record[f] = body[f];
+    record.updated_at = new Date().toISOString();
+    save();
+    announce("updated", { ...record }, user.id, priorities[Math.floor(random() * priorities.length)]);
+    return send(res, 200, { success: true, data: record, message: "Updated" });
+  }
+  if (req.method === "DELETE") {
+    if (!record) return fail(res, 404, "NOT_FOUND", `Patient ${id} not found`);
+    delete db.records[id];
+    save();
+    announce("deleted", { id: String(record.id) }, user.id, "high");
+    return send(res, 200, { success: true, data: { id: record.id }, message: "Deleted" });
+  }
+  return fail(res, 404, "NOT_FOUND", `Route ${req.method} ${path} not found`);
+}
+
+const httpServer = http.createServer((req, res) => {
+  handle(req, res).catch((e) => fail(res, 500, "INTERNAL_ERROR", String(e)));
+});
+
+// ---------------------------------------------------------------------------------------
+// Socket.IO
+
+const io = new Server(httpServer, { path: wsPath, transports: ["websocket"] });
+io.use((socket, next) => {
+  if (userOfToken(socket.handshake.auth && socket.handshake.auth.token, "access")) return next();
+  const err = new Error("invalid token");
+  err.data = { code: "UNAUTHORIZED" };
+  next(err);
+});
+io.on("connection", (socket) => {
+  out({ connection: socket.id });
+  socket.on("disconnect", (reason) => out({ disconnect: socket.id, reason }));
+  socket.on("subscribe:features", (body) => {
+    const features = (body && body.features) || [];
+    const entities = (body && body.entities) || [];
+    const rooms = [...features.map((f) => `feature:${f}`), ...entities.map((e) => `entity:${e}`)];
+    rooms.forEach((r) => socket.join(r));
+    out({ subscribed: { sid: socket.id, features, entities } });
+    socket.emit("subscribe:confirmed", { features, entities, rooms, timestamp: new Date().toISOString() });
+  });
+  socket.on("ping", () => socket.emit("pong", { timestamp: new Date().toISOString() }));
+});
+
+const stdin = readline.createInterface({ input: process.stdin });
+stdin.on("line", (line) => {
+  let c;
+  try {
+    c = JSON.parse(line);
+  } catch (e) {
+    return out({ error: `not JSON: ${line}` });
+  }
+  const done = (extra) => c.id !== undefined && out({ done: c.id, ...extra });
+  switch (c.cmd) {
+    case "dropEngines":
+      for (const conn of Object.values(io.engine.clients)) conn.close();
+      return done();
+    case "lose":
+      lose += Number(c.count || 1);
+      return done();
+    case "flush":
+      flush();
+      return done();
+    case "records":
+      return done({ records: Object.values(db.records).sort((a, b) => a.id - b.id) });
+    case "stats":
+      return done({ requests, events: eventsSent, sockets: io.engine.clientsCount });
+    case "quit":
+      process.exit(0);
+    default:
+      out({ error: `unknown command ${c.cmd}` });
+  }
+});
+stdin.on("close", () => process.exit(0));
+
+httpServer.listen(port, "127.0.0.1", () => out({ ready: true, port: httpServer.address().port }));
