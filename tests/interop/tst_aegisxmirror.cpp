@@ -6,6 +6,7 @@
 // the mirror must equal the server's records in both modes. With `--seq` the backend numbers
 // its events as livedesk-server does, and a lost event must cause a resync.
 #include "apiclient.h"
+#include "cliprocess.h"
 #include "peerprocess.h"
 #include "realtimechannel.h"
 #include "realtimestatemanager.h"
@@ -13,7 +14,9 @@
 #include "restoutcome.h"
 #include "socketioclient.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
@@ -362,6 +365,50 @@ private Q_SLOTS:
         m_backend->send({{u"cmd"_s, u"dropEngines"_s}});
         QTRY_COMPARE_WITH_TIMEOUT(nurse.wardOf(u"4"_s), u"Lost"_s, Patience);
         QVERIFY(nurse.settlesTo(*m_backend));
+    }
+
+    // What a user does with a plain AegisX server: `livedesk-cli mirror` with a schema file,
+    // while someone else writes; the snapshot it leaves equals the server's records.
+    void cliMirrorWithASchemaFile()
+    {
+        QVERIFY(startBackend({u"--seed"_s, u"30"_s, u"--delayed-duplicates"_s, u"0.3"_s}));
+        const QString schemaPath = m_dir->filePath(u"schema.json"_s);
+        {
+            QFile file(schemaPath);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QJsonDocument(QJsonObject{{u"resources"_s,
+                                                  QJsonArray{plainSchema().toJson()}}})
+                           .toJson());
+        }
+        const QString snapshot = m_dir->filePath(u"snapshot.json"_s);
+        test::CliProcess cli(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE));
+        cli.start({u"mirror"_s, u"--url"_s, url().toString(), u"--path"_s, u"/api/ws/"_s,
+                   u"--user"_s, u"nurse@demo.local"_s, u"--password"_s, u"nurse"_s,
+                   u"--resource"_s, u"patients"_s, u"--schema"_s, schemaPath, u"--mode"_s,
+                   u"live"_s, u"--idle-ms"_s, u"1500"_s, u"--snapshot"_s, snapshot});
+        QTRY_VERIFY_WITH_TIMEOUT(m_backend->count(u"subscribed") == 1, Patience);
+        Mirror writer(url(), u"doctor@demo.local"_s, u"doctor"_s);
+        for (int i = 0; i < 30; ++i) {
+            const QString id = QString::number(1 + (i * 7) % 30);
+            if (i % 10 == 9)
+                writer.api.remove(Path, id);
+            else
+                writer.api.update(Path, id, {{u"ward"_s, u"CLI %1"_s.arg(i)}});
+        }
+        QVERIFY(test::await(writer.api.create(Path, {{u"hn"_s, u"CLI-1"_s}, {u"name"_s, u"C"_s}}))
+                    .ok);
+        QVERIFY(cli.finish(Patience));
+        QVERIFY2(cli.process.exitCode() == 0, qPrintable(cli.errorText()));
+        QFile file(snapshot);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QList<QJsonObject> mirrored;
+        for (const QJsonValue &v : QJsonDocument::fromJson(file.readAll())
+                                       .object()
+                                       .value(u"records")
+                                       .toArray())
+            mirrored.append(v.toObject());
+        QCOMPARE(mirrored, backendRecords(*m_backend));
+        QCOMPARE(mirrored.size(), 30 - 3 + 1);
     }
 };
 
