@@ -161,29 +161,34 @@ void RealtimeStateManager::start()
 
 QJsonObject RealtimeStateManager::record(int row) const
 {
-    return row >= 0 && row < rowCount() ? m_rows[size_t(row)].shown : QJsonObject();
+    return row >= 0 && row < rowCount() ? m_rows[size_t(row)]->shown : QJsonObject();
 }
 
 QString RealtimeStateManager::idAt(int row) const
 {
-    return row >= 0 && row < rowCount() ? m_rows[size_t(row)].id : QString();
+    return row >= 0 && row < rowCount() ? m_rows[size_t(row)]->id : QString();
 }
 
 int RealtimeStateManager::rowOf(const QString &id) const
 {
-    return m_index.value(id, -1);
+    const Row *r = m_index.value(id);
+    if (!r)
+        return -1;
+    if (r->index >= m_indexedBelow)
+        reindex();
+    return r->index;
 }
 
 RealtimeStateManager::RowState RealtimeStateManager::rowState(int row) const
 {
-    return row >= 0 && row < rowCount() ? m_rows[size_t(row)].state : RowState::Synced;
+    return row >= 0 && row < rowCount() ? m_rows[size_t(row)]->state : RowState::Synced;
 }
 
 QJsonObject RealtimeStateManager::serverRecord(const QString &id) const
 {
     const int row = rowOf(id);
     if (row >= 0)
-        return m_rows[size_t(row)].hasServer ? m_rows[size_t(row)].server : QJsonObject();
+        return m_rows[size_t(row)]->hasServer ? m_rows[size_t(row)]->server : QJsonObject();
     return m_hidden.value(id);
 }
 
@@ -191,8 +196,8 @@ QList<QJsonObject> RealtimeStateManager::records() const
 {
     QList<QJsonObject> out;
     out.reserve(rowCount());
-    for (const Row &r : m_rows)
-        out.append(r.shown);
+    for (const auto &r : m_rows)
+        out.append(r->shown);
     return out;
 }
 
@@ -271,17 +276,26 @@ QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject 
     return shown;
 }
 
-void RealtimeStateManager::reindexFrom(int row)
+void RealtimeStateManager::rowsMovedFrom(int row)
 {
-    for (int i = row; i < rowCount(); ++i)
-        m_index.insert(m_rows[size_t(i)].id, i);
+    m_indexedBelow = std::min(m_indexedBelow, row);
+}
+
+void RealtimeStateManager::reindex() const
+{
+    for (int i = m_indexedBelow; i < rowCount(); ++i)
+        m_rows[size_t(i)]->index = i;
+    m_indexedBelow = rowCount();
 }
 
 void RealtimeStateManager::insertRow(int at, Row row)
 {
     Q_EMIT rowsAboutToBeInserted(at, at);
-    m_rows.insert(m_rows.begin() + at, std::move(row));
-    reindexFrom(at);
+    auto r = std::make_unique<Row>(std::move(row));
+    r->index = at;
+    m_index.insert(r->id, r.get());
+    m_rows.insert(m_rows.begin() + at, std::move(r));
+    rowsMovedFrom(at);
     Q_EMIT rowsInserted(at, at);
 }
 
@@ -289,15 +303,15 @@ void RealtimeStateManager::removeRows(int first, int last)
 {
     Q_EMIT rowsAboutToBeRemoved(first, last);
     for (int i = first; i <= last; ++i)
-        m_index.remove(m_rows[size_t(i)].id);
+        m_index.remove(m_rows[size_t(i)]->id);
     m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
-    reindexFrom(first);
+    rowsMovedFrom(first);
     Q_EMIT rowsRemoved(first, last);
 }
 
 void RealtimeStateManager::refreshRow(int row)
 {
-    Row &r = m_rows[size_t(row)];
+    Row &r = *m_rows[size_t(row)];
     RowState state;
     bool visible;
     QJsonObject shown = shownFor(r.id, r.server, r.hasServer, &state, &visible);
@@ -356,10 +370,10 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
         m_tombstones.remove(id);
     }
     const int row = rowOf(id);
-    const bool held = (row >= 0 && m_rows[size_t(row)].hasServer) || m_hidden.contains(id);
+    const bool held = (row >= 0 && m_rows[size_t(row)]->hasServer) || m_hidden.contains(id);
     if (held && m_schema.hasVersions()) {
         const qint64 heldVersion
-            = versionOf(row >= 0 ? m_rows[size_t(row)].server : m_hidden.value(id));
+            = versionOf(row >= 0 ? m_rows[size_t(row)]->server : m_hidden.value(id));
         const qint64 incoming = versionOf(record);
         if (incoming >= 0 && heldVersion >= 0 && incoming <= heldVersion) {
             qCDebug(lcState).noquote() << m_schema.name << ": kept version" << heldVersion << "of"
@@ -370,7 +384,7 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
     }
     if (fromEvent && !m_schema.hasVersions()) {
         fetchRecord(id); // nothing says for sure that this event is not an older one, reordered
-        if (held && isOlderChange(record, row >= 0 ? m_rows[size_t(row)].server : m_hidden[id])) {
+        if (held && isOlderChange(record, row >= 0 ? m_rows[size_t(row)]->server : m_hidden[id])) {
             ++m_counters.eventsIgnored;
             return;
         }
@@ -380,7 +394,7 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
     qCDebug(lcState).noquote() << m_schema.name << ": record" << id << "version"
                                << versionOf(record) << (fromEvent ? "from an event" : "");
     if (row >= 0) {
-        Row &r = m_rows[size_t(row)];
+        Row &r = *m_rows[size_t(row)];
         r.server = record;
         r.hasServer = true;
         refreshRow(row);
@@ -418,7 +432,7 @@ void RealtimeStateManager::removeServer(const QString &id)
     m_hidden.remove(id);
     if (row < 0)
         return;
-    Row &r = m_rows[size_t(row)];
+    Row &r = *m_rows[size_t(row)];
     r.server = QJsonObject();
     r.hasServer = false;
     refreshRow(row);
@@ -818,9 +832,17 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
     QHash<QString, int> targetIndex;
     targetIndex.reserve(qsizetype(records.size()) + 8);
     m_hidden.clear();
+    // Only records with pending operations need them applied (a large offline queue must not
+    // make every row walk it).
+    QSet<QString> withOps;
+    for (const PendingOperation &op : std::as_const(m_ops))
+        withOps.insert(op.recordId);
     const auto add = [&](Row row) {
-        bool visible;
-        row.shown = shownFor(row.id, row.server, row.hasServer, &row.state, &visible);
+        bool visible = true;
+        if (withOps.contains(row.id))
+            row.shown = shownFor(row.id, row.server, row.hasServer, &row.state, &visible);
+        else
+            row.shown = row.server;
         if (!visible && row.hasServer)
             m_hidden.insert(row.id, row.server);
         if (!visible || targetIndex.contains(row.id))
@@ -855,12 +877,12 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
     int changes = 0;
     // 1. Rows the target does not have, from the bottom up, in contiguous ranges.
     for (int i = rowCount() - 1; i >= 0;) {
-        if (targetIndex.contains(m_rows[size_t(i)].id)) {
+        if (targetIndex.contains(m_rows[size_t(i)]->id)) {
             --i;
             continue;
         }
         int first = i;
-        while (first > 0 && !targetIndex.contains(m_rows[size_t(first - 1)].id))
+        while (first > 0 && !targetIndex.contains(m_rows[size_t(first - 1)]->id))
             --first;
         changes += i - first + 1;
         removeRows(first, i);
@@ -870,8 +892,8 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
     //    (as remove + insert, below).
     QList<int> positions;
     positions.reserve(rowCount());
-    for (const Row &r : m_rows)
-        positions.append(targetIndex.value(r.id));
+    for (const auto &r : m_rows)
+        positions.append(targetIndex.value(r->id));
     const QList<int> keep = longestIncreasing(positions);
     if (keep.size() != positions.size()) {
         QList<bool> kept(positions.size(), false);
@@ -893,8 +915,8 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
     // 3. Walk the target: insert what is missing (in runs), update what changed.
     int j = 0;
     for (int i = 0; i < target.size();) {
-        if (j < rowCount() && m_rows[size_t(j)].id == target[i].id) {
-            Row &r = m_rows[size_t(j)];
+        if (j < rowCount() && m_rows[size_t(j)]->id == target[i].id) {
+            Row &r = *m_rows[size_t(j)];
             const Row &t = target[i];
             r.server = t.server;
             r.hasServer = t.hasServer;
@@ -909,14 +931,20 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
             continue;
         }
         int end = i;
-        while (end < target.size() && (j >= rowCount() || m_rows[size_t(j)].id != target[end].id))
+        while (end < target.size() && (j >= rowCount() || m_rows[size_t(j)]->id != target[end].id))
             ++end;
         const int count = end - i;
         Q_EMIT rowsAboutToBeInserted(j, j + count - 1);
-        m_rows.insert(m_rows.begin() + j, count, Row());
-        for (int k = 0; k < count; ++k)
-            m_rows[size_t(j + k)] = target[i + k];
-        reindexFrom(j);
+        std::vector<std::unique_ptr<Row>> run;
+        run.reserve(size_t(count));
+        for (int k = 0; k < count; ++k) {
+            run.push_back(std::make_unique<Row>(std::move(target[i + k])));
+            run.back()->index = j + k;
+            m_index.insert(run.back()->id, run.back().get());
+        }
+        m_rows.insert(m_rows.begin() + j, std::make_move_iterator(run.begin()),
+                      std::make_move_iterator(run.end()));
+        rowsMovedFrom(j);
         Q_EMIT rowsInserted(j, j + count - 1);
         changes += count;
         i = end;
@@ -1258,9 +1286,9 @@ void RealtimeStateManager::renameRecord(const QString &from, const QString &to)
         return;
     }
     m_index.remove(from);
-    m_rows[size_t(row)].id = to;
-    m_index.insert(to, row);
-    m_rows[size_t(row)].shown.insert(m_schema.idField, to);
+    m_rows[size_t(row)]->id = to;
+    m_index.insert(to, m_rows[size_t(row)].get());
+    m_rows[size_t(row)]->shown.insert(m_schema.idField, to);
     Q_EMIT rowsChanged(row, row);
 }
 

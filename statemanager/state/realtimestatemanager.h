@@ -217,6 +217,8 @@ private:
         bool hasServer = false;
         QJsonObject shown;
         RowState state = RowState::Synced;
+        // Position in m_rows; trusted below m_indexedBelow only.
+        int index = -1;
     };
     class Reload;
 
@@ -247,7 +249,9 @@ private:
     void refreshRow(int row);
     void insertRow(int at, Row row);
     void removeRows(int first, int last);
-    void reindexFrom(int row);
+    // Rows from @p row on have moved: their index is brought up to date when next asked for.
+    void rowsMovedFrom(int row);
+    void reindex() const;
     QJsonObject shownFor(const QString &id, const QJsonObject &server, bool hasServer,
                          RowState *state, bool *visible) const;
     void fetchRecord(const QString &id);
@@ -275,8 +279,11 @@ private:
     Options m_options;
     Counters m_counters;
 
-    std::vector<Row> m_rows;
-    QHash<QString, int> m_index;
+    // Rows by pointer, so that the id index survives moves and a deletion costs a memmove
+    // plus, at the next lookup, one int per following row (no hashing).
+    std::vector<std::unique_ptr<Row>> m_rows;
+    QHash<QString, Row *> m_index;
+    mutable int m_indexedBelow = 0;
     // Server records not shown because a pending operation hides them (a delete not yet
     // confirmed): kept so that a rollback can show them again and sends know their version.
     QHash<QString, QJsonObject> m_hidden;
