@@ -29,6 +29,21 @@ QString idString(const QJsonValue &v)
     return {};
 }
 
+// The keys whose values differ between @p a and @p b.
+QStringList changedFields(const QJsonObject &a, const QJsonObject &b)
+{
+    QStringList fields;
+    for (auto it = b.begin(); it != b.end(); ++it) {
+        if (a.value(it.key()) != it.value())
+            fields.append(it.key());
+    }
+    for (auto it = a.begin(); it != a.end(); ++it) {
+        if (!b.contains(it.key()))
+            fields.append(it.key());
+    }
+    return fields;
+}
+
 // Indices (into @p seq) of one longest strictly increasing subsequence.
 QList<int> longestIncreasing(const QList<int> &seq)
 {
@@ -181,7 +196,62 @@ int RealtimeStateManager::rowOf(const QString &id) const
 
 RealtimeStateManager::RowState RealtimeStateManager::rowState(int row) const
 {
-    return row >= 0 && row < rowCount() ? m_rows[size_t(row)]->state : RowState::Synced;
+    if (row < 0 || row >= rowCount())
+        return RowState::Synced;
+    const RowState state = m_rows[size_t(row)]->state;
+    return state == RowState::Synced && m_staleSince.isValid() ? RowState::Stale : state;
+}
+
+QString RealtimeStateManager::rowReason(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return {};
+    const QString &id = m_rows[size_t(row)]->id;
+    switch (rowState(row)) {
+    case RowState::Synced:
+        return {};
+    case RowState::Stale:
+        return m_staleReason;
+    case RowState::Failed:
+        return u"The server refused the last change: %1"_s.arg(m_failures.value(id));
+    case RowState::Locked:
+        return u"Being edited by %1"_s.arg(m_locks.value(id));
+    case RowState::Pending:
+    case RowState::Conflict:
+        break;
+    }
+    for (const PendingOperation &op : m_ops) {
+        if (op.recordId != id)
+            continue;
+        if (op.state == PendingOperation::State::Conflict) {
+            const QStringList fields = op.conflictingFields();
+            return fields.isEmpty()
+                ? u"Changed or deleted by someone else while you edited it: choose what to keep"_s
+                : u"Someone else changed %1 while you edited it: choose what to keep"_s.arg(
+                      fields.join(u", "_s));
+        }
+    }
+    return m_online ? u"Saving…"_s : u"Not saved yet: waiting for the connection"_s;
+}
+
+void RealtimeStateManager::dismissFailure(const QString &id)
+{
+    if (!m_failures.remove(id))
+        return;
+    if (const int row = rowOf(id); row >= 0)
+        refreshRow(row);
+}
+
+RealtimeStateManager::RowState RealtimeStateManager::overlayState(const QString &id,
+                                                                  RowState state) const
+{
+    if (state != RowState::Synced)
+        return state;
+    if (!m_failures.isEmpty() && m_failures.contains(id))
+        return RowState::Failed;
+    if (!m_locks.isEmpty() && m_locks.contains(id))
+        return RowState::Locked;
+    return state;
 }
 
 QJsonObject RealtimeStateManager::serverRecord(const QString &id) const
@@ -272,7 +342,8 @@ QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject 
         }
     }
     *visible = exists;
-    *state = conflict ? RowState::Conflict : pending ? RowState::Pending : RowState::Synced;
+    *state = overlayState(
+        id, conflict ? RowState::Conflict : pending ? RowState::Pending : RowState::Synced);
     return shown;
 }
 
@@ -299,6 +370,105 @@ void RealtimeStateManager::insertRow(int at, Row row)
     Q_EMIT rowsInserted(at, at);
 }
 
+void RealtimeStateManager::moveRow(int from, int to)
+{
+    if (from == to)
+        return;
+    const int destination = to > from ? to + 1 : to;
+    Q_EMIT rowsAboutToBeMoved(from, from, destination);
+    const auto begin = m_rows.begin();
+    if (from < to)
+        std::rotate(begin + from, begin + from + 1, begin + to + 1);
+    else
+        std::rotate(begin + to, begin + from, begin + from + 1);
+    // Only the rows in between moved: their positions are set now (those past the watermark
+    // were not trusted anyway).
+    for (int i = std::min(from, to); i <= std::max(from, to); ++i)
+        m_rows[size_t(i)]->index = i;
+    Q_EMIT rowsMoved(from, from, destination);
+}
+
+bool RealtimeStateManager::keepsSorted() const
+{
+    return m_options.mode == Mode::Live && !m_options.query.sort.isEmpty();
+}
+
+int RealtimeStateManager::compareRecords(const QJsonObject &a, const QString &aId,
+                                         const QJsonObject &b, const QString &bId) const
+{
+    const auto compareValues = [](const QJsonValue &x, const QJsonValue &y, bool textual) {
+        const bool xNull = x.isNull() || x.isUndefined();
+        const bool yNull = y.isNull() || y.isUndefined();
+        if (xNull || yNull)
+            return int(yNull) - int(xNull); // null first
+        if (x.isDouble() && y.isDouble())
+            return x.toDouble() < y.toDouble() ? -1 : (x.toDouble() > y.toDouble() ? 1 : 0);
+        if (x.isBool() && y.isBool())
+            return int(x.toBool()) - int(y.toBool());
+        const QString xs = x.isString() ? x.toString() : x.toVariant().toString();
+        const QString ys = y.isString() ? y.toString() : y.toVariant().toString();
+        return xs.compare(ys, textual ? Qt::CaseInsensitive : Qt::CaseSensitive);
+    };
+    for (const auto &[field, order] : m_options.query.sort) {
+        const ResourceSchema::Column *column = m_schema.column(field);
+        const bool textual = column
+            && (column->type == u"string" || column->type == u"text" || column->type == u"enum");
+        const int c = compareValues(a.value(field), b.value(field), textual);
+        if (c != 0)
+            return order == Qt::DescendingOrder ? -c : c;
+    }
+    bool aNumeric = false;
+    bool bNumeric = false;
+    const qlonglong an = aId.toLongLong(&aNumeric);
+    const qlonglong bn = bId.toLongLong(&bNumeric);
+    int c = aNumeric && bNumeric ? (an < bn ? -1 : (an > bn ? 1 : 0)) : aId.compare(bId);
+    if (!m_options.query.sort.isEmpty()
+        && m_options.query.sort.constLast().second == Qt::DescendingOrder)
+        c = -c;
+    return c;
+}
+
+int RealtimeStateManager::sortedPosition(const QJsonObject &shown, const QString &id,
+                                         int skip) const
+{
+    // Binary search over the rows without @p skip; the answer is a position in that list,
+    // which is the row's index once it is there.
+    int low = 0;
+    int high = rowCount() - (skip >= 0 ? 1 : 0);
+    while (low < high) {
+        const int mid = (low + high) / 2;
+        const Row &r = *m_rows[size_t(skip >= 0 && mid >= skip ? mid + 1 : mid)];
+        if (compareRecords(r.shown, r.id, shown, id) < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+int RealtimeStateManager::insertPosition(const Row &row) const
+{
+    return keepsSorted() ? sortedPosition(row.shown, row.id) : rowCount();
+}
+
+void RealtimeStateManager::placeRow(int row)
+{
+    if (!keepsSorted())
+        return;
+    const Row &r = *m_rows[size_t(row)];
+    const bool afterPrevious
+        = row == 0 || compareRecords(m_rows[size_t(row - 1)]->shown, m_rows[size_t(row - 1)]->id,
+                                     r.shown, r.id)
+            <= 0;
+    const bool beforeNext = row + 1 >= rowCount()
+        || compareRecords(r.shown, r.id, m_rows[size_t(row + 1)]->shown,
+                          m_rows[size_t(row + 1)]->id)
+            <= 0;
+    if (afterPrevious && beforeNext)
+        return;
+    moveRow(row, sortedPosition(r.shown, r.id, row));
+}
+
 void RealtimeStateManager::removeRows(int first, int last)
 {
     Q_EMIT rowsAboutToBeRemoved(first, last);
@@ -323,9 +493,13 @@ void RealtimeStateManager::refreshRow(int row)
     }
     if (shown == r.shown && state == r.state)
         return;
+    const QStringList fields = changedFields(r.shown, shown);
+    const bool stateChanged = state != r.state;
     r.shown = std::move(shown);
     r.state = state;
-    Q_EMIT rowsChanged(row, row);
+    Q_EMIT rowsChanged(row, row, fields, stateChanged);
+    if (!fields.isEmpty() && row < rowCount() && m_rows[size_t(row)].get() == &r)
+        placeRow(row);
 }
 
 // A record id's row, whether or not it is visible now, brought up to date.
@@ -347,7 +521,8 @@ void RealtimeStateManager::applyLocal(const QString &recordId)
     r.shown = shownFor(recordId, r.server, r.hasServer, &r.state, &visible);
     if (visible) {
         m_hidden.remove(recordId);
-        insertRow(rowCount(), std::move(r));
+        const int at = insertPosition(r);
+        insertRow(at, std::move(r));
     }
 }
 
@@ -395,6 +570,8 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
                                << versionOf(record) << (fromEvent ? "from an event" : "");
     if (row >= 0) {
         Row &r = *m_rows[size_t(row)];
+        if (r.hasServer && r.server != record)
+            m_failures.remove(id); // what was refused is no longer what is shown
         r.server = record;
         r.hasServer = true;
         refreshRow(row);
@@ -408,7 +585,8 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
     r.shown = shownFor(id, record, true, &r.state, &visible);
     if (visible) {
         m_hidden.remove(id);
-        insertRow(rowCount(), std::move(r));
+        const int at = insertPosition(r);
+        insertRow(at, std::move(r));
     } else {
         m_hidden.insert(id, record);
     }
@@ -515,12 +693,35 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
             m_lastSeq = event.seq;
         }
     }
+    if (event.action == u"lock_acquired" || event.action == u"lock_released") {
+        onLockEvent(event);
+        return;
+    }
     if (!concernsUs(event))
         return;
     m_inbox.append(event);
     if (!m_inboxScheduled) {
         m_inboxScheduled = true;
         QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox, Qt::QueuedConnection);
+    }
+}
+
+void RealtimeStateManager::onLockEvent(const RealtimeEvent &event)
+{
+    if (event.feature != m_schema.feature && event.feature != m_schema.name)
+        return;
+    const QString user = event.data.toObject().value(u"userId").toVariant().toString();
+    const QString me = m_api ? m_api->user().value(u"id").toVariant().toString() : QString();
+    for (const QString &id : event.ids) {
+        const bool locked = event.action == u"lock_acquired" && (user.isEmpty() || user != me);
+        if (locked ? m_locks.value(id) == user && m_locks.contains(id) : !m_locks.contains(id))
+            continue;
+        if (locked)
+            m_locks.insert(id, user);
+        else
+            m_locks.remove(id);
+        if (const int row = rowOf(id); row >= 0)
+            refreshRow(row);
     }
 }
 
@@ -660,6 +861,8 @@ void RealtimeStateManager::setOnline(bool online, const QString &reason)
         m_staleReason = reason;
         qCInfo(lcState).noquote() << m_schema.name << ": data may be out of date:" << reason;
     }
+    if (rowCount() > 0)
+        Q_EMIT rowsChanged(0, rowCount() - 1, {}, true); // synced rows are stale, or no more
     Q_EMIT stateChanged();
 }
 
@@ -839,10 +1042,12 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
         withOps.insert(op.recordId);
     const auto add = [&](Row row) {
         bool visible = true;
-        if (withOps.contains(row.id))
+        if (withOps.contains(row.id)) {
             row.shown = shownFor(row.id, row.server, row.hasServer, &row.state, &visible);
-        else
+        } else {
             row.shown = row.server;
+            row.state = overlayState(row.id, RowState::Synced);
+        }
         if (!visible && row.hasServer)
             m_hidden.insert(row.id, row.server);
         if (!visible || targetIndex.contains(row.id))
@@ -888,28 +1093,36 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
         removeRows(first, i);
         i = first - 1;
     }
-    // 2. Rows out of order: keep the longest run already in target order, move the others
-    //    (as remove + insert, below).
+    // 2. Rows out of order: keep the longest run already in target order and move each other
+    //    row once, in target order, to just after the row that precedes it in the target.
     QList<int> positions;
     positions.reserve(rowCount());
     for (const auto &r : m_rows)
         positions.append(targetIndex.value(r->id));
     const QList<int> keep = longestIncreasing(positions);
     if (keep.size() != positions.size()) {
-        QList<bool> kept(positions.size(), false);
-        for (int k : keep)
-            kept[k] = true;
-        for (int i = rowCount() - 1; i >= 0;) {
-            if (kept[i]) {
-                --i;
-                continue;
+        QSet<QString> movers;
+        {
+            QList<bool> kept(positions.size(), false);
+            for (int k : keep)
+                kept[k] = true;
+            for (int i = 0; i < rowCount(); ++i) {
+                if (!kept[i])
+                    movers.insert(m_rows[size_t(i)]->id);
             }
-            int first = i;
-            while (first > 0 && !kept[first - 1])
-                --first;
-            changes += i - first + 1;
-            removeRows(first, i);
-            i = first - 1;
+        }
+        QString previous; // the last target row that is already a row
+        for (const Row &t : std::as_const(target)) {
+            const int from = rowOf(t.id);
+            if (from < 0)
+                continue; // new: inserted below
+            if (movers.contains(t.id)) {
+                const int after = previous.isEmpty() ? -1 : rowOf(previous);
+                const int to = from > after ? after + 1 : after;
+                moveRow(from, to);
+                ++changes;
+            }
+            previous = t.id;
         }
     }
     // 3. Walk the target: insert what is missing (in runs), update what changed.
@@ -921,10 +1134,12 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
             r.server = t.server;
             r.hasServer = t.hasServer;
             if (r.shown != t.shown || r.state != t.state) {
+                const QStringList fields = changedFields(r.shown, t.shown);
+                const bool stateChanged = r.state != t.state;
                 r.shown = t.shown;
                 r.state = t.state;
                 ++changes;
-                Q_EMIT rowsChanged(j, j);
+                Q_EMIT rowsChanged(j, j, fields, stateChanged);
             }
             ++i;
             ++j;
@@ -1009,6 +1224,10 @@ void RealtimeStateManager::failLater(const QString &txnId, const RestError &erro
 QString RealtimeStateManager::enqueue(PendingOperation op)
 {
     const QString txnId = op.txnId;
+    if (m_failures.remove(op.recordId)) {
+        if (const int row = rowOf(op.recordId); row >= 0)
+            refreshRow(row);
+    }
     if (m_options.mode == Mode::His) {
         if (!m_online) {
             RestError error;
@@ -1076,9 +1295,16 @@ void RealtimeStateManager::hisWrite(const PendingOperation &op)
     ++m_counters.writesSent;
     const QString txnId = op.txnId;
     const QString recordId = op.recordId;
-    connect(reply, &RestReply::finished, this, [this, reply, txnId, recordId] {
+    const bool create = op.kind == PendingOperation::Kind::Create;
+    connect(reply, &RestReply::finished, this, [this, reply, txnId, recordId, create] {
         if (!reply->ok()) {
-            Q_EMIT operationFailed(txnId, reply->error());
+            const RestError error = reply->error();
+            if (!create && !error.isNetworkError()) {
+                m_failures.insert(recordId, error.message);
+                if (const int row = rowOf(recordId); row >= 0)
+                    refreshRow(row);
+            }
+            Q_EMIT operationFailed(txnId, error);
             return;
         }
         ++m_counters.confirmed;
@@ -1220,6 +1446,8 @@ void RealtimeStateManager::onWriteFinished(const QString &txnId, RestReply *repl
             confirm(txnId, {});
         } else {
             const QString recordId = op.recordId;
+            if (op.kind != PendingOperation::Kind::Create)
+                m_failures.insert(recordId, error.message);
             m_ops.removeAt(index);
             ++m_counters.rolledBack;
             persistQueue();
@@ -1289,7 +1517,7 @@ void RealtimeStateManager::renameRecord(const QString &from, const QString &to)
     m_rows[size_t(row)]->id = to;
     m_index.insert(to, m_rows[size_t(row)].get());
     m_rows[size_t(row)]->shown.insert(m_schema.idField, to);
-    Q_EMIT rowsChanged(row, row);
+    Q_EMIT rowsChanged(row, row, {m_schema.idField}, false);
 }
 
 void RealtimeStateManager::checkConflicts(const QString &id, const QJsonObject &theirs,

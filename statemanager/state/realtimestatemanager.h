@@ -35,9 +35,15 @@ class RestReply;
  * in the server's order, as rows. Row signals follow QAbstractItemModel's rules so that a model
  * can forward them one to one: `aboutTo...` while the old state is still in place, the
  * matching signal once the new state is. A reload is applied as a keyed diff (rows removed,
- * inserted, moved by remove-and-insert, changed), never as a reset unless the query changed;
- * rows keep their identity by id. Work is batched per event-loop turn. Slots may call any
- * method, including writes: those are queued and take effect on a later turn.
+ * moved, inserted, changed: the rows outside the longest run already in order are moved, each
+ * once), never as a reset; rows keep their identity by id. In live mode with a sorted query
+ * (Options::query.sort) a created record is inserted at its place and a record whose sort key
+ * changed is moved there, compared the way livedesk-server sorts (text without case, null
+ * first, ties by id in the direction of the last key); a server that sorts otherwise is
+ * followed at the next reload. rowsChanged() names the fields whose shown value changed, so
+ * that a model can limit dataChanged to those cells. Work is batched per event-loop turn.
+ * Slots may call any method, including writes: those are queued and take effect on a later
+ * turn.
  *
  * ## HIS mode (default)
  * Events are hints: the manager marks itself as having a refresh pending and reloads after
@@ -91,7 +97,15 @@ class RealtimeStateManager : public QObject
 public:
     enum class Mode { His, Live };
     Q_ENUM(Mode)
-    enum class RowState { Synced, Pending, Conflict };
+    /**
+     * What a row shows, for a delegate to paint and a tooltip to explain (rowReason()).
+     * Pending: a local write not confirmed yet (live mode). Conflict: a write that needs the
+     * user's decision. Failed: the server refused the last write of this record (the row
+     * shows the server's values; dismissFailure() or the next change clears it). Locked:
+     * someone else holds the record's lock (`lock_acquired`). Stale: nothing local is
+     * pending, but the data may be out of date (staleSince()).
+     */
+    enum class RowState { Synced, Pending, Conflict, Failed, Locked, Stale };
     Q_ENUM(RowState)
     enum class Resolution { KeepMine, TakeTheirs, Merge };
     Q_ENUM(Resolution)
@@ -155,6 +169,12 @@ public:
     /// The row of @p id, or -1. O(1).
     int rowOf(const QString &id) const;
     RowState rowState(int row) const;
+    /// Why the row is in its state, in a sentence for a tooltip (empty when synced).
+    QString rowReason(int row) const;
+    /// The user id holding @p id's lock, if someone else does.
+    QString lockedBy(const QString &id) const { return m_locks.value(id); }
+    /// Clears the Failed state of @p id (the user has seen it).
+    void dismissFailure(const QString &id);
     /// The server's record for @p id, without local changes (empty when unknown).
     QJsonObject serverRecord(const QString &id) const;
     /// Every shown record in row order.
@@ -194,8 +214,13 @@ Q_SIGNALS:
     void rowsInserted(int first, int last);
     void rowsAboutToBeRemoved(int first, int last);
     void rowsRemoved(int first, int last);
-    /// Shown values or row state of rows first..last changed.
-    void rowsChanged(int first, int last);
+    /// Rows first..last changed: @p fields are the fields whose shown value changed (empty
+    /// when only the state did), @p stateChanged whether rowState() or rowReason() did.
+    void rowsChanged(int first, int last, const QStringList &fields, bool stateChanged);
+    /// Row @p first..last is about to move before row @p destination (QAbstractItemModel's
+    /// beginMoveRows() convention: @p destination counts rows before the move).
+    void rowsAboutToBeMoved(int first, int last, int destination);
+    void rowsMoved(int first, int last, int destination);
     void aboutToReset();
     void resetDone();
     /// Any of the state getters changed.
@@ -248,6 +273,18 @@ private:
     void removeServer(const QString &id);
     void refreshRow(int row);
     void insertRow(int at, Row row);
+    void moveRow(int from, int to);
+    // Live mode with a sorted query: where @p shown belongs (ignoring row @p skip), and
+    // moving row @p row there when it is out of place.
+    bool keepsSorted() const;
+    int compareRecords(const QJsonObject &a, const QString &aId, const QJsonObject &b,
+                       const QString &bId) const;
+    int sortedPosition(const QJsonObject &shown, const QString &id, int skip = -1) const;
+    void placeRow(int row);
+    int insertPosition(const Row &row) const;
+    // Failed / Locked on top of what pending operations say.
+    RowState overlayState(const QString &id, RowState state) const;
+    void onLockEvent(const RealtimeEvent &event);
     void removeRows(int first, int last);
     // Rows from @p row on have moved: their index is brought up to date when next asked for.
     void rowsMovedFrom(int row);
@@ -290,6 +327,10 @@ private:
     // Deleted ids → the version they had: a late answer or reordered event about a deleted
     // record must not bring it back (ids are not reused). Bounded, oldest first out.
     QHash<QString, qint64> m_tombstones;
+    // Records whose last write was refused → the server's reason.
+    QHash<QString, QString> m_failures;
+    // Records locked by someone else → their user id.
+    QHash<QString, QString> m_locks;
     QList<QString> m_tombstoneOrder;
 
     // Events waiting for this turn's batch.
