@@ -77,6 +77,8 @@ bool isFullRecordAction(const QString &action)
 class RealtimeStateManager::Reload
 {
 public:
+    // fetchMore(): one page added to the rows held, instead of everything read again.
+    bool appendPage = false;
     std::vector<QJsonObject> records;
     QPointer<RestReply> reply;
     // Live mode: what events changed while the pages were read, so older pages do not win.
@@ -586,6 +588,8 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
     if (visible) {
         m_hidden.remove(id);
         const int at = insertPosition(r);
+        if (at == rowCount() && canFetchMore())
+            return; // past the loaded pages: fetchMore() brings it
         insertRow(at, std::move(r));
     } else {
         m_hidden.insert(id, record);
@@ -932,6 +936,40 @@ void RealtimeStateManager::reload()
     startReload();
 }
 
+void RealtimeStateManager::setQuery(const RestQuery &query)
+{
+    m_options.query = query;
+    m_pages = 1;
+    m_total = -1;
+    m_hasMore = false;
+    m_reload.reset(); // an answer for the old query is dropped
+    m_reloadAgain = false;
+    Q_EMIT aboutToReset();
+    m_rows.clear();
+    m_index.clear();
+    m_indexedBelow = 0;
+    m_hidden.clear();
+    Q_EMIT resetDone();
+    startReload();
+}
+
+void RealtimeStateManager::fetchMore()
+{
+    if (!canFetchMore())
+        return;
+    ++m_pages;
+    if (m_reload) {
+        m_reloadAgain = true; // the next reload reads the new page too
+        return;
+    }
+    if (!m_api || !m_started)
+        return;
+    m_reload = std::make_unique<Reload>();
+    m_reload->appendPage = true;
+    requestPage(m_pages);
+    Q_EMIT stateChanged();
+}
+
 void RealtimeStateManager::startReload()
 {
     if (!m_api || !m_started)
@@ -970,10 +1008,15 @@ void RealtimeStateManager::requestPage(int page)
         const QJsonObject pagination = reply->pagination();
         const bool more = pagination.isEmpty() ? items.size() >= m_options.pageSize
                                                : pagination.value(u"hasNext").toBool();
-        if (more && !items.isEmpty())
+        if (const QJsonValue total = pagination.value(u"total"); total.isDouble())
+            m_total = total.toInt();
+        const bool wanted = m_options.loadAll || (!m_reload->appendPage && page < m_pages);
+        if (more && !items.isEmpty() && wanted) {
             requestPage(page + 1);
-        else
+        } else {
+            m_hasMore = more && !items.isEmpty();
             finishReload(true, {});
+        }
     });
 }
 
@@ -993,6 +1036,27 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         return;
     }
     std::vector<QJsonObject> records = std::move(done->records);
+    if (done->appendPage) {
+        // The rows held, then the new page's records that are not among them.
+        std::vector<QJsonObject> all;
+        all.reserve(size_t(rowCount() + m_hidden.size()) + records.size());
+        QSet<QString> held;
+        for (const auto &r : m_rows) {
+            if (r->hasServer) {
+                all.push_back(r->server);
+                held.insert(r->id);
+            }
+        }
+        for (auto it = m_hidden.cbegin(); it != m_hidden.cend(); ++it) {
+            all.push_back(it.value());
+            held.insert(it.key());
+        }
+        for (QJsonObject &r : records) {
+            if (!held.contains(idOf(r)))
+                all.push_back(std::move(r));
+        }
+        records = std::move(all);
+    }
     if (m_options.mode == Mode::Live && (!done->removed.isEmpty() || !done->upserted.isEmpty())) {
         // Events that came while the pages were read are newer than what the pages say.
         QHash<QString, QJsonObject> newer = done->upserted;

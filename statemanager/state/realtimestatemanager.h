@@ -119,6 +119,10 @@ public:
         int maxWaitMs = 1000;
         /// Records per list request while reloading (AegisX allows up to 1000).
         int pageSize = 1000;
+        /// Read every page (the default), or only as many as fetchMore() asked for:
+        /// incremental loading of a large list. A reload then re-reads those pages; in live
+        /// mode a created record that sorts past the last loaded row is left for fetchMore().
+        bool loadAll = true;
         /// Sort, search, filters, fields of the list (page and limit are the manager's).
         RestQuery query;
         /// Live mode: where pending operations are kept across restarts (empty: memory only).
@@ -208,6 +212,16 @@ public:
                          const QJsonObject &merged = {});
     /// Reads everything again now (coalesced with one already running).
     void reload();
+    /// Switches to another list query (sort, search, filters): the rows are reset (the one
+    /// time aboutToReset() / resetDone() are emitted) and read again from the first page.
+    void setQuery(const RestQuery &query);
+    const RestQuery &query() const { return m_options.query; }
+    /// Records the server says the query selects (its pagination `total`), -1 when unknown.
+    int total() const { return m_total; }
+    /// Options::loadAll false: the server has more pages than those read.
+    bool canFetchMore() const { return !m_options.loadAll && m_hasMore; }
+    /// Reads the next page and appends its rows.
+    void fetchMore();
 
 Q_SIGNALS:
     void rowsAboutToBeInserted(int first, int last);
@@ -364,6 +378,10 @@ private:
     bool m_sendScheduled = false;
     std::unique_ptr<OfflineQueue> m_queue;
     QSet<QString> m_fetching;
+    // Pages read (Options::loadAll false), the server's total and whether it has more.
+    int m_pages = 1;
+    int m_total = -1;
+    bool m_hasMore = false;
     // Fetches to start again when the one in flight ends (an event came meanwhile).
     QSet<QString> m_refetch;
     // Created events held while a create of ours without txn echo is on its way.

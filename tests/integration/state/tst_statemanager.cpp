@@ -180,6 +180,7 @@ public:
         connect(m, &Manager::rowsInserted, this, [check] { check("rowsInserted"); });
         connect(m, &Manager::rowsRemoved, this, [check] { check("rowsRemoved"); });
         connect(m, &Manager::rowsChanged, this, [check] { check("rowsChanged"); });
+        connect(m, &Manager::rowsMoved, this, [check] { check("rowsMoved"); });
     }
     Manager *manager;
     int signals = 0;
@@ -692,6 +693,43 @@ private Q_SLOTS:
             QVERIFY2(refusals.isEmpty(), qPrintable(refusals.join(u", ")));
             QVERIFY(nurse.manager->counters().confirmed > 0);
         }
+    }
+
+    // A reload that finds a record moved by its sort key moves that one row: no removal and
+    // insertion (which would lose a selection), no reset. Live mode keeps the order itself.
+    void rowsMoveInsteadOfRemoveAndInsert_data() { randomWritesFromSeveralClientsEndEqual_data(); }
+    void rowsMoveInsteadOfRemoveAndInsert()
+    {
+        QFETCH(int, mode);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode(mode)));
+        RestQuery query;
+        query.sort = {{u"hn"_s, Qt::DescendingOrder}};
+        QSignalSpy resets(nurse.manager.get(), &Manager::resetDone);
+        nurse.manager->setQuery(query);
+        QCOMPARE(resets.size(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!nurse.manager->isLoading() && nurse.manager->rowCount() == 300,
+                                 Patience);
+        const int last = nurse.manager->rowCount() - 1;
+        const QString id = nurse.manager->idAt(last);
+        QStringList signalsSeen;
+        SignalAudit audit(nurse.manager.get());
+        connect(nurse.manager.get(), &Manager::rowsMoved, this,
+                [&](int first, int, int destination) {
+                    signalsSeen.append(u"moved %1 before %2"_s.arg(first).arg(destination));
+                });
+        connect(nurse.manager.get(), &Manager::rowsRemoved, this,
+                [&] { signalsSeen.append(u"removed"_s); });
+        connect(nurse.manager.get(), &Manager::rowsInserted, this,
+                [&] { signalsSeen.append(u"inserted"_s); });
+        // The last row by HN, descending, becomes the first.
+        QVERIFY(test::await(m_writer->api.update(u"/api/patients"_s, id, {{u"hn"_s, u"ZZZ-1"_s}}))
+                    .ok);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->idAt(0), id, Patience);
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(signalsSeen, QStringList{u"moved %1 before 0"_s.arg(last)});
+        QCOMPARE(resets.size(), 1);
+        QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; ")));
     }
 };
 
