@@ -30,7 +30,8 @@ const QList<int> &valueRoles()
 const QList<int> &stateRoles()
 {
     static const QList<int> roles{RealtimeTableModel::RowStateRole,
-                                  RealtimeTableModel::RowReasonRole, Qt::ToolTipRole,
+                                  RealtimeTableModel::RowReasonRole,
+                                  Qt::ToolTipRole,
                                   Qt::FontRole,
                                   Qt::ForegroundRole,
                                   Qt::BackgroundRole};
@@ -311,8 +312,8 @@ Qt::ItemFlags RealtimeTableModel::flags(const QModelIndex &index) const
     Qt::ItemFlags f = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
     const ResourceSchema::Column &column = m_columns[index.column()];
     const RowState state = m_manager->rowState(index.row());
-    const bool writable = m_manager->mode() == RealtimeStateManager::Mode::Live
-        || m_manager->staleSince().isNull();
+    const bool writable
+        = m_manager->mode() == RealtimeStateManager::Mode::Live || m_manager->staleSince().isNull();
     if (column.editable && !column.system && writable && state != RowState::Conflict
         && state != RowState::Locked)
         f |= Qt::ItemIsEditable;

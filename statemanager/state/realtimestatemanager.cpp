@@ -230,7 +230,7 @@ QString RealtimeStateManager::rowReason(int row) const
             return fields.isEmpty()
                 ? u"Changed or deleted by someone else while you edited it: choose what to keep"_s
                 : u"Someone else changed %1 while you edited it: choose what to keep"_s.arg(
-                      fields.join(u", "_s));
+                    fields.join(u", "_s));
         }
     }
     return m_online ? u"Saving…"_s : u"Not saved yet: waiting for the connection"_s;
@@ -344,8 +344,10 @@ QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject 
         }
     }
     *visible = exists;
-    *state = overlayState(
-        id, conflict ? RowState::Conflict : pending ? RowState::Pending : RowState::Synced);
+    *state = overlayState(id,
+                          conflict      ? RowState::Conflict
+                              : pending ? RowState::Pending
+                                        : RowState::Synced);
     return shown;
 }
 
@@ -458,9 +460,9 @@ void RealtimeStateManager::placeRow(int row)
     if (!keepsSorted())
         return;
     const Row &r = *m_rows[size_t(row)];
-    const bool afterPrevious
-        = row == 0 || compareRecords(m_rows[size_t(row - 1)]->shown, m_rows[size_t(row - 1)]->id,
-                                     r.shown, r.id)
+    const bool afterPrevious = row == 0
+        || compareRecords(m_rows[size_t(row - 1)]->shown, m_rows[size_t(row - 1)]->id, r.shown,
+                          r.id)
             <= 0;
     const bool beforeNext = row + 1 >= rowCount()
         || compareRecords(r.shown, r.id, m_rows[size_t(row + 1)]->shown,

@@ -291,8 +291,8 @@ private Q_SLOTS:
     // no two share a millisecond), and the last edit must win.
     void liveReorderedEventsNeverGoBack()
     {
-        QVERIFY(startBackend({u"--seed"_s, u"5"_s, u"--flush-ms"_s, u"100"_s,
-                              u"--delayed-duplicates"_s, u"0.5"_s}));
+        QVERIFY(startBackend(
+            {u"--seed"_s, u"5"_s, u"--flush-ms"_s, u"100"_s, u"--delayed-duplicates"_s, u"0.5"_s}));
         Mirror nurse(url(), u"nurse@demo.local"_s, u"nurse"_s);
         Mirror writer(url(), u"doctor@demo.local"_s, u"doctor"_s);
         QVERIFY(nurse.start(Manager::Mode::Live));
@@ -303,7 +303,8 @@ private Q_SLOTS:
                 shown.append(ward.mid(1).toInt());
         });
         for (int i = 1; i <= 20; ++i) {
-            QVERIFY(test::await(writer.api.update(Path, u"3"_s, {{u"ward"_s, u"E%1"_s.arg(i)}})).ok);
+            QVERIFY(
+                test::await(writer.api.update(Path, u"3"_s, {{u"ward"_s, u"E%1"_s.arg(i)}})).ok);
             QTest::qWait(2);
         }
         QTRY_COMPARE_WITH_TIMEOUT(nurse.wardOf(u"3"_s), u"E20"_s, Patience);
@@ -376,16 +377,16 @@ private Q_SLOTS:
         {
             QFile file(schemaPath);
             QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QJsonDocument(QJsonObject{{u"resources"_s,
-                                                  QJsonArray{plainSchema().toJson()}}})
-                           .toJson());
+            file.write(
+                QJsonDocument(QJsonObject{{u"resources"_s, QJsonArray{plainSchema().toJson()}}})
+                    .toJson());
         }
         const QString snapshot = m_dir->filePath(u"snapshot.json"_s);
         test::CliProcess cli(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE));
         cli.start({u"mirror"_s, u"--url"_s, url().toString(), u"--path"_s, u"/api/ws/"_s,
-                   u"--user"_s, u"nurse@demo.local"_s, u"--password"_s, u"nurse"_s,
-                   u"--resource"_s, u"patients"_s, u"--schema"_s, schemaPath, u"--mode"_s,
-                   u"live"_s, u"--idle-ms"_s, u"1500"_s, u"--snapshot"_s, snapshot});
+                   u"--user"_s, u"nurse@demo.local"_s, u"--password"_s, u"nurse"_s, u"--resource"_s,
+                   u"patients"_s, u"--schema"_s, schemaPath, u"--mode"_s, u"live"_s, u"--idle-ms"_s,
+                   u"1500"_s, u"--snapshot"_s, snapshot});
         QTRY_VERIFY_WITH_TIMEOUT(m_backend->count(u"subscribed") == 1, Patience);
         Mirror writer(url(), u"doctor@demo.local"_s, u"doctor"_s);
         for (int i = 0; i < 30; ++i) {
@@ -395,17 +396,15 @@ private Q_SLOTS:
             else
                 writer.api.update(Path, id, {{u"ward"_s, u"CLI %1"_s.arg(i)}});
         }
-        QVERIFY(test::await(writer.api.create(Path, {{u"hn"_s, u"CLI-1"_s}, {u"name"_s, u"C"_s}}))
-                    .ok);
+        QVERIFY(
+            test::await(writer.api.create(Path, {{u"hn"_s, u"CLI-1"_s}, {u"name"_s, u"C"_s}})).ok);
         QVERIFY(cli.finish(Patience));
         QVERIFY2(cli.process.exitCode() == 0, qPrintable(cli.errorText()));
         QFile file(snapshot);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QList<QJsonObject> mirrored;
-        for (const QJsonValue &v : QJsonDocument::fromJson(file.readAll())
-                                       .object()
-                                       .value(u"records")
-                                       .toArray())
+        for (const QJsonValue &v :
+             QJsonDocument::fromJson(file.readAll()).object().value(u"records").toArray())
             mirrored.append(v.toObject());
         QCOMPARE(mirrored, backendRecords(*m_backend));
         QCOMPARE(mirrored.size(), 30 - 3 + 1);

@@ -723,8 +723,8 @@ private Q_SLOTS:
         connect(nurse.manager.get(), &Manager::rowsInserted, this,
                 [&] { signalsSeen.append(u"inserted"_s); });
         // The last row by HN, descending, becomes the first.
-        QVERIFY(test::await(m_writer->api.update(u"/api/patients"_s, id, {{u"hn"_s, u"ZZZ-1"_s}}))
-                    .ok);
+        QVERIFY(
+            test::await(m_writer->api.update(u"/api/patients"_s, id, {{u"hn"_s, u"ZZZ-1"_s}})).ok);
         QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->idAt(0), id, Patience);
         QVERIFY(nurse.settlesTo(&nurse.api));
         QCOMPARE(signalsSeen, QStringList{u"moved %1 before 0"_s.arg(last)});
