@@ -227,7 +227,7 @@ QString RealtimeTableModel::displayText(const ResourceSchema::Column &column,
 
 QVariant RealtimeTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !m_manager)
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid) || !m_manager)
         return {};
     const int row = index.row();
     const ResourceSchema::Column &column = m_columns[index.column()];
@@ -307,7 +307,7 @@ QVariant RealtimeTableModel::headerData(int section, Qt::Orientation orientation
 
 Qt::ItemFlags RealtimeTableModel::flags(const QModelIndex &index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !m_manager)
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid) || !m_manager)
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
     const ResourceSchema::Column &column = m_columns[index.column()];

@@ -30,7 +30,8 @@ namespace livedesk {
  * QTableView already shows the difference; a delegate can do better from RowStateRole.
  *
  * setData() writes through the manager: in HIS mode the cell changes only once the server has
- * confirmed (and the reload brought it); in live mode the edit shows at once as pending.
+ * confirmed (and the reload brought it); in live mode the edit shows as pending on the next
+ * turn of the event loop (the manager applies local writes there).
  * Sorting by a header is server-side: sort() sets the manager's query. canFetchMore() /
  * fetchMore() are the manager's incremental loading (Options::loadAll false).
  */

@@ -1,0 +1,973 @@
+// SPDX-License-Identifier: MIT
+// RealtimeTableModel over a RealtimeStateManager against the embedded server in-process: a real
+// ApiClient and Socket.IO connection for the nurse whose list is shown, the doctor writing over
+// REST (or, where a test needs one reload to carry several changes, straight into the store).
+// Every model runs under QAbstractItemModelTester (fatal), and the model's signals are recorded
+// in order so that each test asserts the exact sequence: a change is dataChanged for the
+// changed cells only, a sort key change is a move, a create an insert, never a reset or a
+// layout change; a QTableView keeps its selection and current index through all of it.
+#include "apiclient.h"
+#include "eventpublisher.h"
+#include "livedeskserver.h"
+#include "realtimechannel.h"
+#include "realtimestatemanager.h"
+#include "realtimetablemodel.h"
+#include "recordstore.h"
+#include "resourceschema.h"
+#include "restoutcome.h"
+#include "serverschema.h"
+#include "socketioclient.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QJsonArray>
+#include <QtCore/QLocale>
+#include <QtGui/QBrush>
+#include <QtGui/QFont>
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QTableView>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace livedesk;
+using Manager = RealtimeStateManager;
+using Model = RealtimeTableModel;
+using Sort = QList<std::pair<QString, Qt::SortOrder>>;
+
+namespace {
+
+constexpr int Patience = 20000;
+const QString Patients = u"/api/patients"_s;
+
+// The model's signals in order, as short strings.
+class Recorder : public QObject
+{
+public:
+    explicit Recorder(QAbstractItemModel *model)
+    {
+        using M = QAbstractItemModel;
+        connect(model, &M::dataChanged, this,
+                [this](const QModelIndex &tl, const QModelIndex &br, const QList<int> &roles) {
+                    events.append(u"dataChanged %1-%2 c%3-%4"_s.arg(tl.row())
+                                      .arg(br.row())
+                                      .arg(tl.column())
+                                      .arg(br.column()));
+                    dataChangedRoles.append(roles);
+                });
+        connect(model, &M::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
+            events.append(u"inserted %1-%2"_s.arg(first).arg(last));
+        });
+        connect(model, &M::rowsRemoved, this, [this](const QModelIndex &, int first, int last) {
+            events.append(u"removed %1-%2"_s.arg(first).arg(last));
+        });
+        connect(model, &M::rowsMoved, this,
+                [this](const QModelIndex &, int first, int last, const QModelIndex &, int to) {
+                    events.append(u"moved %1-%2->%3"_s.arg(first).arg(last).arg(to));
+                });
+        connect(model, &M::modelAboutToBeReset, this, [this] { events.append(u"aboutToReset"_s); });
+        connect(model, &M::modelReset, this, [this] { events.append(u"reset"_s); });
+        connect(model, &M::layoutAboutToBeChanged, this,
+                [this] { events.append(u"layoutAboutToBeChanged"_s); });
+        connect(model, &M::layoutChanged, this, [this] { events.append(u"layoutChanged"_s); });
+        connect(model, &M::headerDataChanged, this,
+                [this] { events.append(u"headerDataChanged"_s); });
+    }
+
+    void clear()
+    {
+        events.clear();
+        dataChangedRoles.clear();
+    }
+
+    QStringList events;
+    QList<QList<int>> dataChangedRoles;
+};
+
+bool idle(const Manager *m)
+{
+    return !m->isLoading() && !m->isRefreshPending() && m->pendingCount() == 0;
+}
+
+// Waits until the manager has nothing under way, then lets a few more turns pass (longer than
+// the HIS debounce) so that a straggler (a held dataChanged, another reload) would show up in
+// the recorder before the exact sequence is compared. Nothing is asserted on time.
+bool settle(const Manager *m)
+{
+    if (!QTest::qWaitFor([m] { return idle(m); }, Patience))
+        return false;
+    QTest::qWait(300);
+    return QTest::qWaitFor([m] { return idle(m); }, Patience);
+}
+
+// The ids of the tenant's patients in the server's order for @p sort.
+QStringList serverOrder(ApiClient *api, const Sort &sort)
+{
+    QStringList ids;
+    for (int page = 1;; ++page) {
+        RestQuery q;
+        q.page = page;
+        q.limit = 1000;
+        q.sort = sort;
+        const test::RestOutcome o = test::await(api->list(Patients, q));
+        if (!o.ok)
+            return {};
+        for (const QJsonValue &v : o.data.toArray())
+            ids.append(QString::number(v.toObject().value(u"id").toInteger()));
+        if (!o.pagination.value(u"hasNext").toBool())
+            return ids;
+    }
+}
+
+QStringList modelOrder(const Model &model)
+{
+    QStringList ids;
+    for (int row = 0; row < model.rowCount(); ++row)
+        ids.append(model.index(row, 0).data(Model::RecordIdRole).toString());
+    return ids;
+}
+
+QJsonObject recordAt(const Model &model, int row)
+{
+    return model.index(row, 0).data(Model::RecordRole).toJsonObject();
+}
+
+QString valueAt(const Model &model, int row, const QString &field)
+{
+    return recordAt(model, row).value(field).toString();
+}
+
+// "cA-B": the columns a dataChanged for the change @p before → @p after must cover (the
+// model sends one rectangle per row: from the first to the last changed column).
+QString changedColumns(const Model &model, const QJsonObject &before, const QJsonObject &after)
+{
+    int low = model.columnCount();
+    int high = -1;
+    QStringList keys = before.keys() + after.keys();
+    keys.removeDuplicates();
+    for (const QString &key : std::as_const(keys)) {
+        if (before.value(key) == after.value(key))
+            continue;
+        const int c = model.columnOf(key);
+        if (c >= 0) {
+            low = std::min(low, c);
+            high = std::max(high, c);
+        }
+    }
+    return high < 0 ? u"none"_s : u"c%1-%2"_s.arg(low).arg(high);
+}
+
+// The nurse's desk: her REST client and socket, a manager of the patients, the model over it
+// (under QAbstractItemModelTester) and a recorder of the model's signals.
+class Desk
+{
+public:
+    explicit Desk(server::LivedeskServer *server)
+    {
+        api.setBaseUrl(server->baseUrl());
+        loggedIn = test::await(api.login(u"nurse@demo.local"_s, u"nurse"_s)).ok;
+        SocketIoClient::Options o;
+        o.url = server->baseUrl();
+        o.path = u"/api/ws/"_s;
+        o.auth = {{u"token"_s, api.accessToken()}};
+        o.reconnectionDelayMs = 100;
+        o.reconnectionDelayMaxMs = 200;
+        client.setOptions(o);
+        channel.setSubscription({u"patients"_s});
+    }
+
+    // Connected, started, loaded: the model shows the 300 demo patients, inserted in one go.
+    bool start(Manager::Mode mode, const Sort &sort = {{u"id"_s, Qt::AscendingOrder}})
+    {
+        if (!loggedIn)
+            return false;
+        const test::RestOutcome schemaReply = test::await(api.get(u"/api/schema"_s));
+        QString error;
+        const auto parsed = ResourceSchema::fromSchemaDocument(schemaReply.data.toObject(),
+                                                               u"patients"_s, &error);
+        if (!parsed) {
+            qWarning() << "schema:" << error;
+            return false;
+        }
+        schema = *parsed;
+        Manager::Options options;
+        options.mode = mode;
+        options.query.sort = sort;
+        manager = std::make_unique<Manager>(&api, &channel, schema, options);
+        model = std::make_unique<Model>(manager.get());
+        new QAbstractItemModelTester(
+            model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal, model.get());
+        recorder = std::make_unique<Recorder>(model.get());
+        QSignalSpy confirmed(&channel, &RealtimeChannel::subscriptionConfirmed);
+        client.open();
+        if (!confirmed.wait(Patience))
+            return false;
+        manager->start();
+        if (!QTest::qWaitFor([&] { return manager->lastSyncAt().isValid(); }, Patience)
+            || !settle(manager.get()))
+            return false;
+        // The first load is one insert of every row (no reset: the model was empty).
+        if (recorder->events != QStringList{u"inserted 0-299"_s}) {
+            qWarning() << "first load:" << recorder->events;
+            return false;
+        }
+        recorder->clear();
+        return true;
+    }
+
+    QModelIndex cell(int row, const QString &field) const
+    {
+        return model->index(row, model->columnOf(field));
+    }
+    QString idAt(int row) const
+    {
+        return model->index(row, 0).data(Model::RecordIdRole).toString();
+    }
+    int rowOf(const QString &id) const { return model->rowOf(id); }
+
+    bool loggedIn = false;
+    ApiClient api;
+    SocketIoClient client;
+    RealtimeChannel channel{&client};
+    ResourceSchema schema;
+    std::unique_ptr<Manager> manager;
+    std::unique_ptr<Model> model;
+    std::unique_ptr<Recorder> recorder;
+};
+
+} // namespace
+
+class TestRealtimeTableModel : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<server::LivedeskServer> m_server;
+    ApiClient m_doctor; // another user, writing over REST
+
+    const server::ResourceSpec &patients() const
+    {
+        return *m_server->schema().resourceByName(u"patients");
+    }
+
+    bool update(const QString &id, const QJsonObject &changes)
+    {
+        return test::await(m_doctor.update(Patients, id, changes)).ok;
+    }
+
+    QString create(const QJsonObject &values)
+    {
+        const test::RestOutcome o = test::await(m_doctor.create(Patients, values));
+        return o.ok ? QString::number(o.data.toObject().value(u"id").toInteger()) : QString();
+    }
+
+    // A change written straight into the store, without an event: only a reload shows it.
+    bool storeUpdate(const QString &id, const QJsonObject &changes)
+    {
+        return bool(m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                              id.toLongLong(), changes));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // DisplayRole is formatted in the default locale: make it a known one.
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+    }
+
+    void init()
+    {
+        m_server = std::make_unique<server::LivedeskServer>(server::LivedeskServer::Options{});
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        m_doctor.setBaseUrl(m_server->baseUrl());
+        QVERIFY(test::await(m_doctor.login(u"doctor@demo.local"_s, u"doctor"_s)).ok);
+    }
+
+    void cleanup() { m_server.reset(); }
+
+    // 1. HIS mode: another user's update is, after the reload, one dataChanged for that row
+    //    and the changed columns only (ward, version, updated_at, updated_by).
+    void hisOtherUsersUpdateIsOneDataChangedOfItsCells()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        const int row = 10;
+        const QString id = desk.idAt(row);
+        const QJsonObject before = recordAt(*desk.model, row);
+        QVERIFY(update(id, {{u"ward"_s, u"Ward Z"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(*desk.model, row, u"ward"_s), u"Ward Z"_s, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        const QJsonObject after = recordAt(*desk.model, row);
+        // The server changes the system fields too; the rectangle spans ward .. updated_by.
+        for (const QString &field : {u"ward"_s, u"version"_s, u"updated_at"_s, u"updated_by"_s})
+            QVERIFY2(before.value(field) != after.value(field), qPrintable(field));
+        const QString columns = changedColumns(*desk.model, before, after);
+        QCOMPARE(columns,
+                 u"c%1-%2"_s.arg(desk.model->columnOf(u"ward"))
+                     .arg(desk.model->columnOf(u"updated_by")));
+        QCOMPARE(desk.recorder->events,
+                 QStringList{u"dataChanged %1-%1 %2"_s.arg(row).arg(columns)});
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Qt::DisplayRole));
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Qt::EditRole));
+        QCOMPARE(desk.model->dataChangedEmitted(), 1);
+    }
+
+    // 2. Live mode: the same update is applied from its event: one dataChanged, no reload.
+    void liveOtherUsersUpdateIsOneDataChanged()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::Live));
+        const qint64 reloads = desk.manager->counters().reloads;
+        const int row = 42;
+        const QString id = desk.idAt(row);
+        const QJsonObject before = recordAt(*desk.model, row);
+        QVERIFY(update(id, {{u"ward"_s, u"Ward L"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(*desk.model, row, u"ward"_s), u"Ward L"_s, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        const QString columns = changedColumns(*desk.model, before, recordAt(*desk.model, row));
+        QCOMPARE(desk.recorder->events,
+                 QStringList{u"dataChanged %1-%1 %2"_s.arg(row).arg(columns)});
+        QCOMPARE(desk.manager->counters().reloads, reloads);
+        QCOMPARE(desk.model->index(row, 0).data(Model::RowStateRole).toInt(),
+                 int(Manager::RowState::Synced));
+    }
+
+    // 3. Live mode sorted by ward: a created record is one insert at its place; a record whose
+    //    ward changed is its dataChanged (at its old row) and one move, down or up.
+    void liveSortedCreateInsertsInPlaceAndSortKeyChangeMoves()
+    {
+        const Sort byWard{{u"ward"_s, Qt::AscendingOrder}};
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::Live, byWard));
+        QCOMPARE(modelOrder(*desk.model), serverOrder(&m_doctor, byWard));
+
+        // Between ICU and Maternity (the demo wards are Cardiology, ICU, Maternity, Medicine 1,
+        // Medicine 2, Orthopaedics, Paediatrics, Surgery).
+        const QString id = create(
+            {{u"hn"_s, u"SORT-K"_s}, {u"name"_s, u"Sorted K"_s}, {u"ward"_s, u"Kidney"_s}});
+        QVERIFY(!id.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(desk.rowOf(id) >= 0, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QStringList order = serverOrder(&m_doctor, byWard);
+        const int at = int(order.indexOf(id));
+        QVERIFY(at > 0 && at < 300);
+        QCOMPARE(desk.recorder->events, QStringList{u"inserted %1-%1"_s.arg(at)});
+        QCOMPARE(desk.rowOf(id), at);
+        QCOMPARE(valueAt(*desk.model, at - 1, u"ward"_s), u"ICU"_s);
+        QCOMPARE(valueAt(*desk.model, at + 1, u"ward"_s), u"Maternity"_s);
+        QCOMPARE(modelOrder(*desk.model), order);
+
+        // Down: the first row (a Cardiology patient) to between Orthopaedics and Paediatrics.
+        // Up: the last row (a Surgery patient) to the top.
+        struct Step
+        {
+            int from;
+            QString ward;
+        };
+        for (const Step &step :
+             {Step{0, u"Orthopaedics Z"_s}, Step{desk.model->rowCount() - 1, u"Anaesthesia"_s}}) {
+            desk.recorder->clear();
+            const QString mover = desk.idAt(step.from);
+            const QJsonObject before = recordAt(*desk.model, step.from);
+            QVERIFY(update(mover, {{u"ward"_s, step.ward}}));
+            QTRY_COMPARE_WITH_TIMEOUT(valueAt(*desk.model, desk.rowOf(mover), u"ward"_s), step.ward,
+                                      Patience);
+            QVERIFY(settle(desk.manager.get()));
+            order = serverOrder(&m_doctor, byWard);
+            const int to = int(order.indexOf(mover));
+            QVERIFY(to >= 0 && to != step.from);
+            const int destination = to > step.from ? to + 1 : to; // beginMoveRows' convention
+            const QString columns = changedColumns(*desk.model, before, recordAt(*desk.model, to));
+            // The held dataChanged goes out first, for the row where it was.
+            QCOMPARE(desk.recorder->events,
+                     (QStringList{u"dataChanged %1-%1 %2"_s.arg(step.from).arg(columns),
+                                  u"moved %1-%1->%2"_s.arg(step.from).arg(destination)}));
+            QCOMPARE(desk.rowOf(mover), to);
+            QCOMPARE(modelOrder(*desk.model), order);
+        }
+        QCOMPARE(valueAt(*desk.model, 0, u"ward"_s), u"Anaesthesia"_s);
+    }
+
+    // 4. An HIS reload that brings 3 changed rows (non-adjacent, of the 300 demo rows) is 3
+    //    dataChanged. The changes go straight into the store (no events) and one reload()
+    //    reads them, so that one reload is sure to carry all three.
+    void hisReloadOfThreeChangedRowsIsThreeDataChanged()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        const QList<int> rows{20, 100, 250};
+        QList<QJsonObject> before;
+        for (int row : rows) {
+            before.append(recordAt(*desk.model, row));
+            QVERIFY(storeUpdate(desk.idAt(row), {{u"ward"_s, u"Three %1"_s.arg(row)}}));
+        }
+        QSignalSpy synced(desk.manager.get(), &Manager::synced);
+        desk.manager->reload();
+        QTRY_COMPARE_WITH_TIMEOUT(synced.count(), 1, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(synced.at(0).at(0).toInt(), 3);
+        QStringList expected;
+        for (int i = 0; i < rows.size(); ++i) {
+            QCOMPARE(valueAt(*desk.model, rows[i], u"ward"_s), u"Three %1"_s.arg(rows[i]));
+            expected.append(u"dataChanged %1-%1 %2"_s.arg(rows[i]).arg(
+                changedColumns(*desk.model, before[i], recordAt(*desk.model, rows[i]))));
+        }
+        QCOMPARE(desk.recorder->events, expected);
+    }
+
+    // 5. A real view keeps its selection and current index on the same record through
+    //    another user's update of it, an insert above it, a removal elsewhere, a reload and a
+    //    move of the record itself. In HIS mode every step is a reload.
+    void selectionAndCurrentIndexSurvive_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("live") << int(Manager::Mode::Live);
+        QTest::newRow("his") << int(Manager::Mode::His);
+    }
+    void selectionAndCurrentIndexSurvive()
+    {
+        QFETCH(int, mode);
+        const Sort byHn{{u"hn"_s, Qt::AscendingOrder}};
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode(mode), byHn));
+        Model &model = *desk.model;
+
+        QTableView view;
+        view.setSelectionBehavior(QAbstractItemView::SelectRows);
+        view.setModel(&model);
+        view.resize(1100, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QItemSelectionModel *selection = view.selectionModel();
+        QVERIFY(selection);
+
+        const int nameColumn = model.columnOf(u"name");
+        int row = 0;
+        while (row < model.rowCount() && valueAt(model, row, u"hn"_s) != u"HN100150")
+            ++row;
+        QVERIFY(row < model.rowCount());
+        const QString id = desk.idAt(row);
+        selection->setCurrentIndex(model.index(row, nameColumn),
+                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        view.scrollTo(model.index(row, nameColumn));
+
+        const auto holds = [&](const char *step) -> bool {
+            const QModelIndexList rows = selection->selectedRows(nameColumn);
+            QStringList selected;
+            for (const QModelIndex &i : rows)
+                selected.append(i.data(Model::RecordIdRole).toString());
+            const QModelIndex current = selection->currentIndex();
+            const bool ok = selected == QStringList{id}
+                && current.data(Model::RecordIdRole).toString() == id
+                && current.column() == nameColumn && current.row() == model.rowOf(id)
+                && view.currentIndex() == current;
+            if (!ok)
+                qWarning() << step << ": selected" << selected << "current"
+                           << current.data(Model::RecordIdRole) << current.row() << current.column()
+                           << "record at" << model.rowOf(id);
+            return ok;
+        };
+        QVERIFY(holds("before"));
+
+        const bool live = mode == int(Manager::Mode::Live);
+        const int lastColumn = model.columnOf(u"updated_by");
+        // Another user updates the selected record: that row's cells, nothing else.
+        int was = model.rowOf(id);
+        desk.recorder->clear();
+        QVERIFY(update(id, {{u"ward"_s, u"Selected ward"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(model, model.rowOf(id), u"ward"_s), u"Selected ward"_s,
+                                  Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events,
+                 QStringList{u"dataChanged %1-%1 c%2-%3"_s.arg(was)
+                                 .arg(model.columnOf(u"ward"))
+                                 .arg(lastColumn)});
+        QVERIFY(holds("update"));
+
+        // A record that sorts first is created: the selected one goes down a row.
+        desk.recorder->clear();
+        const QString above
+            = create({{u"hn"_s, u"HN000001"_s}, {u"name"_s, u"Above"_s}, {u"ward"_s, u"ICU"_s}});
+        QVERIFY(!above.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowOf(above), 0, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events, QStringList{u"inserted 0-0"_s});
+        QCOMPARE(model.rowOf(id), was + 1);
+        QVERIFY(holds("insert above"));
+
+        // Another record (above it) is deleted.
+        was = model.rowOf(id);
+        desk.recorder->clear();
+        const QString gone = desk.idAt(5);
+        QVERIFY(test::await(m_doctor.remove(Patients, gone)).ok);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowOf(gone), -1, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events, QStringList{u"removed 5-5"_s});
+        QCOMPARE(model.rowOf(id), was - 1);
+        QVERIFY(holds("removal"));
+
+        // A reload (the HIS path: a keyed diff, here started by hand) that removes a record
+        // above and changes the selected one: the removal first, then its cells.
+        was = model.rowOf(id);
+        desk.recorder->clear();
+        const QString alsoGone = desk.idAt(7);
+        const QJsonObject beforeReload = recordAt(model, was);
+        QVERIFY(storeUpdate(id, {{u"name"_s, u"Reloaded name"_s}}));
+        QVERIFY(bool(m_server->store()->remove(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                               alsoGone.toLongLong())));
+        desk.manager->reload();
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(model, model.rowOf(id), u"name"_s), u"Reloaded name"_s,
+                                  Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(model.rowOf(alsoGone), -1);
+        QCOMPARE(model.rowOf(id), was - 1);
+        QCOMPARE(desk.recorder->events,
+                 (QStringList{u"removed 7-7"_s,
+                              u"dataChanged %1-%1 %2"_s.arg(was - 1).arg(
+                                  changedColumns(model, beforeReload, recordAt(model, was - 1)))}));
+        QVERIFY(holds("reload"));
+
+        // The record's own sort key changes: it moves to the top, the selection with it. Live
+        // mode moves it after the change (whose dataChanged goes out first, for the row it
+        // was on); a reload moves it, then updates it where it now is.
+        was = model.rowOf(id);
+        const QJsonObject beforeMove = recordAt(model, was);
+        desk.recorder->clear();
+        QVERIFY(update(id, {{u"hn"_s, u"HN000000"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowOf(id), 0, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        const QString moved = u"moved %1-%1->0"_s.arg(was);
+        const QString changed = u"dataChanged %1-%1 %2"_s.arg(live ? was : 0)
+                                    .arg(changedColumns(model, beforeMove, recordAt(model, 0)));
+        QCOMPARE(changedColumns(model, beforeMove, recordAt(model, 0)),
+                 u"c%1-%2"_s.arg(model.columnOf(u"hn")).arg(model.columnOf(u"updated_at")));
+        const QStringList expectedMove
+            = live ? QStringList{changed, moved} : QStringList{moved, changed};
+        QCOMPARE(desk.recorder->events, expectedMove);
+        QVERIFY(holds("move"));
+        QCOMPARE(modelOrder(model), serverOrder(&m_doctor, byHn));
+
+        view.resizeColumnsToContents();
+        view.scrollTo(selection->currentIndex());
+        const QString dir = QStringLiteral(LIVEDESK_SCREENSHOT_DIR);
+        QVERIFY(QDir().mkpath(dir));
+        const QString file = dir
+            + (mode == int(Manager::Mode::Live) ? u"/tablemodel.png"_s : u"/tablemodel-his.png"_s);
+        QVERIFY(view.grab().save(file));
+    }
+
+    // 6. Roles: ids, versions, the row state and its reason, typed and formatted values,
+    //    headers from the schema.
+    void roles()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::Live));
+        Model &model = *desk.model;
+
+        // Header labels are the schema's.
+        QCOMPARE(model.columnCount(), int(desk.schema.columns.size()));
+        for (int c = 0; c < model.columnCount(); ++c)
+            QCOMPARE(model.headerData(c, Qt::Horizontal).toString(), desk.schema.columns[c].label);
+        QCOMPARE(model.headerData(model.columnOf(u"hn"), Qt::Horizontal).toString(), u"HN"_s);
+        QCOMPARE(model.headerData(model.columnOf(u"date_of_birth"), Qt::Horizontal).toString(),
+                 u"Date of birth"_s);
+        QCOMPARE(model.headerData(model.columnOf(u"id"), Qt::Horizontal).toString(), u"ID"_s);
+        QCOMPARE(model.fieldAt(model.columnOf(u"ward")), u"ward"_s);
+
+        // Id and version.
+        const QJsonObject first = recordAt(model, 0);
+        const QVariant id = model.index(0, 3).data(Model::RecordIdRole);
+        QCOMPARE(id.typeId(), int(QMetaType::QString));
+        QCOMPARE(id.toString(), QString::number(first.value(u"id").toInteger()));
+        QCOMPARE(id.toString(), desk.manager->idAt(0));
+        const QVariant version = model.index(0, 0).data(Model::VersionRole);
+        QCOMPARE(version.typeId(), int(QMetaType::LongLong));
+        QCOMPARE(version.toLongLong(), first.value(u"version").toInteger());
+        QCOMPARE(model.index(0, 0).data(Model::RowStateRole).toInt(),
+                 int(Manager::RowState::Synced));
+        QVERIFY(!model.index(0, 0).data(Model::RowReasonRole).isValid());
+
+        // A date: typed for editors and sorting, formatted for people.
+        const QModelIndex dob = desk.cell(0, u"date_of_birth"_s);
+        const QDate date = QDate::fromString(first.value(u"date_of_birth").toString(), Qt::ISODate);
+        QVERIFY(date.isValid());
+        QCOMPARE(dob.data(Qt::EditRole).typeId(), int(QMetaType::QDate));
+        QCOMPARE(dob.data(Qt::EditRole).toDate(), date);
+        QCOMPARE(dob.data(Model::SortRole).toDate(), date);
+        QCOMPARE(dob.data(Qt::DisplayRole).toString(), date.toString(u"dd/MM/yyyy"_s));
+        QCOMPARE(dob.data(Qt::DisplayRole).toString(),
+                 QLocale().toString(date, QLocale::ShortFormat));
+        // A datetime and an integer, for good measure.
+        QCOMPARE(desk.cell(0, u"updated_at"_s).data(Qt::EditRole).typeId(),
+                 int(QMetaType::QDateTime));
+        QCOMPARE(desk.cell(0, u"version"_s).data(Qt::EditRole).typeId(), int(QMetaType::LongLong));
+        QCOMPARE(desk.cell(0, u"version"_s).data(Qt::DisplayRole).toString(), u"1"_s);
+
+        // A local edit while the socket is closed: pending, with a reason, until reconnected.
+        desk.client.close();
+        QTRY_VERIFY_WITH_TIMEOUT(!desk.manager->isConnected(), Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(model.index(3, 0).data(Model::RowStateRole).toInt(),
+                                  int(Manager::RowState::Stale), Patience);
+        // Every row went stale at once: one dataChanged of the state roles for all of them.
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events,
+                 QStringList{u"dataChanged 0-299 c0-%1"_s.arg(model.columnCount() - 1)});
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Model::RowStateRole));
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Qt::ForegroundRole));
+        const int row = 2;
+        const QString editedId = desk.idAt(row);
+        QVERIFY(model.setData(desk.cell(row, u"ward"_s), u"Offline ward"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(model, row, u"ward"_s), u"Offline ward"_s, Patience);
+        QCOMPARE(model.index(row, 0).data(Model::RowStateRole).toInt(),
+                 int(Manager::RowState::Pending));
+        const QString reason = model.index(row, 0).data(Model::RowReasonRole).toString();
+        QVERIFY(!reason.isEmpty());
+        QCOMPARE(model.index(row, 4).data(Qt::ToolTipRole).toString(), reason);
+        QVERIFY(model.index(row, 0).data(Qt::FontRole).value<QFont>().italic());
+        QCOMPARE(desk.manager->pendingCount(), 1);
+
+        desk.client.open();
+        QTRY_COMPARE_WITH_TIMEOUT(model.index(row, 0).data(Model::RowStateRole).toInt(),
+                                  int(Manager::RowState::Synced), Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(desk.manager->pendingCount(), 0, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.rowOf(editedId), row);
+        QVERIFY(!model.index(row, 0).data(Model::RowReasonRole).isValid());
+        QVERIFY(!model.index(row, 0).data(Qt::ToolTipRole).isValid());
+        QCOMPARE(model.index(3, 0).data(Model::RowStateRole).toInt(),
+                 int(Manager::RowState::Synced));
+        QCOMPARE(test::await(m_doctor.fetch(Patients, editedId))
+                     .data.toObject()
+                     .value(u"ward")
+                     .toString(),
+                 u"Offline ward"_s);
+
+        // A write the server refuses (the ward is longer than its 60 characters): rolled back,
+        // the row Failed with the server's reason, tinted; dismissing it makes it Synced.
+        const int refused = 4;
+        const QString wardBefore = valueAt(model, refused, u"ward"_s);
+        QSignalSpy failed(desk.manager.get(), &Manager::operationFailed);
+        QVERIFY(model.setData(desk.cell(refused, u"ward"_s), QString(61, u'w')));
+        QVERIFY(failed.wait(Patience));
+        QTRY_COMPARE_WITH_TIMEOUT(model.index(refused, 0).data(Model::RowStateRole).toInt(),
+                                  int(Manager::RowState::Failed), Patience);
+        QCOMPARE(valueAt(model, refused, u"ward"_s), wardBefore);
+        QVERIFY2(model.index(refused, 0).data(Model::RowReasonRole).toString().contains(u"refused"),
+                 qPrintable(model.index(refused, 0).data(Model::RowReasonRole).toString()));
+        QVERIFY(model.index(refused, 0).data(Qt::BackgroundRole).value<QBrush>().color().isValid());
+        desk.manager->dismissFailure(desk.idAt(refused));
+        QTRY_COMPARE_WITH_TIMEOUT(model.index(refused, 0).data(Model::RowStateRole).toInt(),
+                                  int(Manager::RowState::Synced), Patience);
+        QVERIFY(!model.index(refused, 0).data(Qt::BackgroundRole).isValid());
+
+        QCOMPARE(desk.recorder->events.filter(u"reset"_s), QStringList());
+        QCOMPARE(desk.recorder->events.filter(u"inserted"_s), QStringList());
+        QCOMPARE(desk.recorder->events.filter(u"removed"_s), QStringList());
+    }
+
+    // 7a. setData in HIS mode: accepted, but the cell changes only once the server confirmed.
+    void hisSetDataWaitsForTheServer()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        Model &model = *desk.model;
+        const int row = 7;
+        const QModelIndex ward = desk.cell(row, u"ward"_s);
+        const QString old = ward.data().toString();
+        const QJsonObject before = recordAt(model, row);
+
+        // Not editable or not convertible: refused, nothing sent.
+        QVERIFY(!model.setData(desk.cell(row, u"id"_s), 12345));
+        QVERIFY(!model.setData(desk.cell(row, u"sex"_s), u"bogus"_s));
+        QVERIFY(!model.setData(ward, u"x"_s, Qt::DisplayRole));
+
+        bool confirmed = false;
+        QStringList problems;
+        connect(desk.manager.get(), &Manager::operationConfirmed, &model,
+                [&] { confirmed = true; });
+        connect(&model, &QAbstractItemModel::dataChanged, &model, [&] {
+            if (model.rowOf(desk.idAt(row)) != row)
+                return;
+            if (ward.data().toString() == u"HIS edit" && !confirmed)
+                problems.append(u"shown before the server confirmed"_s);
+            if (model.index(row, 0).data(Model::RowStateRole).toInt()
+                != int(Manager::RowState::Synced))
+                problems.append(u"a row state other than Synced in HIS mode"_s);
+        });
+        QVERIFY(model.setData(ward, u"HIS edit"_s));
+        QCOMPARE(ward.data().toString(), old);
+        QCoreApplication::processEvents();
+        QCOMPARE(ward.data().toString(), old);
+        QTRY_COMPARE_WITH_TIMEOUT(ward.data().toString(), u"HIS edit"_s, Patience);
+        QVERIFY(confirmed);
+        QVERIFY(settle(desk.manager.get()));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u"; "_s)));
+        QCOMPARE(desk.recorder->events,
+                 QStringList{u"dataChanged %1-%1 %2"_s.arg(row).arg(
+                     changedColumns(model, before, recordAt(model, row)))});
+
+        // Offline, HIS mode cannot write: nothing is editable and setData() refuses.
+        QVERIFY(model.flags(ward) & Qt::ItemIsEditable);
+        desk.client.close();
+        QTRY_VERIFY_WITH_TIMEOUT(desk.manager->staleSince().isValid(), Patience);
+        QVERIFY(!(model.flags(ward) & Qt::ItemIsEditable));
+        QVERIFY(!model.setData(ward, u"Offline"_s));
+        QCOMPARE(ward.data().toString(), u"HIS edit"_s);
+    }
+
+    // 7b. setData in live mode: shown on the next turn as pending, then synced.
+    void liveSetDataShowsPendingThenSynced()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::Live));
+        Model &model = *desk.model;
+        const int row = 8;
+        const QModelIndex ward = desk.cell(row, u"ward"_s);
+        const QJsonObject before = recordAt(model, row);
+        // What a view would see at each dataChanged of the row: its ward and state.
+        QList<std::pair<QString, int>> seen;
+        connect(&model, &QAbstractItemModel::dataChanged, &model,
+                [&](const QModelIndex &tl, const QModelIndex &br) {
+                    if (tl.row() <= row && br.row() >= row)
+                        seen.append({ward.data().toString(),
+                                     model.index(row, 0).data(Model::RowStateRole).toInt()});
+                });
+        QVERIFY(model.setData(ward, u"Live edit"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(ward.data().toString(), u"Live edit"_s, Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(desk.manager->pendingCount(), 0, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(model.index(row, 0).data(Model::RowStateRole).toInt(),
+                 int(Manager::RowState::Synced));
+        QVERIFY(seen.size() >= 2);
+        const int pending = int(Manager::RowState::Pending);
+        const int synced = int(Manager::RowState::Synced);
+        QCOMPARE(seen.first(), std::make_pair(u"Live edit"_s, pending));
+        QCOMPARE(seen.last(), std::make_pair(u"Live edit"_s, synced));
+        for (const auto &s : std::as_const(seen))
+            QCOMPARE(s.first, u"Live edit"_s);
+
+        // The local edit (state, then the ward cell), then the server's confirmation (state,
+        // then the system fields it set). Nothing structural.
+        const QJsonObject after = recordAt(model, row);
+        QJsonObject edited = before;
+        edited.insert(u"ward"_s, u"Live edit"_s);
+        const QString all = u"c0-%1"_s.arg(model.columnCount() - 1);
+        QCOMPARE(
+            desk.recorder->events,
+            (QStringList{
+                u"dataChanged %1-%1 %2"_s.arg(row).arg(all),
+                u"dataChanged %1-%1 %2"_s.arg(row).arg(changedColumns(model, before, edited)),
+                u"dataChanged %1-%1 %2"_s.arg(row).arg(all),
+                u"dataChanged %1-%1 %2"_s.arg(row).arg(changedColumns(model, edited, after))}));
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Model::RowStateRole));
+        QVERIFY(desk.recorder->dataChangedRoles.at(1).contains(Qt::DisplayRole));
+    }
+
+    // 8a. Merging, deterministically: one HIS reload changes 50 adjacent rows the same way
+    //     (one dataChanged for all of them), an adjacent row in other columns (its own) and
+    //     10 further rows in yet other columns (one more).
+    void hisReloadMergesAdjacentChanges()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        Model &model = *desk.model;
+        for (int row = 100; row < 150; ++row)
+            QVERIFY(storeUpdate(desk.idAt(row), {{u"ward"_s, u"Merged"_s}}));
+        const QString sex = valueAt(model, 150, u"sex"_s) == u"other" ? u"female"_s : u"other"_s;
+        QVERIFY(storeUpdate(desk.idAt(150), {{u"sex"_s, sex}}));
+        for (int row = 200; row < 210; ++row)
+            QVERIFY(storeUpdate(desk.idAt(row), {{u"name"_s, u"Merged %1"_s.arg(row)}}));
+        const int last = model.columnOf(u"updated_by");
+        const qint64 emitted = model.dataChangedEmitted();
+        desk.manager->reload();
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(model, 209, u"name"_s), u"Merged 209"_s, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(
+            desk.recorder->events,
+            (QStringList{u"dataChanged 100-149 c%1-%2"_s.arg(model.columnOf(u"ward")).arg(last),
+                         u"dataChanged 150-150 c%1-%2"_s.arg(model.columnOf(u"sex")).arg(last),
+                         u"dataChanged 200-209 c%1-%2"_s.arg(model.columnOf(u"name")).arg(last)}));
+        QCOMPARE(model.dataChangedEmitted() - emitted, 3);
+    }
+
+    // 8b. A burst of 200 updates of adjacent rows by the other user, in live mode. The events
+    //     come over the socket in however many turns; the manager applies each turn's events
+    //     together and the model merges them: one dataChanged per turn that changed rows (the
+    //     rows of a turn are adjacent and change the same columns), never one per event unless
+    //     every event came in a turn of its own. Together they cover exactly the 200 rows.
+    void liveBurstIsOneDataChangedPerTurn()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::Live));
+        Model &model = *desk.model;
+        // Turns in which the manager changed rows: the first rowsChanged of a turn posts a
+        // marker that ends the turn (after the model's own flush, posted before it).
+        int turns = 0;
+        bool inTurn = false;
+        QObject turnEnds; // context of the markers: none outlives the test
+        connect(desk.manager.get(), &Manager::rowsChanged, &turnEnds, [&] {
+            if (inTurn)
+                return;
+            inTurn = true;
+            ++turns;
+            QMetaObject::invokeMethod(
+                &turnEnds, [&] { inTurn = false; }, Qt::QueuedConnection);
+        });
+        const int first = 50;
+        const int count = 200;
+        server::EventPublisher::Origin origin{u"ward-a"_s, u"u-doctor"_s, {}, {}};
+        for (int row = first; row < first + count; ++row) {
+            const auto record
+                = m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                            desk.idAt(row).toLongLong(), {{u"ward"_s, u"Burst"_s}});
+            QVERIFY(record);
+            m_server->publisher()->publish(patients(), u"updated"_s, record.value(), origin,
+                                           record.value().value(u"version").toInteger());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(valueAt(model, first + count - 1, u"ward"_s) == u"Burst",
+                                 Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.manager->counters().eventsApplied, qint64(count));
+
+        const QString columns
+            = u"c%1-%2"_s.arg(model.columnOf(u"ward")).arg(model.columnOf(u"updated_by"));
+        QList<int> covered;
+        for (const QString &e : std::as_const(desk.recorder->events)) {
+            const QStringList parts = e.split(u' ');
+            QVERIFY2(parts.size() == 3 && parts[0] == u"dataChanged" && parts[2] == columns,
+                     qPrintable(e));
+            const QStringList range = parts[1].split(u'-');
+            for (int r = range[0].toInt(); r <= range[1].toInt(); ++r)
+                covered.append(r);
+        }
+        std::sort(covered.begin(), covered.end());
+        QList<int> expected;
+        for (int r = first; r < first + count; ++r)
+            expected.append(r);
+        QCOMPARE(covered, expected);
+        const int signalCount = int(desk.recorder->events.size());
+        qInfo().noquote() << count << "updates:" << signalCount << "dataChanged in" << turns
+                          << "turns";
+        QCOMPARE(signalCount, turns);
+        QVERIFY(signalCount <= count);
+    }
+
+    // Live mode: a dataChanged held for the end of the turn goes out before the next
+    // structural change, for the row as it was then; changes after it use the new rows. The
+    // sequence is the same whether the events arrive in one turn or several.
+    void liveHeldChangesGoOutBeforeStructuralChanges()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::Live));
+        Model &model = *desk.model;
+        server::RecordStore *store = m_server->store();
+        server::EventPublisher *publisher = m_server->publisher();
+        const server::EventPublisher::Origin origin{u"ward-a"_s, u"u-doctor"_s, {}, {}};
+        const auto updated = [&](int row) {
+            const auto record
+                = store->update(patients(), u"ward-a"_s, u"u-doctor"_s, desk.idAt(row).toLongLong(),
+                                {{u"ward"_s, u"Held %1"_s.arg(row)}});
+            if (record)
+                publisher->publish(patients(), u"updated"_s, record.value(), origin,
+                                   record.value().value(u"version").toInteger());
+            return bool(record);
+        };
+        const QString gone = desk.idAt(5);
+        QVERIFY(updated(20));
+        const auto removed
+            = store->remove(patients(), u"ward-a"_s, u"u-doctor"_s, gone.toLongLong());
+        QVERIFY(removed);
+        publisher->publish(patients(), u"deleted"_s, QJsonObject{{u"id"_s, gone}}, origin,
+                           removed.value().value(u"version").toInteger());
+        QVERIFY(updated(30));
+        const auto created = store->create(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                           {{u"hn"_s, u"HELD-1"_s}, {u"name"_s, u"Held"_s}});
+        QVERIFY(created);
+        publisher->publish(patients(), u"created"_s, created.value(), origin,
+                           created.value().value(u"version").toInteger());
+
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 300, Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(model, 299, u"hn"_s), u"HELD-1"_s, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        const QString columns
+            = u"c%1-%2"_s.arg(model.columnOf(u"ward")).arg(model.columnOf(u"updated_by"));
+        QCOMPARE(desk.recorder->events,
+                 (QStringList{u"dataChanged 20-20 %1"_s.arg(columns), u"removed 5-5"_s,
+                              u"dataChanged 29-29 %1"_s.arg(columns), u"inserted 299-299"_s}));
+        QCOMPARE(valueAt(model, 19, u"ward"_s), u"Held 20"_s); // up a row since the removal
+        QCOMPARE(valueAt(model, 29, u"ward"_s), u"Held 30"_s);
+    }
+
+    // The manager goes away while a view shows the model: the model empties (a reset) and
+    // the view copes.
+    void managerDeletedWhileShown()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        QTableView view;
+        view.setModel(desk.model.get());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.selectionModel()->setCurrentIndex(desk.model->index(3, 1),
+                                               QItemSelectionModel::ClearAndSelect);
+        desk.manager.reset();
+        QCOMPARE(desk.recorder->events, (QStringList{u"aboutToReset"_s, u"reset"_s}));
+        QCOMPARE(desk.model->rowCount(), 0);
+        QCOMPARE(desk.model->columnCount(), 0);
+        QVERIFY(desk.model->manager() == nullptr);
+        QVERIFY(!view.currentIndex().isValid());
+        QVERIFY(!desk.model->canFetchMore({}));
+        desk.model->sort(0);
+        QCOMPARE(desk.recorder->events.size(), 2);
+        QTest::qWait(50); // a repaint of the empty view
+        QVERIFY(view.grab().size().isValid());
+    }
+
+    // 9. sort(): server-side, one reset (the manager's query changes) and the rows come back,
+    //    in the server's order, as one insert.
+    void sortResetsOnceAndComesBackSorted()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        Model &model = *desk.model;
+        struct Step
+        {
+            QString field;
+            Qt::SortOrder order;
+        };
+        for (const Step &step :
+             {Step{u"name"_s, Qt::DescendingOrder}, Step{u"date_of_birth"_s, Qt::AscendingOrder}}) {
+            desk.recorder->clear();
+            model.sort(model.columnOf(step.field), step.order);
+            QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 300, Patience);
+            QVERIFY(settle(desk.manager.get()));
+            QCOMPARE(desk.recorder->events,
+                     (QStringList{u"aboutToReset"_s, u"reset"_s, u"inserted 0-299"_s}));
+            const Sort sort{{step.field, step.order}};
+            QCOMPARE(desk.manager->query().sort, sort);
+            QCOMPARE(modelOrder(model), serverOrder(&m_doctor, sort));
+            for (int row = 1; row < model.rowCount(); ++row) {
+                const QVariant a
+                    = model.index(row - 1, model.columnOf(step.field)).data(Model::SortRole);
+                const QVariant b
+                    = model.index(row, model.columnOf(step.field)).data(Model::SortRole);
+                const int c = step.field == u"name"
+                    ? a.toString().compare(b.toString(), Qt::CaseInsensitive)
+                    : (a.toDate() < b.toDate() ? -1 : (a.toDate() > b.toDate() ? 1 : 0));
+                QVERIFY2(step.order == Qt::AscendingOrder ? c <= 0 : c >= 0,
+                         qPrintable(u"row %1"_s.arg(row)));
+            }
+            // The same sort again changes nothing.
+            desk.recorder->clear();
+            model.sort(model.columnOf(step.field), step.order);
+            QVERIFY(settle(desk.manager.get()));
+            QCOMPARE(desk.recorder->events, QStringList());
+        }
+    }
+};
+
+QTEST_MAIN(TestRealtimeTableModel)
+#include "tst_realtimetablemodel.moc"
