@@ -718,14 +718,14 @@ void RealtimeStateManager::onLockEvent(const RealtimeEvent &event)
         return;
     const QString user = event.data.toObject().value(u"userId").toVariant().toString();
     const QString me = m_api ? m_api->user().value(u"id").toVariant().toString() : QString();
+    // One's own lock is no obstacle: it is not shown as Locked.
+    const bool locked = event.action == u"lock_acquired" && (user.isEmpty() || user != me);
     for (const QString &id : event.ids) {
-        const bool locked = event.action == u"lock_acquired" && (user.isEmpty() || user != me);
-        if (locked ? m_locks.value(id) == user && m_locks.contains(id) : !m_locks.contains(id))
+        const bool changed = locked ? m_locks.value(id, u"\n"_s) != user : m_locks.remove(id);
+        if (!changed)
             continue;
         if (locked)
             m_locks.insert(id, user);
-        else
-            m_locks.remove(id);
         if (const int row = rowOf(id); row >= 0)
             refreshRow(row);
     }

@@ -13,6 +13,7 @@
 #include "resourceschema.h"
 #include "restoutcome.h"
 #include "socketioclient.h"
+#include "stateclient.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
@@ -56,14 +57,6 @@ ResourceSchema plainSchema()
     return *schema;
 }
 
-QList<QJsonObject> sortedById(QList<QJsonObject> records)
-{
-    std::sort(records.begin(), records.end(), [](const QJsonObject &a, const QJsonObject &b) {
-        return a.value(u"id").toInteger() < b.value(u"id").toInteger();
-    });
-    return records;
-}
-
 // What the backend holds, read from its own memory (not over the API under test).
 QList<QJsonObject> backendRecords(PeerProcess &backend)
 {
@@ -74,23 +67,14 @@ QList<QJsonObject> backendRecords(PeerProcess &backend)
     return records;
 }
 
-// One user: REST, socket (subscribed to the feature and the entity room, so that AegisX sends
-// every event twice), channel and a manager.
-class Mirror
+// One user, subscribed to the feature and the entity room, so that AegisX sends every event
+// twice; the schema is what a user of a plain AegisX server writes in a file.
+class Mirror : public test::StateClient
 {
 public:
     Mirror(const QUrl &url, const QString &email, const QString &password)
+        : StateClient(url, email, password, {u"patient"_s})
     {
-        api.setBaseUrl(url);
-        loggedIn = test::await(api.login(email, password)).ok;
-        SocketIoClient::Options o;
-        o.url = url;
-        o.path = u"/api/ws/"_s;
-        o.auth = {{u"token"_s, api.accessToken()}};
-        o.reconnectionDelayMs = 100;
-        o.reconnectionDelayMaxMs = 300;
-        client.setOptions(o);
-        channel.setSubscription({u"patients"_s}, {u"patient"_s});
     }
 
     bool start(Manager::Mode mode)
@@ -98,43 +82,13 @@ public:
         Manager::Options options;
         options.mode = mode;
         options.query.sort = {{u"id"_s, Qt::AscendingOrder}};
-        manager = std::make_unique<Manager>(&api, &channel, plainSchema(), options);
-        QSignalSpy confirmed(&channel, &RealtimeChannel::subscriptionConfirmed);
-        client.open();
-        if (!confirmed.wait(Patience))
-            return false;
-        manager->start();
-        return QTest::qWaitFor(
-            [&] { return manager->lastSyncAt().isValid() && !manager->isLoading(); }, Patience);
+        return StateClient::start(plainSchema(), options);
     }
 
     // True once the mirror shows exactly what the backend holds (waits for it to settle).
     bool settlesTo(PeerProcess &backend)
     {
-        QList<QJsonObject> expected;
-        const bool same = QTest::qWaitFor(
-            [&] {
-                if (manager->isLoading() || manager->isRefreshPending()
-                    || manager->pendingCount() > 0 || !manager->isConnected())
-                    return false;
-                expected = backendRecords(backend);
-                return sortedById(manager->records()) == expected;
-            },
-            Patience);
-        if (!same) {
-            qWarning() << "mirror" << manager->rowCount() << "rows, backend" << expected.size()
-                       << "pending" << manager->pendingCount();
-            const QList<QJsonObject> mine = sortedById(manager->records());
-            for (const QJsonObject &r : std::as_const(expected)) {
-                if (!mine.contains(r))
-                    qWarning() << "  backend has" << r;
-            }
-            for (const QJsonObject &r : mine) {
-                if (!expected.contains(r))
-                    qWarning() << "  mirror has" << r;
-            }
-        }
-        return same;
+        return StateClient::settlesTo([&] { return backendRecords(backend); });
     }
 
     QString wardOf(const QString &id) const
@@ -142,12 +96,6 @@ public:
         const int row = manager->rowOf(id);
         return row < 0 ? QString() : manager->record(row).value(u"ward").toString();
     }
-
-    bool loggedIn = false;
-    ApiClient api;
-    SocketIoClient client;
-    RealtimeChannel channel{&client};
-    std::unique_ptr<Manager> manager;
 };
 
 } // namespace

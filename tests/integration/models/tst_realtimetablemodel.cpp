@@ -17,6 +17,7 @@
 #include "restoutcome.h"
 #include "serverschema.h"
 #include "socketioclient.h"
+#include "stateclient.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QJsonArray>
@@ -161,52 +162,31 @@ QString changedColumns(const Model &model, const QJsonObject &before, const QJso
 
 // The nurse's desk: her REST client and socket, a manager of the patients, the model over it
 // (under QAbstractItemModelTester) and a recorder of the model's signals.
-class Desk
+class Desk : public test::StateClient
 {
 public:
     explicit Desk(server::LivedeskServer *server)
+        : StateClient(server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s)
     {
-        api.setBaseUrl(server->baseUrl());
-        loggedIn = test::await(api.login(u"nurse@demo.local"_s, u"nurse"_s)).ok;
-        SocketIoClient::Options o;
-        o.url = server->baseUrl();
-        o.path = u"/api/ws/"_s;
-        o.auth = {{u"token"_s, api.accessToken()}};
-        o.reconnectionDelayMs = 100;
-        o.reconnectionDelayMaxMs = 200;
-        client.setOptions(o);
-        channel.setSubscription({u"patients"_s});
     }
 
     // Connected, started, loaded: the model shows the 300 demo patients, inserted in one go.
     bool start(Manager::Mode mode, const Sort &sort = {{u"id"_s, Qt::AscendingOrder}})
     {
-        if (!loggedIn)
+        const auto parsed = serverSchema();
+        if (!parsed)
             return false;
-        const test::RestOutcome schemaReply = test::await(api.get(u"/api/schema"_s));
-        QString error;
-        const auto parsed = ResourceSchema::fromSchemaDocument(schemaReply.data.toObject(),
-                                                               u"patients"_s, &error);
-        if (!parsed) {
-            qWarning() << "schema:" << error;
-            return false;
-        }
-        schema = *parsed;
         Manager::Options options;
         options.mode = mode;
         options.query.sort = sort;
-        manager = std::make_unique<Manager>(&api, &channel, schema, options);
-        model = std::make_unique<Model>(manager.get());
-        new QAbstractItemModelTester(
-            model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal, model.get());
-        recorder = std::make_unique<Recorder>(model.get());
-        QSignalSpy confirmed(&channel, &RealtimeChannel::subscriptionConfirmed);
-        client.open();
-        if (!confirmed.wait(Patience))
-            return false;
-        manager->start();
-        if (!QTest::qWaitFor([&] { return manager->lastSyncAt().isValid(); }, Patience)
-            || !settle(manager.get()))
+        // The model exists before the first load, so that the load is one insert.
+        const auto putModel = [this] {
+            model = std::make_unique<Model>(manager.get());
+            new QAbstractItemModelTester(
+                model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal, model.get());
+            recorder = std::make_unique<Recorder>(model.get());
+        };
+        if (!StateClient::start(*parsed, options, true, putModel) || !settle(manager.get()))
             return false;
         // The first load is one insert of every row (no reset: the model was empty).
         if (recorder->events != QStringList{u"inserted 0-299"_s}) {
@@ -227,12 +207,6 @@ public:
     }
     int rowOf(const QString &id) const { return model->rowOf(id); }
 
-    bool loggedIn = false;
-    ApiClient api;
-    SocketIoClient client;
-    RealtimeChannel channel{&client};
-    ResourceSchema schema;
-    std::unique_ptr<Manager> manager;
     std::unique_ptr<Model> model;
     std::unique_ptr<Recorder> recorder;
 };

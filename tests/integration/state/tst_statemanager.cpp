@@ -13,6 +13,7 @@
 #include "restoutcome.h"
 #include "serverschema.h"
 #include "socketioclient.h"
+#include "stateclient.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
@@ -30,107 +31,39 @@ namespace {
 
 constexpr int Patience = 20000;
 
-// Every record of the tenant, sorted by id, as the server has them now.
-QList<QJsonObject> serverRecords(ApiClient *api, const QString &path)
-{
-    QList<QJsonObject> all;
-    for (int page = 1;; ++page) {
-        RestQuery q;
-        q.page = page;
-        q.limit = 1000;
-        q.sort = {{u"id"_s, Qt::AscendingOrder}};
-        const test::RestOutcome o = test::await(api->list(path, q));
-        if (!o.ok)
-            return {};
-        for (const QJsonValue &v : o.data.toArray())
-            all.append(v.toObject());
-        if (!o.pagination.value(u"hasNext").toBool())
-            return all;
-    }
-}
+using test::StateClient;
 
 QList<QJsonObject> sortedById(QList<QJsonObject> records)
 {
-    std::sort(records.begin(), records.end(), [](const QJsonObject &a, const QJsonObject &b) {
-        return a.value(u"id").toInteger() < b.value(u"id").toInteger();
-    });
-    return records;
+    return StateClient::sortedById(std::move(records));
 }
 
-// One client: REST, socket, channel and (once made) a manager.
-class Mirror
+// One client of the embedded server, with the server's schema.
+class Mirror : public StateClient
 {
 public:
     Mirror(server::LivedeskServer *server, const QString &email, const QString &password)
+        : StateClient(server->baseUrl(), email, password)
     {
-        api.setBaseUrl(server->baseUrl());
-        const test::RestOutcome login = test::await(api.login(email, password));
-        loggedIn = login.ok;
-        SocketIoClient::Options o;
-        o.url = server->baseUrl();
-        o.path = u"/api/ws/"_s;
-        o.auth = {{u"token"_s, api.accessToken()}};
-        o.reconnectionDelayMs = 100;
-        o.reconnectionDelayMaxMs = 200;
-        client.setOptions(o);
-        channel.setSubscription({u"patients"_s});
     }
 
-    // The schema from the server, a manager in @p mode, started and loaded once.
+    // A manager in @p mode, started and loaded once.
     bool start(Manager::Mode mode, const QString &queuePath = {}, bool connect = true)
     {
-        const test::RestOutcome schemaReply = test::await(api.get(u"/api/schema"_s));
-        QString error;
-        const auto parsed = ResourceSchema::fromSchemaDocument(schemaReply.data.toObject(),
-                                                               u"patients"_s, &error);
-        if (!parsed) {
-            qWarning() << "schema:" << error;
+        const auto parsed = serverSchema();
+        if (!parsed)
             return false;
-        }
-        schema = *parsed;
         Manager::Options options;
         options.mode = mode;
         options.queuePath = queuePath;
         options.query.sort = {{u"id"_s, Qt::AscendingOrder}};
-        manager = std::make_unique<Manager>(&api, &channel, schema, options);
-        if (connect) {
-            QSignalSpy confirmed(&channel, &RealtimeChannel::subscriptionConfirmed);
-            client.open();
-            if (!confirmed.wait(Patience))
-                return false;
-        }
-        manager->start();
-        return QTest::qWaitFor(
-            [&] { return manager->lastSyncAt().isValid() && !manager->isLoading(); }, Patience);
+        return StateClient::start(*parsed, options, connect);
     }
 
     // True once the mirror shows exactly what the server has (waits for it to settle).
     bool settlesTo(ApiClient *reader)
     {
-        QList<QJsonObject> expected;
-        const bool same = QTest::qWaitFor(
-            [&] {
-                if (manager->isLoading() || manager->isRefreshPending()
-                    || manager->pendingCount() > 0)
-                    return false;
-                expected = serverRecords(reader, schema.restPath);
-                return sortedById(manager->records()) == expected;
-            },
-            Patience);
-        if (!same) {
-            qWarning() << "mirror" << manager->rowCount() << "rows, server" << expected.size()
-                       << "pending" << manager->pendingCount() << "loading" << manager->isLoading();
-            const QList<QJsonObject> mine = sortedById(manager->records());
-            for (const QJsonObject &r : expected) {
-                if (!mine.contains(r))
-                    qWarning() << "  server has" << r;
-            }
-            for (const QJsonObject &r : mine) {
-                if (!expected.contains(r))
-                    qWarning() << "  mirror has" << r;
-            }
-        }
-        return same;
+        return StateClient::settlesTo([&] { return serverRecords(reader, schema.restPath); });
     }
 
     int rowsWithHn(const QString &hn) const
@@ -149,13 +82,6 @@ public:
         }
         return -1;
     }
-
-    bool loggedIn = false;
-    ApiClient api;
-    SocketIoClient client;
-    RealtimeChannel channel{&client};
-    ResourceSchema schema;
-    std::unique_ptr<Manager> manager;
 };
 
 // Follows row signals the way a model would, checking the manager is consistent at each.
@@ -730,6 +656,33 @@ private Q_SLOTS:
         QCOMPARE(signalsSeen, QStringList{u"moved %1 before 0"_s.arg(last)});
         QCOMPARE(resets.size(), 1);
         QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; ")));
+    }
+
+    // Someone else's lock shows on the row, with who holds it; one's own does not; a release
+    // clears it. Both modes, as locks change no data.
+    void locksShowOnTheRow_data() { randomWritesFromSeveralClientsEndEqual_data(); }
+    void locksShowOnTheRow()
+    {
+        QFETCH(int, mode);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode(mode)));
+        const QString id = nurse.manager->idAt(3);
+        const QString me = nurse.api.user().value(u"id").toVariant().toString();
+        const server::EventPublisher::Origin origin{u"ward-a"_s, u"u-doctor"_s, {}, {}};
+        const auto lock = [&](const QString &action, const QString &user) {
+            m_server->publisher()->publish(patients(), action,
+                                           QJsonObject{{u"id"_s, id}, {u"userId"_s, user}}, origin);
+        };
+        lock(u"lock_acquired"_s, u"u-doctor"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->rowState(3), Manager::RowState::Locked, Patience);
+        QVERIFY(nurse.manager->rowReason(3).contains(u"u-doctor"_s));
+        QCOMPARE(nurse.manager->lockedBy(id), u"u-doctor"_s);
+        lock(u"lock_released"_s, u"u-doctor"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->rowState(3), Manager::RowState::Synced, Patience);
+        lock(u"lock_acquired"_s, me);
+        QTest::qWait(300);
+        QCOMPARE(nurse.manager->rowState(3), Manager::RowState::Synced);
+        QVERIFY(nurse.manager->lockedBy(id).isEmpty());
     }
 };
 
