@@ -10,6 +10,11 @@ using namespace Qt::StringLiterals;
 
 namespace livedesk {
 
+namespace {
+// The longest run of frame handling in one turn of the event loop.
+constexpr qint64 FrameSliceMs = 8;
+} // namespace
+
 SocketIoClient::SocketIoClient(QObject *parent)
     : QObject(parent)
 {
@@ -21,6 +26,12 @@ SocketIoClient::SocketIoClient(QObject *parent)
         startAttempt();
     });
     connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] {
+        // The ping may be waiting in the backlog.
+        if (!m_frames.empty()) {
+            processFrames(true);
+            if (m_heartbeatTimer.isActive() || !m_socket)
+                return;
+        }
         qCInfo(lcSocketIo) << "no ping from the server for"
                            << m_handshake.pingIntervalMs + m_handshake.pingTimeoutMs << "ms";
         lost(u"ping timeout"_s);
@@ -217,7 +228,12 @@ void SocketIoClient::onTransportClosed()
 {
     if (sender() != m_socket)
         return;
-    const QString reason = m_socket ? m_socket->closeReason() : QString();
+    const QPointer<QWebSocket> socket = m_socket;
+    const QString reason = socket->closeReason();
+    // What arrived before the close is delivered first.
+    processFrames(true);
+    if (m_socket != socket)
+        return; // a frame ended this transport already
     lost(reason.isEmpty() ? u"transport close"_s : u"transport close: %1"_s.arg(reason));
 }
 
@@ -225,8 +241,71 @@ void SocketIoClient::onTextFrame(const QString &frame)
 {
     if (sender() != m_socket)
         return;
+    takeFrame(frame, {}, false);
+}
+
+void SocketIoClient::onBinaryFrame(const QByteArray &frame)
+{
+    if (sender() != m_socket)
+        return;
+    takeFrame({}, frame, true);
+}
+
+void SocketIoClient::takeFrame(QString text, QByteArray binary, bool isBinary)
+{
     ++m_stats.framesReceived;
     m_lastMessageAt = QDateTime::currentDateTimeUtc();
+    m_frames.push_back({std::move(text), std::move(binary), isBinary});
+    if (m_frames.size() == 1 && (!m_slice.isValid() || m_slice.elapsed() < FrameSliceMs)) {
+        processFrames(false);
+        return;
+    }
+    if (!m_framesScheduled) {
+        m_framesScheduled = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_framesScheduled = false;
+                m_slice.invalidate();
+                processFrames(false);
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+// Handles queued frames in order: all of them, or until this turn's slice is used up (the
+// rest is left for a later turn, which is scheduled).
+void SocketIoClient::processFrames(bool all)
+{
+    if (!m_slice.isValid()) {
+        m_slice.start();
+        // The next turn starts a new slice.
+        if (!m_framesScheduled) {
+            m_framesScheduled = true;
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    m_framesScheduled = false;
+                    m_slice.invalidate();
+                    if (!m_frames.empty())
+                        processFrames(false);
+                },
+                Qt::QueuedConnection);
+        }
+    }
+    QPointer<SocketIoClient> self(this);
+    while (self && !m_frames.empty() && (all || m_slice.elapsed() < FrameSliceMs)) {
+        const QueuedFrame frame = std::move(m_frames.front());
+        m_frames.pop_front();
+        if (frame.isBinary)
+            handleBinaryFrame(frame.binary);
+        else
+            handleTextFrame(frame.text);
+    }
+}
+
+void SocketIoClient::handleTextFrame(const QString &frame)
+{
     // Characters never outnumber UTF-8 bytes, so this only rejects frames that are surely over.
     if (frame.size() > m_options.maxFrameBytes) {
         noteMalformed(u"oversized frame (%1 characters, limit %2 bytes)"_s.arg(frame.size())
@@ -264,12 +343,8 @@ void SocketIoClient::onTextFrame(const QString &frame)
     }
 }
 
-void SocketIoClient::onBinaryFrame(const QByteArray &frame)
+void SocketIoClient::handleBinaryFrame(const QByteArray &frame)
 {
-    if (sender() != m_socket)
-        return;
-    ++m_stats.framesReceived;
-    m_lastMessageAt = QDateTime::currentDateTimeUtc();
     if (frame.size() > m_options.maxFrameBytes) {
         noteMalformed(u"oversized binary frame (%1 bytes)"_s.arg(frame.size()));
         m_partialBinary.reset();
@@ -548,6 +623,7 @@ void SocketIoClient::dropTransport()
     m_namespaceConnected = false;
     m_partialBinary.reset();
     m_partialAttachments.clear();
+    m_frames.clear();
     if (!m_socket)
         return;
     QWebSocket *socket = m_socket;

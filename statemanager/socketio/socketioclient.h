@@ -7,6 +7,7 @@
 #include "socketiopacket.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
@@ -15,6 +16,7 @@
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
 
+#include <deque>
 #include <functional>
 
 class QWebSocket;
@@ -171,6 +173,10 @@ private:
     void onTransportClosed();
     void onTextFrame(const QString &frame);
     void onBinaryFrame(const QByteArray &frame);
+    void takeFrame(QString text, QByteArray binary, bool isBinary);
+    void processFrames(bool all);
+    void handleTextFrame(const QString &frame);
+    void handleBinaryFrame(const QByteArray &frame);
     void completeBinaryPacket();
     void handleEngineOpen(const QString &json);
     void handleSocketIoPacket(const QString &text);
@@ -210,6 +216,20 @@ private:
     QTimer m_reconnectTimer;
     QTimer m_heartbeatTimer;
     QTimer m_connectTimer;
+
+    // Frames of the current transport not handled yet: a backlog is handled in slices of a
+    // few milliseconds per turn of the event loop (the rest waits for the next turn), so that
+    // a burst does not hold up the user interface. m_slice times the current turn's slice.
+    class QueuedFrame
+    {
+    public:
+        QString text;
+        QByteArray binary;
+        bool isBinary = false;
+    };
+    std::deque<QueuedFrame> m_frames;
+    QElapsedTimer m_slice;
+    bool m_framesScheduled = false;
 
     // Events that arrive before the CONNECT reply (replayed missed events), each with its
     // recovery offset: the offset counts as reached only once the event is delivered.

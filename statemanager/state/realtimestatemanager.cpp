@@ -9,6 +9,7 @@
 #include "restreply.h"
 #include "socketioclient.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 #include <QtCore/QUuid>
 
@@ -19,6 +20,9 @@ using namespace Qt::StringLiterals;
 namespace livedesk {
 
 namespace {
+
+// Live mode: the longest run of event application in one turn of the event loop.
+constexpr qint64 InboxSliceMs = 8;
 
 QString idString(const QJsonValue &v)
 {
@@ -734,15 +738,28 @@ void RealtimeStateManager::onLockEvent(const RealtimeEvent &event)
 void RealtimeStateManager::processInbox()
 {
     m_inboxScheduled = false;
-    const QList<RealtimeEvent> events = std::exchange(m_inbox, {});
-    if (events.isEmpty())
+    if (m_inbox.isEmpty())
         return;
     if (m_options.mode == Mode::His) {
+        m_inbox.clear();
         hint();
         return;
     }
-    for (const RealtimeEvent &e : events)
-        applyEvent(e);
+    // A backlog (a burst, a reconnect) is applied in slices of InboxSliceMs, so that the user
+    // interface keeps turning in between. Events are taken one at a time from the front: a
+    // slot that re-enters the event loop and lands here again carries on in order.
+    QElapsedTimer slice;
+    slice.start();
+    while (!m_inbox.isEmpty()) {
+        const RealtimeEvent event = m_inbox.takeFirst();
+        applyEvent(event);
+        if (slice.elapsed() >= InboxSliceMs)
+            break;
+    }
+    if (!m_inbox.isEmpty() && !m_inboxScheduled) {
+        m_inboxScheduled = true;
+        QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox, Qt::QueuedConnection);
+    }
     Q_EMIT stateChanged();
 }
 

@@ -52,8 +52,7 @@ QList<QJsonObject> CliProcess::ofKind(QStringView kind)
 
 bool CliProcess::finish(int timeoutMs)
 {
-    return QTest::qWaitFor([this] { return process.state() == QProcess::NotRunning; },
-                           timeoutMs);
+    return QTest::qWaitFor([this] { return process.state() == QProcess::NotRunning; }, timeoutMs);
 }
 
 QString CliProcess::errorText()

@@ -20,6 +20,11 @@
 //                        later, after newer events (as a second instance behind Redis might)
 //   --seq                add meta.eventId and meta.seq (livedesk-server's extension) to every
 //                        event, for gap-detection tests
+//   --versions           records carry `version` (1 on create, +1 on every update), as an
+//                        AegisX resource with optimistic locking does (bench_tablemodel)
+//   --wards N            seeded patients spread over wards 1..N (default 4)
+// A list answer is computed once per query and kept until the next write, so that reading a
+// large list page by page does not filter and sort the whole set for every page.
 //
 // Prints {"ready":true,"port":N}. Commands on stdin, JSON lines; "id" is answered {"done":id}:
 //   {"cmd":"dropEngines"}              close every Engine.IO connection (clients reconnect and
@@ -29,6 +34,12 @@
 //   {"cmd":"flush"}                    send the queued events now
 //   {"cmd":"records"}                  {"done":id,"records":[...sorted by id]}
 //   {"cmd":"stats"}                    {"done":id,"requests":n,"events":n,"sockets":n}
+//   {"cmd":"burst","count":N,"tag":T}  N updates of random records at once (name "Burst T.i"),
+//                                      each with its event; answers the ids updated (up to
+//                                      1000); "ward":W picks from that ward only, "every":true
+//                                      updates each record (of the ward) once
+//   {"cmd":"digest"}                   {"done":id,"count":n,"versionSum":n,"jsonBytes":n}:
+//                                      records, the sum of their versions, their JSON size
 //   {"cmd":"quit"}
 // Users: nurse@demo.local / nurse, doctor@demo.local / doctor.
 "use strict";
@@ -51,6 +62,8 @@ const dataFile = opt("--data", null);
 const flushMs = Number(opt("--flush-ms", "20"));
 const delayedDuplicates = Number(opt("--delayed-duplicates", "0"));
 const withSeq = flag("--seq");
+const withVersions = flag("--versions");
+const wardCount = Number(opt("--wards", "4"));
 
 // A small deterministic generator (mulberry32), so a failing run can be repeated.
 let rngState = Number(opt("--random-seed", "1")) >>> 0;
@@ -88,11 +101,12 @@ if (dataFile && fs.existsSync(dataFile)) {
       id,
       hn: `HN${String(id).padStart(5, "0")}`,
       name: `Patient ${id}`,
-      ward: `Ward ${1 + (id % 4)}`,
+      ward: `Ward ${1 + (id % wardCount)}`,
       status: "admitted",
       created_at: now,
       updated_at: now,
     };
+    if (withVersions) db.records[id].version = 1;
   }
   save();
 }
@@ -146,6 +160,14 @@ setInterval(flush, flushMs);
 // REST
 
 let requests = 0;
+// Bumped by every write; a cached list answer of an older generation is stale.
+let generation = 0;
+const listCache = new Map();
+function changed() {
+  generation += 1;
+  listCache.clear();
+  save();
+}
 
 function send(res, status, body) {
   const text = JSON.stringify(body);
@@ -199,13 +221,7 @@ function compare(a, b) {
   return a < b ? -1 : 1;
 }
 
-function list(res, query) {
-  const page = Math.max(1, Number(query.get("page") || "1"));
-  const limit = Number(query.get("limit") || "20");
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    return fail(res, 400, "VALIDATION_ERROR", "limit must be between 1 and 1000", [
-      { field: "limit", message: "must be between 1 and 1000", code: "RANGE", value: query.get("limit") },
-    ]);
+function selectRows(query) {
   let rows = Object.values(db.records);
   const search = (query.get("search") || "").toLowerCase();
   if (search) rows = rows.filter((r) => ["hn", "name", "ward"].some((f) => String(r[f] || "").toLowerCase().includes(search)));
@@ -220,6 +236,22 @@ function list(res, query) {
     }
     return a.id - b.id;
   });
+  return rows;
+}
+
+function list(res, query) {
+  const page = Math.max(1, Number(query.get("page") || "1"));
+  const limit = Number(query.get("limit") || "20");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    return fail(res, 400, "VALIDATION_ERROR", "limit must be between 1 and 1000", [
+      { field: "limit", message: "must be between 1 and 1000", code: "RANGE", value: query.get("limit") },
+    ]);
+  const key = JSON.stringify([query.get("search"), query.get("sort"), fields.map((f) => query.get(f))]);
+  let rows = listCache.get(key);
+  if (!rows) {
+    rows = selectRows(query);
+    listCache.set(key, rows);
+  }
   const total = rows.length;
   const totalPages = Math.max(1, Math.ceil(total / limit));
   send(res, 200, {
@@ -227,6 +259,11 @@ function list(res, query) {
     data: rows.slice((page - 1) * limit, page * limit),
     pagination: { page, limit, total, totalPages, hasNext: page < totalPages, hasPrev: page > 1 },
   });
+}
+
+function touch(record) {
+  record.updated_at = new Date().toISOString();
+  if (withVersions) record.version += 1;
 }
 
 function validate(body, creating) {
@@ -276,8 +313,9 @@ async function handle(req, res) {
       ]);
     const now = new Date().toISOString();
     const record = { id: db.nextId++, hn: body.hn, name: body.name, ward: body.ward ?? null, status: body.status ?? "admitted", created_at: now, updated_at: now };
+    if (withVersions) record.version = 1;
     db.records[record.id] = record;
-    save();
+    changed();
     announce("created", record, user.id, "normal");
     return send(res, 201, { success: true, data: record, message: "Created" });
   }
@@ -292,15 +330,15 @@ async function handle(req, res) {
     const details = validate(body, false);
     if (details.length) return fail(res, 400, "VALIDATION_ERROR", "Validation failed", details);
     for (const f of fields) if (f in body) record[f] = body[f];
-    record.updated_at = new Date().toISOString();
-    save();
+    touch(record);
+    changed();
     announce("updated", { ...record }, user.id, priorities[Math.floor(random() * priorities.length)]);
     return send(res, 200, { success: true, data: record, message: "Updated" });
   }
   if (req.method === "DELETE") {
     if (!record) return fail(res, 404, "NOT_FOUND", `Patient ${id} not found`);
     delete db.records[id];
-    save();
+    changed();
     announce("deleted", { id: String(record.id) }, user.id, "high");
     return send(res, 200, { success: true, data: { id: record.id }, message: "Deleted" });
   }
@@ -356,6 +394,32 @@ stdin.on("line", (line) => {
       return done();
     case "records":
       return done({ records: Object.values(db.records).sort((a, b) => a.id - b.id) });
+    case "burst": {
+      let ids = Object.keys(db.records);
+      if (c.ward) ids = ids.filter((id) => db.records[id].ward === c.ward);
+      const count = c.every ? ids.length : Number(c.count || 1);
+      const touched = [];
+      for (let i = 0; i < count && ids.length; i++) {
+        const record = db.records[ids[c.every ? i : Math.floor(random() * ids.length)]];
+        record.name = `Burst ${c.tag ?? 0}.${i}`;
+        touch(record);
+        announce("updated", { ...record }, "u-doctor", priorities[Math.floor(random() * priorities.length)]);
+        if (count <= 1000) touched.push(record.id);
+      }
+      changed();
+      return done({ ids: touched });
+    }
+    case "digest": {
+      let count = 0;
+      let versionSum = 0;
+      let jsonBytes = 0;
+      for (const r of Object.values(db.records)) {
+        count += 1;
+        versionSum += r.version || 0;
+        jsonBytes += Buffer.byteLength(JSON.stringify(r));
+      }
+      return done({ count, versionSum, jsonBytes });
+    }
     case "stats":
       return done({ requests, events: eventsSent, sockets: io.engine.clientsCount });
     case "quit":

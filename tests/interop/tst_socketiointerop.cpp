@@ -8,6 +8,7 @@
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QThread>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -84,6 +85,7 @@ private Q_SLOTS:
     void binaryAttachment_data();
     void binaryAttachment();
     void largeEventIsDelivered();
+    void backlogIsDeliveredInSlices();
     void namespaceTraffic();
     void unknownNamespaceIsRefused();
     void reconnectsAfterServerRestart();
@@ -401,6 +403,50 @@ void TestSocketIoInterop::binaryAttachment()
     QTRY_COMPARE_WITH_TIMEOUT(log.named(u"after").size(), 1, Patience);
     QCOMPARE(log.named(u"after").constFirst().args, QJsonArray{u"x"_s});
     QCOMPARE(client.stats().malformedFrames, 0);
+}
+
+// A backlog of events that all arrived while the client was busy is delivered in order, with
+// nothing lost, but over many turns of the event loop: a burst must not freeze the window.
+// Each event here takes its handler a millisecond, so a backlog handled in one go would keep
+// the loop from turning for seconds.
+void TestSocketIoInterop::backlogIsDeliveredInSlices()
+{
+    PeerProcess peer;
+    QVERIFY2(peer.start(), qPrintable(peer.errorOutput()));
+    SocketIoClient client;
+    client.setOptions(optionsFor(peer));
+    QVERIFY(connectClient(client));
+
+    qint64 turn = 0;
+    QTimer turns;
+    turns.setInterval(0);
+    QObject::connect(&turns, &QTimer::timeout, &turns, [&turn] { ++turn; });
+    QList<qint64> seqs;
+    QHash<qint64, int> perTurn;
+    QObject::connect(&client, &SocketIoClient::eventReceived, &client,
+                     [&](const SocketIoEvent &event) {
+                         if (event.name != u"burst")
+                             return;
+                         seqs.append(event.args.at(0).toArray().at(0).toInteger());
+                         ++perTurn[turn];
+                         QThread::usleep(1000);
+                     });
+
+    constexpr int count = 2000;
+    peer.send(
+        {{u"cmd"_s, u"stream"_s}, {u"event"_s, u"burst"_s}, {u"count"_s, count}, {u"size"_s, 10}});
+    // Busy elsewhere while the server sends: the events (about 80 KB) pile up unread.
+    QThread::msleep(1500);
+    turns.start();
+    QTRY_COMPARE_WITH_TIMEOUT(seqs.size(), count, Patience);
+    for (int i = 0; i < count; ++i)
+        QCOMPARE(seqs.at(i), i);
+    int largest = 0;
+    for (const int n : std::as_const(perTurn))
+        largest = std::max(largest, n);
+    QVERIFY2(largest <= count / 10,
+             qPrintable(u"%1 turns, %2 events in one"_s.arg(perTurn.size()).arg(largest)));
+    QCOMPARE(client.state(), State::Connected);
 }
 
 void TestSocketIoInterop::largeEventIsDelivered()
