@@ -87,19 +87,20 @@ livedesk::ResourceSchema patientSchema()
     };
     const QJsonObject document{
         {u"resources"_s,
-         QJsonArray{QJsonObject{{u"name"_s, u"patients"_s},
-                                {u"path"_s, u"/api/patients"_s},
-                                {u"feature"_s, u"patients"_s},
-                                {u"entity"_s, u"patient"_s},
-                                {u"idField"_s, u"id"_s},
-                                {u"versionField"_s, u"version"_s},
-                                {u"fields"_s,
-                                 QJsonArray{field("hn", "string"), field("name", "string"),
-                                            field("ward", "string"), field("status", "string"),
-                                            field("created_at", "datetime"),
-                                            field("updated_at", "datetime")}}}}}};
+         QJsonArray{QJsonObject{
+             {u"name"_s, u"patients"_s},
+             {u"path"_s, u"/api/patients"_s},
+             {u"feature"_s, u"patients"_s},
+             {u"entity"_s, u"patient"_s},
+             {u"idField"_s, u"id"_s},
+             {u"versionField"_s, u"version"_s},
+             {u"fields"_s,
+              QJsonArray{field("hn", "string"), field("name", "string"), field("ward", "string"),
+                         field("status", "string"), field("created_at", "datetime"),
+                         field("updated_at", "datetime")}}}}}};
     QString error;
-    const auto schema = livedesk::ResourceSchema::fromSchemaDocument(document, u"patients"_s, &error);
+    const auto schema
+        = livedesk::ResourceSchema::fromSchemaDocument(document, u"patients"_s, &error);
     if (!schema)
         qFatal("schema: %s", qPrintable(error));
     return *schema;
@@ -175,13 +176,14 @@ public:
         model = std::make_unique<RealtimeTableModel>(manager.get());
         QObject::connect(model.get(), &QAbstractItemModel::dataChanged, model.get(),
                          [this] { ++dataChanged; });
-        const auto countStructural = [this] { ++structural; };
+        const auto countStructural = [this] {
+            ++structural;
+        };
         QObject::connect(model.get(), &QAbstractItemModel::rowsInserted, model.get(),
                          countStructural);
         QObject::connect(model.get(), &QAbstractItemModel::rowsRemoved, model.get(),
                          countStructural);
-        QObject::connect(model.get(), &QAbstractItemModel::rowsMoved, model.get(),
-                         countStructural);
+        QObject::connect(model.get(), &QAbstractItemModel::rowsMoved, model.get(), countStructural);
         QObject::connect(model.get(), &QAbstractItemModel::modelReset, model.get(),
                          [this] { ++resets; });
         if (withView) {
@@ -331,8 +333,9 @@ private:
         const auto started = Clock::now();
         const double cpu0 = threadCpuMs(m_cpu);
         live.manager->start();
-        if (!waitUntil([&] { return live.manager->lastSyncAt().isValid() && !live.manager->isLoading(); },
-                       loadTimeoutMs)) {
+        if (!waitUntil(
+                [&] { return live.manager->lastSyncAt().isValid() && !live.manager->isLoading(); },
+                loadTimeoutMs)) {
             complain(u"the first load did not finish"_s);
             return false;
         }
@@ -378,16 +381,16 @@ private:
             // changed row's id is noted as the model reports it.
             QHash<QString, Clock::time_point> changedAt;
             QHash<QString, Clock::time_point> eventAt;
-            auto conn = QObject::connect(
-                live.model.get(), &QAbstractItemModel::dataChanged, live.model.get(),
-                [&](const QModelIndex &tl, const QModelIndex &br) {
-                    const auto now = Clock::now();
-                    for (int r = tl.row(); r <= br.row(); ++r) {
-                        const QString changed = live.manager->idAt(r);
-                        changedAt.insert(changed, now);
-                        eventAt.insert(changed, m_eventAt);
-                    }
-                });
+            auto conn = QObject::connect(live.model.get(), &QAbstractItemModel::dataChanged,
+                                         live.model.get(),
+                                         [&](const QModelIndex &tl, const QModelIndex &br) {
+                                             const auto now = Clock::now();
+                                             for (int r = tl.row(); r <= br.row(); ++r) {
+                                                 const QString changed = live.manager->idAt(r);
+                                                 changedAt.insert(changed, now);
+                                                 eventAt.insert(changed, m_eventAt);
+                                             }
+                                         });
             const auto answer
                 = backend({{u"cmd"_s, u"burst"_s}, {u"count"_s, 1}, {u"tag"_s, tag++}});
             if (!answer || answer->value(u"ids").toArray().isEmpty())
@@ -457,8 +460,8 @@ private:
         const auto digest = backend({{u"cmd"_s, u"digest"_s}});
         const qint64 expected = digest ? digest->value(u"versionSum").toInteger() : -1;
         const qint64 shown = live.versionSum();
-        const double ms = firstAt ? std::chrono::duration<double, std::milli>(endAt - *firstAt).count()
-                                  : 0;
+        const double ms
+            = firstAt ? std::chrono::duration<double, std::milli>(endAt - *firstAt).count() : 0;
         JsonLine line;
         line.add("bench", QString::fromLatin1(benchName))
             .add("step", u"burst"_s)
@@ -498,8 +501,9 @@ private:
         // No channel: reload() by hand, so that each reload is one measured step.
         his.make(&m_api, nullptr, options, withView);
         his.manager->start();
-        if (!waitUntil([&] { return his.manager->lastSyncAt().isValid() && !his.manager->isLoading(); },
-                       loadTimeoutMs)) {
+        if (!waitUntil(
+                [&] { return his.manager->lastSyncAt().isValid() && !his.manager->isLoading(); },
+                loadTimeoutMs)) {
             complain(u"the HIS list did not load"_s);
             return false;
         }
@@ -545,13 +549,15 @@ private:
                 .add("rows", his.model->rowCount())
                 .add("changed", what)
                 .add("changedRows", changed)
-                .add("ms", std::round(std::chrono::duration<double, std::milli>(syncedAt - started)
-                                          .count()));
+                .add("ms",
+                     std::round(
+                         std::chrono::duration<double, std::milli>(syncedAt - started).count()));
             if (m_nam && m_lastReplyAt > started)
-                line.add("diffMs", round3(std::chrono::duration<double, std::milli>(syncedAt
-                                                                                   - m_lastReplyAt)
-                                              .count()));
-            line.add("clientCpuMs", std::round(cpuMs)).add("longestStallMs", round3(longestStallMs));
+                line.add("diffMs",
+                         round3(std::chrono::duration<double, std::milli>(syncedAt - m_lastReplyAt)
+                                    .count()));
+            line.add("clientCpuMs", std::round(cpuMs))
+                .add("longestStallMs", round3(longestStallMs));
             his.counts(line, dataBefore, structuralBefore, resetsBefore, paintsBefore);
             printLine(line.toJson());
             if (!done) {
@@ -585,8 +591,9 @@ int main(int argc, char *argv[])
         u"Benchmarks RealtimeTableModel over a 1,000,000-row list: load, one update, a burst "
         "of updates, HIS keyed-diff reloads. Prints JSON lines."_s);
     parser.addHelpOption();
-    const QCommandLineOption quick(u"quick"_s, u"100,000 rows, a burst of 10,000, 20 single "
-                                               "updates, a 10,000-row HIS list."_s);
+    const QCommandLineOption quick(u"quick"_s,
+                                   u"100,000 rows, a burst of 10,000, 20 single "
+                                   "updates, a 10,000-row HIS list."_s);
     const QCommandLineOption rows(u"rows"_s, u"Rows in the list (1000000)."_s, u"N"_s);
     const QCommandLineOption burst(u"burst"_s, u"Updates in the burst (100000)."_s, u"N"_s);
     const QCommandLineOption singles(u"singles"_s, u"Single updates timed (200)."_s, u"N"_s);

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+#include "session.h"
+
+#include "livedesklogging.h"
+#include "restreply.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace livedesk {
+
+namespace {
+
+// The payload of a JWT (`header.payload.signature`), or an empty object.
+QJsonObject jwtPayload(const QString &token)
+{
+    const QStringList parts = token.split(u'.');
+    if (parts.size() != 3)
+        return {};
+    const QByteArray json
+        = QByteArray::fromBase64(parts.at(1).toLatin1(), QByteArray::Base64UrlEncoding);
+    return QJsonDocument::fromJson(json).object();
+}
+
+} // namespace
+
+Session::Session(QObject *parent)
+    : QObject(parent)
+{
+    // A reconnect presents the token again: it must be the current one.
+    connect(&m_api, &ApiClient::tokensChanged, this, [this] {
+        m_socket.setAuth({{u"token"_s, m_api.accessToken()}});
+    });
+}
+
+Session::~Session()
+{
+    close();
+}
+
+void Session::setServer(const QUrl &url, const QString &socketPath)
+{
+    m_url = url;
+    m_socketPath = socketPath;
+    m_api.setBaseUrl(url);
+}
+
+void Session::signIn(const QString &email, const QString &password)
+{
+    RestReply *reply = m_api.login(email, password);
+    connect(reply, &RestReply::finished, this, [this, reply] {
+        if (!reply->ok()) {
+            Q_EMIT failed(reply->error().httpStatus == 401
+                              ? tr("The e-mail address or password is not right.")
+                              : tr("Could not sign in: %1").arg(reply->error().message));
+            return;
+        }
+        loadSchema();
+    });
+}
+
+void Session::useToken(const QString &accessToken, const QString &refreshToken)
+{
+    m_api.setTokens(accessToken, refreshToken);
+    loadSchema();
+}
+
+QString Session::userName() const
+{
+    const QJsonObject user = m_api.user();
+    for (const auto key : {u"email", u"name", u"id"}) {
+        const QString value = user.value(key).toString();
+        if (!value.isEmpty())
+            return value;
+    }
+    const QJsonObject payload = jwtPayload(m_api.accessToken());
+    for (const auto key : {u"email", u"name", u"sub"}) {
+        const QString value = payload.value(key).toVariant().toString();
+        if (!value.isEmpty())
+            return value;
+    }
+    return tr("signed in");
+}
+
+const ResourceSchema *Session::resource(const QString &name) const
+{
+    for (const ResourceSchema &r : m_resources) {
+        if (r.name == name)
+            return &r;
+    }
+    return nullptr;
+}
+
+void Session::loadSchema()
+{
+    if (!m_schemaFile.isEmpty()) {
+        QFile file(m_schemaFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            Q_EMIT failed(
+                tr("Could not read the schema file %1: %2").arg(m_schemaFile, file.errorString()));
+            return;
+        }
+        finishSchema(QJsonDocument::fromJson(file.readAll()).object(),
+                     tr("The schema file %1 describes no resource.").arg(m_schemaFile));
+        return;
+    }
+    RestReply *reply = m_api.get(u"/api/schema"_s);
+    connect(reply, &RestReply::finished, this, [this, reply] {
+        if (reply->error().httpStatus == 401) {
+            Q_EMIT failed(tr("The server did not accept the sign-in (the token may have "
+                             "expired)."));
+            return;
+        }
+        // A plain AegisX server has no /api/schema: the fallback resources are used.
+        finishSchema(reply->ok() ? QJsonObject{{u"resources"_s,
+                                                reply->data().toObject().value(u"resources")}}
+                                 : QJsonObject(),
+                     tr("The server describes no resources, and none were named "
+                        "(--resource or --schema)."));
+    });
+}
+
+void Session::finishSchema(const QJsonObject &document, const QString &problem)
+{
+    m_resources.clear();
+    const QJsonValue resources = document.value(u"resources").isArray()
+        ? document.value(u"resources")
+        : document.value(u"data").toObject().value(u"resources");
+    for (const QJsonValue &r : resources.toArray()) {
+        QString error;
+        const auto schema = ResourceSchema::fromSchemaDocument(
+            document, r.toObject().value(u"name").toString(), &error);
+        if (schema)
+            m_resources.append(*schema);
+        else
+            qCWarning(lcState).noquote() << "schema:" << error;
+    }
+    if (m_resources.isEmpty()) {
+        for (const QString &name : std::as_const(m_fallback))
+            m_resources.append(ResourceSchema::named(name));
+    }
+    if (m_resources.isEmpty()) {
+        Q_EMIT failed(problem);
+        return;
+    }
+    m_signedIn = true;
+    connectSocket();
+    Q_EMIT signedIn();
+}
+
+void Session::connectSocket()
+{
+    SocketIoClient::Options o = m_socket.options();
+    o.url = m_url;
+    o.path = m_socketPath;
+    o.auth = {{u"token"_s, m_api.accessToken()}};
+    m_socket.setOptions(o);
+    QStringList features;
+    for (const ResourceSchema &r : std::as_const(m_resources)) {
+        if (!features.contains(r.feature))
+            features.append(r.feature);
+    }
+    m_channel.setSubscription(features);
+    m_socket.open();
+}
+
+RealtimeStateManager *Session::existingManager(const QString &name) const
+{
+    const auto it = m_managers.find(name);
+    return it == m_managers.end() ? nullptr : it->second.get();
+}
+
+RealtimeStateManager *Session::manager(const QString &name, RealtimeStateManager::Mode mode)
+{
+    const ResourceSchema *schema = resource(name);
+    if (!schema)
+        return nullptr;
+    auto it = m_managers.find(name);
+    if (it != m_managers.end()) {
+        if (it->second->mode() == mode)
+            return it->second.get();
+        Q_EMIT managerAboutToBeReplaced(name);
+        m_managers.erase(it);
+    }
+    RealtimeStateManager::Options options;
+    options.mode = mode;
+    options.query.sort = {{schema->idField, Qt::AscendingOrder}};
+    auto manager = std::make_unique<RealtimeStateManager>(&m_api, &m_channel, *schema, options);
+    RealtimeStateManager *made = manager.get();
+    m_managers.emplace(name, std::move(manager));
+    made->start();
+    return made;
+}
+
+void Session::close()
+{
+    m_managers.clear();
+    m_socket.close();
+}
+
+} // namespace livedesk

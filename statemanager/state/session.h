@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "apiclient.h"
+#include "realtimechannel.h"
+#include "realtimestatemanager.h"
+#include "resourceschema.h"
+#include "socketioclient.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QUrl>
+
+#include <map>
+#include <memory>
+
+namespace livedesk {
+
+/**
+ * One signed-in connection to one server, as the workstation holds it: the REST client, the
+ * Socket.IO connection with its channel (subscribed to every resource's feature), the
+ * resources the server describes, and one RealtimeStateManager per resource, made when a
+ * view first asks for it.
+ *
+ * Why a class of its own: the socket must present a fresh token whenever the REST client
+ * refreshes one (an expired token would make every reconnect fail with 44), the channel must
+ * subscribe to the features of all open resources, and switching a resource between HIS and
+ * live mode means replacing its manager; keeping those rules in one place keeps the windows
+ * simple.
+ *
+ * The schema comes from the server (`GET /api/schema`, livedesk-server), else from a schema
+ * file (setSchemaFile(), for a plain AegisX backend), else each resource named in
+ * setFallbackResources() gets default conventions (ResourceSchema::named()).
+ */
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Session(QObject *parent = nullptr);
+    ~Session() override;
+
+    /// Server base URL (`http://host:3333`) and Socket.IO path (`/api/ws/` on AegisX).
+    void setServer(const QUrl &url, const QString &socketPath = QStringLiteral("/api/ws/"));
+    QUrl url() const { return m_url; }
+    void setSchemaFile(const QString &path) { m_schemaFile = path; }
+    /// Resources to offer when neither the server nor a file describes any.
+    void setFallbackResources(const QStringList &names) { m_fallback = names; }
+
+    /// Signs in with a password; signedIn() or failed() follows.
+    void signIn(const QString &email, const QString &password);
+    /// Uses a token someone else issued (`--token`); the user is read from the token's
+    /// payload when it is a JWT. signedIn() follows once the schema is loaded.
+    void useToken(const QString &accessToken, const QString &refreshToken = {});
+    /// The signed-in user's e-mail or name, for the window title.
+    QString userName() const;
+    bool isSignedIn() const { return m_signedIn; }
+
+    /// The resources, in the server's order (valid after signedIn()).
+    const QList<ResourceSchema> &resources() const { return m_resources; }
+    const ResourceSchema *resource(const QString &name) const;
+
+    /// The manager of @p name in @p mode, made and started on first use; the same one until
+    /// the mode changes (the old manager is deleted: its views must let go first, see
+    /// managerReplaced()).
+    RealtimeStateManager *manager(const QString &name, RealtimeStateManager::Mode mode);
+    /// The current manager of @p name, or null.
+    RealtimeStateManager *existingManager(const QString &name) const;
+
+    ApiClient *api() { return &m_api; }
+    SocketIoClient *socket() { return &m_socket; }
+    RealtimeChannel *channel() { return &m_channel; }
+
+    /// Closes the socket and forgets the managers (views must have let go).
+    void close();
+
+Q_SIGNALS:
+    /// Signed in and the resources are known.
+    void signedIn();
+    /// Signing in or reading the schema failed; @p message says why, for a person.
+    void failed(const QString &message);
+    /// @p name's manager is about to be deleted and replaced (mode switch).
+    void managerAboutToBeReplaced(const QString &name);
+
+private:
+    void loadSchema();
+    void finishSchema(const QJsonObject &document, const QString &problem);
+    void connectSocket();
+
+    QUrl m_url;
+    QString m_socketPath;
+    QString m_schemaFile;
+    QStringList m_fallback;
+    bool m_signedIn = false;
+    ApiClient m_api;
+    SocketIoClient m_socket;
+    RealtimeChannel m_channel{&m_socket};
+    QList<ResourceSchema> m_resources;
+    std::map<QString, std::unique_ptr<RealtimeStateManager>> m_managers;
+};
+
+} // namespace livedesk

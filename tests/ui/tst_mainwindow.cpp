@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+// The workstation's window against the embedded server in-process: lists for every resource,
+// another user's change appearing (HIS and live mode) as a tint, never a reset; the offline
+// state (server stopped) and the recovery (server back on the same port with the same data);
+// deleting the selection; CSV export. Screenshots go to the build tree.
+#include "apiclient.h"
+#include "changehighlightdelegate.h"
+#include "connectionindicator.h"
+#include "livedeskserver.h"
+#include "mainwindow.h"
+#include "realtimetablemodel.h"
+#include "resourcelistview.h"
+#include "restoutcome.h"
+#include "session.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QTableView>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace livedesk;
+using Manager = RealtimeStateManager;
+
+namespace {
+
+constexpr int Patience = 20000;
+const QString Patients = u"/api/patients"_s;
+
+void screenshot(QWidget *w, const QString &name)
+{
+    QDir().mkpath(QStringLiteral(LIVEDESK_SCREENSHOT_DIR));
+    w->grab().save(QStringLiteral(LIVEDESK_SCREENSHOT_DIR) + u'/' + name + u".png"_s);
+}
+
+int rowOf(ResourceListView *view, const QString &id)
+{
+    return view->model()->rowOf(id);
+}
+
+QString valueAt(ResourceListView *view, const QString &id, const QString &field)
+{
+    const int row = rowOf(view, id);
+    return row < 0 ? QString()
+                   : view->model()->index(row, view->model()->columnOf(field)).data().toString();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    server::LivedeskServer::Options m_options;
+    std::unique_ptr<server::LivedeskServer> m_server;
+    ApiClient m_doctor;
+
+    bool startServer()
+    {
+        m_server = std::make_unique<server::LivedeskServer>(m_options);
+        QString error;
+        if (!m_server->start(&error)) {
+            qWarning() << error;
+            return false;
+        }
+        m_options.port = m_server->port();
+        m_options.seedDemoData = false; // a restart keeps the data it has
+        return true;
+    }
+
+    std::unique_ptr<MainWindow> openWindow()
+    {
+        auto window = std::make_unique<MainWindow>();
+        window->resize(1100, 700);
+        window->show();
+        QSignalSpy ready(window.get(), &MainWindow::ready);
+        window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"nurse@demo.local"_s, u"nurse"_s);
+        if (!ready.wait(Patience))
+            return nullptr;
+        ResourceListView *patients = window->listView(u"patients"_s);
+        if (!patients
+            || !QTest::qWaitFor(
+                [patients] {
+                    return patients->manager()->lastSyncAt().isValid()
+                        && !patients->manager()->isLoading();
+                },
+                Patience))
+            return nullptr;
+        return window;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+    }
+
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_options = {};
+        m_options.databasePath
+            = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+        m_options.jwtSecret = "main-window-test"; // tokens outlive a restart
+        QVERIFY(startServer());
+        m_doctor.setBaseUrl(m_server->baseUrl());
+        QVERIFY(test::await(m_doctor.login(u"doctor@demo.local"_s, u"doctor"_s)).ok);
+    }
+
+    void cleanup()
+    {
+        m_server.reset();
+        QSettings().clear();
+    }
+
+    void opensEveryResourceWithItsData()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        QCOMPARE(window->session()->resources().size(), 3);
+        for (const QString &name : {u"patients"_s, u"admissions"_s, u"lab-orders"_s})
+            QVERIFY2(window->listView(name), qPrintable(name));
+        ResourceListView *patients = window->listView(u"patients"_s);
+        QAbstractItemModelTester tester(patients->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        const test::RestOutcome page = test::await(m_doctor.list(Patients, RestQuery{}));
+        QVERIFY(page.ok);
+        QCOMPARE(patients->model()->rowCount(), page.pagination.value(u"total").toInt());
+        QVERIFY(patients->manager()->mode() == Manager::Mode::His); // the default
+        QVERIFY(window->identityText().contains(u"nurse@demo.local"_s));
+        QVERIFY(window->windowTitle().contains(u"nurse@demo.local"_s));
+        QVERIFY(patients->statusText().contains(u"synced"_s));
+        QVERIFY(patients->newButton()->isEnabled());
+        QVERIFY(patients->staleText().isEmpty());
+        QCOMPARE(window->connectionIndicator()->level(), ConnectionIndicator::Level::Ok);
+        screenshot(window.get(), u"mainwindow"_s);
+    }
+
+    void othersChangeIsTintedNeverReset_data()
+    {
+        QTest::addColumn<bool>("live");
+        QTest::newRow("his") << false;
+        QTest::newRow("live") << true;
+    }
+
+    void othersChangeIsTintedNeverReset()
+    {
+        QFETCH(bool, live);
+        auto window = openWindow();
+        QVERIFY(window);
+        if (live) {
+            window->setMode(u"patients"_s, Manager::Mode::Live);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                window->listView(u"patients"_s)->manager()->lastSyncAt().isValid(), Patience);
+        }
+        ResourceListView *patients = window->listView(u"patients"_s);
+        QCOMPARE(patients->manager()->mode(), live ? Manager::Mode::Live : Manager::Mode::His);
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isLoading(), Patience);
+        QAbstractItemModelTester tester(patients->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        // The user is reading row 5: it stays selected and current.
+        const QString readingId
+            = patients->model()->index(5, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        patients->tableView()->selectRow(5);
+        QSignalSpy resets(patients->model(), &QAbstractItemModel::modelReset);
+        const QString id
+            = patients->model()->index(2, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        QVERIFY(!patients->highlighter()->isHighlighted(id));
+        patients->highlighter()->setFadeMs(60000); // long enough to be seen by the check
+        QVERIFY(test::await(
+                    m_doctor.update(Patients, id,
+                                    {{u"ward"_s, u"ICU"_s}, {u"name"_s, u"Changed Elsewhere"_s}}))
+                    .ok);
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(patients, id, u"name"_s), u"Changed Elsewhere"_s,
+                                  Patience);
+        QVERIFY(patients->highlighter()->isHighlighted(id));
+        QVERIFY(!patients->highlighter()->isHighlighted(readingId));
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(patients->selectedIds(), QStringList{readingId});
+        screenshot(window.get(), live ? u"mainwindow-change-live"_s : u"mainwindow-change-his"_s);
+    }
+
+    void offlineIsPlainAndRecovers()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        ResourceListView *patients = window->listView(u"patients"_s);
+        const int rows = patients->model()->rowCount();
+        patients->tableView()->selectRow(0);
+        QVERIFY(patients->deleteButton()->isEnabled());
+        m_server.reset(); // the server goes away
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->staleText().isEmpty(), Patience);
+        QVERIFY(patients->staleText().contains(u"Offline since"_s));
+        QVERIFY(window->connectionIndicator()->level() != ConnectionIndicator::Level::Ok);
+        // The rows stay (what was last known) but look stale, and HIS writes are refused
+        // with a reason.
+        QCOMPARE(patients->model()->rowCount(), rows);
+        QCOMPARE(patients->model()->index(0, 0).data(RealtimeTableModel::RowStateRole).toInt(),
+                 int(Manager::RowState::Stale));
+        QVERIFY(!patients->newButton()->isEnabled());
+        QVERIFY(!patients->deleteButton()->isEnabled());
+        QVERIFY(patients->newButton()->toolTip().contains(u"cannot be reached"_s));
+        QVERIFY(!patients->deleteSelected());
+        screenshot(window.get(), u"mainwindow-offline"_s);
+
+        // A change made while offline shows after the recovery.
+        QVERIFY(startServer());
+        QTRY_VERIFY_WITH_TIMEOUT(patients->staleText().isEmpty(), Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->newButton()->isEnabled(), Patience);
+        QCOMPARE(window->connectionIndicator()->level(), ConnectionIndicator::Level::Ok);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            patients->model()->index(0, 0).data(RealtimeTableModel::RowStateRole).toInt(),
+            int(Manager::RowState::Synced), Patience);
+    }
+
+    void deleteSelectionAndExport()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        ResourceListView *patients = window->listView(u"patients"_s);
+        patients->setConfirmDeletes(false);
+        const int rows = patients->model()->rowCount();
+        patients->tableView()->selectRow(3);
+        patients->tableView()->selectionModel()->select(patients->model()->index(4, 0),
+                                                        QItemSelectionModel::Select
+                                                            | QItemSelectionModel::Rows);
+        const QStringList ids = patients->selectedIds();
+        QCOMPARE(ids.size(), 2);
+        QVERIFY(patients->deleteSelected());
+        QTRY_COMPARE_WITH_TIMEOUT(patients->model()->rowCount(), rows - 2, Patience);
+        for (const QString &id : ids) {
+            QCOMPARE(rowOf(patients, id), -1);
+            QCOMPARE(test::await(m_doctor.fetch(Patients, id)).error.code, u"NOT_FOUND"_s);
+        }
+        const QString csv = m_dir.filePath(u"patients.csv"_s);
+        QVERIFY(window->exportCsv(csv));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QCOMPARE(lines.size(), rows - 2 + 2); // header, rows, final newline
+        QVERIFY(lines.at(0).startsWith("HN,"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "realtimestatemanager.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QUrl>
+#include <QtWidgets/QMainWindow>
+
+#include <memory>
+
+class QAction;
+class QActionGroup;
+class QLabel;
+class QTabWidget;
+
+namespace livedesk {
+
+class ConnectionIndicator;
+class ResourceListView;
+class Session;
+
+/**
+ * The workstation's window: one tab per resource of the server (a ResourceListView each), a
+ * menu (File: Connect…, Import…, Export CSV; Mode: HIS or live for the list shown; Help:
+ * About), and a status bar that always says whether the data is current (a
+ * ConnectionIndicator) and which server and user this is.
+ *
+ * The window owns its Session; connecting again replaces it. What a person arranged (window
+ * geometry, each list's mode and column widths and order, the last server and e-mail)
+ * persists with QSettings; the password and tokens never do.
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Signs in at @p url with a password; ready() or connectionFailed() follows.
+    void connectTo(const QUrl &url, const QString &socketPath, const QString &email,
+                   const QString &password);
+    /// Uses an access token issued elsewhere (`--token`, the built-in server's demo user).
+    void connectWithToken(const QUrl &url, const QString &socketPath, const QString &token);
+    /// For servers that do not describe their resources (`GET /api/schema`): a schema file,
+    /// or resource names with default conventions. Applies to the next connection.
+    void setSchemaSource(const QString &schemaFile, const QStringList &resources);
+    /// A few words naming the server in the title (e.g. "built-in server"); the URL otherwise.
+    void setServerDescription(const QString &description);
+
+    Session *session() const { return m_session.get(); }
+    ConnectionIndicator *connectionIndicator() const { return m_indicator; }
+    /// The list of @p resource, or null.
+    ResourceListView *listView(const QString &resource) const;
+    ResourceListView *currentListView() const;
+    /// Shows @p resource's list and makes it current.
+    void showResource(const QString &resource);
+    /// Switches @p resource's list to @p mode (HIS is the default) and remembers it.
+    void setMode(const QString &resource, RealtimeStateManager::Mode mode);
+    /// Writes the current list, as shown (columns in view order, display text), as CSV.
+    bool exportCsv(const QString &path, QString *error = nullptr) const;
+    /// The status bar's "server · user" text.
+    QString identityText() const;
+
+    /// Opens the connect dialog (File > Connect…).
+    void askToConnect();
+
+Q_SIGNALS:
+    /// Signed in; the lists exist.
+    void ready();
+    void connectionFailed(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void startSession(const QUrl &url, const QString &socketPath);
+    void buildLists();
+    void clearLists();
+    void updateModeActions();
+    void updateTitle();
+    void saveLists();
+    void openRecord(const QString &resource, const QString &id);
+    void resolveConflicts(const QString &resource);
+    void about();
+
+    std::unique_ptr<Session> m_session;
+    QTabWidget *m_tabs;
+    ConnectionIndicator *m_indicator = nullptr;
+    QLabel *m_identity;
+    QAction *m_his;
+    QAction *m_live;
+    QActionGroup *m_modes;
+    QAction *m_import;
+    QAction *m_export;
+    QString m_serverDescription;
+    QString m_schemaFile;
+    QStringList m_fallbackResources;
+    QString m_lastEmail;
+};
+
+} // namespace livedesk
