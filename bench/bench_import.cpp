@@ -55,14 +55,6 @@ void complain(const QString &message)
     std::fprintf(stderr, "bench_import: %s\n", qPrintable(message));
 }
 
-/// The most memory this process (the server and this program's small client) held at once.
-double peakRssMB()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_maxrss) / 1024.0; // kilobytes on Linux
-}
-
 /**
  * Writes @p rows patients to @p path, deterministically: hn IMP0000001.. (unique, unlike any
  * demo row), names with the odd comma (quoted) and Thai text, dates, and enum values of the

@@ -54,13 +54,6 @@ void complain(const QString &message)
     std::fprintf(stderr, "bench_tablemodel: %s\n", qPrintable(message));
 }
 
-double peakRssMB()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_maxrss) / 1024.0; // kilobytes on Linux
-}
-
 /// Bytes malloc has handed out and not taken back (small blocks and mmapped ones).
 double heapInUse()
 {

@@ -14,6 +14,7 @@
 #include <QtCore/QTimer>
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -34,6 +35,14 @@ inline double epochMsNow()
 {
     using namespace std::chrono;
     return duration<double, std::milli>(system_clock::now().time_since_epoch()).count();
+}
+
+/// The most memory this process held at once (the server too, where it runs in-process).
+inline double peakRssMB()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_maxrss) / 1024.0; // kilobytes on Linux
 }
 
 /// Milliseconds elapsed since @p start on the steady clock.

@@ -260,17 +260,24 @@ void SocketIoClient::takeFrame(QString text, QByteArray binary, bool isBinary)
         processFrames(false);
         return;
     }
-    if (!m_framesScheduled) {
-        m_framesScheduled = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_framesScheduled = false;
-                m_slice.invalidate();
+    scheduleFrames();
+}
+
+// On the next turn: a new slice, and the frames still queued.
+void SocketIoClient::scheduleFrames()
+{
+    if (m_framesScheduled)
+        return;
+    m_framesScheduled = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_framesScheduled = false;
+            m_slice.invalidate();
+            if (!m_frames.empty())
                 processFrames(false);
-            },
-            Qt::QueuedConnection);
-    }
+        },
+        Qt::QueuedConnection);
 }
 
 // Handles queued frames in order: all of them, or until this turn's slice is used up (the
@@ -279,19 +286,7 @@ void SocketIoClient::processFrames(bool all)
 {
     if (!m_slice.isValid()) {
         m_slice.start();
-        // The next turn starts a new slice.
-        if (!m_framesScheduled) {
-            m_framesScheduled = true;
-            QMetaObject::invokeMethod(
-                this,
-                [this] {
-                    m_framesScheduled = false;
-                    m_slice.invalidate();
-                    if (!m_frames.empty())
-                        processFrames(false);
-                },
-                Qt::QueuedConnection);
-        }
+        scheduleFrames();
     }
     QPointer<SocketIoClient> self(this);
     while (self && !m_frames.empty() && (all || m_slice.elapsed() < FrameSliceMs)) {

@@ -175,6 +175,7 @@ private:
     void onBinaryFrame(const QByteArray &frame);
     void takeFrame(QString text, QByteArray binary, bool isBinary);
     void processFrames(bool all);
+    void scheduleFrames();
     void handleTextFrame(const QString &frame);
     void handleBinaryFrame(const QByteArray &frame);
     void completeBinaryPacket();
