@@ -2,9 +2,10 @@
 // RealtimeTableModel over a RealtimeStateManager against the embedded server in-process: a real
 // ApiClient and Socket.IO connection for the nurse whose list is shown, the doctor writing over
 // REST (or, where a test needs one reload to carry several changes, straight into the store).
-// Every model runs under QAbstractItemModelTester (fatal), and the model's signals are recorded
-// in order so that each test asserts the exact sequence: a change is dataChanged for the
-// changed cells only, a sort key change is a move, a create an insert, never a reset or a
+// Every model runs under QAbstractItemModelTester (fatal; with incremental loading only once
+// every page is read, as the tester itself calls fetchMore()), and the model's signals are
+// recorded in order so that each test asserts the exact sequence: a change is dataChanged for
+// the changed cells only, a sort key change is a move, a create an insert, never a reset or a
 // layout change; a QTableView keeps its selection and current index through all of it.
 #include "apiclient.h"
 #include "eventpublisher.h"
@@ -28,6 +29,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QTableView>
 
 #include <memory>
@@ -103,8 +105,9 @@ bool settle(const Manager *m)
     return QTest::qWaitFor([m] { return idle(m); }, Patience);
 }
 
-// The ids of the tenant's patients in the server's order for @p sort.
-QStringList serverOrder(ApiClient *api, const Sort &sort)
+// The ids of the tenant's patients (those @p filters select) in the server's order for @p sort.
+QStringList serverOrder(ApiClient *api, const Sort &sort,
+                        const QList<std::pair<QString, QString>> &filters = {})
 {
     QStringList ids;
     for (int page = 1;; ++page) {
@@ -112,6 +115,7 @@ QStringList serverOrder(ApiClient *api, const Sort &sort)
         q.page = page;
         q.limit = 1000;
         q.sort = sort;
+        q.filters = filters;
         const test::RestOutcome o = test::await(api->list(Patients, q));
         if (!o.ok)
             return {};
@@ -173,23 +177,32 @@ public:
     // Connected, started, loaded: the model shows the 300 demo patients, inserted in one go.
     bool start(Manager::Mode mode, const Sort &sort = {{u"id"_s, Qt::AscendingOrder}})
     {
-        const auto parsed = serverSchema();
-        if (!parsed)
-            return false;
         Manager::Options options;
         options.mode = mode;
         options.query.sort = sort;
+        return start(options, 300);
+    }
+
+    // The same with any @p options: the first load is one insert of @p firstLoad rows. Without
+    // @p tested, no QAbstractItemModelTester (it calls fetchMore() at every change).
+    bool start(const Manager::Options &options, int firstLoad, bool tested = true)
+    {
+        const auto parsed = serverSchema();
+        if (!parsed)
+            return false;
         // The model exists before the first load, so that the load is one insert.
-        const auto putModel = [this] {
+        const auto putModel = [this, tested] {
             model = std::make_unique<Model>(manager.get());
-            new QAbstractItemModelTester(
-                model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal, model.get());
+            if (tested)
+                new QAbstractItemModelTester(model.get(),
+                                             QAbstractItemModelTester::FailureReportingMode::Fatal,
+                                             model.get());
             recorder = std::make_unique<Recorder>(model.get());
         };
         if (!StateClient::start(*parsed, options, true, putModel) || !settle(manager.get()))
             return false;
         // The first load is one insert of every row (no reset: the model was empty).
-        if (recorder->events != QStringList{u"inserted 0-299"_s}) {
+        if (recorder->events != QStringList{u"inserted 0-%1"_s.arg(firstLoad - 1)}) {
             qWarning() << "first load:" << recorder->events;
             return false;
         }
@@ -940,6 +953,383 @@ private Q_SLOTS:
             QVERIFY(settle(desk.manager.get()));
             QCOMPARE(desk.recorder->events, QStringList());
         }
+    }
+
+    // 10. Incremental loading (Options::loadAll false): the model shows the first page and can
+    //     fetch more; each fetchMore() is one insert of the next page at the end, never a
+    //     reset; a reload keeps the pages read. After a sort (a reset to the first page) a
+    //     view scrolled to the bottom fetches the next page by itself.
+    void incrementalLoadingThroughTheModel()
+    {
+        // 70 patients (ids up to 70), 20 a page: pages of 20, 20, 20 and 10.
+        const QList<std::pair<QString, QString>> filters{{u"id_max"_s, u"70"_s}};
+        const int page = 20;
+        RestQuery count;
+        count.limit = 1;
+        count.filters = filters;
+        const test::RestOutcome counted = test::await(m_doctor.list(Patients, count));
+        QVERIFY(counted.ok);
+        const int total = counted.pagination.value(u"total").toInt();
+        QCOMPARE(total, 70);
+
+        Manager::Options options;
+        options.mode = Manager::Mode::His;
+        options.pageSize = page;
+        options.loadAll = false;
+        options.query.sort = {{u"id"_s, Qt::AscendingOrder}};
+        options.query.filters = filters;
+        // No QAbstractItemModelTester until everything is read: it calls fetchMore() at every
+        // change of the model (and so would read every page at once).
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(options, page, false));
+        Model &model = *desk.model;
+        QCOMPARE(model.rowCount(), page);
+        QVERIFY(model.canFetchMore({}));
+        QCOMPARE(desk.manager->total(), total);
+        QCOMPARE(modelOrder(model),
+                 serverOrder(&m_doctor, options.query.sort, filters).mid(0, page));
+
+        // fetchMore() by hand: one insert of the next page each time.
+        QVERIFY(!model.canFetchMore(model.index(0, 0))); // a table: rows have no children
+        model.fetchMore({});
+        QVERIFY(desk.manager->isLoading());
+        QVERIFY(!model.canFetchMore({})); // one page at a time
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events, QStringList{u"inserted 20-39"_s});
+        QCOMPARE(model.rowCount(), 2 * page);
+        QVERIFY(model.canFetchMore({}));
+
+        // Another user's update of a row of the second page: the reload reads both pages
+        // again and the model shows the change as that row's dataChanged, nothing more.
+        desk.recorder->clear();
+        const int row = 30;
+        const QJsonObject before = recordAt(model, row);
+        QVERIFY(update(desk.idAt(row), {{u"ward"_s, u"Page two"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(model, row, u"ward"_s), u"Page two"_s, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events,
+                 QStringList{u"dataChanged %1-%1 %2"_s.arg(row).arg(
+                     changedColumns(model, before, recordAt(model, row)))});
+        QCOMPARE(model.rowCount(), 2 * page);
+        QVERIFY(model.canFetchMore({}));
+        QCOMPARE(desk.manager->total(), total);
+
+        while (model.canFetchMore({})) {
+            desk.recorder->clear();
+            const int old = model.rowCount();
+            model.fetchMore({});
+            QVERIFY(settle(desk.manager.get()));
+            const int added = std::min(page, total - old);
+            QCOMPARE(desk.recorder->events,
+                     QStringList{u"inserted %1-%2"_s.arg(old).arg(old + added - 1)});
+            QCOMPARE(model.rowCount(), old + added);
+        }
+        QCOMPARE(model.rowCount(), total);
+        QCOMPARE(desk.manager->total(), total);
+        QCOMPARE(modelOrder(model), serverOrder(&m_doctor, options.query.sort, filters));
+        // Everything read: fetchMore() does nothing.
+        desk.recorder->clear();
+        model.fetchMore({});
+        QVERIFY(!desk.manager->isLoading());
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events, QStringList());
+
+        // A sort (a new query) starts from the first page again.
+        const Sort byIdDown{{u"id"_s, Qt::DescendingOrder}};
+        model.sort(model.columnOf(u"id"), Qt::DescendingOrder);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events,
+                 (QStringList{u"aboutToReset"_s, u"reset"_s, u"inserted 0-19"_s}));
+        QVERIFY(model.canFetchMore({}));
+        QCOMPARE(model.rowCount(), page);
+
+        // A view shorter than a page: from the top it fetches nothing; scrolled to the bottom
+        // it fetches the next page (QAbstractItemView calls fetchMore() itself), each time.
+        desk.recorder->clear();
+        QTableView view;
+        view.setModel(&model);
+        view.resize(600, 240);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(settle(desk.manager.get()));
+        QVERIFY(view.rowAt(view.viewport()->height() - 1) < page - 1); // the last row is below
+        QCOMPARE(model.rowCount(), page);
+        QCOMPARE(desk.recorder->events, QStringList());
+        int scrolls = 0;
+        while (model.rowCount() < total) {
+            desk.recorder->clear();
+            const int old = model.rowCount();
+            QVERIFY2(QTest::qWaitFor(
+                         [&] {
+                             if (model.rowCount() > old)
+                                 return true;
+                             view.scrollToBottom(); // again once the scroll bar knows the rows
+                             return false;
+                         },
+                         Patience),
+                     qPrintable(u"the view did not fetch after %1 rows"_s.arg(old)));
+            QVERIFY(settle(desk.manager.get()));
+            const int added = std::min(page, total - old);
+            QCOMPARE(desk.recorder->events,
+                     QStringList{u"inserted %1-%2"_s.arg(old).arg(old + added - 1)});
+            QCOMPARE(model.rowCount(), old + added);
+            QVERIFY(++scrolls <= 3);
+        }
+        QCOMPARE(scrolls, 3);
+        QVERIFY(!model.canFetchMore({}));
+        QCOMPARE(modelOrder(model), serverOrder(&m_doctor, byIdDown, filters));
+        // At the bottom of everything: scrolling fetches nothing more.
+        desk.recorder->clear();
+        view.scrollToBottom();
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events, QStringList());
+        QCOMPARE(model.rowCount(), total);
+        // Everything read: the tester's fetchMore() changes nothing and the model passes it.
+        new QAbstractItemModelTester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal,
+                                     &model);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events, QStringList());
+        QCOMPARE(model.rowCount(), total);
+    }
+
+    // 11. Conflict and Locked through the model (live mode). An edit made offline on a record
+    //     the other user changed meanwhile: on reconnect the row is in Conflict (a state
+    //     dataChanged over the whole row, a reason, tinted, not editable); resolving it brings
+    //     the row back to Synced the same way. Someone else's lock: Locked, naming the holder,
+    //     and the release clears it: one dataChanged of the whole row each.
+    void conflictAndLockedStatesThroughTheModel()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::Live));
+        Model &model = *desk.model;
+        const QString all = u"c0-%1"_s.arg(model.columnCount() - 1);
+        const auto stateAt = [&](int row) {
+            return Manager::RowState(model.index(row, 0).data(Model::RowStateRole).toInt());
+        };
+
+        // What a view sees of the conflict row at each dataChanged that covers it: the row's
+        // state then, and whether the signal was a state change (the whole row, state roles).
+        const int row = 10;
+        const QString id = desk.idAt(row);
+        const QModelIndex ward = desk.cell(row, u"ward"_s);
+        QList<std::pair<Manager::RowState, bool>> seen;
+        connect(&model, &QAbstractItemModel::dataChanged, &model,
+                [&](const QModelIndex &tl, const QModelIndex &br, const QList<int> &roles) {
+                    if (tl.row() > row || br.row() < row)
+                        return;
+                    const bool wholeRow = tl.column() == 0 && br.column() == model.columnCount() - 1
+                        && roles.contains(Model::RowStateRole);
+                    seen.append({stateAt(row), wholeRow});
+                });
+
+        desk.client.close();
+        QTRY_VERIFY_WITH_TIMEOUT(!desk.manager->isConnected(), Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(stateAt(row), Manager::RowState::Stale, Patience);
+        QVERIFY(model.setData(ward, u"Mine"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(stateAt(row), Manager::RowState::Pending, Patience);
+        QCOMPARE(ward.data().toString(), u"Mine"_s);
+        // The other user changes the same field meanwhile.
+        QVERIFY(update(id, {{u"ward"_s, u"Theirs"_s}}));
+
+        seen.clear();
+        desk.recorder->clear();
+        QSignalSpy conflict(desk.manager.get(), &Manager::conflictDetected);
+        desk.client.open();
+        QVERIFY(conflict.wait(Patience));
+        QTRY_VERIFY_WITH_TIMEOUT(seen.contains(std::make_pair(Manager::RowState::Conflict, true)),
+                                 Patience);
+        QCOMPARE(desk.rowOf(id), row);
+        QCOMPARE(stateAt(row), Manager::RowState::Conflict);
+        QCOMPARE(desk.manager->conflicts().size(), 1);
+        const PendingOperation op = desk.manager->conflicts().first();
+        QCOMPARE(op.recordId, id);
+        QCOMPARE(op.theirs.value(u"ward").toString(), u"Theirs"_s);
+        // Until the user decides, the row shows what they wanted.
+        QCOMPARE(ward.data().toString(), u"Mine"_s);
+        const QString reason = model.index(row, 0).data(Model::RowReasonRole).toString();
+        QVERIFY(!reason.isEmpty());
+        QVERIFY2(reason.contains(u"ward"_s), qPrintable(reason));
+        QCOMPARE(model.index(row, model.columnCount() - 1).data(Qt::ToolTipRole).toString(),
+                 reason);
+        QVERIFY(model.index(row, 0).data(Qt::BackgroundRole).value<QBrush>().color().isValid());
+        QVERIFY(!(model.flags(ward) & Qt::ItemIsEditable));
+        QVERIFY(!model.setData(ward, u"Another"_s));
+        // Other rows are not touched by it.
+        QCOMPARE(stateAt(row + 1), Manager::RowState::Synced);
+        QVERIFY(!model.index(row + 1, 0).data(Model::RowReasonRole).isValid());
+        QVERIFY(model.flags(desk.cell(row + 1, u"ward"_s)) & Qt::ItemIsEditable);
+        for (const QString &e : std::as_const(desk.recorder->events))
+            QVERIFY2(e.startsWith(u"dataChanged"_s), qPrintable(e));
+
+        // Keep mine: sent again on top of their version; pending, then synced.
+        seen.clear();
+        desk.recorder->clear();
+        QVERIFY(desk.manager->resolveConflict(op.txnId, Manager::Resolution::KeepMine));
+        QTRY_COMPARE_WITH_TIMEOUT(desk.manager->pendingCount(), 0, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(stateAt(row), Manager::RowState::Synced);
+        QCOMPARE(ward.data().toString(), u"Mine"_s);
+        QVERIFY(!model.index(row, 0).data(Model::RowReasonRole).isValid());
+        QVERIFY(!model.index(row, 0).data(Qt::ToolTipRole).isValid());
+        QVERIFY(!model.index(row, 0).data(Qt::BackgroundRole).isValid());
+        QVERIFY(model.flags(ward) & Qt::ItemIsEditable);
+        QVERIFY(!seen.isEmpty());
+        QCOMPARE(seen.first(), std::make_pair(Manager::RowState::Pending, true));
+        QVERIFY(seen.contains(std::make_pair(Manager::RowState::Synced, true)));
+        QCOMPARE(seen.last().first, Manager::RowState::Synced);
+        for (const QString &e : std::as_const(desk.recorder->events))
+            QVERIFY2(e.startsWith(u"dataChanged %1-%1 "_s.arg(row)), qPrintable(e));
+        QCOMPARE(test::await(m_doctor.fetch(Patients, id)).data.toObject().value(u"ward"),
+                 QJsonValue(u"Mine"_s));
+
+        // Someone else's lock: one state dataChanged of the whole row, the holder named.
+        const int locked = 12;
+        const QString lockedId = desk.idAt(locked);
+        const server::EventPublisher::Origin origin{u"ward-a"_s, u"u-doctor"_s, {}, {}};
+        const auto lock = [&](const QString &action) {
+            m_server->publisher()->publish(
+                patients(), action, QJsonObject{{u"id"_s, lockedId}, {u"userId"_s, u"u-doctor"_s}},
+                origin);
+        };
+        desk.recorder->clear();
+        lock(u"lock_acquired"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(stateAt(locked), Manager::RowState::Locked, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events,
+                 QStringList{u"dataChanged %1-%1 %2"_s.arg(locked).arg(all)});
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Model::RowStateRole));
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Model::RowReasonRole));
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Qt::ToolTipRole));
+        const QString holder = model.index(locked, 0).data(Model::RowReasonRole).toString();
+        QVERIFY2(holder.contains(u"u-doctor"_s), qPrintable(holder));
+        QCOMPARE(desk.cell(locked, u"name"_s).data(Qt::ToolTipRole).toString(), holder);
+        QVERIFY(model.index(locked, 0).data(Qt::BackgroundRole).value<QBrush>().color().isValid());
+        QVERIFY(!(model.flags(desk.cell(locked, u"ward"_s)) & Qt::ItemIsEditable));
+        QVERIFY(!model.setData(desk.cell(locked, u"ward"_s), u"Locked out"_s));
+        QCOMPARE(stateAt(row), Manager::RowState::Synced);
+
+        desk.recorder->clear();
+        lock(u"lock_released"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(stateAt(locked), Manager::RowState::Synced, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QCOMPARE(desk.recorder->events,
+                 QStringList{u"dataChanged %1-%1 %2"_s.arg(locked).arg(all)});
+        QVERIFY(desk.recorder->dataChangedRoles.at(0).contains(Model::RowStateRole));
+        QVERIFY(!model.index(locked, 0).data(Model::RowReasonRole).isValid());
+        QVERIFY(!model.index(locked, 0).data(Qt::BackgroundRole).isValid());
+        QVERIFY(model.flags(desk.cell(locked, u"ward"_s)) & Qt::ItemIsEditable);
+        QVERIFY(desk.manager->lockedBy(lockedId).isEmpty());
+    }
+
+    // 12. Switching managers: one reset, even while a change of the first manager's is held
+    //     for the end of the turn (it is not delivered against the second's rows); then the
+    //     model shows the second (its rows, its columns) and follows it alone: a change only
+    //     the first shows emits nothing, one in the second's list its dataChanged. Deleting
+    //     the first manager afterwards emits nothing either.
+    void switchingManagersResetsOnce()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::Live));
+        Model &model = *desk.model;
+        // The same nurse's lab orders, in a second manager on its own connection.
+        test::StateClient orders(m_server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s);
+        orders.channel.setSubscription({u"lab-orders"_s});
+        const auto schema = orders.serverSchema(u"lab_orders"_s);
+        QVERIFY(schema);
+        Manager::Options options;
+        options.mode = Manager::Mode::Live;
+        options.query.sort = {{u"id"_s, Qt::AscendingOrder}};
+        QVERIFY(orders.start(*schema, options));
+        QVERIFY(settle(orders.manager.get()));
+        Manager *second = orders.manager.get();
+        const int orderRows = second->rowCount();
+        QVERIFY(orderRows > 0 && orderRows != model.rowCount());
+        QVERIFY(schema->columns.size() != desk.schema.columns.size());
+
+        QTableView view;
+        view.setModel(&model);
+        view.resize(900, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setCurrentIndex(desk.cell(5, u"name"_s));
+
+        // The other user updates a patient; the first manager applies it (its dataChanged is
+        // held for the end of the turn) and, in that same turn, the model switches.
+        const QString patient = desk.idAt(20);
+        bool switched = false;
+        QMetaObject::Connection once;
+        once = connect(desk.manager.get(), &Manager::rowsChanged, &model, [&] {
+            disconnect(once);
+            model.setManager(second);
+            switched = true;
+        });
+        QVERIFY(update(patient, {{u"ward"_s, u"Switched"_s}}));
+        QTRY_VERIFY_WITH_TIMEOUT(switched, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QVERIFY(settle(second));
+        QCOMPARE(desk.recorder->events, (QStringList{u"aboutToReset"_s, u"reset"_s}));
+        QCOMPARE(desk.manager->record(20).value(u"ward").toString(), u"Switched"_s);
+
+        // The second manager's rows and columns.
+        QVERIFY(model.manager() == second);
+        QCOMPARE(model.rowCount(), orderRows);
+        QCOMPARE(model.columnCount(), int(schema->columns.size()));
+        for (int c = 0; c < model.columnCount(); ++c) {
+            QCOMPARE(model.fieldAt(c), schema->columns[c].name);
+            QCOMPARE(model.headerData(c, Qt::Horizontal).toString(), schema->columns[c].label);
+        }
+        QVERIFY(model.columnOf(u"priority") >= 0);
+        QCOMPARE(model.columnOf(u"date_of_birth"), -1);
+        for (int row : {0, orderRows / 2, orderRows - 1}) {
+            QCOMPARE(desk.idAt(row), second->idAt(row));
+            QCOMPARE(recordAt(model, row), second->record(row));
+        }
+        QCOMPARE(view.horizontalHeader()->count(), int(schema->columns.size()));
+        QVERIFY(!view.currentIndex().isValid());
+
+        // A change only the first manager's list shows: nothing from the model.
+        desk.recorder->clear();
+        const QString otherPatient = desk.manager->idAt(40);
+        QVERIFY(update(otherPatient, {{u"ward"_s, u"Not shown"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            desk.manager->record(desk.manager->rowOf(otherPatient)).value(u"ward").toString(),
+            u"Not shown"_s, Patience);
+        QVERIFY(settle(desk.manager.get()));
+        QVERIFY(settle(second));
+        QCOMPARE(desk.recorder->events, QStringList());
+
+        // A change in the second manager's list: its dataChanged, for its row and cells.
+        const auto orderChange = [&](int row, const QString &result) -> bool {
+            desk.recorder->clear();
+            const QJsonObject before = recordAt(model, row);
+            if (!test::await(
+                     m_doctor.update(schema->restPath, desk.idAt(row), {{u"result"_s, result}}))
+                     .ok)
+                return false;
+            if (!QTest::qWaitFor([&] { return valueAt(model, row, u"result"_s) == result; },
+                                 Patience)
+                || !settle(second) || (desk.manager && !settle(desk.manager.get())))
+                return false;
+            const QStringList expected{u"dataChanged %1-%1 %2"_s.arg(row).arg(
+                changedColumns(model, before, recordAt(model, row)))};
+            if (desk.recorder->events != expected) {
+                qWarning() << "order change:" << desk.recorder->events << "expected" << expected;
+                return false;
+            }
+            return true;
+        };
+        QVERIFY(orderChange(7, u"Switched to orders"_s));
+
+        // The first manager goes: nothing from the model, which keeps showing the second.
+        desk.recorder->clear();
+        desk.manager.reset();
+        QCoreApplication::processEvents();
+        QCOMPARE(desk.recorder->events, QStringList());
+        QVERIFY(model.manager() == second);
+        QCOMPARE(model.rowCount(), orderRows);
+        QVERIFY(orderChange(8, u"After the first went"_s));
+        QTest::qWait(50); // a repaint
+        QVERIFY(view.grab().size().isValid());
     }
 };
 
