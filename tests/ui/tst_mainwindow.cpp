@@ -92,7 +92,7 @@ private:
             || !QTest::qWaitFor(
                 [patients] {
                     return patients->manager()->lastSyncAt().isValid()
-                        && !patients->manager()->isLoading();
+                        && !patients->manager()->isLoading() && patients->manager()->isConnected();
                 },
                 Patience))
             return nullptr;
@@ -111,8 +111,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_options = {};
-        m_options.databasePath
-            = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+        m_options.databasePath = m_dir.filePath(
+            u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
         m_options.jwtSecret = "main-window-test"; // tokens outlive a restart
         QVERIFY(startServer());
         m_doctor.setBaseUrl(m_server->baseUrl());
