@@ -109,6 +109,7 @@ ResourceListView::ResourceListView(QWidget *parent)
                 if (roles.isEmpty() || roles.contains(Qt::DisplayRole))
                     noteChanged(tl.row(), br.row());
             });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_loaded = false; });
     connect(m_model, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { noteChanged(first, last); });
     // The times in the strip and the banner ("since 10:42:01") need no tick, but "synced
@@ -126,6 +127,7 @@ void ResourceListView::setManager(RealtimeStateManager *manager)
     if (m_manager)
         m_manager->disconnect(this);
     m_manager = manager;
+    m_loaded = false;
     m_model->setManager(manager);
     if (manager && !manager->query().sort.isEmpty()) {
         // Show the list's own order without asking the server for it again.
@@ -136,6 +138,7 @@ void ResourceListView::setManager(RealtimeStateManager *manager)
     if (manager) {
         connect(manager, &RealtimeStateManager::stateChanged, this, &ResourceListView::refresh);
         connect(manager, &RealtimeStateManager::synced, this, [this] {
+            m_loaded = true;
             if (!m_columnsSized && m_model->rowCount() > 0) {
                 m_columnsSized = true;
                 m_table->resizeColumnsToContents();
@@ -226,8 +229,8 @@ void ResourceListView::applySearch()
 
 void ResourceListView::noteChanged(int first, int last)
 {
-    // The first load and a new query are not news; a change after a sync is.
-    if (!m_manager || !m_manager->lastSyncAt().isValid() || m_manager->isLoading())
+    // The first load and a new query are not news; a change after them is.
+    if (!m_manager || !m_loaded)
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (int row = first; row <= last && row - first < 200; ++row) {

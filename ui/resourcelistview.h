@@ -100,6 +100,8 @@ private:
     QHash<QString, QDateTime> m_ownWrites;
     bool m_confirmDeletes = true;
     bool m_columnsSized = false;
+    // The list has been read since the manager or the query was set: later changes are news.
+    bool m_loaded = false;
 };
 
 } // namespace livedesk

@@ -141,7 +141,7 @@ private Q_SLOTS:
         QVERIFY(patients->manager()->mode() == Manager::Mode::His); // the default
         QVERIFY(window->identityText().contains(u"nurse@demo.local"_s));
         QVERIFY(window->windowTitle().contains(u"nurse@demo.local"_s));
-        QVERIFY(patients->statusText().contains(u"synced"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(patients->statusText().contains(u"synced"_s), Patience);
         QVERIFY(patients->newButton()->isEnabled());
         QVERIFY(patients->staleText().isEmpty());
         QCOMPARE(window->connectionIndicator()->level(), ConnectionIndicator::Level::Ok);
