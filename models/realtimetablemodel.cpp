@@ -20,6 +20,13 @@ bool isNumeric(const ResourceSchema::Column &column)
     return column.type == u"integer" || column.type == u"number";
 }
 
+QString fourDigitYears(QString format)
+{
+    if (!format.contains("yyyy"_L1))
+        format.replace("yy"_L1, "yyyy"_L1);
+    return format;
+}
+
 const QList<int> &valueRoles()
 {
     static const QList<int> roles{Qt::DisplayRole, Qt::EditRole, RealtimeTableModel::SortRole,
@@ -181,7 +188,7 @@ int RealtimeTableModel::columnCount(const QModelIndex &parent) const
 }
 
 QVariant RealtimeTableModel::typedValue(const ResourceSchema::Column &column,
-                                        const QJsonValue &value) const
+                                        const QJsonValue &value)
 {
     if (value.isNull() || value.isUndefined())
         return {};
@@ -203,7 +210,7 @@ QVariant RealtimeTableModel::typedValue(const ResourceSchema::Column &column,
 }
 
 QString RealtimeTableModel::displayText(const ResourceSchema::Column &column,
-                                        const QJsonValue &value) const
+                                        const QJsonValue &value)
 {
     const QVariant typed = typedValue(column, value);
     const QLocale locale;
@@ -217,9 +224,11 @@ QString RealtimeTableModel::displayText(const ResourceSchema::Column &column,
     case QMetaType::Double:
         return locale.toString(typed.toDouble(), 'g', QLocale::FloatingPointShortest);
     case QMetaType::QDate:
-        return locale.toString(typed.toDate(), QLocale::ShortFormat);
+        return locale.toString(typed.toDate(),
+                               fourDigitYears(locale.dateFormat(QLocale::ShortFormat)));
     case QMetaType::QDateTime:
-        return locale.toString(typed.toDateTime().toLocalTime(), QLocale::ShortFormat);
+        return locale.toString(typed.toDateTime().toLocalTime(),
+                               fourDigitYears(locale.dateTimeFormat(QLocale::ShortFormat)));
     default:
         return typed.toString();
     }

@@ -82,6 +82,14 @@ public:
     /// when it cannot be converted.
     QJsonValue toJson(const QString &field, const QVariant &value) const;
 
+    /// @p value typed by @p column's schema type (qint64, double, bool, QDate, QDateTime,
+    /// QString): what EditRole and SortRole hold. Invalid for null or a missing value.
+    static QVariant typedValue(const ResourceSchema::Column &column, const QJsonValue &value);
+    /// @p value as DisplayRole shows it: the locale's numbers, short dates with four-digit
+    /// years (a birth date of 1939 must not read as 39), Yes/No. Dialogs show values with it
+    /// so that a value reads the same in the list and in a form; empty for no value.
+    static QString displayText(const ResourceSchema::Column &column, const QJsonValue &value);
+
     /// dataChanged signals emitted so far (for diagnostics and benchmarks).
     qint64 dataChangedEmitted() const { return m_dataChangedEmitted; }
 
@@ -100,8 +108,6 @@ private:
     void onRowsChanged(int first, int last, const QStringList &fields, bool stateChanged);
     void queueChange(const Change &change);
     void flushChanges();
-    QVariant typedValue(const ResourceSchema::Column &column, const QJsonValue &value) const;
-    QString displayText(const ResourceSchema::Column &column, const QJsonValue &value) const;
 
     QPointer<RealtimeStateManager> m_manager;
     QList<ResourceSchema::Column> m_columns;

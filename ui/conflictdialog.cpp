@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "conflictdialog.h"
 
+#include "realtimetablemodel.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QLocale>
 #include <QtGui/QAccessible>
@@ -23,13 +25,6 @@ namespace livedesk {
 
 namespace {
 
-QString fourDigitYears(QString format)
-{
-    if (!format.contains("yyyy"_L1))
-        format.replace("yy"_L1, "yyyy"_L1);
-    return format;
-}
-
 // Undefined (a key the record lacks) and null both mean "no value".
 QJsonValue valueOf(const QJsonObject &record, const QString &field)
 {
@@ -43,34 +38,8 @@ constexpr int ValueWidth = 240;
 
 QString ConflictDialog::displayText(const ResourceSchema::Column &column, const QJsonValue &value)
 {
-    if (value.isNull() || value.isUndefined())
-        return tr("(empty)");
-    if (value.isString() && value.toString().isEmpty())
-        return tr("(empty)");
-    QLocale locale;
-    locale.setNumberOptions(QLocale::OmitGroupSeparator);
-    if (value.isBool())
-        return value.toBool() ? tr("Yes") : tr("No");
-    if (value.isDouble()) {
-        if (column.type == u"integer" || column.system)
-            return locale.toString(value.toInteger());
-        return locale.toString(value.toDouble(), 'g', QLocale::FloatingPointShortest);
-    }
-    if (column.type == u"date") {
-        const QDate date = QDate::fromString(value.toString().left(10), Qt::ISODate);
-        if (date.isValid())
-            return locale.toString(date, fourDigitYears(locale.dateFormat(QLocale::ShortFormat)));
-    }
-    if (column.type == u"datetime") {
-        const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-        if (time.isValid()) {
-            return locale.toString(time.toLocalTime(),
-                                   fourDigitYears(locale.dateTimeFormat(QLocale::ShortFormat)));
-        }
-    }
-    if (value.isString())
-        return value.toString();
-    return value.toVariant().toString();
+    const QString text = RealtimeTableModel::displayText(column, value);
+    return text.isEmpty() ? tr("(empty)") : text;
 }
 
 ConflictDialog::ConflictDialog(RealtimeStateManager *manager, const QString &txnId, QWidget *parent)

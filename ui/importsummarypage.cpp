@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "importsummarypage.h"
 
+#include "csvtext.h"
+
 #include "importrunpage.h"
 
 #include <QtCore/QDir>
@@ -60,18 +62,6 @@ QString valueText(const QJsonValue &value)
         return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
     }
     return {};
-}
-
-QString csvField(const QString &text)
-{
-    const bool quote = text.contains(u',') || text.contains(u'"') || text.contains(u'\n')
-        || text.contains(u'\r') || text.contains(u';')
-        || (!text.isEmpty() && (text.front().isSpace() || text.back().isSpace()));
-    if (!quote)
-        return text;
-    QString out = text;
-    out.replace(u'"', u"\"\""_s);
-    return u'"' + out + u'"';
 }
 
 } // namespace
@@ -269,15 +259,13 @@ bool ImportSummaryPage::exportErrors(const QString &fileName)
 
 QByteArray ImportSummaryPage::errorsCsv(const QList<QJsonObject> &errors)
 {
-    // A byte order mark, so that spreadsheet programs read non-ASCII names as UTF-8.
-    QString out = u"\uFEFFrow,field,message,value\r\n"_s;
+    QString out = CsvText::line({u"row"_s, u"field"_s, u"message"_s, u"value"_s});
     for (const QJsonObject &e : errors) {
-        out += QString::number(e.value(u"row").toInt()) + u','
-            + csvField(e.value(u"field").toString()) + u','
-            + csvField(e.value(u"message").toString()) + u','
-            + csvField(valueText(e.value(u"value"))) + u"\r\n";
+        out += CsvText::line({QString::number(e.value(u"row").toInt()),
+                              e.value(u"field").toString(), e.value(u"message").toString(),
+                              valueText(e.value(u"value"))});
     }
-    return out.toUtf8();
+    return CsvText::file(out);
 }
 
 } // namespace livedesk

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "conflictdialog.h"
 #include "connectdialog.h"
 #include "connectionindicator.h"
+#include "csvtext.h"
+#include "importwizard.h"
 #include "realtimetablemodel.h"
+#include "recorddialog.h"
 #include "resourcelistview.h"
 #include "session.h"
 
-#include <QtCore/QFile>
 #include <QtCore/QSaveFile>
 #include <QtCore/QSettings>
 #include <QtGui/QActionGroup>
@@ -26,18 +29,6 @@ using namespace Qt::StringLiterals;
 
 namespace livedesk {
 
-namespace {
-
-QString csvField(const QString &text)
-{
-    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n')
-        && !text.contains(u'\r'))
-        return text;
-    return u'"' + QString(text).replace(u"\""_s, u"\"\""_s) + u'"';
-}
-
-} // namespace
-
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_tabs(new QTabWidget(this))
@@ -52,9 +43,9 @@ MainWindow::MainWindow(QWidget *parent)
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *connectAction = file->addAction(tr("&Connect…"), this, &MainWindow::askToConnect);
     connectAction->setShortcut(QKeySequence(u"Ctrl+Shift+C"_s));
-    m_import = file->addAction(tr("&Import…"));
-    m_import->setShortcut(QKeySequence(u"Ctrl+I"_s));
-    m_import->setEnabled(false);
+    m_importAction = file->addAction(tr("&Import…"), this, &MainWindow::openImport);
+    m_importAction->setShortcut(QKeySequence(u"Ctrl+I"_s));
+    m_importAction->setEnabled(false);
     m_export = file->addAction(tr("&Export CSV…"), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export CSV"), QString(),
                                                           tr("CSV files (*.csv)"));
@@ -99,6 +90,9 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     clearLists();
+    // The wizard and the dialogs use the session's clients: they go before it does.
+    delete m_import;
+    qDeleteAll(findChildren<QDialog *>(Qt::FindDirectChildrenOnly));
 }
 
 void MainWindow::connectTo(const QUrl &url, const QString &socketPath, const QString &email,
@@ -135,6 +129,7 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
         delete m_indicator;
         m_indicator = nullptr;
     }
+    delete m_import; // it works on the old session's client
     m_session = std::make_unique<Session>();
     m_session->setServer(url, socketPath);
     m_session->setSchemaFile(m_schemaFile);
@@ -248,6 +243,7 @@ void MainWindow::updateModeActions()
     m_his->setEnabled(has);
     m_live->setEnabled(has);
     m_export->setEnabled(has);
+    m_importAction->setEnabled(has);
     if (has) {
         const bool live = view->manager()->mode() == RealtimeStateManager::Mode::Live;
         (live ? m_live : m_his)->setChecked(true);
@@ -298,15 +294,15 @@ bool MainWindow::exportCsv(const QString &path, QString *error) const
     }
     QStringList cells;
     for (const int c : std::as_const(columns))
-        cells.append(csvField(model->headerData(c, Qt::Horizontal).toString()));
-    QByteArray out = cells.join(u',').toUtf8() + '\n';
+        cells.append(model->headerData(c, Qt::Horizontal).toString());
+    QString out = CsvText::line(cells);
     for (int row = 0; row < model->rowCount(); ++row) {
         cells.clear();
         for (const int c : std::as_const(columns))
-            cells.append(csvField(model->index(row, c).data().toString()));
-        out += cells.join(u',').toUtf8() + '\n';
+            cells.append(model->index(row, c).data().toString());
+        out += CsvText::line(cells);
     }
-    file.write(out);
+    file.write(CsvText::file(out));
     if (!file.commit()) {
         if (error)
             *error = tr("Could not write %1: %2").arg(path, file.errorString());
@@ -328,15 +324,64 @@ void MainWindow::askToConnect()
     connectTo(QUrl(dialog.url()), dialog.path(), dialog.email(), dialog.password());
 }
 
-void MainWindow::openRecord(const QString &resource, const QString &id)
+QDialog *MainWindow::openRecord(const QString &resource, const QString &id)
 {
-    Q_UNUSED(resource);
-    Q_UNUSED(id);
+    ResourceListView *view = listView(resource);
+    if (!view || !view->manager())
+        return nullptr;
+    auto *dialog = new RecordDialog(view->manager(), id, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // A mode switch deletes the manager the dialog works on.
+    connect(m_session.get(), &Session::managerAboutToBeReplaced, dialog,
+            [dialog, resource](const QString &name) {
+                if (name == resource)
+                    dialog->close();
+            });
+    dialog->show();
+    return dialog;
 }
 
-void MainWindow::resolveConflicts(const QString &resource)
+QDialog *MainWindow::resolveConflicts(const QString &resource)
 {
-    Q_UNUSED(resource);
+    ResourceListView *view = listView(resource);
+    if (!view || !view->manager() || view->manager()->conflicts().isEmpty())
+        return nullptr;
+    auto *dialog = new ConflictDialog(view->manager(),
+                                      view->manager()->conflicts().constFirst().txnId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_session.get(), &Session::managerAboutToBeReplaced, dialog,
+            [dialog, resource](const QString &name) {
+                if (name == resource)
+                    dialog->close();
+            });
+    dialog->show();
+    return dialog;
+}
+
+ImportWizard *MainWindow::importWizard() const
+{
+    return m_import;
+}
+
+void MainWindow::openImport()
+{
+    if (!m_session || !m_session->isSignedIn())
+        return;
+    if (!m_import) {
+        m_import = new ImportWizard(m_session->api(), m_session->channel(), m_session->resources(),
+                                    this);
+        connect(m_import, &ImportWizard::importFinished, this,
+                [this](const QString &resource, const QString &, ImportJob::Status) {
+                    if (ResourceListView *view = listView(resource); view && view->manager())
+                        view->manager()->reload();
+                });
+    }
+    if (!m_import->isImportRunning()) {
+        if (ResourceListView *view = currentListView())
+            m_import->selectResource(view->objectName());
+    }
+    m_import->show();
+    m_import->raise();
 }
 
 void MainWindow::about()

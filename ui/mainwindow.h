@@ -10,6 +10,7 @@
 #include <memory>
 
 class QAction;
+class QDialog;
 class QActionGroup;
 class QLabel;
 class QTabWidget;
@@ -17,6 +18,7 @@ class QTabWidget;
 namespace livedesk {
 
 class ConnectionIndicator;
+class ImportWizard;
 class ResourceListView;
 class Session;
 
@@ -64,6 +66,16 @@ public:
 
     /// Opens the connect dialog (File > Connect…).
     void askToConnect();
+    /// Opens the import wizard (File > Import…) on the current list's resource; the same
+    /// wizard, still following its job, when an import runs.
+    void openImport();
+    /// Opens the record dialog of @p id in @p resource (empty @p id: a new record); non-modal,
+    /// so the list stays in view. Returns the dialog.
+    QDialog *openRecord(const QString &resource, const QString &id);
+    /// Opens the conflict dialog of the first conflict of @p resource, if any.
+    QDialog *resolveConflicts(const QString &resource);
+    /// The import wizard, while one exists.
+    ImportWizard *importWizard() const;
 
 Q_SIGNALS:
     /// Signed in; the lists exist.
@@ -80,8 +92,6 @@ private:
     void updateModeActions();
     void updateTitle();
     void saveLists();
-    void openRecord(const QString &resource, const QString &id);
-    void resolveConflicts(const QString &resource);
     void about();
 
     std::unique_ptr<Session> m_session;
@@ -91,7 +101,8 @@ private:
     QAction *m_his;
     QAction *m_live;
     QActionGroup *m_modes;
-    QAction *m_import;
+    QAction *m_importAction;
+    QPointer<ImportWizard> m_import;
     QAction *m_export;
     QString m_serverDescription;
     QString m_schemaFile;

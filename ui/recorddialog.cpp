@@ -236,6 +236,11 @@ RecordDialog::RecordDialog(RealtimeStateManager *manager, const QString &recordI
 
 RecordDialog::~RecordDialog() = default;
 
+ConflictDialog *RecordDialog::conflictDialog() const
+{
+    return m_conflictDialog;
+}
+
 void RecordDialog::buildForm(QVBoxLayout *layout, QSet<QChar> *mnemonics)
 {
     bool anyRequired = false;

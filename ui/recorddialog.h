@@ -120,7 +120,7 @@ public:
     QPushButton *keepEditingButton() const { return m_keepEditing; }
     QPushButton *resolveButton() const { return m_resolve; }
     /// The ConflictDialog opened from the banner (null when none is open).
-    ConflictDialog *conflictDialog() const { return m_conflictDialog; }
+    ConflictDialog *conflictDialog() const;
 
 public Q_SLOTS:
     /// Checks the form and sends it, as the Save button does.

@@ -184,7 +184,7 @@ QString ResourceListView::statusText() const
 
 QString ResourceListView::staleText() const
 {
-    return m_stale->isVisibleTo(const_cast<ResourceListView *>(this)) ? m_stale->text() : QString();
+    return m_stale->isHidden() ? QString() : m_stale->text();
 }
 
 QString ResourceListView::writeBlockedReason() const

@@ -6,9 +6,12 @@
 #include "apiclient.h"
 #include "changehighlightdelegate.h"
 #include "connectionindicator.h"
+#include "importfilepage.h"
+#include "importwizard.h"
 #include "livedeskserver.h"
 #include "mainwindow.h"
 #include "realtimetablemodel.h"
+#include "recorddialog.h"
 #include "resourcelistview.h"
 #include "restoutcome.h"
 #include "session.h"
@@ -216,14 +219,58 @@ private Q_SLOTS:
         QVERIFY(!patients->deleteSelected());
         screenshot(window.get(), u"mainwindow-offline"_s);
 
-        // A change made while offline shows after the recovery.
+        // The server comes back, someone changes a record at once: the list recovers and
+        // shows it.
         QVERIFY(startServer());
+        const QString id
+            = patients->model()->index(1, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        QVERIFY(
+            test::await(m_doctor.update(Patients, id, {{u"name"_s, u"After The Outage"_s}})).ok);
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(patients, id, u"name"_s), u"After The Outage"_s,
+                                  Patience);
         QTRY_VERIFY_WITH_TIMEOUT(patients->staleText().isEmpty(), Patience);
         QTRY_VERIFY_WITH_TIMEOUT(patients->newButton()->isEnabled(), Patience);
         QCOMPARE(window->connectionIndicator()->level(), ConnectionIndicator::Level::Ok);
         QTRY_COMPARE_WITH_TIMEOUT(
             patients->model()->index(0, 0).data(RealtimeTableModel::RowStateRole).toInt(),
             int(Manager::RowState::Synced), Patience);
+    }
+
+    // The list asks, the window opens: Edit and New open the record dialog on that list's
+    // manager, File > Import… the wizard on the list's resource, the same wizard again later.
+    void dialogsOpenFromTheList()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        ResourceListView *patients = window->listView(u"patients"_s);
+        const QString id
+            = patients->model()->index(0, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        QSignalSpy edit(patients, &ResourceListView::editRequested);
+        patients->tableView()->selectRow(0);
+        QTRY_VERIFY(patients->editButton()->isEnabled());
+        patients->editButton()->click();
+        QCOMPARE(edit.size(), 1);
+        auto *dialog = window->findChild<RecordDialog *>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(dialog->recordId(), id);
+        dialog->close();
+        QTRY_VERIFY(!window->findChild<RecordDialog *>()); // deleted on close
+        patients->newButton()->click();
+        dialog = window->findChild<RecordDialog *>();
+        QVERIFY(dialog && dialog->isNewRecord());
+        dialog->close();
+        QVERIFY(!window->resolveConflicts(u"patients"_s)); // none to resolve
+
+        window->showResource(u"lab_orders"_s);
+        window->openImport();
+        ImportWizard *wizard = window->importWizard();
+        QVERIFY(wizard && wizard->isVisible());
+        QCOMPARE(wizard->filePage()->resource().name, u"lab_orders"_s);
+        wizard->close();
+        window->openImport();
+        QCOMPARE(window->importWizard(), wizard);
+        screenshot(wizard, u"mainwindow-import"_s);
     }
 
     void deleteSelectionAndExport()
@@ -249,9 +296,11 @@ private Q_SLOTS:
         QVERIFY(window->exportCsv(csv));
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QList<QByteArray> lines = file.readAll().split('\n');
+        const QByteArray content = file.readAll();
+        QVERIFY(content.startsWith("\xEF\xBB\xBFHN,")); // UTF-8 with a byte order mark
+        const QList<QByteArray> lines = content.split('\n');
         QCOMPARE(lines.size(), rows - 2 + 2); // header, rows, final newline
-        QVERIFY(lines.at(0).startsWith("HN,"));
+        QVERIFY(lines.at(0).endsWith('\r'));
     }
 };
 
