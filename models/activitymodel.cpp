@@ -4,6 +4,7 @@
 #include "realtimechannel.h"
 
 #include <QtCore/QJsonDocument>
+#include <QtCore/QLocale>
 #include <QtGui/QBrush>
 #include <QtGui/QColor>
 
@@ -14,6 +15,8 @@ namespace livedesk {
 ActivityModel::ActivityModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
+    m_expiry.setInterval(5000);
+    connect(&m_expiry, &QTimer::timeout, this, &ActivityModel::dropExpired);
 }
 
 void ActivityModel::bind(RealtimeChannel *channel)
@@ -23,10 +26,128 @@ void ActivityModel::bind(RealtimeChannel *channel)
 
 void ActivityModel::addEvent(const RealtimeEvent &event)
 {
+    append({event, QDateTime::currentDateTime(), {}});
+}
+
+void ActivityModel::addNotice(const QString &text, RealtimeEvent::Priority priority)
+{
+    RealtimeEvent event;
+    event.action = u"notice"_s;
+    event.priority = priority;
+    append({event, QDateTime::currentDateTime(), text});
+}
+
+void ActivityModel::append(Entry entry)
+{
     beginInsertRows({}, 0, 0);
-    m_events.push_front({event, QDateTime::currentDateTime()});
+    m_events.push_front(std::move(entry));
     endInsertRows();
     trimTo(m_capacity);
+    dropExpired();
+}
+
+void ActivityModel::setResourceLabel(const QString &feature, const QString &entity,
+                                     const QString &label, const QString &displayField)
+{
+    m_labels.append({feature, entity, label, displayField});
+    if (!m_events.empty())
+        Q_EMIT dataChanged(index(0, Summary), index(rowCount() - 1, Summary));
+}
+
+void ActivityModel::setMaxAge(int seconds)
+{
+    m_maxAgeSeconds = std::max(0, seconds);
+    if (m_maxAgeSeconds > 0)
+        m_expiry.start();
+    else
+        m_expiry.stop();
+    dropExpired();
+}
+
+void ActivityModel::dropExpired()
+{
+    if (m_maxAgeSeconds <= 0 || m_events.empty())
+        return;
+    const QDateTime limit = QDateTime::currentDateTime().addSecs(-m_maxAgeSeconds);
+    // Newest first: the expired ones are a tail. Arrival time, not the server's clock.
+    int keep = int(m_events.size());
+    while (keep > 0 && m_events[size_t(keep - 1)].receivedAt < limit)
+        --keep;
+    trimTo(keep);
+}
+
+const ActivityModel::Label *ActivityModel::labelFor(const RealtimeEvent &event) const
+{
+    const Label *featureOnly = nullptr;
+    for (const Label &l : m_labels) {
+        if (l.feature != event.feature)
+            continue;
+        if (!l.entity.isEmpty() && l.entity == event.entity)
+            return &l;
+        if (l.entity.isEmpty() && !featureOnly)
+            featureOnly = &l;
+    }
+    return featureOnly;
+}
+
+QString ActivityModel::recordText(const RealtimeEvent &event, const Label *label) const
+{
+    if (event.ids.isEmpty())
+        return event.operationId;
+    QString text = event.ids.mid(0, 3).join(u", "_s);
+    if (event.ids.size() > 3)
+        text += u"…"_s;
+    if (event.ids.size() == 1 && label && !label->displayField.isEmpty()) {
+        const QString shown
+            = event.data.toObject().value(label->displayField).toVariant().toString();
+        if (!shown.isEmpty())
+            text = tr("%1 (%2)", "record id (what the record is called)").arg(text, shown);
+    }
+    return text;
+}
+
+QString ActivityModel::summary(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return {};
+    const Entry &entry = m_events.at(size_t(row));
+    if (!entry.notice.isEmpty())
+        return entry.notice;
+    const RealtimeEvent &e = entry.event;
+    const Label *label = labelFor(e);
+    const QString list = label ? label->label : (e.entity.isEmpty() ? e.feature : e.entity);
+    const QString record = recordText(e, label);
+    const QString &by = e.userId;
+    QString action = e.action;
+    QString what = record;
+    if (action.startsWith(u"bulk_")) {
+        action = action.mid(5);
+        const qsizetype n = e.ids.size();
+        what = n == 1 ? tr("1 record") : tr("%1 records").arg(QLocale().toString(n));
+    }
+    // Whole sentences per case, so that a translation can order them as its language wants.
+    if (action == u"created")
+        return by.isEmpty() ? tr("%1: %2 added").arg(list, what)
+                            : tr("%1: %2 added by %3").arg(list, what, by);
+    if (action == u"updated")
+        return by.isEmpty() ? tr("%1: %2 changed").arg(list, what)
+                            : tr("%1: %2 changed by %3").arg(list, what, by);
+    if (action == u"deleted")
+        return by.isEmpty() ? tr("%1: %2 deleted").arg(list, what)
+                            : tr("%1: %2 deleted by %3").arg(list, what, by);
+    if (e.action == u"import_progress")
+        return tr("%1: import in progress").arg(list);
+    if (e.action == u"import_completed")
+        return tr("%1: import finished").arg(list);
+    if (e.action == u"operation_progress")
+        return tr("%1: operation in progress").arg(list);
+    if (e.action == u"operation_completed")
+        return tr("%1: operation finished").arg(list);
+    if (e.action == u"operation_failed")
+        return tr("%1: operation failed").arg(list);
+    // A server's own word (activated, status_changed, ...): shown as it came.
+    return record.isEmpty() ? tr("%1: %2").arg(list, e.action)
+                            : tr("%1: %2 %3").arg(list, record, e.action);
 }
 
 void ActivityModel::clear()
@@ -85,12 +206,15 @@ QVariant ActivityModel::data(const QModelIndex &index, int role) const
             return e.userId;
         case Priority:
             return RealtimeEvent::priorityName(e.priority);
+        case Summary:
+            return summary(index.row());
         }
         return {};
     case Qt::ToolTipRole:
-        return e.name;
+        return entry.notice.isEmpty() ? e.name : entry.notice;
     case Qt::ForegroundRole:
-        if (index.column() == Priority && e.priority >= RealtimeEvent::Priority::High)
+        if ((index.column() == Priority || index.column() == Summary)
+            && e.priority >= RealtimeEvent::Priority::High)
             return QBrush(QColor(0xb0, 0x20, 0x20));
         return {};
     case EventNameRole:
@@ -122,6 +246,8 @@ QVariant ActivityModel::headerData(int section, Qt::Orientation orientation, int
         return tr("User");
     case Priority:
         return tr("Priority");
+    case Summary:
+        return tr("What happened");
     }
     return {};
 }

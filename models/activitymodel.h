@@ -4,6 +4,7 @@
 #include "realtimeevent.h"
 
 #include <QtCore/QAbstractTableModel>
+#include <QtCore/QTimer>
 
 #include <deque>
 
@@ -17,13 +18,20 @@ class RealtimeChannel;
  * Bounded (capacity() rows), so a long-running workstation does not grow without limit.
  * Each event is one insert at row 0 and, once full, one removal at the end: the view keeps
  * its selection and scroll position, and no reset is ever emitted for new events.
+ *
+ * Two audiences read it. A developer's monitor shows the raw columns (feature, entity,
+ * action, ids). A workstation's activity panel shows Time and Summary: one sentence a nurse
+ * understands ("Patients: 12 (Somchai P.) changed by u-doctor"), built from the labels given
+ * with setResourceLabel(), and notices of its own (addNotice(): a refused write, a finished
+ * import) so that a toast that went by can be read again. setMaxAge() keeps only the last
+ * minutes.
  */
 class ActivityModel : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
-    enum Column { Time, Feature, Entity, Action, Ids, User, Priority, ColumnCount };
+    enum Column { Time, Feature, Entity, Action, Ids, User, Priority, Summary, ColumnCount };
     enum Role {
         EventNameRole = Qt::UserRole + 1, ///< raw event name
         PriorityRole, ///< RealtimeEvent::Priority as int
@@ -35,7 +43,23 @@ public:
     /// Shows every event @p channel delivers from now on.
     void bind(RealtimeChannel *channel);
     void addEvent(const RealtimeEvent &event);
+    /// A line of the application's own (not an event of the server), shown in Summary.
+    void addNotice(const QString &text,
+                   RealtimeEvent::Priority priority = RealtimeEvent::Priority::Normal);
     void clear();
+
+    /**
+     * How Summary names records of @p feature / @p entity (an empty @p entity: any entity
+     * of the feature): @p label ("Patients") and the record field that tells a person which
+     * record it is (@p displayField, e.g. "name"; empty: the id alone).
+     */
+    void setResourceLabel(const QString &feature, const QString &entity, const QString &label,
+                          const QString &displayField = {});
+    /// Entries older than @p seconds are dropped (checked every few seconds); 0 keeps all.
+    void setMaxAge(int seconds);
+    int maxAge() const { return m_maxAgeSeconds; }
+    /// The Summary sentence of row @p row.
+    QString summary(int row) const;
 
     int capacity() const { return m_capacity; }
     void setCapacity(int capacity);
@@ -49,16 +73,33 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
 private:
-    void trimTo(int rows);
-
     struct Entry
     {
         RealtimeEvent event;
         /// Shown when the server sent no timestamp.
         QDateTime receivedAt;
+        /// A notice's text (empty for server events).
+        QString notice;
     };
+    struct Label
+    {
+        QString feature;
+        QString entity;
+        QString label;
+        QString displayField;
+    };
+
+    void append(Entry entry);
+    void trimTo(int rows);
+    void dropExpired();
+    const Label *labelFor(const RealtimeEvent &event) const;
+    QString recordText(const RealtimeEvent &event, const Label *label) const;
+
     std::deque<Entry> m_events;
     int m_capacity = 1000;
+    int m_maxAgeSeconds = 0;
+    QList<Label> m_labels;
+    QTimer m_expiry;
 };
 
 } // namespace livedesk

@@ -1,29 +1,36 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "activitypanel.h"
 #include "conflictdialog.h"
 #include "connectdialog.h"
 #include "connectionindicator.h"
 #include "csvtext.h"
 #include "importwizard.h"
+#include "realtimechannel.h"
 #include "realtimetablemodel.h"
 #include "recorddialog.h"
 #include "resourcelistview.h"
 #include "session.h"
+#include "toastarea.h"
 
 #include <QtCore/QSaveFile>
 #include <QtCore/QSettings>
+#include <QtCore/QTimer>
 #include <QtGui/QActionGroup>
 #include <QtGui/QCloseEvent>
+#include <QtGui/QIcon>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QTableView>
+#include <QtWidgets/QToolButton>
 
 using namespace Qt::StringLiterals;
 
@@ -33,8 +40,16 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_tabs(new QTabWidget(this))
     , m_identity(new QLabel(this))
+    , m_toasts(new ToastArea(m_tabs))
+    , m_activity(new ActivityPanel(this))
 {
+    setWindowIcon(QIcon(u":/icons/livedesk.svg"_s));
     setCentralWidget(m_tabs);
+    addDockWidget(Qt::BottomDockWidgetArea, m_activity);
+    connect(m_toasts, &ToastArea::toastShown, this,
+            [this](ToastArea::Level level, const QString &text) {
+                m_activity->addNotice(text, level != ToastArea::Level::Info);
+            });
     m_tabs->setDocumentMode(true);
     m_tabs->setAccessibleName(tr("Lists"));
     statusBar()->addPermanentWidget(m_identity);
@@ -43,8 +58,10 @@ MainWindow::MainWindow(QWidget *parent)
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *connectAction = file->addAction(tr("&Connect…"), this, &MainWindow::askToConnect);
     connectAction->setShortcut(QKeySequence(u"Ctrl+Shift+C"_s));
+    connectAction->setIcon(QIcon(u":/icons/connect.svg"_s));
     m_importAction = file->addAction(tr("&Import…"), this, &MainWindow::openImport);
     m_importAction->setShortcut(QKeySequence(u"Ctrl+I"_s));
+    m_importAction->setIcon(QIcon(u":/icons/import.svg"_s));
     m_importAction->setEnabled(false);
     m_export = file->addAction(tr("&Export CSV…"), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export CSV"), QString(),
@@ -54,6 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
             QMessageBox::warning(this, tr("Export CSV"), error);
     });
     m_export->setShortcut(QKeySequence(u"Ctrl+E"_s));
+    m_export->setIcon(QIcon(u":/icons/export.svg"_s));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -74,6 +92,23 @@ MainWindow::MainWindow(QWidget *parent)
                     a == m_live ? RealtimeStateManager::Mode::Live
                                 : RealtimeStateManager::Mode::His);
     });
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *activity = m_activity->toggleViewAction();
+    activity->setText(tr("&Activity"));
+    activity->setShortcut(QKeySequence(u"Ctrl+Shift+A"_s));
+    activity->setIcon(QIcon(u":/icons/activity.svg"_s));
+    view->addAction(activity);
+    QAction *filters = view->addAction(tr("&Filters"), this, [this] {
+        if (ResourceListView *list = currentListView())
+            list->filterButton()->toggle();
+    });
+    filters->setShortcut(QKeySequence(u"Ctrl+Shift+F"_s));
+    filters->setIcon(QIcon(u":/icons/filter.svg"_s));
+    QAction *search = view->addAction(tr("&Search"), this, [this] {
+        if (ResourceListView *list = currentListView())
+            list->searchEdit()->setFocus(Qt::ShortcutFocusReason);
+    });
+    search->setShortcut(QKeySequence::Find);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About livedesk"), this, &MainWindow::about);
 
@@ -82,6 +117,12 @@ MainWindow::MainWindow(QWidget *parent)
     updateTitle();
     QSettings settings;
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    if (!restoreState(settings.value(u"window/state"_s).toByteArray())) {
+        // A strip of a few lines under the lists, once the window has its size.
+        QTimer::singleShot(0, this, [this] {
+            resizeDocks({m_activity}, {m_activity->sizeHint().height()}, Qt::Vertical);
+        });
+    }
     m_lastEmail = settings.value(u"server/email"_s).toString();
     if (!settings.contains(u"window/geometry"_s))
         resize(1100, 700);
@@ -136,14 +177,26 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
     m_session->setFallbackResources(m_fallbackResources);
     m_indicator = new ConnectionIndicator(m_session->socket(), this);
     statusBar()->addWidget(m_indicator, 1);
+    m_actors.clear();
+    m_activity->setChannel(m_session->channel());
+    connect(m_session->channel(), &RealtimeChannel::eventReceived, this,
+            [this](const RealtimeEvent &event) {
+                if (m_actors.size() > 5000)
+                    m_actors.clear(); // only the last minutes matter
+                const bool deleted = event.action.endsWith(u"deleted");
+                for (const QString &id : event.ids)
+                    m_actors.insert(id, {event.userId, deleted});
+            });
     connect(m_session.get(), &Session::signedIn, this, [this] {
         QSettings settings;
         settings.setValue(u"server/url"_s, m_session->url().toString());
         settings.setValue(u"server/path"_s, m_session->socket()->options().path);
         if (!m_lastEmail.isEmpty())
             settings.setValue(u"server/email"_s, m_lastEmail);
+        m_activity->setResources(m_session->resources());
         buildLists();
         updateTitle();
+        resumeRememberedImport();
         Q_EMIT ready();
     });
     connect(m_session.get(), &Session::failed, this, [this](const QString &message) {
@@ -162,9 +215,11 @@ void MainWindow::buildLists()
         auto *view = new ResourceListView(m_tabs);
         view->setObjectName(resource.name);
         const bool live = settings.value(u"modes/"_s + resource.name).toString() == u"live";
-        view->setManager(m_session->manager(resource.name,
-                                            live ? RealtimeStateManager::Mode::Live
-                                                 : RealtimeStateManager::Mode::His));
+        RealtimeStateManager *manager = m_session->manager(resource.name,
+                                                           live ? RealtimeStateManager::Mode::Live
+                                                                : RealtimeStateManager::Mode::His);
+        watchManager(resource.name, manager);
+        view->setManager(manager);
         view->restoreHeaderState(settings.value(u"headers/"_s + resource.name).toByteArray());
         const QString name = resource.name;
         connect(view, &ResourceListView::createRequested, this,
@@ -173,6 +228,12 @@ void MainWindow::buildLists()
                 [this, name](const QString &id) { openRecord(name, id); });
         connect(view, &ResourceListView::conflictsRequested, this,
                 [this, name] { resolveConflicts(name); });
+        connect(view, &ResourceListView::othersChanged, this,
+                [this, name](const QStringList &ids) { othersChanged(name, ids); });
+        connect(view, &ResourceListView::othersRemoved, this,
+                [this, name](const QStringList &ids, const QStringList &titles) {
+                    othersRemoved(name, ids, titles);
+                });
         m_tabs->addTab(view, resource.label.isEmpty() ? resource.name : resource.label);
     }
     updateModeActions();
@@ -230,7 +291,9 @@ void MainWindow::setMode(const QString &resource, RealtimeStateManager::Mode mod
         return;
     // The old manager goes when the session makes the new one: let go of it first.
     view->setManager(nullptr);
-    view->setManager(m_session->manager(resource, mode));
+    RealtimeStateManager *manager = m_session->manager(resource, mode);
+    watchManager(resource, manager);
+    view->setManager(manager);
     QSettings().setValue(u"modes/"_s + resource,
                          mode == RealtimeStateManager::Mode::Live ? u"live"_s : u"his"_s);
     updateModeActions();
@@ -329,8 +392,15 @@ QDialog *MainWindow::openRecord(const QString &resource, const QString &id)
     ResourceListView *view = listView(resource);
     if (!view || !view->manager())
         return nullptr;
+    if (QDialog *open = recordDialogFor(resource, id); open && !id.isEmpty()) {
+        open->show();
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
     auto *dialog = new RecordDialog(view->manager(), id, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setProperty("resource", resource);
     // A mode switch deletes the manager the dialog works on.
     connect(m_session.get(), &Session::managerAboutToBeReplaced, dialog,
             [dialog, resource](const QString &name) {
@@ -367,21 +437,217 @@ void MainWindow::openImport()
 {
     if (!m_session || !m_session->isSignedIn())
         return;
-    if (!m_import) {
-        m_import = new ImportWizard(m_session->api(), m_session->channel(), m_session->resources(),
-                                    this);
-        connect(m_import, &ImportWizard::importFinished, this,
-                [this](const QString &resource, const QString &, ImportJob::Status) {
-                    if (ResourceListView *view = listView(resource); view && view->manager())
-                        view->manager()->reload();
-                });
-    }
+    ensureWizard();
     if (!m_import->isImportRunning()) {
         if (ResourceListView *view = currentListView())
             m_import->selectResource(view->objectName());
     }
     m_import->show();
     m_import->raise();
+}
+
+void MainWindow::ensureWizard()
+{
+    if (m_import)
+        return;
+    m_import
+        = new ImportWizard(m_session->api(), m_session->channel(), m_session->resources(), this);
+    const QString server = m_session->url().toString();
+    connect(m_import, &ImportWizard::importStarted, this,
+            [server](const QString &resource, const QString &jobId, const QDateTime &startedAt) {
+                QSettings settings;
+                settings.setValue(u"import/server"_s, server);
+                settings.setValue(u"import/resource"_s, resource);
+                settings.setValue(u"import/job"_s, jobId);
+                settings.setValue(u"import/started"_s, startedAt);
+            });
+    connect(m_import, &ImportWizard::importFinished, this,
+            [this](const QString &resource, const QString &jobId, ImportJob::Status status) {
+                QSettings settings;
+                if (settings.value(u"import/job"_s).toString() == jobId)
+                    settings.remove(u"import"_s);
+                if (ResourceListView *view = listView(resource); view && view->manager())
+                    view->manager()->reload();
+                const QString list = resourceLabel(resource);
+                const ImportJob *job = m_import ? m_import->job() : nullptr;
+                const auto show = [this] {
+                    openImport();
+                };
+                const QLocale locale;
+                switch (status) {
+                case ImportJob::Status::Completed:
+                    m_toasts->showToast(job && job->failedCount() > 0 ? ToastArea::Level::Warning
+                                                                      : ToastArea::Level::Info,
+                                        job ? tr("Import into %1 finished: %2 imported, %3 failed.")
+                                                  .arg(list, locale.toString(job->successCount()),
+                                                       locale.toString(job->failedCount()))
+                                            : tr("Import into %1 finished.").arg(list),
+                                        tr("Show"), show);
+                    break;
+                case ImportJob::Status::Failed:
+                    m_toasts->showToast(
+                        ToastArea::Level::Error,
+                        job && !job->errorText().isEmpty()
+                            ? tr("Import into %1 failed: %2").arg(list, job->errorText())
+                            : tr("Import into %1 failed.").arg(list),
+                        tr("Show"), show);
+                    break;
+                case ImportJob::Status::Cancelled:
+                    m_toasts->showToast(ToastArea::Level::Info,
+                                        tr("Import into %1 was cancelled.").arg(list), tr("Show"),
+                                        show);
+                    break;
+                case ImportJob::Status::Pending:
+                case ImportJob::Status::Processing:
+                    break;
+                }
+            });
+}
+
+void MainWindow::resumeRememberedImport()
+{
+    QSettings settings;
+    const QString jobId = settings.value(u"import/job"_s).toString();
+    if (jobId.isEmpty()
+        || settings.value(u"import/server"_s).toString() != m_session->url().toString())
+        return;
+    const QString resource = settings.value(u"import/resource"_s).toString();
+    ensureWizard();
+    if (m_import->isImportRunning()
+        || !m_import->resumeJob(resource, jobId,
+                                settings.value(u"import/started"_s).toDateTime())) {
+        if (!m_import->isImportRunning())
+            settings.remove(u"import"_s); // the resource is gone from this server
+        return;
+    }
+    m_toasts->showToast(ToastArea::Level::Info,
+                        tr("An import into %1 started earlier is still followed here.")
+                            .arg(resourceLabel(resource)),
+                        tr("Show"), [this] { openImport(); });
+}
+
+QString MainWindow::resourceLabel(const QString &resource) const
+{
+    if (m_session) {
+        if (const ResourceSchema *schema = m_session->resource(resource))
+            return schema->label.isEmpty() ? schema->name : schema->label;
+    }
+    return resource;
+}
+
+QDialog *MainWindow::recordDialogFor(const QString &resource, const QString &id) const
+{
+    const auto dialogs = findChildren<RecordDialog *>(Qt::FindDirectChildrenOnly);
+    for (RecordDialog *d : dialogs) {
+        if (d->property("resource").toString() == resource && d->recordId() == id && !id.isEmpty())
+            return d;
+    }
+    return nullptr;
+}
+
+void MainWindow::watchManager(const QString &resource, RealtimeStateManager *manager)
+{
+    if (!manager)
+        return;
+    connect(manager, &RealtimeStateManager::operationFailed, this,
+            [this, resource](const QString &txnId, const RestError &error) {
+                writeRefused(resource, txnId, error);
+            });
+    connect(manager, &RealtimeStateManager::conflictDetected, this,
+            [this, resource](const QString &txnId) { conflictFound(resource, txnId); });
+}
+
+void MainWindow::othersChanged(const QString &resource, const QStringList &ids)
+{
+    ResourceListView *view = listView(resource);
+    if (!view)
+        return;
+    for (const QString &id : ids) {
+        const bool current = view == currentListView() && view->currentId() == id;
+        QDialog *dialog = recordDialogFor(resource, id);
+        if (!current && !dialog)
+            continue;
+        const QString who = m_actors.value(id).userId;
+        const QString record = view->recordTitle(id);
+        const QString list = resourceLabel(resource);
+        const QString text = who.isEmpty()
+            ? tr("%1: %2, which you are viewing, was changed by someone else.").arg(list, record)
+            : tr("%1: %2, which you are viewing, was changed by %3.").arg(list, record, who);
+        QPointer<QDialog> open = dialog;
+        m_toasts->showToast(ToastArea::Level::Info, text, tr("Show"), [this, resource, id, open] {
+            showResource(resource);
+            if (ResourceListView *v = listView(resource))
+                v->showRecord(id);
+            if (open) {
+                open->raise();
+                open->activateWindow();
+            }
+        });
+    }
+}
+
+void MainWindow::othersRemoved(const QString &resource, const QStringList &ids,
+                               const QStringList &titles)
+{
+    ResourceListView *view = listView(resource);
+    if (!view)
+        return;
+    // The current row is being removed now: its id is the view's current one until it goes.
+    const QString current = view == currentListView() ? view->currentId() : QString();
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const QString &id = ids[i];
+        if (id != current && !recordDialogFor(resource, id))
+            continue;
+        const Actor actor = m_actors.value(id);
+        const QString list = resourceLabel(resource);
+        const QString record = titles.value(i, id);
+        QString text;
+        if (actor.deleted)
+            text = actor.userId.isEmpty()
+                ? tr("%1: %2, which you were viewing, was deleted by someone else.")
+                      .arg(list, record)
+                : tr("%1: %2, which you were viewing, was deleted by %3.")
+                      .arg(list, record, actor.userId);
+        else
+            text = tr("%1: %2, which you were viewing, is no longer in the list: it was deleted "
+                      "or changed so that it no longer matches the search or filters.")
+                       .arg(list, record);
+        m_toasts->showToast(ToastArea::Level::Warning, text);
+    }
+}
+
+void MainWindow::writeRefused(const QString &resource, const QString &txnId, const RestError &error)
+{
+    // A record dialog that sent this write shows the refusal next to its fields.
+    const auto dialogs = findChildren<RecordDialog *>(Qt::FindDirectChildrenOnly);
+    for (RecordDialog *d : dialogs) {
+        if (d->savingTxnId() == txnId)
+            return;
+    }
+    m_toasts->showToast(ToastArea::Level::Error,
+                        tr("%1: your change was not saved. %2")
+                            .arg(resourceLabel(resource), ImportWizard::describeError(error)),
+                        tr("Show"), [this, resource] { showResource(resource); });
+}
+
+void MainWindow::conflictFound(const QString &resource, const QString &txnId)
+{
+    ResourceListView *view = listView(resource);
+    if (!view || !view->manager())
+        return;
+    QString recordId;
+    for (const PendingOperation &op : view->manager()->conflicts()) {
+        if (op.txnId == txnId)
+            recordId = op.recordId;
+    }
+    if (recordDialogFor(resource, recordId))
+        return; // its dialog shows the conflict
+    m_toasts->showToast(
+        ToastArea::Level::Warning,
+        tr("%1: your change to %2 conflicts with a change made by someone else. Choose what "
+           "to keep.")
+            .arg(resourceLabel(resource), view->recordTitle(recordId)),
+        tr("Resolve…"), [this, resource] { resolveConflicts(resource); });
 }
 
 void MainWindow::about()
@@ -400,6 +666,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings settings;
     settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/state"_s, saveState());
     saveLists();
     QMainWindow::closeEvent(event);
 }

@@ -3,6 +3,7 @@
 
 #include "realtimestatemanager.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QPointer>
 #include <QtCore/QUrl>
 #include <QtWidgets/QMainWindow>
@@ -17,10 +18,13 @@ class QTabWidget;
 
 namespace livedesk {
 
+class ActivityPanel;
 class ConnectionIndicator;
 class ImportWizard;
 class ResourceListView;
+class RestError;
 class Session;
+class ToastArea;
 
 /**
  * The workstation's window: one tab per resource of the server (a ResourceListView each), a
@@ -31,6 +35,18 @@ class Session;
  * The window owns its Session; connecting again replaces it. What a person arranged (window
  * geometry, each list's mode and column widths and order, the last server and e-mail)
  * persists with QSettings; the password and tokens never do.
+ *
+ * ## Notifications
+ * Routine events never open a modal box. What deserves attention comes as a toast
+ * (ToastArea): someone else changed or deleted the record the user is looking at (the current
+ * row of the list shown, or a record dialog that is open), an import ended, a write was
+ * refused, a conflict needs a decision. The activity panel (View > Activity) lists the
+ * changes of the last 30 minutes and every toast, so nothing that went by is lost.
+ *
+ * ## An import outlives the window
+ * A running import's job is remembered (QSettings, with the server it runs on). Connecting
+ * again to that server, now or after a restart of the application, picks the job up in a new
+ * wizard and says so in a toast; the import is never shown as lost while the server runs it.
  */
 class MainWindow : public QMainWindow
 {
@@ -76,6 +92,8 @@ public:
     QDialog *resolveConflicts(const QString &resource);
     /// The import wizard, while one exists.
     ImportWizard *importWizard() const;
+    ToastArea *toasts() const { return m_toasts; }
+    ActivityPanel *activityPanel() const { return m_activity; }
 
 Q_SIGNALS:
     /// Signed in; the lists exist.
@@ -93,11 +111,30 @@ private:
     void updateTitle();
     void saveLists();
     void about();
+    void watchManager(const QString &resource, RealtimeStateManager *manager);
+    void othersChanged(const QString &resource, const QStringList &ids);
+    void othersRemoved(const QString &resource, const QStringList &ids, const QStringList &titles);
+    void writeRefused(const QString &resource, const QString &txnId, const RestError &error);
+    void conflictFound(const QString &resource, const QString &txnId);
+    void ensureWizard();
+    void resumeRememberedImport();
+    QString resourceLabel(const QString &resource) const;
+    /// The open record dialog of @p id in @p resource, or null.
+    QDialog *recordDialogFor(const QString &resource, const QString &id) const;
 
     std::unique_ptr<Session> m_session;
     QTabWidget *m_tabs;
     ConnectionIndicator *m_indicator = nullptr;
     QLabel *m_identity;
+    ToastArea *m_toasts;
+    ActivityPanel *m_activity;
+    // The last announced change per record id: who did it and whether it was a delete.
+    struct Actor
+    {
+        QString userId;
+        bool deleted = false;
+    };
+    QHash<QString, Actor> m_actors;
     QAction *m_his;
     QAction *m_live;
     QActionGroup *m_modes;

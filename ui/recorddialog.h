@@ -106,6 +106,9 @@ public:
 
     /// Save was pressed and the server has not answered yet.
     bool isSaving() const { return m_saving; }
+    /// The operation of the save waiting for the server's answer (empty when none): its
+    /// refusal is shown by the dialog, next to the fields.
+    QString savingTxnId() const { return m_txnId; }
     /// The banner says someone else changed the record and the user has not acted on it yet.
     bool hasExternalChange() const { return m_externalChange; }
     /// The fields someone else changed, as named in the banner.

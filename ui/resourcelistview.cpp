@@ -6,7 +6,9 @@
 #include "realtimetablemodel.h"
 
 #include <QtCore/QLocale>
+#include <QtGui/QIcon>
 #include <QtWidgets/QAbstractItemView>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
@@ -14,6 +16,7 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QTableView>
+#include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -29,6 +32,14 @@ ResourceListView::ResourceListView(QWidget *parent)
     : QWidget(parent)
     , m_model(new RealtimeTableModel(this))
     , m_search(new QLineEdit(this))
+    , m_filterToggle(new QToolButton(this))
+    , m_filterBar(new QWidget(this))
+    , m_filterField(new QComboBox(m_filterBar))
+    , m_filterOp(new QComboBox(m_filterBar))
+    , m_filterValue(new QComboBox(m_filterBar))
+    , m_filterAdd(new QPushButton(tr("&Add filter"), m_filterBar))
+    , m_filterError(new QLabel(m_filterBar))
+    , m_chips(new QHBoxLayout)
     , m_mode(new QLabel(this))
     , m_stale(new QLabel(this))
     , m_table(new QTableView(this))
@@ -42,6 +53,32 @@ ResourceListView::ResourceListView(QWidget *parent)
     m_search->setPlaceholderText(tr("Search"));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Search the list"));
+    m_filterToggle->setText(tr("F&ilters"));
+    m_filterToggle->setCheckable(true);
+    m_filterToggle->setAccessibleName(tr("Show the filter bar"));
+    m_filterToggle->setToolTip(tr("Show only the records that meet conditions (the server "
+                                  "filters the list)"));
+    m_filterField->setAccessibleName(tr("Filter field"));
+    m_filterOp->setAccessibleName(tr("Filter condition"));
+    m_filterValue->setAccessibleName(tr("Filter value"));
+    m_filterValue->setEditable(true);
+    m_filterValue->setInsertPolicy(QComboBox::NoInsert);
+    m_filterValue->setMinimumContentsLength(14);
+    m_filterAdd->setAccessibleName(tr("Add the filter condition"));
+    m_filterError->setStyleSheet(u"QLabel { color: #b00020; }"_s);
+    m_filterError->setAccessibleName(tr("Filter problem"));
+    auto *filterRow = new QHBoxLayout(m_filterBar);
+    filterRow->setContentsMargins(0, 0, 0, 0);
+    auto *fieldLabel = new QLabel(tr("Show records where"), m_filterBar);
+    fieldLabel->setBuddy(m_filterField);
+    filterRow->addWidget(fieldLabel);
+    filterRow->addWidget(m_filterField);
+    filterRow->addWidget(m_filterOp);
+    filterRow->addWidget(m_filterValue, 1);
+    filterRow->addWidget(m_filterAdd);
+    filterRow->addWidget(m_filterError, 1);
+    m_filterBar->hide();
+    m_chips->setContentsMargins(0, 0, 0, 0);
     m_mode->setAccessibleName(tr("Mode"));
     m_stale->setWordWrap(true);
     m_stale->setAccessibleName(tr("Data may be out of date"));
@@ -68,9 +105,16 @@ ResourceListView::ResourceListView(QWidget *parent)
     m_edit->setAccessibleName(tr("Edit the selected record"));
     m_delete->setAccessibleName(tr("Delete the selected records"));
     m_delete->setShortcut(QKeySequence::Delete);
+    m_new->setIcon(QIcon(u":/icons/new.svg"_s));
+    m_edit->setIcon(QIcon(u":/icons/edit.svg"_s));
+    m_delete->setIcon(QIcon(u":/icons/delete.svg"_s));
+    m_conflicts->setIcon(QIcon(u":/icons/conflict.svg"_s));
+    m_filterToggle->setIcon(QIcon(u":/icons/filter.svg"_s));
+    m_filterToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_search, 1);
+    top->addWidget(m_filterToggle);
     top->addWidget(m_mode);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_new);
@@ -81,6 +125,8 @@ ResourceListView::ResourceListView(QWidget *parent)
     buttons->addWidget(m_status);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addWidget(m_filterBar);
+    layout->addLayout(m_chips);
     layout->addWidget(m_stale);
     layout->addWidget(m_table, 1);
     layout->addLayout(buttons);
@@ -90,6 +136,16 @@ ResourceListView::ResourceListView(QWidget *parent)
     connect(&m_searchDelay, &QTimer::timeout, this, &ResourceListView::applySearch);
     connect(m_search, &QLineEdit::textEdited, this, [this] { m_searchDelay.start(); });
     connect(m_search, &QLineEdit::returnPressed, this, &ResourceListView::applySearch);
+    connect(m_filterToggle, &QToolButton::toggled, this, [this](bool on) {
+        m_filterBar->setVisible(on);
+        if (on)
+            m_filterField->setFocus();
+    });
+    connect(m_filterField, &QComboBox::currentIndexChanged, this,
+            &ResourceListView::rebuildFilterBar);
+    connect(m_filterAdd, &QPushButton::clicked, this, &ResourceListView::addFilterFromBar);
+    connect(m_filterValue->lineEdit(), &QLineEdit::returnPressed, this,
+            &ResourceListView::addFilterFromBar);
     connect(m_new, &QPushButton::clicked, this, &ResourceListView::createRequested);
     connect(m_edit, &QPushButton::clicked, this, [this] {
         const QStringList ids = selectedIds();
@@ -128,6 +184,11 @@ void ResourceListView::setManager(RealtimeStateManager *manager)
         m_manager->disconnect(this);
     m_manager = manager;
     m_loaded = false;
+    // Before the model is connected: the table's selection model moves the current row away
+    // from rows being removed, and the window needs to know it was the current one.
+    if (manager)
+        connect(manager, &RealtimeStateManager::rowsAboutToBeRemoved, this,
+                &ResourceListView::noteRemoved);
     m_model->setManager(manager);
     if (manager && !manager->query().sort.isEmpty()) {
         // Show the list's own order without asking the server for it again.
@@ -151,6 +212,16 @@ void ResourceListView::setManager(RealtimeStateManager *manager)
                 });
         m_search->setText(manager->query().search);
     }
+    {
+        const QSignalBlocker block(m_filterField);
+        m_filterField->clear();
+        if (manager) {
+            for (const ResourceSchema::Column &c : manager->schema().columns)
+                m_filterField->addItem(c.label.isEmpty() ? c.name : c.label, c.name);
+        }
+    }
+    rebuildFilterBar();
+    rebuildChips();
     refresh();
 }
 
@@ -212,8 +283,10 @@ bool ResourceListView::deleteSelected()
             != QMessageBox::Yes)
             return false;
     }
-    for (const QString &id : ids)
+    for (const QString &id : ids) {
+        m_ownDeletes.insert(id);
         m_manager->deleteRecord(id);
+    }
     return true;
 }
 
@@ -227,20 +300,276 @@ void ResourceListView::applySearch()
     m_manager->setQuery(query);
 }
 
+QString ResourceListView::currentId() const
+{
+    const QModelIndex current = m_table->currentIndex();
+    return current.isValid() ? current.data(RealtimeTableModel::RecordIdRole).toString()
+                             : QString();
+}
+
+QString ResourceListView::recordTitle(const QString &id) const
+{
+    const int row = m_model->rowOf(id);
+    const QString field = m_manager ? m_manager->schema().displayField() : QString();
+    const int column = field.isEmpty() ? -1 : m_model->columnOf(field);
+    const QString shown
+        = row < 0 || column < 0 ? QString() : m_model->index(row, column).data().toString();
+    return shown.isEmpty() ? id
+                           : tr("%1 (%2)", "record id (what the record is called)").arg(id, shown);
+}
+
+bool ResourceListView::showRecord(const QString &id)
+{
+    const int row = m_model->rowOf(id);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_model->index(row, 0);
+    m_table->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+    return true;
+}
+
+namespace {
+
+const ResourceSchema::Column *columnOf(const RealtimeStateManager *manager, QStringView name)
+{
+    return manager ? manager->schema().column(name) : nullptr;
+}
+
+bool isOrdered(const ResourceSchema::Column &c)
+{
+    return c.type == u"integer" || c.type == u"number" || c.type == u"date" || c.type == u"datetime"
+        || c.type == u"string" || c.type == u"text";
+}
+
+} // namespace
+
+bool ResourceListView::addFilter(const QString &field, FilterOp op, const QString &value,
+                                 QString *error)
+{
+    const auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    const ResourceSchema::Column *c = columnOf(m_manager, field);
+    if (!c)
+        return fail(tr("This list has no field %1.").arg(field));
+    const QString label = c->label.isEmpty() ? c->name : c->label;
+    const QString v = value.trimmed();
+    if (v.isEmpty())
+        return fail(tr("Enter a value to filter by."));
+    if (op != FilterOp::Equals && !isOrdered(*c))
+        return fail(tr("%1 can only be compared for equality.").arg(label));
+    bool ok = true;
+    if (c->type == u"integer")
+        v.toLongLong(&ok);
+    else if (c->type == u"number")
+        v.toDouble(&ok);
+    else if (c->type == u"date")
+        ok = QDate::fromString(v, Qt::ISODate).isValid();
+    else if (c->type == u"datetime")
+        ok = QDateTime::fromString(v, Qt::ISODate).isValid()
+            || QDate::fromString(v, Qt::ISODate).isValid();
+    else if (c->type == u"boolean")
+        ok = v == u"true" || v == u"false";
+    else if (c->type == u"enum" && !c->enumValues.isEmpty())
+        ok = c->enumValues.contains(v);
+    if (!ok) {
+        if (c->type == u"integer")
+            return fail(tr("%1 needs a whole number.").arg(label));
+        if (c->type == u"number")
+            return fail(tr("%1 needs a number (like 12.5).").arg(label));
+        if (c->type == u"date" || c->type == u"datetime")
+            return fail(
+                tr("%1 needs a date written as year-month-day, like 2026-01-31.").arg(label));
+        if (c->type == u"enum")
+            return fail(tr("%1 must be one of: %2.")
+                            .arg(label, QLocale().createSeparatedList(c->enumValues)));
+        return fail(tr("%1 needs yes or no.").arg(label));
+    }
+    const QString key = op == FilterOp::AtLeast ? c->name + u"_min"_s
+        : op == FilterOp::AtMost                ? c->name + u"_max"_s
+                                                : c->name;
+    QList<std::pair<QString, QString>> list = filters();
+    // A second condition of the same kind replaces the first (ward = ICU, then ward = CCU).
+    list.removeIf([&key](const auto &f) { return f.first == key; });
+    list.append({key, v});
+    setQueryFilters(list);
+    return true;
+}
+
+void ResourceListView::clearFilters()
+{
+    setQueryFilters({});
+}
+
+QList<std::pair<QString, QString>> ResourceListView::filters() const
+{
+    return m_manager ? m_manager->query().filters : QList<std::pair<QString, QString>>();
+}
+
+QStringList ResourceListView::filterTexts() const
+{
+    QStringList texts;
+    for (const auto &[key, value] : filters())
+        texts.append(filterText(key, value));
+    return texts;
+}
+
+QString ResourceListView::filterText(const QString &key, const QString &value) const
+{
+    QString field = key;
+    FilterOp op = FilterOp::Equals;
+    if (!columnOf(m_manager, key)) {
+        if (key.endsWith(u"_min") && columnOf(m_manager, key.chopped(4))) {
+            field = key.chopped(4);
+            op = FilterOp::AtLeast;
+        } else if (key.endsWith(u"_max") && columnOf(m_manager, key.chopped(4))) {
+            field = key.chopped(4);
+            op = FilterOp::AtMost;
+        }
+    }
+    const ResourceSchema::Column *c = columnOf(m_manager, field);
+    const QString label = c && !c->label.isEmpty() ? c->label : field;
+    QString shown = value;
+    if (c && c->type == u"boolean")
+        shown = value == u"true" ? tr("yes") : tr("no");
+    switch (op) {
+    case FilterOp::AtLeast:
+        return tr("%1 at least %2").arg(label, shown);
+    case FilterOp::AtMost:
+        return tr("%1 at most %2").arg(label, shown);
+    case FilterOp::Equals:
+        break;
+    }
+    return tr("%1 is %2").arg(label, shown);
+}
+
+void ResourceListView::setQueryFilters(const QList<std::pair<QString, QString>> &filters)
+{
+    if (!m_manager || m_manager->query().filters == filters)
+        return;
+    RestQuery query = m_manager->query();
+    query.filters = filters;
+    m_manager->setQuery(query);
+    rebuildChips();
+    refresh();
+}
+
+void ResourceListView::rebuildFilterBar()
+{
+    const ResourceSchema::Column *c = columnOf(m_manager, m_filterField->currentData().toString());
+    const FilterOp previous = FilterOp(m_filterOp->currentData().toInt());
+    m_filterOp->clear();
+    m_filterOp->addItem(tr("is"), int(FilterOp::Equals));
+    if (c && isOrdered(*c)) {
+        m_filterOp->addItem(tr("is at least"), int(FilterOp::AtLeast));
+        m_filterOp->addItem(tr("is at most"), int(FilterOp::AtMost));
+    }
+    m_filterOp->setCurrentIndex(std::max(0, m_filterOp->findData(int(previous))));
+    m_filterValue->clear();
+    m_filterValue->lineEdit()->setPlaceholderText(QString());
+    if (c && c->type == u"enum") {
+        m_filterValue->addItems(c->enumValues);
+    } else if (c && c->type == u"boolean") {
+        m_filterValue->addItem(u"true"_s);
+        m_filterValue->addItem(u"false"_s);
+    } else if (c && (c->type == u"date" || c->type == u"datetime")) {
+        m_filterValue->lineEdit()->setPlaceholderText(tr("year-month-day"));
+    }
+    if (m_filterValue->count() == 0)
+        m_filterValue->setEditText(QString());
+    m_filterError->clear();
+    const bool has = c != nullptr;
+    for (QWidget *w : {static_cast<QWidget *>(m_filterOp), static_cast<QWidget *>(m_filterValue),
+                       static_cast<QWidget *>(m_filterAdd)})
+        w->setEnabled(has);
+}
+
+void ResourceListView::rebuildChips()
+{
+    while (QLayoutItem *item = m_chips->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const auto list = filters();
+    for (const auto &filter : list) {
+        const QString key = filter.first;
+        auto *chip = new QPushButton(filterText(filter.first, filter.second) + u"  ✕"_s, this);
+        chip->setFlat(true);
+        chip->setStyleSheet(u"QPushButton { background: #e3edf9; border: 1px solid #9bb8de; "
+                            "border-radius: 9px; padding: 2px 10px; }"_s);
+        chip->setToolTip(tr("Remove this condition"));
+        chip->setAccessibleName(tr("Remove the filter %1").arg(filterText(key, filter.second)));
+        connect(chip, &QPushButton::clicked, this, [this, key] {
+            auto next = filters();
+            next.removeIf([&key](const auto &f) { return f.first == key; });
+            setQueryFilters(next);
+        });
+        m_chips->addWidget(chip);
+    }
+    if (!list.isEmpty()) {
+        auto *clear = new QPushButton(tr("Clear filters"), this);
+        clear->setFlat(true);
+        connect(clear, &QPushButton::clicked, this, &ResourceListView::clearFilters);
+        m_chips->addWidget(clear);
+        m_chips->addStretch(1);
+    }
+    m_filterToggle->setText(list.isEmpty() ? tr("F&ilters") : tr("F&ilters (%1)").arg(list.size()));
+}
+
+void ResourceListView::addFilterFromBar()
+{
+    QString error;
+    const QString field = m_filterField->currentData().toString();
+    QString value = m_filterValue->currentText();
+    if (addFilter(field, FilterOp(m_filterOp->currentData().toInt()), value, &error)) {
+        m_filterError->clear();
+        if (m_filterValue->isEditable() && m_filterValue->count() == 0)
+            m_filterValue->setEditText(QString());
+    } else {
+        m_filterError->setText(error);
+    }
+}
+
+void ResourceListView::noteRemoved(int first, int last)
+{
+    if (!m_manager)
+        return;
+    QStringList gone;
+    QStringList titles;
+    for (int row = first; row <= last; ++row) {
+        const QString id = m_model->index(row, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        if (m_ownDeletes.remove(id) || !m_loaded || id.startsWith(u"local:"))
+            continue;
+        gone.append(id);
+        titles.append(recordTitle(id));
+    }
+    if (!gone.isEmpty())
+        Q_EMIT othersRemoved(gone, titles);
+}
+
 void ResourceListView::noteChanged(int first, int last)
 {
     // The first load and a new query are not news; a change after them is.
     if (!m_manager || !m_loaded)
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    QStringList changed;
     for (int row = first; row <= last && row - first < 200; ++row) {
         const QString id = m_model->index(row, 0).data(RealtimeTableModel::RecordIdRole).toString();
         const auto own = m_ownWrites.constFind(id);
         if (own != m_ownWrites.cend() && own.value().msecsTo(now) < OwnWriteMs)
             continue;
-        if (m_manager->rowState(row) == RealtimeStateManager::RowState::Synced)
+        if (m_manager->rowState(row) == RealtimeStateManager::RowState::Synced) {
             m_highlight->highlight(id);
+            changed.append(id);
+        }
     }
+    if (!changed.isEmpty())
+        Q_EMIT othersChanged(changed);
 }
 
 void ResourceListView::refresh()

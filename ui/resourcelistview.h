@@ -4,13 +4,17 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 #include <QtCore/QTimer>
 #include <QtWidgets/QWidget>
 
+class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
+class QToolButton;
 
 namespace livedesk {
 
@@ -19,7 +23,8 @@ class RealtimeStateManager;
 class RealtimeTableModel;
 
 /**
- * The list of one resource as a person works with it: a search box, the table (server-side
+ * The list of one resource as a person works with it: a search box and filters (both
+ * server-side: the list shows what the server's list query returns), the table (server-side
  * sort by header click, incremental loading when the list is large), a status strip (mode,
  * last sync, pending operations, conflicts), and New / Edit / Delete.
  *
@@ -31,7 +36,9 @@ class RealtimeTableModel;
  *
  * The view does not open dialogs itself: it asks (createRequested(), editRequested(),
  * conflictsRequested()) and the window decides, so that the dialogs can be tested alone.
- * Deleting asks for confirmation here, unless setConfirmDeletes(false).
+ * Deleting asks for confirmation here, unless setConfirmDeletes(false). What someone else did
+ * to the list is reported with othersChanged() and othersRemoved(), so that the window can
+ * tell the user when it concerns the record they are looking at.
  */
 class ResourceListView : public QWidget
 {
@@ -55,6 +62,28 @@ public:
 
     /// The record ids of the selected rows, in row order.
     QStringList selectedIds() const;
+    /// The record of the current row (the one the keyboard is on); empty when none.
+    QString currentId() const;
+    /// How a person would name record @p id: its id and its display field ("12 (Somchai P.)",
+    /// ResourceSchema::displayField()); the id alone when the record is not listed.
+    QString recordTitle(const QString &id) const;
+    /// Makes record @p id the current, selected row and scrolls to it; false when not listed.
+    bool showRecord(const QString &id);
+
+    /// A filter condition of the list query.
+    enum class FilterOp { Equals, AtLeast, AtMost };
+    Q_ENUM(FilterOp)
+    /// Adds the condition "@p field @p op @p value" to the list query (the server filters);
+    /// false with @p error set when the value does not suit the field (nothing changes then).
+    bool addFilter(const QString &field, FilterOp op, const QString &value,
+                   QString *error = nullptr);
+    /// Removes every filter condition.
+    void clearFilters();
+    /// The conditions in force, as the list query has them (`ward` = ICU, `age_min` = 18).
+    QList<std::pair<QString, QString>> filters() const;
+    /// One sentence per condition ("Ward is ICU"), as the filter bar shows them.
+    QStringList filterTexts() const;
+    QToolButton *filterButton() const { return m_filterToggle; }
     /// The status strip's sentence (mode, last sync, pending, conflicts).
     QString statusText() const;
     /// The banner's sentence while the data may be out of date; empty otherwise.
@@ -76,15 +105,35 @@ Q_SIGNALS:
     void createRequested();
     void editRequested(const QString &id);
     void conflictsRequested();
+    /// Someone else changed these records after the list was read (they got the tint).
+    void othersChanged(const QStringList &ids);
+    /// These records left the list without this user deleting them: deleted by someone else,
+    /// or (with a search or filters) changed so that they no longer match.
+    /// @p titles: recordTitle() of each, taken before the rows went.
+    void othersRemoved(const QStringList &ids, const QStringList &titles);
 
 private:
     void refresh();
     void applySearch();
     void noteChanged(int first, int last);
+    void noteRemoved(int first, int last);
+    void setQueryFilters(const QList<std::pair<QString, QString>> &filters);
+    void rebuildFilterBar();
+    void rebuildChips();
+    void addFilterFromBar();
+    QString filterText(const QString &key, const QString &value) const;
 
     QPointer<RealtimeStateManager> m_manager;
     RealtimeTableModel *m_model;
     QLineEdit *m_search;
+    QToolButton *m_filterToggle;
+    QWidget *m_filterBar;
+    QComboBox *m_filterField;
+    QComboBox *m_filterOp;
+    QComboBox *m_filterValue;
+    QPushButton *m_filterAdd;
+    QLabel *m_filterError;
+    QHBoxLayout *m_chips;
     QLabel *m_mode;
     QLabel *m_stale;
     QTableView *m_table;
@@ -98,6 +147,7 @@ private:
     QTimer m_clock;
     // Records this user wrote lately: their reload is no news to them.
     QHash<QString, QDateTime> m_ownWrites;
+    QSet<QString> m_ownDeletes;
     bool m_confirmDeletes = true;
     bool m_columnsSized = false;
     // The list has been read since the manager or the query was set: later changes are news.

@@ -333,6 +333,19 @@ QStringList ResourceSchema::editableColumns() const
     return names;
 }
 
+QString ResourceSchema::displayField() const
+{
+    for (const QString &preferred : {u"name"_s, u"title"_s, u"label"_s}) {
+        if (const Column *c = column(preferred); c && !c->system)
+            return c->name;
+    }
+    for (const Column &c : columns) {
+        if (!c.system && c.name != idField && c.type == u"string")
+            return c.name;
+    }
+    return {};
+}
+
 ResourceSchema ResourceSchema::named(const QString &name)
 {
     ResourceSchema s;

@@ -74,6 +74,10 @@ public:
     const Column *column(QStringView name) const;
     /// The names of the editable columns.
     QStringList editableColumns() const;
+    /// The field that tells a person which record this is, to name it in messages: `name`,
+    /// `title` or `label` when declared, else the first declared text field (empty: none,
+    /// the id alone names it).
+    QString displayField() const;
 
     /// Defaults for a resource known only by name: path `/api/<name>`, feature and entity
     /// `<name>`, import module camelCase of the name, id `id`, no version, no columns.

@@ -2,6 +2,7 @@
 #include "activitymodel.h"
 
 #include <QtCore/QItemSelectionModel>
+#include <QtCore/QJsonObject>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -111,6 +112,63 @@ private Q_SLOTS:
         model.addEvent(event(5));
         QCOMPARE(selection.currentIndex().row(), 3);
         QCOMPARE(model.eventAt(selection.currentIndex().row()).ids.first(), selectedId);
+    }
+
+    // The sentence a person reads: the list's label, the record's id and name, who did it.
+    void summaryIsASentence()
+    {
+        ActivityModel model;
+        model.setResourceLabel(u"patients"_s, u"patient"_s, u"Patients"_s, u"name"_s);
+        RealtimeEvent changed = event(12);
+        changed.data = QJsonObject{{u"id"_s, 12}, {u"name"_s, u"Somchai P."_s}};
+        model.addEvent(changed);
+        QCOMPARE(model.summary(0), u"Patients: 12 (Somchai P.) changed by nurse-1"_s);
+        QCOMPARE(model.index(0, ActivityModel::Summary).data().toString(), model.summary(0));
+
+        RealtimeEvent deleted = event(13);
+        deleted.action = u"deleted"_s;
+        deleted.userId.clear();
+        model.addEvent(deleted);
+        QCOMPARE(model.summary(0), u"Patients: 13 deleted"_s);
+
+        RealtimeEvent bulk = event(1);
+        bulk.action = u"bulk_created"_s;
+        bulk.ids = {u"1"_s, u"2"_s, u"3"_s, u"4"_s};
+        model.addEvent(bulk);
+        QCOMPARE(model.summary(0), u"Patients: 4 records added by nurse-1"_s);
+
+        // An entity nobody labelled keeps its own name; a server's own word is shown as is.
+        RealtimeEvent other = event(7);
+        other.feature = u"beds"_s;
+        other.entity = u"bed"_s;
+        other.action = u"status_changed"_s;
+        model.addEvent(other);
+        QCOMPARE(model.summary(0), u"bed: 7 status_changed"_s);
+
+        model.addNotice(u"Import into Patients finished."_s, RealtimeEvent::Priority::High);
+        QCOMPARE(model.summary(0), u"Import into Patients finished."_s);
+        QVERIFY(model.index(0, ActivityModel::Summary).data(Qt::ForegroundRole).isValid());
+        QCOMPARE(model.rowCount(), 5);
+    }
+
+    // Only the last minutes are kept: older entries go at the end, newer ones stay.
+    void olderThanMaxAgeIsDropped()
+    {
+        ActivityModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setMaxAge(1);
+        model.addEvent(event(1));
+        model.addNotice(u"first"_s);
+        QCOMPARE(model.rowCount(), 2);
+        QTest::qWait(1200);
+        model.addEvent(event(2)); // adding also drops what expired
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.eventAt(0).ids, QStringList{u"2"_s});
+        model.setMaxAge(0); // keep everything
+        QTest::qWait(1100);
+        model.addEvent(event(3));
+        QCOMPARE(model.rowCount(), 2);
     }
 };
 
