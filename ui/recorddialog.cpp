@@ -252,6 +252,7 @@ void RecordDialog::buildForm(QVBoxLayout *layout, QSet<QChar> *mnemonics)
     }
 
     auto *scroll = new QScrollArea(this);
+    scroll->setAccessibleName(tr("Fields of the record"));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     m_formWidget = new QWidget(scroll);
