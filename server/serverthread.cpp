@@ -49,6 +49,14 @@ QString ServerThread::tokenFor(const QString &email) const
     return token;
 }
 
+QString ServerThread::refreshTokenFor(const QString &email) const
+{
+    QString token;
+    if (m_server)
+        call([&](LivedeskServer *server) { token = server->api()->issueRefreshToken(email); });
+    return token;
+}
+
 void ServerThread::call(const std::function<void(LivedeskServer *)> &work) const
 {
     QMetaObject::invokeMethod(

@@ -30,6 +30,8 @@ public:
     QUrl baseUrl() const { return m_baseUrl; }
     /// An access token for a user of the schema, as a login would issue (empty if unknown).
     QString tokenFor(const QString &email) const;
+    /// A refresh token for the same user, so that the app can keep its session going.
+    QString refreshTokenFor(const QString &email) const;
     /// Runs @p work in the server's thread and waits for it.
     void call(const std::function<void(LivedeskServer *)> &work) const;
 

@@ -217,16 +217,21 @@ std::optional<QJsonObject> ApiServer::verifyAccessToken(const QString &token, QS
     return claims;
 }
 
+QString ApiServer::issueRefreshToken(const QString &email) const
+{
+    const UserSpec *user = m_schema.userByEmail(email);
+    if (!user)
+        return {};
+    return Jwt::sign({{u"sub"_s, user->id}, {u"email"_s, user->email}, {u"typ"_s, u"refresh"_s}},
+                     m_options.jwtSecret, m_options.refreshTokenSeconds);
+}
+
 QJsonObject ApiServer::tokenPair(const QJsonObject &userJson) const
 {
     const QString email = userJson.value(u"email").toString();
-    const UserSpec *user = m_schema.userByEmail(email);
-    const QString refreshToken
-        = Jwt::sign({{u"sub"_s, user->id}, {u"email"_s, user->email}, {u"typ"_s, u"refresh"_s}},
-                    m_options.jwtSecret, m_options.refreshTokenSeconds);
     return {{u"user"_s, userJson},
             {u"accessToken"_s, issueAccessToken(email)},
-            {u"refreshToken"_s, refreshToken},
+            {u"refreshToken"_s, issueRefreshToken(email)},
             {u"expiresIn"_s, m_options.accessTokenSeconds}};
 }
 

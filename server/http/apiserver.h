@@ -60,6 +60,8 @@ public:
 
     /// An access token for @p email, as login would issue (for the in-process app and tests).
     QString issueAccessToken(const QString &email) const;
+    /// A refresh token for @p email, as login would issue (empty if unknown).
+    QString issueRefreshToken(const QString &email) const;
 
     /// Verifies an access token; the claims (`sub`, `email`, `tenant`, `role`) or nullopt.
     std::optional<QJsonObject> verifyAccessToken(const QString &token,

@@ -33,6 +33,19 @@ Session::Session(QObject *parent)
     // A reconnect presents the token again: it must be the current one.
     connect(&m_api, &ApiClient::tokensChanged, this, [this] {
         m_socket.setAuth({{u"token"_s, m_api.accessToken()}});
+        scheduleRefresh();
+    });
+    m_refreshTimer.setSingleShot(true);
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] {
+        RestReply *reply = m_api.refresh();
+        connect(reply, &RestReply::finished, this, [this, reply] {
+            if (!reply->ok()) {
+                // The server may be away for a while: try again; a request refused with 401
+                // refreshes on its own as well.
+                qCInfo(lcState).noquote() << "token refresh failed:" << reply->error().toString();
+                m_refreshTimer.start(30 * 1000);
+            }
+        });
     });
 }
 
@@ -60,6 +73,20 @@ void Session::signIn(const QString &email, const QString &password)
         }
         loadSchema();
     });
+}
+
+void Session::scheduleRefresh()
+{
+    m_refreshTimer.stop();
+    const QJsonObject payload = jwtPayload(m_api.accessToken());
+    const qint64 exp = payload.value(u"exp").toInteger(0);
+    const qint64 iat = payload.value(u"iat").toInteger(0);
+    if (exp <= 0 || m_api.refreshToken().isEmpty())
+        return;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 lifetime = iat > 0 && iat < exp ? exp - iat : exp - now;
+    const qint64 at = (iat > 0 ? iat : now) + lifetime * 4 / 5;
+    m_refreshTimer.start(int(std::clamp<qint64>(at - now, 5, 24 * 3600) * 1000));
 }
 
 void Session::useToken(const QString &accessToken, const QString &refreshToken)

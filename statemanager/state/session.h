@@ -10,7 +10,9 @@
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 
+#include <QtCore/QTimer>
 #include <map>
+
 #include <memory>
 
 namespace livedesk {
@@ -26,6 +28,10 @@ namespace livedesk {
  * subscribe to the features of all open resources, and switching a resource between HIS and
  * live mode means replacing its manager; keeping those rules in one place keeps the windows
  * simple.
+ *
+ * Tokens are refreshed before they expire (at four fifths of the access token's lifetime,
+ * read from its `exp` claim), not only when a request is refused: a socket that reconnects
+ * after a quiet hour must find a valid token, and no REST call may have asked for one.
  *
  * The schema comes from the server (`GET /api/schema`, livedesk-server), else from a schema
  * file (setSchemaFile(), for a plain AegisX backend), else each resource named in
@@ -82,6 +88,7 @@ Q_SIGNALS:
 
 private:
     void loadSchema();
+    void scheduleRefresh();
     void finishSchema(const QJsonObject &document, const QString &problem);
     void connectSocket();
 
@@ -95,6 +102,7 @@ private:
     RealtimeChannel m_channel{&m_socket};
     QList<ResourceSchema> m_resources;
     std::map<QString, std::unique_ptr<RealtimeStateManager>> m_managers;
+    QTimer m_refreshTimer;
 };
 
 } // namespace livedesk

@@ -443,6 +443,36 @@ private Q_SLOTS:
         QVERIFY(patients->filterTexts().isEmpty());
     }
 
+    // The session refreshes its token before it expires, and the socket presents the new one:
+    // a reconnect after a quiet spell must not be refused.
+    void tokenIsRefreshedBeforeItExpires()
+    {
+        m_server.reset();
+        m_options.accessTokenSeconds = 6;
+        QVERIFY(startServer());
+        auto window = openWindow();
+        QVERIFY(window);
+        ApiClient *api = window->session()->api();
+        const QString first = api->accessToken();
+        QSignalSpy refreshed(api, &ApiClient::tokensChanged);
+        QVERIFY(refreshed.wait(15000)); // at four fifths of 6 s, without any request
+        QVERIFY(api->accessToken() != first);
+        QCOMPARE(window->session()->socket()->options().auth.value(u"token"_s).toString(),
+                 api->accessToken());
+        // Past the first token's expiry: the server restarts, the socket reconnects with the
+        // current token and a change made then arrives.
+        QTest::qWait(2000);
+        m_server.reset();
+        QVERIFY(startServer());
+        ResourceListView *patients = window->listView(u"patients"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->manager()->isConnected(), Patience);
+        const QString id
+            = patients->model()->index(0, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        QVERIFY(test::await(m_doctor.login(u"doctor@demo.local"_s, u"doctor"_s)).ok);
+        QVERIFY(test::await(m_doctor.update(Patients, id, {{u"name"_s, u"After Refresh"_s}})).ok);
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(patients, id, u"name"_s), u"After Refresh"_s, Patience);
+    }
+
     // An import that was running when the window went (closed, reconnected, restarted) is
     // picked up again on the same server, and its end is told in a toast.
     void runningImportIsPickedUpAgain()
