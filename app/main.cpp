@@ -6,10 +6,14 @@
 #include "serverthread.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
+#include <QtCore/QLibraryInfo>
+#include <QtCore/QLocale>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTimer>
+#include <QtCore/QTranslator>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QMessageBox>
 
@@ -17,9 +21,50 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString tr(const char *text)
+// The context of the workstation's own messages (the command line, start-up errors).
+struct Main
 {
-    return QApplication::translate("main", text);
+    Q_DECLARE_TR_FUNCTIONS(main)
+};
+
+// The language asked for with --lang, read before the options are built: their help texts
+// are translated as they are made. Empty when it is not given.
+QString languageArgument(const QStringList &arguments)
+{
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &a = arguments.at(i);
+        if (a == u"--")
+            break;
+        if (a == u"--lang" && i + 1 < arguments.size())
+            return arguments.at(i + 1);
+        if (a.startsWith(u"--lang="))
+            return a.mid(7);
+    }
+    return {};
+}
+
+// The workstation's catalogue for the first of the locale's UI languages that has one, and
+// then Qt's own (dialog buttons and the like) for the same language where the system ships
+// it. Without a catalogue of ours nothing is installed: the whole window stays in English
+// rather than half translated.
+void installTranslators(QApplication &app, const QLocale &locale)
+{
+    auto *own = new QTranslator(&app);
+    if (!own->load(locale, u"livedesk"_s, u"_"_s, u":/i18n"_s)) {
+        // No catalogue for this language: English, whose catalogue holds only the plural
+        // forms ("1 row", "2 rows").
+        if (own->load(u"livedesk_en"_s, u":/i18n"_s))
+            QApplication::installTranslator(own);
+        else
+            delete own;
+        return;
+    }
+    QApplication::installTranslator(own);
+    auto *qt = new QTranslator(&app);
+    if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    else
+        delete qt;
 }
 
 } // namespace
@@ -31,37 +76,54 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(u"livedesk"_s);
     QApplication::setApplicationVersion(u"0.1.0"_s);
 
+    // --lang overrides the system's language, for the texts and for dates and numbers alike
+    // (a code that names no language changes nothing).
+    if (const QLocale chosen(languageArgument(QApplication::arguments()));
+        chosen.language() != QLocale::C) {
+        QLocale::setDefault(chosen);
+    }
+    installTranslators(app, QLocale());
+
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Real-time desktop client for AegisX-style servers. Without --url it starts its own "
-           "built-in server with clinical demo data."));
+        Main::tr("Real-time desktop client for clinical systems. Without --url it starts its own "
+                 "built-in server with clinical demo data."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption url(u"url"_s, tr("Server base URL, e.g. http://host:3333."), u"url"_s);
-    const QCommandLineOption path(u"path"_s, tr("Socket.IO path (default /api/ws/)."), u"path"_s,
-                                  u"/api/ws/"_s);
-    const QCommandLineOption token(u"token"_s, tr("Access token (instead of signing in)."),
+    const QCommandLineOption url(u"url"_s, Main::tr("Server base URL, e.g. http://host:3333."),
+                                 u"url"_s);
+    const QCommandLineOption path(u"path"_s, Main::tr("Socket.IO path (default /api/ws/)."),
+                                  u"path"_s, u"/api/ws/"_s);
+    const QCommandLineOption token(u"token"_s, Main::tr("Access token (instead of signing in)."),
                                    u"jwt"_s);
-    const QCommandLineOption email(u"email"_s, tr("E-mail to sign in with at --url."), u"email"_s);
+    const QCommandLineOption email(u"email"_s, Main::tr("E-mail to sign in with at --url."),
+                                   u"email"_s);
     const QCommandLineOption password(
-        u"password"_s, tr("Password for --email (otherwise asked for)."), u"password"_s);
+        u"password"_s, Main::tr("Password for --email (otherwise asked for)."), u"password"_s);
     const QCommandLineOption schema(
-        u"schema"_s, tr("Schema file describing the resources of a server without /api/schema."),
+        u"schema"_s,
+        Main::tr("Schema file describing the resources of a server without /api/schema."),
         u"file"_s);
     const QCommandLineOption resource(
-        u"resource"_s, tr("A resource to show when the server describes none (repeatable)."),
+        u"resource"_s, Main::tr("A resource to show when the server describes none (repeatable)."),
         u"name"_s);
     const QCommandLineOption user(
-        u"user"_s, tr("Demo user of the built-in server (default nurse@demo.local)."), u"email"_s,
-        u"nurse@demo.local"_s);
+        u"user"_s, Main::tr("Demo user of the built-in server (default nurse@demo.local)."),
+        u"email"_s, u"nurse@demo.local"_s);
     const QCommandLineOption monitor(u"monitor"_s,
-                                     tr("Open the connection monitor (raw events) instead."));
+                                     Main::tr("Open the connection monitor (raw events) instead."));
     const QCommandLineOption feature(
-        u"feature"_s, tr("With --monitor: feature to subscribe (repeatable)."), u"name"_s);
+        u"feature"_s, Main::tr("With --monitor: feature to subscribe (repeatable)."), u"name"_s);
     const QCommandLineOption screenshot(
-        u"screenshot"_s, tr("Save a PNG of the window once it shows data, then quit."), u"file"_s);
-    parser.addOptions(
-        {url, path, token, email, password, schema, resource, user, monitor, feature, screenshot});
+        u"screenshot"_s, Main::tr("Save a PNG of the window once it shows data, then quit."),
+        u"file"_s);
+    const QCommandLineOption lang(
+        u"lang"_s,
+        Main::tr("Language of the window, e.g. th for Thai or en for English (default: the "
+                 "system's). Where there is no translation the window is in English."),
+        u"code"_s);
+    parser.addOptions({url, path, token, email, password, schema, resource, user, monitor, feature,
+                       screenshot, lang});
     parser.process(app);
 
     // Without --url the workstation brings its own backend: the embedded reference server
@@ -70,23 +132,25 @@ int main(int argc, char **argv)
     std::unique_ptr<livedesk::server::ServerThread> embedded;
     QUrl serverUrl(parser.value(url));
     QString accessToken = parser.value(token);
+    QString refreshToken; // the built-in server's user keeps its session by refreshing
     if (!parser.isSet(url)) {
         embedded = std::make_unique<livedesk::server::ServerThread>();
         const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
         QDir().mkpath(dir);
         livedesk::server::LivedeskServer::Options options;
         options.databasePath = dir + u"/embedded-server.sqlite"_s;
-        // The demo user's token is handed over without a refresh token, and a socket
-        // presents it again on every reconnect: a day-long token keeps a session usable.
-        options.accessTokenSeconds = 24 * 3600;
         QString error;
         if (!embedded->start(options, &error)) {
-            QMessageBox::critical(nullptr, tr("livedesk"),
-                                  tr("The built-in server could not start: %1").arg(error));
+            QMessageBox::critical(
+                nullptr, Main::tr("livedesk"),
+                Main::tr("The built-in server with the demo data could not start. Start livedesk "
+                         "with --url to work with another server.\n\nDetails: %1")
+                    .arg(error));
             return 1;
         }
         serverUrl = embedded->baseUrl();
         accessToken = embedded->tokenFor(parser.value(user));
+        refreshToken = embedded->refreshTokenFor(parser.value(user));
     }
 
     QWidget *shown = nullptr;
@@ -108,15 +172,15 @@ int main(int argc, char **argv)
     } else {
         window = std::make_unique<livedesk::MainWindow>();
         if (embedded)
-            window->setServerDescription(tr("built-in server"));
+            window->setServerDescription(Main::tr("built-in server"));
         window->show();
         window->setSchemaSource(parser.value(schema), parser.values(resource));
         QObject::connect(window.get(), &livedesk::MainWindow::connectionFailed, window.get(),
                          [&window](const QString &message) {
-                             QMessageBox::warning(window.get(), tr("livedesk"), message);
+                             QMessageBox::warning(window.get(), Main::tr("livedesk"), message);
                          });
         if (!accessToken.isEmpty()) {
-            window->connectWithToken(serverUrl, parser.value(path), accessToken);
+            window->connectWithToken(serverUrl, parser.value(path), accessToken, refreshToken);
         } else if (parser.isSet(email) && parser.isSet(password)) {
             window->connectTo(serverUrl, parser.value(path), parser.value(email),
                               parser.value(password));

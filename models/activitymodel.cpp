@@ -4,7 +4,6 @@
 #include "realtimechannel.h"
 
 #include <QtCore/QJsonDocument>
-#include <QtCore/QLocale>
 #include <QtGui/QBrush>
 #include <QtGui/QColor>
 
@@ -123,7 +122,7 @@ QString ActivityModel::summary(int row) const
     if (action.startsWith(u"bulk_")) {
         action = action.mid(5);
         const qsizetype n = e.ids.size();
-        what = n == 1 ? tr("1 record") : tr("%1 records").arg(QLocale().toString(n));
+        what = tr("%n record(s)", nullptr, int(n));
     }
     // Whole sentences per case, so that a translation can order them as its language wants.
     if (action == u"created")
@@ -146,8 +145,10 @@ QString ActivityModel::summary(int row) const
     if (e.action == u"operation_failed")
         return tr("%1: operation failed").arg(list);
     // A server's own word (activated, status_changed, ...): shown as it came.
-    return record.isEmpty() ? tr("%1: %2").arg(list, e.action)
-                            : tr("%1: %2 %3").arg(list, record, e.action);
+    QString word = e.action;
+    word.replace(u'_', u' ');
+    return record.isEmpty() ? tr("%1: %2").arg(list, word)
+                            : tr("%1: %2 %3").arg(list, record, word);
 }
 
 void ActivityModel::clear()

@@ -144,10 +144,11 @@ void MainWindow::connectTo(const QUrl &url, const QString &socketPath, const QSt
     m_session->signIn(email, password);
 }
 
-void MainWindow::connectWithToken(const QUrl &url, const QString &socketPath, const QString &token)
+void MainWindow::connectWithToken(const QUrl &url, const QString &socketPath, const QString &token,
+                                  const QString &refreshToken)
 {
     startSession(url, socketPath);
-    m_session->useToken(token);
+    m_session->useToken(token, refreshToken);
 }
 
 void MainWindow::setSchemaSource(const QString &schemaFile, const QStringList &resources)

@@ -58,8 +58,10 @@ public:
     /// Signs in at @p url with a password; ready() or connectionFailed() follows.
     void connectTo(const QUrl &url, const QString &socketPath, const QString &email,
                    const QString &password);
-    /// Uses an access token issued elsewhere (`--token`, the built-in server's demo user).
-    void connectWithToken(const QUrl &url, const QString &socketPath, const QString &token);
+    /// Uses an access token issued elsewhere (`--token`, the built-in server's demo user); with
+    /// @p refreshToken the session renews it before it expires.
+    void connectWithToken(const QUrl &url, const QString &socketPath, const QString &token,
+                          const QString &refreshToken = {});
     /// For servers that do not describe their resources (`GET /api/schema`): a schema file,
     /// or resource names with default conventions. Applies to the next connection.
     void setSchemaSource(const QString &schemaFile, const QStringList &resources);

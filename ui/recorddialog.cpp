@@ -827,8 +827,9 @@ QString RecordDialog::generalMessage(const RestError &error) const
         return tr("This record no longer exists on the server.");
     if (error.httpStatus == 401 || error.httpStatus == 403)
         return tr("You are not allowed to make this change.");
-    const QString said = error.message.isEmpty() ? error.code : error.message;
-    return tr("The server refused the change: %1").arg(said);
+    if (error.message.isEmpty())
+        return tr("The server refused the change.");
+    return tr("The server refused the change: %1").arg(error.message);
 }
 
 void RecordDialog::onConfirmed(const QString &txnId, const QString &recordId)

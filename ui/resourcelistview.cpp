@@ -474,8 +474,8 @@ void ResourceListView::rebuildFilterBar()
     if (c && c->type == u"enum") {
         m_filterValue->addItems(c->enumValues);
     } else if (c && c->type == u"boolean") {
-        m_filterValue->addItem(u"true"_s);
-        m_filterValue->addItem(u"false"_s);
+        m_filterValue->addItem(tr("yes"), u"true"_s);
+        m_filterValue->addItem(tr("no"), u"false"_s);
     } else if (c && (c->type == u"date" || c->type == u"datetime")) {
         m_filterValue->lineEdit()->setPlaceholderText(tr("year-month-day"));
     }
@@ -525,6 +525,10 @@ void ResourceListView::addFilterFromBar()
     QString error;
     const QString field = m_filterField->currentData().toString();
     QString value = m_filterValue->currentText();
+    // A yes/no field offers words; the server wants true or false.
+    if (const int i = m_filterValue->findText(value);
+        i >= 0 && m_filterValue->itemData(i).isValid())
+        value = m_filterValue->itemData(i).toString();
     if (addFilter(field, FilterOp(m_filterOp->currentData().toInt()), value, &error)) {
         m_filterError->clear();
         if (m_filterValue->isEditable() && m_filterValue->count() == 0)
@@ -602,9 +606,9 @@ void ResourceListView::refresh()
     if (m_manager->isLoading())
         parts.append(tr("loading…"));
     else if (m_manager->lastSyncAt().isValid())
-        parts.append(tr("synced %1")
-                         .arg(locale.toString(m_manager->lastSyncAt().toLocalTime().time(),
-                                              QLocale::LongFormat)));
+        parts.append(
+            tr("synced %1")
+                .arg(locale.toString(m_manager->lastSyncAt().toLocalTime().time(), u"HH:mm:ss"_s)));
     if (his && m_manager->isRefreshPending() && !m_manager->isLoading())
         parts.append(tr("changes announced, refreshing"));
     const int conflicts = int(m_manager->conflicts().size());
@@ -620,10 +624,9 @@ void ResourceListView::refresh()
 
     const QDateTime staleSince = m_manager->staleSince();
     if (staleSince.isValid()) {
-        m_stale->setText(
-            tr("Offline since %1: the list may be out of date. %2")
-                .arg(locale.toString(staleSince.toLocalTime().time(), QLocale::LongFormat),
-                     m_manager->staleReason()));
+        m_stale->setText(tr("Offline since %1: the list may be out of date. %2")
+                             .arg(locale.toString(staleSince.toLocalTime().time(), u"HH:mm:ss"_s),
+                                  m_manager->staleReason()));
         m_stale->show();
     } else {
         m_stale->hide();

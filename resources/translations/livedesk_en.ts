@@ -1,0 +1,79 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>livedesk::ActivityModel</name>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n record</numerusform>
+            <numerusform>%n records</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>livedesk::ConnectionIndicator</name>
+    <message numerus="yes">
+        <source>Reconnecting in %n s (attempt %1).</source>
+        <translation>
+            <numerusform>Reconnecting in %n s (attempt %1).</numerusform>
+            <numerusform>Reconnecting in %n s (attempt %1).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>livedesk::RecordDialog</name>
+    <message numerus="yes">
+        <source>At most %n characters; this has %1.</source>
+        <translation>
+            <numerusform>At most %n character; this has %1.</numerusform>
+            <numerusform>At most %n characters; this has %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>At most %n characters.</source>
+        <translation>
+            <numerusform>At most %n character.</numerusform>
+            <numerusform>At most %n characters.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>livedesk::ResourceListView</name>
+    <message numerus="yes">
+        <source>Delete the %n selected records? This cannot be undone.</source>
+        <translation>
+            <numerusform>Delete the selected record? This cannot be undone.</numerusform>
+            <numerusform>Delete the %n selected records? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n row</numerusform>
+            <numerusform>%n rows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting for the server</source>
+        <translation>
+            <numerusform>%n change waiting for the server</numerusform>
+            <numerusform>%n changes waiting for the server</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n conflict</numerusform>
+            <numerusform>%n conflicts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Resolve %n conflict(s)…</source>
+        <translation>
+            <numerusform>Resolve %n conflict…</numerusform>
+            <numerusform>Resolve %n conflicts…</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
