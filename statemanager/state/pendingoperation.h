@@ -40,7 +40,9 @@ public:
     QString recordId;
     /// Create: every value given; update: the changed fields only; delete: empty.
     QJsonObject values;
-    /// The values of the changed fields before the edit (update, delete: the whole record).
+    /// The whole record before the change, as the user saw it (update, delete), so that a
+    /// record deleted on the server meanwhile can be shown and created again with every field.
+    /// After "keep mine", the server's record the change is sent on top of.
     QJsonObject base;
     /// The record version the change was made on (-1: unknown or no versions).
     qint64 baseVersion = -1;

@@ -11,9 +11,13 @@
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
+#include <QtCore/QLocale>
+#include <QtCore/QScopeGuard>
+#include <QtCore/QTimeZone>
 #include <QtCore/QUuid>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -76,7 +80,116 @@ bool isFullRecordAction(const QString &action)
         || action == u"activated" || action == u"deactivated";
 }
 
+// Strictly YYYY-MM-DD and a real day.
+bool isIsoDate(QStringView s)
+{
+    const auto digits = [](QStringView part) {
+        return std::all_of(part.begin(), part.end(),
+                           [](QChar c) { return c >= u'0' && c <= u'9'; });
+    };
+    if (s.size() != 10 || s[4] != u'-' || s[7] != u'-' || !digits(s.first(4))
+        || !digits(s.sliced(5, 2)) || !digits(s.sliced(8, 2)))
+        return false;
+    return QDate(s.first(4).toInt(), s.sliced(5, 2).toInt(), s.sliced(8, 2).toInt()).isValid();
+}
+
+bool isNumericType(const QString &type)
+{
+    return type == u"integer" || type == u"number";
+}
+
+// A filter's @p text as livedesk-server reads it for a column of @p column's type: integers
+// and numbers as numbers, booleans as true/false, an enum in its declared spelling, a
+// datetime in UTC with milliseconds (how records carry it), strings as typed. Undefined when
+// the server would refuse the value.
+QJsonValue filterValue(const ResourceSchema::Column &column, const QString &text)
+{
+    const QString &type = column.type;
+    if (type == u"string" || type == u"text")
+        return text;
+    const QString t = text.trimmed();
+    if (type == u"integer") {
+        bool ok = false;
+        const qint64 n = t.toLongLong(&ok);
+        if (!ok || !(t[0].isDigit() || ((t[0] == u'-' || t[0] == u'+') && t.size() > 1)))
+            return QJsonValue::Undefined;
+        return QJsonValue(n);
+    }
+    if (type == u"number") {
+        bool ok = false;
+        const double d = t.toDouble(&ok);
+        return ok && std::isfinite(d) ? QJsonValue(d) : QJsonValue(QJsonValue::Undefined);
+    }
+    if (type == u"boolean") {
+        const QString l = t.toLower();
+        if (l == u"true" || l == u"yes" || l == u"1")
+            return true;
+        if (l == u"false" || l == u"no" || l == u"0")
+            return false;
+        return QJsonValue::Undefined;
+    }
+    if (type == u"enum") {
+        for (const QString &v : column.enumValues) {
+            if (v.compare(t, Qt::CaseInsensitive) == 0)
+                return v;
+        }
+        return QJsonValue::Undefined;
+    }
+    if (type == u"date")
+        return isIsoDate(t) ? QJsonValue(t) : QJsonValue(QJsonValue::Undefined);
+    if (type == u"datetime") {
+        QDateTime dt;
+        if (t.size() > 10 && isIsoDate(QStringView(t).first(10)))
+            dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+        if (!dt.isValid())
+            return QJsonValue::Undefined;
+        if (dt.timeSpec() == Qt::LocalTime) // no offset given: UTC, as the server reads it
+            dt = QDateTime(dt.date(), dt.time(), QTimeZone::utc());
+        return dt.toUTC().toString(Qt::ISODateWithMs);
+    }
+    return QJsonValue::Undefined;
+}
+
 } // namespace
+
+RealtimeStateManager::Membership
+RealtimeStateManager::ListFilter::judge(const QJsonValue &value) const
+{
+    if (value.isUndefined())
+        return Membership::Unknown; // the record does not say
+    if (value.isNull())
+        return Membership::Out; // SQL: null equals and bounds nothing
+    // -1, 0, 1; 2 when the two cannot be compared as the server would.
+    const auto compare = [this](const QJsonValue &a, const QJsonValue &b) {
+        if (numeric) {
+            if (!a.isDouble())
+                return 2;
+            return a.toDouble() < b.toDouble() ? -1 : (a.toDouble() > b.toDouble() ? 1 : 0);
+        }
+        if (b.isBool())
+            return a.isBool() ? int(a.toBool()) - int(b.toBool()) : 2;
+        if (!a.isString())
+            return 2;
+        const int c = a.toString().compare(b.toString());
+        return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    };
+    bool unknown = false;
+    for (const QJsonValue &v : values) {
+        const int c = compare(value, v);
+        if (c == 2) {
+            unknown = true;
+            continue;
+        }
+        const bool ok = op == Op::Equals ? c == 0 : (op == Op::Min ? c >= 0 : c <= 0);
+        if (ok && op == Op::Equals)
+            return Membership::In; // any of the values
+        if (!ok && op != Op::Equals)
+            return Membership::Out;
+    }
+    if (unknown)
+        return Membership::Unknown;
+    return op == Op::Equals ? Membership::Out : Membership::In;
+}
 
 class RealtimeStateManager::Reload
 {
@@ -113,6 +226,7 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     connect(&m_subscribeFallback, &QTimer::timeout, this, &RealtimeStateManager::onSubscribed);
     m_heartbeat.setInterval(250);
     connect(&m_heartbeat, &QTimer::timeout, this, &RealtimeStateManager::checkHeartbeat);
+    compileFilters();
 
     if (m_options.mode == Mode::Live && !m_options.queuePath.isEmpty())
         m_queue = std::make_unique<OfflineQueue>(m_options.queuePath, m_schema.name);
@@ -168,7 +282,7 @@ void RealtimeStateManager::start()
         m_online = client->isConnected();
         if (!m_online) {
             m_staleSince = QDateTime::currentDateTimeUtc();
-            m_staleReason = u"Not connected to the server yet"_s;
+            m_staleReason = tr("Not connected to the server yet.");
         }
         m_heartbeat.start();
     }
@@ -219,9 +333,9 @@ QString RealtimeStateManager::rowReason(int row) const
     case RowState::Stale:
         return m_staleReason;
     case RowState::Failed:
-        return u"The server refused the last change: %1"_s.arg(m_failures.value(id));
+        return tr("The server refused the last change: %1").arg(m_failures.value(id));
     case RowState::Locked:
-        return u"Being edited by %1"_s.arg(m_locks.value(id));
+        return tr("Being edited by %1").arg(m_locks.value(id));
     case RowState::Pending:
     case RowState::Conflict:
         break;
@@ -230,14 +344,18 @@ QString RealtimeStateManager::rowReason(int row) const
         if (op.recordId != id)
             continue;
         if (op.state == PendingOperation::State::Conflict) {
-            const QStringList fields = op.conflictingFields();
+            QStringList fields;
+            for (const QString &f : op.conflictingFields()) {
+                const ResourceSchema::Column *c = m_schema.column(f);
+                fields.append(c && !c->label.isEmpty() ? c->label : f);
+            }
             return fields.isEmpty()
-                ? u"Changed or deleted by someone else while you edited it: choose what to keep"_s
-                : u"Someone else changed %1 while you edited it: choose what to keep"_s.arg(
-                    fields.join(u", "_s));
+                ? tr("Changed or deleted by someone else while you edited it: choose what to keep")
+                : tr("Someone else changed %1 while you edited it: choose what to keep")
+                      .arg(QLocale().createSeparatedList(fields));
         }
     }
-    return m_online ? u"Saving…"_s : u"Not saved yet: waiting for the connection"_s;
+    return m_online ? tr("Saving…") : tr("Not saved yet: waiting for the connection");
 }
 
 void RealtimeStateManager::dismissFailure(const QString &id)
@@ -310,6 +428,95 @@ bool RealtimeStateManager::isOlderChange(const QJsonObject &incoming, const QJso
     return a.isValid() && b.isValid() && a < b;
 }
 
+void RealtimeStateManager::compileFilters()
+{
+    static const QSet<QString> queryKeys{u"page"_s,      u"limit"_s,    u"sort"_s,   u"sortBy"_s,
+                                         u"sortOrder"_s, u"search"_s,   u"fields"_s, u"fields[]"_s,
+                                         u"include"_s,   u"include[]"_s};
+    m_filters.clear();
+    m_filtersExact = m_options.query.search.trimmed().isEmpty();
+    for (const auto &[key, text] : m_options.query.filters) {
+        if (key.startsWith(u'_'))
+            continue; // the server ignores these (cache busters)
+        const ResourceSchema::Column *column = m_schema.column(key);
+        ListFilter filter;
+        if (!column && !queryKeys.contains(key)) {
+            for (const auto &[suffix, op] : {std::pair{u"_min"_s, ListFilter::Op::Min},
+                                             std::pair{u"_max"_s, ListFilter::Op::Max}}) {
+                if (key.endsWith(suffix)) {
+                    column = m_schema.column(QStringView(key).chopped(suffix.size()));
+                    filter.op = op;
+                    break;
+                }
+            }
+        }
+        if (!column || queryKeys.contains(key)) {
+            m_filtersExact = false;
+            continue;
+        }
+        if (text.trimmed().isEmpty())
+            continue; // an empty form field: no filter, for the server too
+        const QJsonValue typed = filterValue(*column, text);
+        const bool ordered
+            = isNumericType(column->type) || column->type == u"date" || column->type == u"datetime";
+        if (typed.isUndefined() || (filter.op != ListFilter::Op::Equals && !ordered)) {
+            m_filtersExact = false; // the server refuses the query: its answer decides
+            continue;
+        }
+        filter.field = column->name;
+        filter.numeric = isNumericType(column->type);
+        filter.values.append(typed);
+        const auto same
+            = std::find_if(m_filters.begin(), m_filters.end(), [&](const ListFilter &f) {
+                  return f.field == filter.field && f.op == ListFilter::Op::Equals
+                      && filter.op == ListFilter::Op::Equals;
+              });
+        if (same != m_filters.end())
+            same->values.append(typed); // a repeated key matches any of its values
+        else
+            m_filters.push_back(std::move(filter));
+    }
+}
+
+RealtimeStateManager::Membership RealtimeStateManager::membership(const QJsonObject &record) const
+{
+    Membership result = m_filtersExact ? Membership::In : Membership::Unknown;
+    for (const ListFilter &filter : m_filters) {
+        const Membership m = filter.judge(record.value(filter.field));
+        if (m == Membership::Out)
+            return m;
+        if (m == Membership::Unknown)
+            result = m;
+    }
+    return result;
+}
+
+bool RealtimeStateManager::hasOperations(const QString &id) const
+{
+    return std::any_of(m_ops.cbegin(), m_ops.cend(),
+                       [&](const PendingOperation &op) { return op.recordId == id; });
+}
+
+bool RealtimeStateManager::leftOut(const QString &id, const QJsonObject &server) const
+{
+    return m_options.mode == Mode::Live && membership(server) == Membership::Out
+        && !hasOperations(id);
+}
+
+void RealtimeStateManager::rememberOutside(const QString &id, const QJsonObject &record)
+{
+    QJsonObject newest{{m_schema.idField, record.value(m_schema.idField)}};
+    if (m_schema.hasVersions())
+        newest.insert(m_schema.versionField, record.value(m_schema.versionField));
+    newest.insert(u"updated_at"_s, record.value(u"updated_at"));
+    if (!m_outside.contains(id)) {
+        m_outsideOrder.append(id);
+        if (m_outsideOrder.size() > 10000)
+            m_outside.remove(m_outsideOrder.takeFirst());
+    }
+    m_outside.insert(id, newest);
+}
+
 QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject &server,
                                            bool hasServer, RowState *state, bool *visible) const
 {
@@ -337,6 +544,8 @@ QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject 
             if (!exists && op.state == PendingOperation::State::Conflict) {
                 // Deleted on the server while being edited: show the edit on what it was.
                 shown = op.base;
+                if (!shown.contains(m_schema.idField))
+                    shown.insert(m_schema.idField, id);
                 exists = true;
             }
             for (auto it = op.values.begin(); it != op.values.end(); ++it)
@@ -493,6 +702,11 @@ void RealtimeStateManager::refreshRow(int row)
     RowState state;
     bool visible;
     QJsonObject shown = shownFor(r.id, r.server, r.hasServer, &state, &visible);
+    if (visible && r.hasServer && leftOut(r.id, r.server)) {
+        rememberOutside(r.id, r.server);
+        removeRows(row, row);
+        return;
+    }
     if (!visible) {
         if (r.hasServer)
             m_hidden.insert(r.id, r.server);
@@ -527,6 +741,12 @@ void RealtimeStateManager::applyLocal(const QString &recordId)
     }
     bool visible;
     r.shown = shownFor(recordId, r.server, r.hasServer, &r.state, &visible);
+    if (visible && r.hasServer && leftOut(recordId, r.server)) {
+        // Its last operation is settled and the list no longer selects it.
+        m_hidden.remove(recordId);
+        rememberOutside(recordId, r.server);
+        return;
+    }
     if (visible) {
         m_hidden.remove(recordId);
         const int at = insertPosition(r);
@@ -553,10 +773,20 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
         m_tombstones.remove(id);
     }
     const int row = rowOf(id);
-    const bool held = (row >= 0 && m_rows[size_t(row)]->hasServer) || m_hidden.contains(id);
+    // The newest state known of the record: its row's, a hidden one's, or, for a record the
+    // query left out, its version and time of change (an older answer must not bring it back).
+    QJsonObject heldRecord;
+    bool held = true;
+    if (row >= 0 && m_rows[size_t(row)]->hasServer)
+        heldRecord = m_rows[size_t(row)]->server;
+    else if (const auto hidden = m_hidden.constFind(id); hidden != m_hidden.cend())
+        heldRecord = *hidden;
+    else if (const auto outside = m_outside.constFind(id); outside != m_outside.cend())
+        heldRecord = *outside;
+    else
+        held = false;
     if (held && m_schema.hasVersions()) {
-        const qint64 heldVersion
-            = versionOf(row >= 0 ? m_rows[size_t(row)]->server : m_hidden.value(id));
+        const qint64 heldVersion = versionOf(heldRecord);
         const qint64 incoming = versionOf(record);
         if (incoming >= 0 && heldVersion >= 0 && incoming <= heldVersion) {
             qCDebug(lcState).noquote() << m_schema.name << ": kept version" << heldVersion << "of"
@@ -567,7 +797,7 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
     }
     if (fromEvent && !m_schema.hasVersions()) {
         fetchRecord(id); // nothing says for sure that this event is not an older one, reordered
-        if (held && isOlderChange(record, row >= 0 ? m_rows[size_t(row)]->server : m_hidden[id])) {
+        if (held && isOlderChange(record, heldRecord)) {
             ++m_counters.eventsIgnored;
             return;
         }
@@ -576,6 +806,13 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
         checkConflicts(id, record, false);
     qCDebug(lcState).noquote() << m_schema.name << ": record" << id << "version"
                                << versionOf(record) << (fromEvent ? "from an event" : "");
+    const Membership member = membership(record);
+    // Only the server can say whether its list selects the record: it is read again (once the
+    // row is up to date).
+    const auto reread = qScopeGuard([this, member] {
+        if (member == Membership::Unknown)
+            hint();
+    });
     if (row >= 0) {
         Row &r = *m_rows[size_t(row)];
         if (r.hasServer && r.server != record)
@@ -585,6 +822,11 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
         refreshRow(row);
         return;
     }
+    if (member != Membership::In && !hasOperations(id)) {
+        rememberOutside(id, record);
+        return;
+    }
+    m_outside.remove(id);
     Row r;
     r.id = id;
     r.server = record;
@@ -618,6 +860,7 @@ void RealtimeStateManager::removeServer(const QString &id)
     }
     m_tombstones.insert(id, std::max(m_tombstones.value(id, -1), versionOf(last)));
     m_hidden.remove(id);
+    m_outside.remove(id);
     if (row < 0)
         return;
     Row &r = *m_rows[size_t(row)];
@@ -650,6 +893,7 @@ void RealtimeStateManager::fetchRecord(const QString &id)
             qCWarning(lcState).noquote() << m_schema.name << ": could not read record" << id << ":"
                                          << reply->error().toString();
         }
+        scheduleSend(); // writes of the record waited for this answer
     });
 }
 
@@ -897,8 +1141,8 @@ void RealtimeStateManager::onConnectionChanged()
     const QString since = QDateTime::currentDateTime().toString(u"HH:mm:ss"_s);
     setOnline(false,
               client->state() == SocketIoClient::State::Failed
-                  ? u"Disconnected at %1: %2"_s.arg(since, client->failureMessage())
-                  : u"Offline since %1: the list may be out of date"_s.arg(since));
+                  ? tr("The connection was given up at %1: %2").arg(since, client->failureMessage())
+                  : tr("The connection to the server was lost."));
 }
 
 void RealtimeStateManager::onConnected(bool recovered)
@@ -936,7 +1180,7 @@ void RealtimeStateManager::checkHeartbeat()
     const qint64 limit = client->handshake().pingIntervalMs + m_options.heartbeatGraceMs;
     if (silentMs > limit && m_online) {
         setOnline(false,
-                  u"No heartbeat from the server since %1: the list may be out of date"_s.arg(
+                  tr("The server has sent nothing since %1.").arg(
                       last.toLocalTime().toString(u"HH:mm:ss"_s)));
     } else if (silentMs <= limit && !m_online) {
         // The server is talking again on the same connection: what did we miss?
@@ -958,6 +1202,7 @@ void RealtimeStateManager::reload()
 void RealtimeStateManager::setQuery(const RestQuery &query)
 {
     m_options.query = query;
+    compileFilters();
     m_pages = 1;
     m_total = -1;
     m_hasMore = false;
@@ -1044,7 +1289,7 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
     std::unique_ptr<Reload> done = std::move(m_reload);
     if (!ok) {
         qCWarning(lcState).noquote() << m_schema.name << ": reload failed:" << error;
-        Q_EMIT errorOccurred(u"Could not read %1 from the server: %2"_s.arg(
+        Q_EMIT errorOccurred(tr("Could not read %1 from the server: %2").arg(
             m_schema.label.isEmpty() ? m_schema.name : m_schema.label, error));
         // Try again soon while connected; a reconnect reloads anyway.
         QTimer::singleShot(2000, this, [this] {
@@ -1078,6 +1323,8 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
     }
     if (m_options.mode == Mode::Live && (!done->removed.isEmpty() || !done->upserted.isEmpty())) {
         // Events that came while the pages were read are newer than what the pages say.
+        // Whether the query selects those is judged as for any pushed record; one that cannot
+        // be judged here is left to the next reload, which its event has asked for.
         QHash<QString, QJsonObject> newer = done->upserted;
         std::vector<QJsonObject> merged;
         merged.reserve(records.size() + size_t(newer.size()));
@@ -1087,14 +1334,19 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
                 continue;
             const auto it = newer.find(id);
             if (it != newer.end()) {
-                if (versionOf(*it) >= versionOf(r))
+                const bool replaced = versionOf(*it) >= versionOf(r);
+                if (replaced)
                     r = *it;
                 newer.erase(it);
+                if (replaced && leftOut(id, r))
+                    continue;
             }
             merged.push_back(std::move(r));
         }
-        for (auto it = newer.cbegin(); it != newer.cend(); ++it)
-            merged.push_back(it.value());
+        for (auto it = newer.cbegin(); it != newer.cend(); ++it) {
+            if (membership(it.value()) == Membership::In)
+                merged.push_back(it.value());
+        }
         records = std::move(merged);
     }
     applyServerSet(records);
@@ -1117,13 +1369,14 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
     target.reserve(qsizetype(records.size()) + 8);
     QHash<QString, int> targetIndex;
     targetIndex.reserve(qsizetype(records.size()) + 8);
-    m_hidden.clear();
+    const QHash<QString, QJsonObject> hiddenBefore = std::exchange(m_hidden, {});
     // Only records with pending operations need them applied (a large offline queue must not
     // make every row walk it).
     QSet<QString> withOps;
     for (const PendingOperation &op : std::as_const(m_ops))
         withOps.insert(op.recordId);
-    const auto add = [&](Row row) {
+    // @p inPlace: where a sorted query puts it, rather than after the server's records.
+    const auto add = [&](Row row, bool inPlace = false) {
         bool visible = true;
         if (withOps.contains(row.id)) {
             row.shown = shownFor(row.id, row.server, row.hasServer, &row.state, &visible);
@@ -1135,8 +1388,19 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
             m_hidden.insert(row.id, row.server);
         if (!visible || targetIndex.contains(row.id))
             return;
-        targetIndex.insert(row.id, int(target.size()));
-        target.append(std::move(row));
+        if (!inPlace || !keepsSorted()) {
+            targetIndex.insert(row.id, int(target.size()));
+            target.append(std::move(row));
+            return;
+        }
+        const auto at = std::lower_bound(
+            target.begin(), target.end(), row, [this](const Row &a, const Row &b) {
+                return compareRecords(a.shown, a.id, b.shown, b.id) < 0;
+            });
+        const int index = int(at - target.begin());
+        target.insert(index, std::move(row));
+        for (int i = index; i < target.size(); ++i)
+            targetIndex.insert(target[i].id, i);
     };
     for (const QJsonObject &record : records) {
         Row row;
@@ -1144,22 +1408,41 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
         if (row.id.isEmpty())
             continue;
         m_tombstones.remove(row.id); // the server says it exists
+        m_outside.remove(row.id);
         row.server = record;
         row.hasServer = true;
         add(std::move(row));
     }
+    // Records with operations of the user that the server did not list: deleted, or no longer
+    // selected by the query (someone else changed them, or the query is new). Which of the two
+    // only a read of the record can say; until then (and, if it exists, until the operations
+    // settle) the row stays as it was and nothing of it is sent.
+    QSet<QString> seen;
+    QStringList unlisted;
     for (const PendingOperation &op : std::as_const(m_ops)) {
-        if (op.kind == PendingOperation::Kind::Create && op.recordId.startsWith(u"local:")) {
+        const QString &id = op.recordId;
+        if (op.kind == PendingOperation::Kind::Create && id.startsWith(u"local:")) {
             Row row;
-            row.id = op.recordId;
+            row.id = id;
             add(std::move(row));
-        } else if (!targetIndex.contains(op.recordId)
-                   && op.state == PendingOperation::State::Conflict) {
-            // Deleted on the server while edited: the conflict keeps it on screen.
-            Row row;
-            row.id = op.recordId;
-            add(std::move(row));
+            continue;
         }
+        if (targetIndex.contains(id) || m_hidden.contains(id) || seen.contains(id))
+            continue;
+        seen.insert(id);
+        Row row;
+        row.id = id;
+        if (const int at = rowOf(id); at >= 0 && m_rows[size_t(at)]->hasServer) {
+            row.server = m_rows[size_t(at)]->server;
+            row.hasServer = true;
+        } else if (const auto hidden = hiddenBefore.constFind(id); hidden != hiddenBefore.cend()) {
+            row.server = *hidden;
+            row.hasServer = true;
+        }
+        // Known to be deleted on the server (a conflict shows what the user had): no read.
+        if (row.hasServer || op.state != PendingOperation::State::Conflict)
+            unlisted.append(id);
+        add(std::move(row), true);
     }
 
     int changes = 0;
@@ -1249,6 +1532,8 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
         j += count;
     }
     Q_EMIT synced(changes);
+    for (const QString &id : std::as_const(unlisted))
+        fetchRecord(id);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1280,9 +1565,10 @@ QString RealtimeStateManager::updateRecord(const QString &id, const QJsonObject 
     op.kind = PendingOperation::Kind::Update;
     op.recordId = id;
     op.values = changes;
-    const QJsonObject shown = record(rowOf(id));
-    for (auto it = changes.begin(); it != changes.end(); ++it)
-        op.base.insert(it.key(), shown.value(it.key()));
+    // The whole record, not only the changed fields: re-creating it after a delete on the
+    // server (resolveConflict()) must send every field, required ones included.
+    const int row = rowOf(id);
+    op.base = row >= 0 ? m_rows[size_t(row)]->shown : m_hidden.value(id);
     op.baseVersion = versionOf(serverRecord(id));
     return enqueue(std::move(op));
 }
@@ -1315,8 +1601,9 @@ QString RealtimeStateManager::enqueue(PendingOperation op)
         if (!m_online) {
             RestError error;
             error.code = u"OFFLINE"_s;
-            error.message = u"%1. Changes cannot be saved until the connection is back."_s.arg(
-                m_staleReason.isEmpty() ? u"Not connected to the server"_s : m_staleReason);
+            error.message = tr("%1 Changes cannot be saved until the connection is back.")
+                                .arg(m_staleReason.isEmpty() ? tr("Not connected to the server.")
+                                                             : m_staleReason);
             failLater(txnId, error);
             return txnId;
         }
@@ -1425,6 +1712,8 @@ void RealtimeStateManager::sendNext()
         if (busy.contains(op.recordId))
             continue;
         busy.insert(op.recordId);
+        if (m_fetching.contains(op.recordId))
+            continue; // its answer may say that the record is gone, or changed
         if (op.state == PendingOperation::State::Pending) {
             next = i;
             break;
@@ -1611,6 +1900,10 @@ void RealtimeStateManager::checkConflicts(const QString &id, const QJsonObject &
         if (op.recordId != id || op.state != PendingOperation::State::Pending
             || op.kind == PendingOperation::Kind::Create)
             continue;
+        if (deleted && op.kind == PendingOperation::Kind::Delete) {
+            scheduleSend(); // nothing left to delete: sendNext() confirms it
+            continue;
+        }
         if (!deleted && !clashes(op, theirs))
             continue;
         op.state = PendingOperation::State::Conflict;
@@ -1666,10 +1959,7 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
             shownId = op.recordId;
         } else {
             // Mine, on top of their version.
-            for (auto it = op.values.begin(); it != op.values.end(); ++it)
-                op.base.insert(it.key(), op.theirs.value(it.key()));
-            if (op.kind == PendingOperation::Kind::Delete)
-                op.base = op.theirs;
+            op.base = op.theirs;
             op.baseVersion = versionOf(op.theirs);
         }
         op.state = PendingOperation::State::Pending;

@@ -65,6 +65,29 @@ class RestReply;
  * row ends as the server has it; an event that arrives while its record is being fetched
  * causes one more fetch after that one, whose answer alone is applied.
  *
+ * The rows stay what the server's list would return for the query's filters and search.
+ * Filters `col=value`, `col_min`, `col_max` on a column of the schema are judged here against
+ * every record an event, a read or a write's answer brings, the way livedesk-server judges
+ * them: the value is typed by the column (an enum's matched without case, a datetime's taken
+ * to UTC), then numbers compare as numbers, booleans as booleans, and dates, datetimes and
+ * text as text, with case; a null never matches; a repeated `col=` key matches any of its
+ * values. A record that does not match is not inserted, a row whose record no longer matches
+ * is removed, and one that starts to match is inserted at its place. A search, or a filter
+ * that cannot be judged here (a column the schema does not know, a value the server would
+ * refuse), makes a pushed record untrustworthy: which fields the server searches and how it
+ * matches are its business, and a guess would show rows the list does not have or hide rows
+ * it has. Such a record still updates the row it is in, but is not inserted, and the list is
+ * read again, debounced as in HIS mode (isRefreshPending() meanwhile). A server that filters
+ * otherwise than livedesk-server is followed at the next reload.
+ *
+ * A record with operations of the user (pending, sent or in conflict) keeps its row whatever
+ * the query says, until they settle: an edit must not vanish under the user's hands, whether
+ * their own change or someone else's takes it out of the list, and a conflict must stay there
+ * to be resolved. Then the record's last version decides. Likewise a reload that no longer
+ * lists such a record (deleted, or taken out of the query by someone else) leaves its row in
+ * place and reads the record; its operations wait for that answer, which tells a record gone
+ * (a conflict, as after a deleted event) from one that is only out of the list.
+ *
  * Local writes become PendingOperation: shown at once (the row's state is Pending), sent in
  * order, one at a time, with `X-Client-Txn-Id` and, with versions, `If-Match`. Confirmed by
  * the REST answer or by the event that echoes the txn id, whichever comes first; a created row
@@ -76,7 +99,10 @@ class RestReply;
  * edit also changes, or deletes the record being edited, puts the operation in Conflict with
  * base / mine / theirs per field (PendingOperation); nothing more is sent for that record until
  * resolveConflict(): keep mine (sent again on top of their version), take theirs (dropped),
- * or merge per field.
+ * or merge per field. For a record deleted on the server, the row shows the whole record as
+ * the user last saw it (id included) with their change, and keeping mine or merging creates it
+ * again with every field of that record plus the change (the server refuses a record without
+ * its required fields); a pending delete of a record deleted on the server is simply done.
  *
  * Offline: writes keep being accepted and queue in order; with Options::queuePath set they are
  * stored on disk after every change (OfflineQueue) and loaded by start(), so a crash loses
@@ -190,7 +216,9 @@ public:
     /// while it is. staleReason() says why, in a sentence.
     QDateTime staleSince() const { return m_staleSince; }
     QString staleReason() const { return m_staleReason; }
-    /// HIS mode: an event announced a change the rows do not show yet.
+    /// An event announced a change the rows may not show yet, and a reload is due: in HIS mode
+    /// after any event, in live mode when the query has a search or a filter that cannot be
+    /// judged here.
     bool isRefreshPending() const { return m_refreshPending; }
     bool isLoading() const { return m_reload != nullptr; }
     /// When the last reload completed.
@@ -260,6 +288,22 @@ private:
         int index = -1;
     };
     class Reload;
+    // Live mode: whether the list query selects a record, as far as can be told here.
+    enum class Membership { In, Out, Unknown };
+    // One `col=value` (any of values), `col_min` or `col_max` filter, values typed as the
+    // server reads them.
+    class ListFilter
+    {
+    public:
+        enum class Op { Equals, Min, Max };
+        QString field;
+        Op op = Op::Equals;
+        // Compared as numbers (integer, number columns); else booleans or text.
+        bool numeric = false;
+        QList<QJsonValue> values;
+
+        Membership judge(const QJsonValue &value) const;
+    };
 
     // Events.
     void onEvent(const RealtimeEvent &event);
@@ -305,6 +349,13 @@ private:
     void reindex() const;
     QJsonObject shownFor(const QString &id, const QJsonObject &server, bool hasServer,
                          RowState *state, bool *visible) const;
+    // Filters of the query.
+    void compileFilters();
+    Membership membership(const QJsonObject &record) const;
+    bool hasOperations(const QString &id) const;
+    // Live mode: the query leaves out @p server and no operation keeps @p id's row.
+    bool leftOut(const QString &id, const QJsonObject &server) const;
+    void rememberOutside(const QString &id, const QJsonObject &record);
     void fetchRecord(const QString &id);
     // Operations.
     QString enqueue(PendingOperation op);
@@ -346,6 +397,13 @@ private:
     // Records locked by someone else → their user id.
     QHash<QString, QString> m_locks;
     QList<QString> m_tombstoneOrder;
+    // The query's filters, and whether they and the search can all be judged here.
+    std::vector<ListFilter> m_filters;
+    bool m_filtersExact = true;
+    // Records the query leaves out → their newest version and time of change, so that an
+    // older answer or event does not bring them back. Bounded, oldest first out.
+    QHash<QString, QJsonObject> m_outside;
+    QList<QString> m_outsideOrder;
 
     // Events waiting for this turn's batch.
     QList<RealtimeEvent> m_inbox;

@@ -1148,7 +1148,7 @@ private Q_SLOTS:
         QCOMPARE(ward.data().toString(), u"Mine"_s);
         const QString reason = model.index(row, 0).data(Model::RowReasonRole).toString();
         QVERIFY(!reason.isEmpty());
-        QVERIFY2(reason.contains(u"ward"_s), qPrintable(reason));
+        QVERIFY2(reason.contains(u"Ward"_s), qPrintable(reason));
         QCOMPARE(model.index(row, model.columnCount() - 1).data(Qt::ToolTipRole).toString(),
                  reason);
         QVERIFY(model.index(row, 0).data(Qt::BackgroundRole).value<QBrush>().color().isValid());

@@ -23,6 +23,8 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace livedesk;
 using Manager = RealtimeStateManager;
@@ -58,6 +60,50 @@ public:
         options.queuePath = queuePath;
         options.query.sort = {{u"id"_s, Qt::AscendingOrder}};
         return StateClient::start(*parsed, options, connect);
+    }
+
+    // A manager in @p mode on the list @p query selects (sorted by id unless it says), started
+    // and loaded once.
+    bool startWithQuery(Manager::Mode mode, RestQuery query)
+    {
+        const auto parsed = serverSchema();
+        if (!parsed)
+            return false;
+        Manager::Options options;
+        options.mode = mode;
+        if (query.sort.isEmpty())
+            query.sort = {{u"id"_s, Qt::AscendingOrder}};
+        options.query = query;
+        return StateClient::start(*parsed, options);
+    }
+
+    // True once the mirror shows exactly what the server's list for the manager's query has.
+    bool settlesToList(ApiClient *reader)
+    {
+        return StateClient::settlesTo([&] { return serverList(reader, manager->query()); });
+    }
+
+    // Every record @p query selects on the server (empty when a page fails).
+    QList<QJsonObject> serverList(ApiClient *reader, RestQuery query) const
+    {
+        QList<QJsonObject> all;
+        query.limit = 1000;
+        for (query.page = 1;; ++query.page) {
+            const test::RestOutcome o = test::await(reader->list(schema.restPath, query));
+            if (!o.ok)
+                return {};
+            for (const QJsonValue &v : o.data.toArray())
+                all.append(v.toObject());
+            if (!o.pagination.value(u"hasNext").toBool())
+                return all;
+        }
+    }
+
+    bool hasOperationOn(const QString &id) const
+    {
+        const QList<PendingOperation> ops = manager->pendingOperations();
+        return std::any_of(ops.cbegin(), ops.cend(),
+                           [&](const PendingOperation &op) { return op.recordId == id; });
     }
 
     // True once the mirror shows exactly what the server has (waits for it to settle).
@@ -136,6 +182,39 @@ private:
             u"/api/patients"_s,
             {{u"hn"_s, hn}, {u"name"_s, u"Patient %1"_s.arg(hn)}, {u"ward"_s, ward}}));
         return o.data.toObject();
+    }
+
+    // A record created by the other user with @p values besides its HN and name.
+    QJsonObject createdWith(const QString &hn, QJsonObject values)
+    {
+        values.insert(u"hn"_s, hn);
+        values.insert(u"name"_s, u"Patient %1"_s.arg(hn));
+        return test::await(m_writer->api.create(u"/api/patients"_s, values)).data.toObject();
+    }
+
+    bool changedByTheOther(const QString &id, const QJsonObject &changes)
+    {
+        return test::await(m_writer->api.update(u"/api/patients"_s, id, changes)).ok;
+    }
+
+    // Takes @p nurse offline, has her change @p changes of @p id, and the other user delete
+    // it meanwhile; back online, the manager reports the conflict. Its txn id (empty on
+    // failure).
+    QString editDeletedOnTheServer(Mirror &nurse, const QString &id, const QJsonObject &changes)
+    {
+        nurse.client.close();
+        if (!QTest::qWaitFor([&] { return !nurse.manager->isConnected(); }, Patience))
+            return {};
+        const QString txn = nurse.manager->updateRecord(id, changes);
+        if (!QTest::qWaitFor([&] { return nurse.hasOperationOn(id); }, Patience))
+            return {};
+        if (!test::await(m_writer->api.remove(u"/api/patients"_s, id)).ok)
+            return {};
+        QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
+        nurse.client.open();
+        if (!conflict.wait(Patience) || conflict.at(0).at(0).toString() != txn)
+            return {};
+        return txn;
     }
 
 private Q_SLOTS:
@@ -254,7 +333,7 @@ private Q_SLOTS:
         nurse.client.close();
         QTRY_VERIFY_WITH_TIMEOUT(nurse.manager->staleSince().isValid(), Patience);
         QVERIFY(!nurse.manager->isConnected());
-        QVERIFY2(nurse.manager->staleReason().contains(u"Offline since"_s),
+        QVERIFY2(nurse.manager->staleReason().contains(u"connection to the server was lost"_s),
                  qPrintable(nurse.manager->staleReason()));
 
         QSignalSpy failed(nurse.manager.get(), &Manager::operationFailed);
@@ -446,6 +525,229 @@ private Q_SLOTS:
         const test::RestOutcome now = test::await(nurse.api.fetch(u"/api/patients"_s, id));
         QCOMPARE(now.data.toObject().value(u"ward").toString(), u"Mine"_s);
         QCOMPARE(now.data.toObject().value(u"version").toInteger(), 3);
+    }
+
+    // Live mode on a filtered list shows what the server's list would: a pushed record that
+    // does not match is not inserted, one that stops matching is removed, one that starts
+    // matching is inserted in its place; all judged locally, without a reload. The user's own
+    // change that takes a row out of the list shows until the server has confirmed it.
+    void liveFollowsTheListFilters_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("equals");
+        QTest::addColumn<QString>("min");
+        QTest::addColumn<QString>("max");
+        QTest::addColumn<QString>("inside");
+        QTest::addColumn<QString>("outside");
+        QTest::newRow("ward=ICU") << u"ward"_s << u"ICU"_s << QString() << QString() << u"ICU"_s
+                                  << u"Surgery"_s;
+        QTest::newRow("date of birth in the eighties")
+            << u"date_of_birth"_s << QString() << u"1980-01-01"_s << u"1989-12-31"_s
+            << u"1985-06-15"_s << u"1979-12-31"_s;
+    }
+    void liveFollowsTheListFilters()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, equals);
+        QFETCH(QString, min);
+        QFETCH(QString, max);
+        QFETCH(QString, inside);
+        QFETCH(QString, outside);
+        RestQuery query;
+        if (!equals.isEmpty())
+            query.filters.append({field, equals});
+        if (!min.isEmpty())
+            query.filters.append({field + u"_min"_s, min});
+        if (!max.isEmpty())
+            query.filters.append({field + u"_max"_s, max});
+        const auto matches = [&](const QJsonObject &record) {
+            const QJsonValue v = record.value(field);
+            return v.isString() && (equals.isEmpty() || v.toString() == equals)
+                && (min.isEmpty() || v.toString() >= min) && (max.isEmpty() || v.toString() <= max);
+        };
+
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.startWithQuery(Manager::Mode::Live, query));
+        QVERIFY(nurse.manager->rowCount() > 2 && nurse.manager->rowCount() < 300);
+        QVERIFY(nurse.settlesToList(&nurse.api));
+        SignalAudit audit(nurse.manager.get());
+        audit.inspect = [&] {
+            for (int row = 0; row < nurse.manager->rowCount(); ++row) {
+                const QJsonObject record = nurse.manager->record(row);
+                if (!matches(record) && !nurse.hasOperationOn(nurse.manager->idAt(row)))
+                    audit.problems.append(u"row %1 shows %2 %3, which the list leaves out"_s.arg(
+                        QString::number(row), field, record.value(field).toString()));
+            }
+        };
+        QSignalSpy removed(nurse.manager.get(), &Manager::rowsRemoved);
+        const qint64 reloads = nurse.manager->counters().reloads;
+
+        // Created: only the one that matches comes in (the other's event came first).
+        const QJsonObject out = createdWith(u"FLT-OUT"_s, {{field, outside}});
+        const QJsonObject in = createdWith(u"FLT-IN"_s, {{field, inside}});
+        QVERIFY(!out.isEmpty() && !in.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.rowsWithHn(u"FLT-IN"_s), 1, Patience);
+        QCOMPARE(nurse.rowsWithHn(u"FLT-OUT"_s), 0);
+
+        // Updated out of the list: removed. Into the list: inserted where the sort puts it.
+        const QString leaving = nurse.manager->idAt(1);
+        QVERIFY(changedByTheOther(leaving, {{field, outside}}));
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->rowOf(leaving), -1, Patience);
+        QCOMPARE(removed.size(), 1);
+        const QString coming = QString::number(out[u"id"].toInteger());
+        QVERIFY(changedByTheOther(coming, {{field, inside}}));
+        QTRY_VERIFY_WITH_TIMEOUT(nurse.manager->rowOf(coming) >= 0, Patience);
+        const int at = nurse.manager->rowOf(coming);
+        QVERIFY(at > 0 && at + 1 < nurse.manager->rowCount());
+        QVERIFY(nurse.manager->idAt(at - 1).toLongLong() < coming.toLongLong());
+        QVERIFY(nurse.manager->idAt(at + 1).toLongLong() > coming.toLongLong()); // FLT-IN
+        QCOMPARE(nurse.manager->record(at).value(field).toString(), inside);
+
+        // The user's own change out of the list shows until it is confirmed, then goes.
+        const QString mine = nurse.manager->idAt(0);
+        bool shownPending = false;
+        connect(nurse.manager.get(), &Manager::rowsChanged, this, [&] {
+            const int row = nurse.manager->rowOf(mine);
+            shownPending = shownPending
+                || (row >= 0 && nurse.manager->record(row).value(field).toString() == outside
+                    && nurse.manager->rowState(row) == Manager::RowState::Pending);
+        });
+        QSignalSpy confirmed(nurse.manager.get(), &Manager::operationConfirmed);
+        nurse.manager->updateRecord(mine, {{field, outside}});
+        QTRY_VERIFY_WITH_TIMEOUT(!confirmed.isEmpty(), Patience);
+        QVERIFY(shownPending);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->rowOf(mine), -1, Patience);
+
+        QVERIFY(nurse.settlesToList(&nurse.api));
+        QCOMPARE(removed.size(), 2);
+        QCOMPARE(nurse.manager->counters().reloads, reloads); // judged here, not re-read
+        QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; "_s)));
+    }
+
+    // With a search term the client cannot tell whether a pushed record matches (the server
+    // decides which fields it searches and how): the list is read again instead.
+    void liveWithASearchReadsTheListAgain()
+    {
+        RestQuery query;
+        query.search = u"srch"_s;
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.startWithQuery(Manager::Mode::Live, query));
+        QCOMPARE(nurse.manager->rowCount(), 0);
+        const qint64 reloads = nurse.manager->counters().reloads;
+
+        QVERIFY(!created(u"NOPE-1"_s).isEmpty());
+        const QJsonObject found = created(u"SRCH-1"_s);
+        QVERIFY(!found.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.rowsWithHn(u"SRCH-1"_s), 1, Patience);
+        QVERIFY(nurse.settlesToList(&nurse.api));
+        QCOMPARE(nurse.rowsWithHn(u"NOPE-1"_s), 0);
+        QVERIFY(nurse.manager->counters().reloads > reloads);
+
+        // No longer found: gone after the next reading.
+        const QString id = QString::number(found[u"id"].toInteger());
+        QVERIFY(changedByTheOther(id, {{u"hn"_s, u"GONE-1"_s}, {u"name"_s, u"Gone"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->rowOf(id), -1, Patience);
+        QVERIFY(nurse.settlesToList(&nurse.api));
+    }
+
+    // A row the user has changed offline that someone else takes out of the list meanwhile
+    // stays, with the change, until the change is confirmed: a list that no longer returns a
+    // record does not mean it was deleted.
+    void liveKeepsAnEditedRowThatLeavesTheListUntilItsChangeSettles()
+    {
+        RestQuery query;
+        query.filters = {{u"ward"_s, u"ICU"_s}};
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.startWithQuery(Manager::Mode::Live, query));
+        const QString id = nurse.manager->idAt(2);
+        QStringList problems;
+        const auto check = [&] {
+            if (nurse.hasOperationOn(id) && nurse.manager->rowOf(id) < 0)
+                problems.append(u"row gone while its change is pending"_s);
+        };
+        connect(nurse.manager.get(), &Manager::rowsRemoved, this, check);
+        connect(nurse.manager.get(), &Manager::rowsChanged, this, check);
+        QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
+        QSignalSpy failed(nurse.manager.get(), &Manager::operationFailed);
+        QSignalSpy moved(nurse.manager.get(), &Manager::rowsMoved);
+
+        nurse.client.close();
+        QTRY_VERIFY_WITH_TIMEOUT(!nurse.manager->isConnected(), Patience);
+        nurse.manager->updateRecord(id, {{u"name"_s, u"Edited offline"_s}});
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nurse.manager->record(nurse.manager->rowOf(id)).value(u"name").toString(),
+            u"Edited offline"_s, Patience);
+        QVERIFY(changedByTheOther(id, {{u"ward"_s, u"Surgery"_s}}));
+        nurse.client.open();
+
+        QTRY_VERIFY_WITH_TIMEOUT(!nurse.hasOperationOn(id), Patience);
+        QVERIFY(conflict.isEmpty());
+        QVERIFY(failed.isEmpty());
+        QCOMPARE(moved.size(), 0); // kept in its place
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->rowOf(id), -1, Patience);
+        const QJsonObject now
+            = test::await(nurse.api.fetch(u"/api/patients"_s, id)).data.toObject();
+        QCOMPARE(now.value(u"name").toString(), u"Edited offline"_s);
+        QCOMPARE(now.value(u"ward").toString(), u"Surgery"_s);
+        QVERIFY(nurse.settlesToList(&nurse.api));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u"; "_s)));
+    }
+
+    // Deleted on the server while being edited: the row in conflict is the whole record as
+    // the user last saw it, id included, with the change on top.
+    void liveRowDeletedWhileEditedShowsTheWholeRecord()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        const QString id = nurse.manager->idAt(10);
+        QJsonObject expected = nurse.manager->record(10);
+        QVERIFY(expected.contains(u"hn"_s));
+        expected.insert(u"ward"_s, u"Mine"_s);
+        QVERIFY(!editDeletedOnTheServer(nurse, id, {{u"ward"_s, u"Mine"_s}}).isEmpty());
+        const int row = nurse.manager->rowOf(id);
+        QVERIFY(row >= 0);
+        QCOMPARE(nurse.manager->rowState(row), Manager::RowState::Conflict);
+        QCOMPARE(nurse.manager->idAt(row), id);
+        QCOMPARE(nurse.manager->record(row), expected);
+    }
+
+    // "Create it again" after a delete on the server sends the whole record with the user's
+    // change, although the change touched no required field.
+    void liveCreateAgainAfterADeleteOnTheServer_data()
+    {
+        QTest::addColumn<int>("resolution");
+        QTest::newRow("keep mine") << int(Manager::Resolution::KeepMine);
+        QTest::newRow("merge") << int(Manager::Resolution::Merge);
+    }
+    void liveCreateAgainAfterADeleteOnTheServer()
+    {
+        QFETCH(int, resolution);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        const QString id = nurse.manager->idAt(12);
+        const QJsonObject before = nurse.manager->record(12);
+        const QString txn = editDeletedOnTheServer(nurse, id, {{u"ward"_s, u"Mine"_s}});
+        QVERIFY(!txn.isEmpty());
+        QSignalSpy failed(nurse.manager.get(), &Manager::operationFailed);
+        QSignalSpy confirmed(nurse.manager.get(), &Manager::operationConfirmed);
+        const auto kind = Manager::Resolution(resolution);
+        const QString ward = kind == Manager::Resolution::Merge ? u"Merged"_s : u"Mine"_s;
+        QVERIFY(nurse.manager->resolveConflict(txn, kind, {{u"ward"_s, ward}}));
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->pendingCount(), 0, Patience);
+        if (!failed.isEmpty())
+            qWarning() << failed.at(0).at(1).value<RestError>().toString();
+        QVERIFY(failed.isEmpty());
+        QCOMPARE(confirmed.size(), 1);
+        const QString again = confirmed.at(0).at(1).toString();
+        QVERIFY(again != id);
+
+        const QJsonObject now
+            = test::await(nurse.api.fetch(u"/api/patients"_s, again)).data.toObject();
+        for (const QString &field : {u"hn"_s, u"name"_s, u"date_of_birth"_s, u"sex"_s, u"status"_s})
+            QCOMPARE(now.value(field), before.value(field));
+        QCOMPARE(now.value(u"ward").toString(), ward);
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(nurse.rowsWithHn(before.value(u"hn").toString()), 1);
     }
 
     void liveOfflineQueueSurvivesARestartAndAppliesOnce()
