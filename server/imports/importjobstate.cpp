@@ -19,6 +19,15 @@ int ImportJobState::progress() const
     return int(std::clamp<qint64>(processedRecords * 100 / totalRecords, 0, 100));
 }
 
+namespace {
+
+QJsonValue textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
+}
+
+} // namespace
+
 QJsonObject ImportJobState::toProgressJson() const
 {
     return {{u"jobId"_s, id},
@@ -29,7 +38,18 @@ QJsonObject ImportJobState::toProgressJson() const
             {u"processedRecords"_s, processedRecords},
             {u"successCount"_s, successCount},
             {u"failedCount"_s, failedCount},
-            {u"error"_s, error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(error)}};
+            {u"error"_s, textOrNull(error)},
+            {u"startedAt"_s, textOrNull(startedAt)},
+            {u"finishedAt"_s, textOrNull(finishedAt)},
+            {u"executionErrorCount"_s, executionErrorCount}};
+}
+
+QJsonObject ImportJobState::toStatusJson() const
+{
+    QJsonObject o = toProgressJson();
+    o.insert(u"executionErrors"_s, executionErrors);
+    o.insert(u"executionErrorsTruncated"_s, executionErrorCount > executionErrors.size());
+    return o;
 }
 
 QString ImportJobState::statusName(Status status)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
 
@@ -18,6 +19,10 @@ namespace livedesk::server {
  * refuses at execution (its unique value was taken meanwhile) likewise. So
  * `processedRecords == successCount + failedCount` at all times, and equals
  * `totalRecords` when the job completes.
+ *
+ * Rows refused at execution are listed (executionErrors) as validation errors are, so that a
+ * user can tell which rows of the file are missing and why; rows that failed validation are
+ * not repeated there (the validation answer listed them).
  */
 class ImportJobState
 {
@@ -42,15 +47,36 @@ public:
     /// UTC, ISO 8601 with milliseconds.
     QString createdAt;
     QString updatedAt;
+    /// When the first batch ran (same format); empty while pending, and for a job cancelled
+    /// or stopped before it.
+    QString startedAt;
+    /// When the job reached completed, failed or cancelled; empty until then. For a job
+    /// found unfinished after a crash, the time of its last stored progress.
+    QString finishedAt;
+    /// The rows refused by the database at execution, one `{row, line, field, code, message,
+    /// value}` per refused field (like the validation errors), in row order: the first ones
+    /// only, up to the service's limit (ImportService::Options::reportedErrors).
+    QJsonArray executionErrors;
+    /// How many entries executionErrors would hold without the limit.
+    qint64 executionErrorCount = 0;
 
     /// Completed, failed or cancelled: the job will not change any more.
     bool isFinished() const;
     /// 0–100, rounded down; 100 once completed (also for an empty job).
     int progress() const;
 
-    /// Exactly `{jobId, sessionId, status, progress, totalRecords, processedRecords,
-    /// successCount, failedCount, error}`; `error` is null when empty.
+    /**
+     * What a progress event carries: `{jobId, sessionId, status, progress, totalRecords,
+     * processedRecords, successCount, failedCount, error}` (the AegisX fields; `error` is null
+     * when empty) and ours, `{startedAt, finishedAt, executionErrorCount}` (times null until
+     * known). The refused rows themselves are left out: events are sent up to ten times a
+     * second, and the list may be long.
+     */
     QJsonObject toProgressJson() const;
+    /// What the status route answers (execute and cancel too): toProgressJson() plus
+    /// `executionErrors` and `executionErrorsTruncated` (true when the list was cut at the
+    /// limit).
+    QJsonObject toStatusJson() const;
 
     /// `pending`, `processing`, `completed`, `failed`, `cancelled`.
     static QString statusName(Status status);

@@ -5,8 +5,12 @@
 #include "recordstore.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QSet>
 #include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -26,6 +30,24 @@ bool exec(QSqlQuery &q, const char *what)
     qCWarning(lcServerImports).noquote() << what << "failed:" << q.lastError().text();
     return false;
 }
+
+QVariant textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QVariant() : QVariant(text);
+}
+
+QString errorsText(const QJsonArray &errors)
+{
+    return QString::fromUtf8(QJsonDocument(errors).toJson(QJsonDocument::Compact));
+}
+
+// Columns added after the first release of the table, with their definitions.
+const std::pair<const char16_t *, const char16_t *> addedColumns[] = {
+    {u"started_at", u"TEXT"},
+    {u"finished_at", u"TEXT"},
+    {u"execution_error_count", u"INTEGER NOT NULL DEFAULT 0"},
+    {u"execution_errors", u"TEXT"},
+};
 
 } // namespace
 
@@ -63,10 +85,29 @@ bool ImportJobStore::open(QString *error, int *recovered)
             why = q.lastError().text();
             return false;
         }
+        QSet<QString> columns;
+        if (!q.exec(u"PRAGMA table_info(\"livedesk_import_jobs\")"_s)) {
+            why = q.lastError().text();
+            return false;
+        }
+        while (q.next())
+            columns.insert(q.value(1).toString());
+        for (const auto &[name, definition] : addedColumns) {
+            const QString column = QString::fromUtf16(name);
+            if (columns.contains(column))
+                continue;
+            if (!q.exec(u"ALTER TABLE \"livedesk_import_jobs\" ADD COLUMN \"%1\" %2"_s.arg(
+                    column, QString::fromUtf16(definition)))) {
+                why = q.lastError().text();
+                return false;
+            }
+        }
         // A job that was running when the process ended will never finish: say so. Its
-        // counts are those of its last committed batch, which are the rows really stored.
+        // counts are those of its last committed batch, which are the rows really stored,
+        // and it stopped when that batch was stored.
         QSqlQuery fix(m_store->database());
         fix.prepare(u"UPDATE \"livedesk_import_jobs\" SET \"status\" = 'failed', \"error\" = ?, "
+                    "\"finished_at\" = COALESCE(\"finished_at\", \"updated_at\"), "
                     "\"updated_at\" = ? WHERE \"status\" IN ('pending', 'processing')"_s);
         fix.addBindValue(interruptedMessage());
         fix.addBindValue(nowUtc());
@@ -94,10 +135,13 @@ bool ImportJobStore::insert(const ImportJobState &job)
 {
     return m_store->transaction([&] {
         QSqlQuery q(m_store->database());
-        q.prepare(u"INSERT INTO \"livedesk_import_jobs\" (\"id\", \"tenant\", \"resource\", "
-                  "\"user_id\", \"session_id\", \"status\", \"skip_errors\", \"total\", "
-                  "\"processed\", \"success\", \"failed\", \"error\", \"created_at\", "
-                  "\"updated_at\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        q.prepare(
+            u"INSERT INTO \"livedesk_import_jobs\" (\"id\", \"tenant\", \"resource\", "
+            "\"user_id\", \"session_id\", \"status\", \"skip_errors\", \"total\", "
+            "\"processed\", \"success\", \"failed\", \"error\", \"created_at\", "
+            "\"updated_at\", \"started_at\", \"finished_at\", \"execution_error_count\", "
+            "\"execution_errors\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?)"_s);
         q.addBindValue(job.id);
         q.addBindValue(job.tenant);
         q.addBindValue(job.resource);
@@ -109,27 +153,38 @@ bool ImportJobStore::insert(const ImportJobState &job)
         q.addBindValue(job.processedRecords);
         q.addBindValue(job.successCount);
         q.addBindValue(job.failedCount);
-        q.addBindValue(job.error.isEmpty() ? QVariant() : QVariant(job.error));
+        q.addBindValue(textOrNull(job.error));
         q.addBindValue(job.createdAt);
         q.addBindValue(job.updatedAt);
+        q.addBindValue(textOrNull(job.startedAt));
+        q.addBindValue(textOrNull(job.finishedAt));
+        q.addBindValue(job.executionErrorCount);
+        q.addBindValue(errorsText(job.executionErrors));
         return exec(q, "Storing an import job");
     });
 }
 
-bool ImportJobStore::update(const ImportJobState &job)
+bool ImportJobStore::update(const ImportJobState &job, bool withExecutionErrors)
 {
     return m_store->transaction([&] {
         QSqlQuery q(m_store->database());
         q.prepare(u"UPDATE \"livedesk_import_jobs\" SET \"status\" = ?, \"total\" = ?, "
                   "\"processed\" = ?, \"success\" = ?, \"failed\" = ?, \"error\" = ?, "
-                  "\"updated_at\" = ? WHERE \"id\" = ?"_s);
+                  "\"updated_at\" = ?, \"started_at\" = ?, \"finished_at\" = ?, "
+                  "\"execution_error_count\" = ?%1 WHERE \"id\" = ?"_s.arg(
+                      withExecutionErrors ? u", \"execution_errors\" = ?"_s : QString()));
         q.addBindValue(ImportJobState::statusName(job.status));
         q.addBindValue(job.totalRecords);
         q.addBindValue(job.processedRecords);
         q.addBindValue(job.successCount);
         q.addBindValue(job.failedCount);
-        q.addBindValue(job.error.isEmpty() ? QVariant() : QVariant(job.error));
+        q.addBindValue(textOrNull(job.error));
         q.addBindValue(job.updatedAt);
+        q.addBindValue(textOrNull(job.startedAt));
+        q.addBindValue(textOrNull(job.finishedAt));
+        q.addBindValue(job.executionErrorCount);
+        if (withExecutionErrors)
+            q.addBindValue(errorsText(job.executionErrors));
         q.addBindValue(job.id);
         return exec(q, "Updating an import job");
     });
@@ -141,7 +196,8 @@ std::optional<ImportJobState> ImportJobStore::find(const QString &id, const QStr
     QSqlQuery q(m_store->database());
     q.setForwardOnly(true);
     q.prepare(u"SELECT \"user_id\", \"session_id\", \"status\", \"skip_errors\", \"total\", "
-              "\"processed\", \"success\", \"failed\", \"error\", \"created_at\", \"updated_at\" "
+              "\"processed\", \"success\", \"failed\", \"error\", \"created_at\", \"updated_at\", "
+              "\"started_at\", \"finished_at\", \"execution_error_count\", \"execution_errors\" "
               "FROM \"livedesk_import_jobs\" WHERE \"id\" = ? AND \"tenant\" = ? AND "
               "\"resource\" = ?"_s);
     q.addBindValue(id);
@@ -165,6 +221,10 @@ std::optional<ImportJobState> ImportJobStore::find(const QString &id, const QStr
     job.error = q.value(8).toString();
     job.createdAt = q.value(9).toString();
     job.updatedAt = q.value(10).toString();
+    job.startedAt = q.value(11).toString();
+    job.finishedAt = q.value(12).toString();
+    job.executionErrorCount = q.value(13).toLongLong();
+    job.executionErrors = QJsonDocument::fromJson(q.value(14).toString().toUtf8()).array();
     return job;
 }
 

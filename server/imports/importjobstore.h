@@ -20,6 +20,9 @@ class RecordStore;
  * of rows is being inserted commits or rolls back together with those rows: the stored
  * counts always match the rows that are really there.
  *
+ * A table written by an older server (without the start and end times or the refused rows)
+ * gets the missing columns at open(); its jobs report those as unknown (null, none).
+ *
  * Like the store, it must be used in the store's thread only.
  */
 class ImportJobStore
@@ -37,8 +40,12 @@ public:
     bool open(QString *error, int *recovered = nullptr);
 
     bool insert(const ImportJobState &job);
-    /// Writes status, counts, error and updated_at of @p job.
-    bool update(const ImportJobState &job);
+    /**
+     * Writes status, counts, error and times of @p job, and with @p withExecutionErrors its
+     * list of refused rows as well (rewriting a long list after every batch would cost more
+     * than the batch: pass it only when the list changed).
+     */
+    bool update(const ImportJobState &job, bool withExecutionErrors = false);
     /// The job @p id if it belongs to @p tenant and @p resource (another tenant's job does
     /// not exist), nullopt otherwise or on a database error.
     std::optional<ImportJobState> find(const QString &id, const QString &tenant,

@@ -99,6 +99,34 @@ QString exampleText(const FieldSpec &f)
     return text;
 }
 
+// Counts the refused @p row in @p job, one entry per refused field, and lists it while the
+// list holds fewer than @p limit entries; true when the list grew.
+bool listRefusedRow(ImportJobState &job, const ImportSession::Row &row,
+                    const RecordStore::RowError &refused, int limit)
+{
+    const QJsonArray details
+        = refused.details.isEmpty() ? QJsonArray{QJsonObject{}} : refused.details;
+    bool listed = false;
+    for (const QJsonValue d : details) {
+        const QJsonObject detail = d.toObject();
+        ++job.executionErrorCount;
+        if (job.executionErrors.size() >= limit)
+            continue;
+        const QJsonValue field = detail.value(u"field");
+        const QJsonValue value = detail.value(u"value");
+        const QString message = detail.value(u"message").toString();
+        job.executionErrors.append(QJsonObject{
+            {u"row"_s, row.row},
+            {u"line"_s, row.line},
+            {u"field"_s, field.isString() ? field : QJsonValue(QJsonValue::Null)},
+            {u"code"_s, detail.value(u"code").toString(u"REFUSED"_s)},
+            {u"message"_s, message.isEmpty() ? u"The database refused this row"_s : message},
+            {u"value"_s, value.isUndefined() ? QJsonValue(QJsonValue::Null) : value}});
+        listed = true;
+    }
+    return listed;
+}
+
 } // namespace
 
 ImportService::ImportService(const ServerSchema &schema, RecordStore *store, QObject *parent)
@@ -355,10 +383,17 @@ HttpResponse ImportService::execute(const ResourceSpec &resource, const QHttpSer
 
     const auto it = m_sessions.find(sessionId);
     if (it == m_sessions.end() || it->tenant != origin.tenant || it->resource != resource.name) {
-        return failure(ApiError::notFound(
-            u"Import session %1 not found: it expired (sessions last %2 minutes), was already "
-            "executed, or never existed. Validate the file again."_s.arg(sessionId)
-                .arg(m_options.sessionLifetimeMs / 60000)));
+        // The message is for people; the id, for whoever traces the request, is a detail.
+        ApiError error = ApiError::notFound(
+            u"The validation session has expired or is unknown (a checked file is kept for %1 "
+            "minutes and can be imported once). Validate the file again."_s.arg(
+                std::max(1, m_options.sessionLifetimeMs / 60000)));
+        error.setDetails({ApiError::detail(
+            u"sessionId"_s, ApiError::notFoundCode(),
+            u"No validation session with this id: it expired, was already executed, or never "
+            "existed"_s,
+            sessionId)});
+        return failure(error);
     }
     ImportSession &session = *it;
     if (session.invalidRows > 0 && !skipErrors) {
@@ -396,7 +431,7 @@ HttpResponse ImportService::execute(const ResourceSpec &resource, const QHttpSer
         << "Import job " << job.id << " started: " << job.totalRecords << " " << resource.name
         << " rows for " << job.tenant << (skipErrors ? " (skipping invalid rows)" : "");
 
-    const QJsonObject state = job.toProgressJson();
+    const QJsonObject state = job.toStatusJson();
     publish(*run, false);
     m_running.push_back(std::move(run));
     if (!m_batchTimer.isActive())
@@ -408,11 +443,11 @@ HttpResponse ImportService::status(const ResourceSpec &resource, const QString &
                                    const EventPublisher::Origin &origin)
 {
     if (RunningJob *run = runningJob(jobId, resource, origin.tenant))
-        return success(run->job.toProgressJson());
+        return success(run->job.toStatusJson());
     const auto job = m_jobs.find(jobId, origin.tenant, resource.name);
     if (!job)
         return failure(ApiError::notFound(u"Import job %1 not found"_s.arg(jobId)));
-    return success(job->toProgressJson());
+    return success(job->toStatusJson());
 }
 
 HttpResponse ImportService::cancel(const ResourceSpec &resource, const QString &jobId,
@@ -434,7 +469,7 @@ HttpResponse ImportService::cancel(const ResourceSpec &resource, const QString &
             << "Import job" << jobId << "cancelled after" << taken->job.processedRecords << "of"
             << taken->job.totalRecords << "rows";
         finish(*taken, ImportJobState::Status::Cancelled, {});
-        return success(taken->job.toProgressJson(), 200, u"Import cancelled"_s);
+        return success(taken->job.toStatusJson(), 200, u"Import cancelled"_s);
     }
     const auto job = m_jobs.find(jobId, origin.tenant, resource.name);
     if (!job)
@@ -443,7 +478,7 @@ HttpResponse ImportService::cancel(const ResourceSpec &resource, const QString &
                    u"Import job %1 is already %2; only pending or processing jobs can be "
                    "cancelled."_s.arg(jobId, ImportJobState::statusName(job->status)),
                    409);
-    error.setCurrent(job->toProgressJson());
+    error.setCurrent(job->toStatusJson());
     return failure(error);
 }
 
@@ -493,17 +528,22 @@ bool ImportService::runBatch(RunningJob &run)
     const ImportJobState before = run.job;
     ImportJobState next = before;
     next.status = ImportJobState::Status::Processing;
+    const QString now = nowUtc();
+    if (next.startedAt.isEmpty())
+        next.startedAt = now;
     const qsizetype end
         = std::min<qsizetype>(run.cursor + std::max(1, m_options.batchSize), run.rows.size());
     QList<QJsonObject> batch;
-    QList<int> batchRows;
+    // Where each row of the batch is in run.rows.
+    QList<qsizetype> batchSource;
     batch.reserve(end - run.cursor);
+    batchSource.reserve(end - run.cursor);
     qint64 invalid = 0;
     for (qsizetype i = run.cursor; i < end; ++i) {
         ImportSession::Row &row = run.rows[i];
         if (row.valid) {
             batch.append(std::move(row.values));
-            batchRows.append(row.row);
+            batchSource.append(i);
         } else {
             ++invalid;
         }
@@ -513,6 +553,7 @@ bool ImportService::runBatch(RunningJob &run)
                                          : RecordStore::ImportMode::AllOrNothing;
     ApiError batchError;
     QString refusal;
+    bool listed = false;
     const bool committed = m_store->transaction([&] {
         RecordStore::ImportOutcome outcome;
         if (!batch.isEmpty()) {
@@ -525,17 +566,20 @@ bool ImportService::runBatch(RunningJob &run)
             outcome = result.takeValue();
         }
         next.processedRecords += end - run.cursor;
+        for (const RecordStore::RowError &refused : std::as_const(outcome.errors))
+            listed |= listRefusedRow(next, run.rows.at(batchSource.at(refused.index)), refused,
+                                     m_options.reportedErrors);
         if (!run.job.skipErrors && !outcome.errors.isEmpty()) {
             // The database refused rows that were valid at validation (their unique value was
             // taken since): this batch is not imported, the job stops here.
             const RecordStore::RowError &first = outcome.errors.first();
             const QString why = first.details.at(0).toObject().value(u"message").toString();
-            refusal
-                = u"Row %1 was refused: %2. Nothing of rows %3 to %4 was imported; rows "
-                  "before them were. Validate the file again."_s.arg(batchRows.value(first.index))
-                      .arg(why)
-                      .arg(run.rows[run.cursor].row)
-                      .arg(run.rows[end - 1].row);
+            refusal = u"Row %1 was refused: %2. Nothing of rows %3 to %4 was imported; rows "
+                      "before them were. Validate the file again."_s
+                          .arg(run.rows.at(batchSource.at(first.index)).row)
+                          .arg(why)
+                          .arg(run.rows[run.cursor].row)
+                          .arg(run.rows[end - 1].row);
             next.failedCount += end - run.cursor;
             next.status = ImportJobState::Status::Failed;
             next.error = refusal;
@@ -550,8 +594,10 @@ bool ImportService::runBatch(RunningJob &run)
             if (end >= run.rows.size())
                 next.status = ImportJobState::Status::Completed;
         }
-        next.updatedAt = nowUtc();
-        return m_jobs.update(next);
+        next.updatedAt = now;
+        if (next.isFinished())
+            next.finishedAt = now;
+        return m_jobs.update(next, listed);
     });
 
     if (!committed) {
@@ -574,7 +620,7 @@ bool ImportService::runBatch(RunningJob &run)
             << "Import job " << next.id << " " << ImportJobState::statusName(next.status) << ": "
             << next.successCount << " imported, " << next.failedCount << " failed";
         publish(run, true);
-        Q_EMIT jobFinished(next.id, next.toProgressJson());
+        Q_EMIT jobFinished(next.id, next.toStatusJson());
         return true;
     }
     publish(run, false);
@@ -585,13 +631,13 @@ void ImportService::finish(RunningJob &run, ImportJobState::Status status, const
 {
     run.job.status = status;
     run.job.error = error;
-    run.job.updatedAt = nowUtc();
+    run.job.updatedAt = run.job.finishedAt = nowUtc();
     run.rows.clear();
     if (!m_jobs.update(run.job))
         qCWarning(lcServerImports).noquote()
             << "Could not store the end of import job" << run.job.id;
     publish(run, true);
-    Q_EMIT jobFinished(run.job.id, run.job.toProgressJson());
+    Q_EMIT jobFinished(run.job.id, run.job.toStatusJson());
 }
 
 void ImportService::publish(RunningJob &run, bool force)

@@ -51,14 +51,18 @@ class ServerSchema;
  *   server goes on answering requests and sending events meanwhile; the answer comes when
  *   both are done.
  * - `POST import/execute {sessionId, options:{skipErrors}}`: 202 with the new job's status
- *   (`{jobId, status:"pending", ...}`, the fields of the progress event). An unknown,
- *   expired or already executed session is 404 `NOT_FOUND`. Without `skipErrors`, a
- *   session with any invalid row is refused with 400 `VALIDATION_ERROR` (its first 100
- *   errors as details) and nothing is imported, as AegisX does; the session stays usable, so
- *   the client may execute again with `skipErrors`. With it, the valid rows are imported and
- *   the invalid ones count as failed.
- * - `GET import/status/:jobId`: the job's progress fields (ImportJobState::toProgressJson()),
- *   from memory while it runs, from the job table afterwards, across restarts.
+ *   (`{jobId, status:"pending", ...}`, the fields of the status route). An unknown,
+ *   expired or already executed session is 404 `NOT_FOUND`; its message names no ids (it
+ *   is shown to users), the session id is in `details` (field `sessionId`). Without
+ *   `skipErrors`, a session with any invalid row is refused with 400 `VALIDATION_ERROR` (its
+ *   first 100 errors as details) and nothing is imported, as AegisX does; the session stays
+ *   usable, so the client may execute again with `skipErrors`. With it, the valid rows are
+ *   imported and the invalid ones count as failed.
+ * - `GET import/status/:jobId`: the job's status (ImportJobState::toStatusJson()): the
+ *   progress fields, when it started and ended (`startedAt`, `finishedAt`, ISO 8601 UTC,
+ *   null until known) and the rows refused while importing (`executionErrors`, at most
+ *   Options::reportedErrors, `executionErrorCount`, `executionErrorsTruncated`). From memory
+ *   while it runs, from the job table afterwards, across restarts.
  * - `POST import/cancel/:jobId`: stops a pending or processing job before its next batch and
  *   answers 200 with its final state, `cancelled`. Rows of batches already committed stay
  *   imported (each batch is its own transaction); the counts say how many. A finished job
@@ -80,15 +84,18 @@ class ServerSchema;
  * importRows() and the job's new counts. Rows refused by the database at execution (a unique
  * value taken since validation) count as failed with `skipErrors`; without it that batch is
  * not imported (it counts as failed), the job stops as `failed` with the reason, and rows
- * of earlier batches stay.
+ * of earlier batches stay. Either way the refused rows are listed in the job's
+ * `executionErrors` like validation errors (row, line, field, code, message, value).
  *
  * ## Events
- * One stream only: `<importModule>.import.progress` with exactly the status fields, published
- * through the ProgressPublisher (EventPublisher::publishImportProgress in the server) with
- * the executing request's origin, so it reaches the tenant's feature and entity rooms and the
- * user's room. At most one event per Options::progressIntervalMs (100 ms: ≤ 10 per second)
- * per job, plus always the final state. No per-record or bulk events are sent for imported
- * rows: a client reloads when it sees the job complete.
+ * One stream only: `<importModule>.import.progress` with the progress fields
+ * (ImportJobState::toProgressJson(): the status without the list of refused rows, which
+ * only their count announces), published through the ProgressPublisher
+ * (EventPublisher::publishImportProgress in the server) with the executing request's origin,
+ * so it reaches the tenant's feature and entity rooms and the user's room. At most one event
+ * per Options::progressIntervalMs (100 ms: ≤ 10 per second) per job, plus always the final
+ * state. No per-record or bulk events are sent for imported rows: a client reloads when it
+ * sees the job complete.
  */
 class ImportService : public QObject
 {

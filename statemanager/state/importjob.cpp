@@ -4,11 +4,11 @@
 #include "apiclient.h"
 #include "livedesklogging.h"
 #include "realtimechannel.h"
-#include "realtimeevent.h"
 #include "restreply.h"
 #include "socketioclient.h"
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -17,6 +17,10 @@ namespace livedesk {
 namespace {
 
 using Status = ImportJob::Status;
+
+// Events kept while execute() waits for the job id: enough for any real wait (the server
+// sends at most ten a second per job), bounded against a flood of other imports' events.
+constexpr qsizetype maxEarlyEvents = 256;
 
 bool isFinal(Status status)
 {
@@ -45,39 +49,62 @@ int count(const QJsonObject &progress, QStringView key, int current)
     return v.isDouble() ? std::max(0, v.toInt()) : current;
 }
 
+// A time the server reported; @p current while it reports none (null means "not yet").
+QDateTime reportedTime(const QJsonObject &progress, QStringView key, const QDateTime &current)
+{
+    const QDateTime t = QDateTime::fromString(progress.value(key).toString(), Qt::ISODateWithMs);
+    return t.isValid() ? t.toUTC() : current;
+}
+
+QString idText(const QJsonValue &id)
+{
+    return id.isDouble() ? QString::number(id.toInteger()) : id.toString();
+}
+
 } // namespace
 
 ImportJob::ImportJob(ApiClient *api, RealtimeChannel *channel, const QString &restPath,
-                     const QString &jobId, QObject *parent)
+                     QObject *parent)
     : QObject(parent)
     , m_api(api)
     , m_channel(channel)
     , m_restPath(restPath)
-    , m_jobId(jobId)
 {
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &ImportJob::poll);
 
-    bool connected = false;
-    if (channel) {
-        connect(channel, &RealtimeChannel::eventReceived, this, &ImportJob::onEvent);
-        if (SocketIoClient *client = channel->client()) {
-            connected = client->isConnected();
-            connect(client, &SocketIoClient::stateChanged, this,
-                    [this, wasConnected = connected](SocketIoClient::State state) mutable {
-                        const bool isConnected = state == SocketIoClient::State::Connected;
-                        // The final event may be lost with the connection: ask at once.
-                        if (wasConnected && !isConnected && !isFinished() && !m_pollReply)
-                            m_pollTimer.start(0);
-                        wasConnected = isConnected;
-                    });
-        }
+    if (!channel)
+        return;
+    connect(channel, &RealtimeChannel::eventReceived, this, &ImportJob::onEvent);
+    if (SocketIoClient *client = channel->client()) {
+        connect(client, &SocketIoClient::stateChanged, this,
+                [this, wasConnected = client->isConnected()](SocketIoClient::State state) mutable {
+                    const bool isConnected = state == SocketIoClient::State::Connected;
+                    // The final event may be lost with the connection: ask at once.
+                    if (wasConnected && !isConnected && !isFinished() && !m_pollReply)
+                        m_pollTimer.start(0);
+                    wasConnected = isConnected;
+                });
     }
-    // With no socket to bring events, the first status request goes out at once (from the
-    // event loop, so that the caller can connect to the signals first).
-    m_pollTimer.start(connected ? m_pollIntervalMs : 0);
-    qCDebug(lcState) << "Following import job" << jobId << "of" << restPath
-                     << (connected ? "through events" : "by polling");
+}
+
+ImportJob::ImportJob(ApiClient *api, RealtimeChannel *channel, const QString &restPath,
+                     const QString &jobId, QObject *parent)
+    : ImportJob(api, channel, restPath, parent)
+{
+    m_jobId = jobId;
+    qCDebug(lcState) << "Following import job" << jobId << "of" << restPath;
+    // The job may have ended long ago, and then no event will ever come. The answer arrives
+    // from the event loop, after the caller has connected to the signals.
+    refresh();
+}
+
+ImportJob *ImportJob::execute(ApiClient *api, RealtimeChannel *channel, const QString &restPath,
+                              const QString &sessionId, bool skipErrors, QObject *parent)
+{
+    auto *job = new ImportJob(api, channel, restPath, parent);
+    job->sendExecute(sessionId, skipErrors);
+    return job;
 }
 
 ImportJob::~ImportJob()
@@ -100,29 +127,167 @@ void ImportJob::setPollIntervalMs(int ms)
         m_pollTimer.start(m_pollIntervalMs);
 }
 
+void ImportJob::refresh()
+{
+    if (isFinished() || m_jobId.isEmpty() || !m_endedByEvent.isEmpty())
+        return;
+    if (m_pollReply) {
+        // That answer may tell of a state older than this call.
+        m_refreshAgain = true;
+        return;
+    }
+    requestStatus(Source::Answer);
+}
+
+void ImportJob::sendExecute(const QString &sessionId, bool skipErrors)
+{
+    m_sessionId = sessionId;
+    if (!m_api) {
+        // Ends from the event loop, after the caller has connected to the signals.
+        m_startError = {u"NETWORK_ERROR"_s, u"There is no connection to the server."_s, 0, {}, {}};
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                finish(Status::Failed,
+                       u"The import could not be started: there is no connection to the "
+                       "server."_s);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    qCDebug(lcState) << "Starting the import of validation session" << sessionId << "of"
+                     << m_restPath << (skipErrors ? "(skipping invalid rows)" : "");
+    RestReply *reply = m_api->importExecute(m_restPath, sessionId, skipErrors);
+    m_executeReply = reply;
+    connect(reply, &RestReply::finished, this, [this, reply] { onExecuted(reply); });
+}
+
+void ImportJob::onExecuted(RestReply *reply)
+{
+    m_executeReply = nullptr;
+    if (isFinished())
+        return;
+    const QJsonObject state = reply->data().toObject();
+    const QString jobId = idText(state.value(u"jobId"));
+    if (!reply->ok() || jobId.isEmpty()) {
+        m_early.clear();
+        m_startError = reply->ok()
+            ? RestError{u"BAD_RESPONSE"_s,
+                        u"The server accepted the import but did not say which job it "
+                        "started."_s,
+                        reply->httpStatus(),
+                        {},
+                        {}}
+            : reply->error();
+        const QString why
+            = m_startError.message.isEmpty() ? m_startError.toString() : m_startError.message;
+        qCDebug(lcState) << "Import of validation session" << m_sessionId
+                         << "not started:" << m_startError.toString();
+        finish(Status::Failed, u"The import could not be started: %1"_s.arg(why));
+        return;
+    }
+
+    m_jobId = jobId;
+    qCDebug(lcState) << "Import of validation session" << m_sessionId << "started as job" << jobId
+                     << "after" << m_early.size() << "early events";
+    const QList<RealtimeEvent> early = std::exchange(m_early, {});
+    const QPointer<ImportJob> self(this);
+    bool known = false;
+    statusFromName(state.value(u"status").toString(), &known);
+    if (known) {
+        apply(state, Source::Answer);
+        if (!self || isFinished())
+            return;
+    }
+    Q_EMIT started(jobId);
+    if (!self || isFinished())
+        return;
+    for (const RealtimeEvent &event : early) {
+        if (event.operationId != jobId)
+            continue;
+        applyEvent(event);
+        if (!self || isFinished() || !m_endedByEvent.isEmpty())
+            return;
+    }
+    if (std::exchange(m_cancelWanted, false)) {
+        cancel();
+        if (!self || isFinished())
+            return;
+    }
+    if (!m_pollTimer.isActive() && !m_pollReply)
+        m_pollTimer.start(m_pollIntervalMs);
+}
+
 void ImportJob::cancel()
 {
-    if (isFinished() || !m_api)
+    if (isFinished() || !m_endedByEvent.isEmpty() || m_cancelReply)
         return;
+    if (m_jobId.isEmpty()) {
+        // Sent once the server has named the job.
+        m_cancelWanted = isStarting();
+        return;
+    }
+    if (!m_api) {
+        m_cancelError = {u"NETWORK_ERROR"_s, u"There is no connection to the server."_s, 0, {}, {}};
+        Q_EMIT cancelFailed(u"The import could not be cancelled: there is no connection to the "
+                            "server. It may still be running."_s);
+        return;
+    }
     qCDebug(lcState) << "Cancelling import job" << m_jobId;
     RestReply *reply = m_api->importCancel(m_restPath, m_jobId);
-    connect(reply, &RestReply::finished, this, [this, reply] {
-        if (isFinished())
-            return;
-        if (reply->ok() && reply->data().isObject()) {
-            // The job's state after the cancellation, normally `cancelled`.
-            const QPointer<ImportJob> self(this);
-            apply(reply->data().toObject(), false);
+    m_cancelReply = reply;
+    connect(reply, &RestReply::finished, this, [this, reply] { onCancelled(reply); });
+}
+
+void ImportJob::onCancelled(RestReply *reply)
+{
+    m_cancelReply = nullptr;
+    if (isFinished())
+        return;
+    const QPointer<ImportJob> self(this);
+    if (reply->ok()) {
+        m_cancelError = {};
+        // The job's state after the cancellation, normally `cancelled`.
+        if (reply->data().isObject()) {
+            apply(reply->data().toObject(), Source::Answer);
             if (!self || isFinished())
                 return;
-        } else {
-            // Typically JOB_ALREADY_FINISHED: the job ended meanwhile, and its status says how.
-            qCDebug(lcState) << "Import job" << m_jobId
-                             << "was not cancelled:" << reply->error().toString();
         }
-        if (!m_pollReply)
-            m_pollTimer.start(0);
-    });
+    } else {
+        m_cancelError = reply->error();
+        // JOB_ALREADY_FINISHED: the job ended meanwhile; livedesk-server says how in
+        // `current`, others leave it to the next status request.
+        const QJsonObject current = m_cancelError.current;
+        bool ended = false;
+        const Status endedAs = statusFromName(current.value(u"status").toString(), &ended);
+        ended = ended && isFinal(endedAs);
+        QString message;
+        if (m_cancelError.code == u"JOB_ALREADY_FINISHED") {
+            message = ended
+                ? u"The import could not be cancelled: it had already ended (%1)."_s.arg(
+                    statusName(endedAs))
+                : u"The import could not be cancelled: it had already ended."_s;
+        } else if (m_cancelError.isNetworkError()) {
+            message = u"The import could not be cancelled: the server could not be reached (%1). "
+                      "It may still be running."_s.arg(m_cancelError.message);
+        } else {
+            const QString said = m_cancelError.message.isEmpty() ? m_cancelError.toString()
+                                                                 : m_cancelError.message;
+            message = u"The server did not cancel the import: %1"_s.arg(said);
+        }
+        qCDebug(lcState) << "Import job" << m_jobId
+                         << "was not cancelled:" << m_cancelError.toString();
+        Q_EMIT cancelFailed(message);
+        if (!self || isFinished())
+            return;
+        if (ended) {
+            apply(current, Source::Answer);
+            if (!self || isFinished())
+                return;
+        }
+    }
+    if (!m_pollReply && m_endedByEvent.isEmpty())
+        m_pollTimer.start(0);
 }
 
 QString ImportJob::statusName(Status status)
@@ -166,8 +331,26 @@ ImportJob::Status ImportJob::statusFromName(const QString &name, bool *ok)
 
 void ImportJob::onEvent(const RealtimeEvent &event)
 {
-    if (isFinished() || !event.action.startsWith(u"import_") || event.operationId != m_jobId)
+    if (isFinished() || !m_endedByEvent.isEmpty() || !event.action.startsWith(u"import_"))
         return;
+    if (m_jobId.isEmpty()) {
+        if (!isStarting())
+            return;
+        // Another import's events are dropped now when they say so; the rest wait for the id.
+        const QJsonValue session = event.data.toObject().value(u"sessionId");
+        if (session.isString() && session.toString() != m_sessionId)
+            return;
+        if (m_early.size() >= maxEarlyEvents)
+            m_early.removeFirst();
+        m_early.append(event);
+        return;
+    }
+    if (event.operationId == m_jobId)
+        applyEvent(event);
+}
+
+void ImportJob::applyEvent(const RealtimeEvent &event)
+{
     QJsonObject progress = event.data.toObject();
     if (!progress.contains(u"status")) {
         // Dialects that name the outcome in the event rather than in its data.
@@ -183,13 +366,19 @@ void ImportJob::onEvent(const RealtimeEvent &event)
     // Events flow: polling waits for the next silence.
     m_failedPolls = 0;
     m_pollTimer.start(m_pollIntervalMs);
-    apply(progress, true);
+    apply(progress, Source::Event);
 }
 
 void ImportJob::poll()
 {
-    if (isFinished() || m_pollReply)
+    requestStatus(Source::Poll);
+}
+
+void ImportJob::requestStatus(Source source)
+{
+    if (isFinished() || m_pollReply || m_jobId.isEmpty())
         return;
+    m_pollTimer.stop();
     if (!m_api) {
         ++m_failedPolls;
         if (m_failedPolls >= m_maxFailedPolls) {
@@ -203,41 +392,64 @@ void ImportJob::poll()
     }
     RestReply *reply = m_api->importStatus(m_restPath, m_jobId);
     m_pollReply = reply;
-    connect(reply, &RestReply::finished, this, [this, reply] {
-        m_pollReply = nullptr;
-        if (isFinished())
-            return;
-        const QJsonObject progress = reply->data().toObject();
-        bool known = false;
-        statusFromName(progress.value(u"status").toString(), &known);
-        if (reply->ok() && known) {
-            m_failedPolls = 0;
-            const QPointer<ImportJob> self(this);
-            apply(progress, false);
-            if (!self || isFinished())
-                return;
-        } else {
-            ++m_failedPolls;
-            const QString why = reply->ok() ? u"the server's answer has no known status (%1)"_s.arg(
-                                    progress.value(u"status").toVariant().toString())
-                                            : reply->error().toString();
-            qCDebug(lcState) << "Status of import job" << m_jobId << "unavailable" << m_failedPolls
-                             << "times in a row:" << why;
-            if (m_failedPolls >= m_maxFailedPolls) {
-                finish(Status::Failed,
-                       u"Lost track of import job %1 after %2 failed status requests: %3. The "
-                       "import may still be running on the server."_s.arg(
-                           m_jobId, QString::number(m_failedPolls), why));
-                return;
-            }
-        }
-        // Events, if any arrived meanwhile, have already pushed the next poll back.
-        if (!m_pollTimer.isActive())
-            m_pollTimer.start(m_pollIntervalMs);
-    });
+    connect(reply, &RestReply::finished, this, [this, reply, source] { onStatus(reply, source); });
 }
 
-void ImportJob::apply(const QJsonObject &progress, bool fromEvent)
+void ImportJob::onStatus(RestReply *reply, Source source)
+{
+    m_pollReply = nullptr;
+    if (isFinished())
+        return;
+    const QPointer<ImportJob> self(this);
+    const QJsonObject progress = reply->data().toObject();
+    bool known = false;
+    const Status status = statusFromName(progress.value(u"status").toString(), &known);
+    const bool answered = reply->ok() && known;
+
+    if (!m_endedByEvent.isEmpty()) {
+        // The job has ended; this answer was to bring its list of refused rows. Without a
+        // final answer, it ends as the event said.
+        const QJsonObject ended = std::exchange(m_endedByEvent, {});
+        apply(answered && isFinal(status) ? progress : ended, Source::Answer);
+        return;
+    }
+
+    if (answered) {
+        m_failedPolls = 0;
+        apply(progress, source);
+        if (!self || isFinished())
+            return;
+    } else if (!reply->ok() && reply->error().code == u"NOT_FOUND") {
+        // Asking again will not make it exist.
+        finish(Status::Failed,
+               u"Import job %1 does not exist on the server (or not for this account and "
+               "resource), so there is no import to follow."_s.arg(m_jobId));
+        return;
+    } else {
+        ++m_failedPolls;
+        const QString why = reply->ok() ? u"the server's answer has no known status (%1)"_s.arg(
+                                progress.value(u"status").toVariant().toString())
+                                        : reply->error().toString();
+        qCDebug(lcState) << "Status of import job" << m_jobId << "unavailable" << m_failedPolls
+                         << "times in a row:" << why;
+        if (m_failedPolls >= m_maxFailedPolls) {
+            finish(Status::Failed,
+                   u"Lost track of import job %1 after %2 failed status requests: %3. The "
+                   "import may still be running on the server."_s.arg(
+                       m_jobId, QString::number(m_failedPolls), why));
+            return;
+        }
+    }
+    if (std::exchange(m_refreshAgain, false)) {
+        requestStatus(Source::Answer);
+        return;
+    }
+    // Events, if any arrived meanwhile, have already pushed the next poll back.
+    if (!m_pollTimer.isActive())
+        m_pollTimer.start(m_pollIntervalMs);
+}
+
+void ImportJob::apply(const QJsonObject &progress, Source source)
 {
     bool known = false;
     const Status status = statusFromName(progress.value(u"status").toString(), &known);
@@ -256,22 +468,51 @@ void ImportJob::apply(const QJsonObject &progress, bool fromEvent)
         return;
     }
 
+    const int errorCount = count(progress, u"executionErrorCount", m_executionErrorCount);
+    if (isFinal(status) && source == Source::Event && !m_fetchedEndDetails && m_api
+        && errorCount > 0 && !progress.value(u"executionErrors").isArray()) {
+        // Events count the refused rows, the status lists them: fetch it before ending.
+        m_fetchedEndDetails = true;
+        m_endedByEvent = progress;
+        ++m_eventUpdates;
+        m_pollTimer.stop();
+        if (m_pollReply) {
+            // Asked before the end: its answer may not list them all yet.
+            disconnect(m_pollReply, nullptr, this, nullptr);
+            m_pollReply->abort();
+            m_pollReply = nullptr;
+        }
+        m_refreshAgain = false;
+        requestStatus(Source::Answer);
+        return;
+    }
+
     const int total = count(progress, u"totalRecords", m_total);
     const int success = count(progress, u"successCount", m_success);
     const int failed = count(progress, u"failedCount", m_failed);
     const QString error = progress.value(u"error").toString();
+    const QDateTime startedAt = reportedTime(progress, u"startedAt", m_startedAt);
+    const QDateTime finishedAt = reportedTime(progress, u"finishedAt", m_finishedAt);
+    const QJsonValue listed = progress.value(u"executionErrors");
+    const QJsonArray executionErrors = listed.isArray() ? listed.toArray() : m_executionErrors;
     const bool changed = status != m_status || processed != m_processed || percent != m_progress
-        || total != m_total || success != m_success || failed != m_failed || error != m_error;
+        || total != m_total || success != m_success || failed != m_failed || error != m_error
+        || startedAt != m_startedAt || finishedAt != m_finishedAt
+        || errorCount != m_executionErrorCount || executionErrors != m_executionErrors;
     m_progress = status == Status::Completed ? 100 : percent;
     m_total = total;
     m_processed = processed;
     m_success = success;
     m_failed = failed;
     m_error = error;
+    m_startedAt = startedAt;
+    m_finishedAt = finishedAt;
+    m_executionErrors = executionErrors;
+    m_executionErrorCount = std::max(errorCount, int(executionErrors.size()));
     m_last = progress;
-    if (fromEvent)
+    if (source == Source::Event)
         ++m_eventUpdates;
-    else
+    else if (source == Source::Poll)
         ++m_polledUpdates;
 
     if (isFinal(status)) {
@@ -293,6 +534,8 @@ void ImportJob::finish(Status status, const QString &error)
         return;
     m_status = status;
     m_error = error;
+    m_early.clear();
+    m_endedByEvent = {};
     m_pollTimer.stop();
     if (m_pollReply) {
         disconnect(m_pollReply, nullptr, this, nullptr);

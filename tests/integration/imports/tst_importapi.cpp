@@ -6,7 +6,9 @@
 #include "importtestclient.h"
 #include "livedeskserver.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
+#include <QtCore/QUuid>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -17,11 +19,28 @@ using test::ImportTestClient;
 namespace {
 const QString patients = u"/api/patients"_s;
 
+// The fields of every progress event (the AegisX ones, then ours).
 QStringList progressKeys()
 {
-    return {u"jobId"_s,        u"sessionId"_s,    u"status"_s,
-            u"progress"_s,     u"totalRecords"_s, u"processedRecords"_s,
-            u"successCount"_s, u"failedCount"_s,  u"error"_s};
+    return {u"jobId"_s,        u"sessionId"_s,        u"status"_s,       u"progress"_s,
+            u"totalRecords"_s, u"processedRecords"_s, u"successCount"_s, u"failedCount"_s,
+            u"error"_s,        u"startedAt"_s,        u"finishedAt"_s,   u"executionErrorCount"_s};
+}
+
+// The status adds the list of the rows refused while importing.
+QStringList statusKeys()
+{
+    return progressKeys() + QStringList{u"executionErrors"_s, u"executionErrorsTruncated"_s};
+}
+
+// An ISO 8601 UTC time as the server writes them; invalid otherwise.
+QDateTime utcTime(const QJsonValue &value)
+{
+    const QString text = value.toString();
+    if (!text.endsWith(u'Z'))
+        return {};
+    const QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    return t.isValid() && t.timeSpec() == Qt::UTC ? t : QDateTime();
 }
 
 // Rows "<prefix>-00001".. with valid values.
@@ -158,10 +177,10 @@ private Q_SLOTS:
         QCOMPARE(last.value(u"failedCount").toInt(), 0);
         QVERIFY(last.value(u"error").isNull());
 
-        // The status endpoint says the same, with exactly the event's fields.
+        // The status endpoint says the same, with the event's fields and the refused rows.
         const QJsonObject status = m_nurse->status(patients, jobId).data().toObject();
         QStringList keys = status.keys();
-        QStringList expected = progressKeys();
+        QStringList expected = statusKeys();
         keys.sort();
         expected.sort();
         QCOMPARE(keys, expected);
@@ -408,6 +427,138 @@ private Q_SLOTS:
                  qPrintable(done.value(u"error").toString()));
         QCOMPARE(done.value(u"successCount").toInt(), 0);
         QCOMPARE(m_nurse->count(patients, u"IMPE-1"_s), 0); // its batch was not imported
+        // The refused row is listed like a validation error.
+        QCOMPARE(done.value(u"executionErrorCount").toInt(), 1);
+        QCOMPARE(done.value(u"executionErrorsTruncated").toBool(true), false);
+        const QJsonArray refused = done.value(u"executionErrors").toArray();
+        QCOMPARE(refused.size(), 1);
+        QCOMPARE(refused.at(0).toObject().value(u"row").toInt(), 2);
+        QCOMPARE(refused.at(0).toObject().value(u"field").toString(), u"hn"_s);
+        QCOMPARE(refused.at(0).toObject().value(u"value").toString(), u"IMPE-2"_s);
+    }
+
+    void rowsRefusedAtExecutionAreListed()
+    {
+        auto *imports = m_server->imports();
+        const auto saved = imports->options();
+        auto limited = saved;
+        limited.reportedErrors = 2;
+        imports->setOptions(limited);
+        const QString sessionId
+            = validated(ImportTestClient::csv({u"hn,name"_s, u"IMPR-1,One"_s, u"IMPR-2,Two"_s,
+                                               u"IMPR-3,Three"_s, u"IMPR-4,Four"_s}),
+                        4, 4);
+        QVERIFY(!sessionId.isEmpty());
+        // Someone stores rows 2 to 4's HNs between validation and execution.
+        for (const QString &hn : {u"IMPR-2"_s, u"IMPR-3"_s, u"IMPR-4"_s}) {
+            QCOMPARE(m_nurse->rest()
+                         .post(patients,
+                               QJsonDocument(QJsonObject{{u"hn"_s, hn}, {u"name"_s, u"Faster"_s}}))
+                         .status,
+                     201);
+        }
+        ImportEventSubscriber events;
+        QVERIFY(events.connect(m_server->baseUrl(), m_nurse->token(), {u"patients"_s}));
+        const auto x = m_nurse->execute(patients, sessionId, true);
+        QCOMPARE(x.status, 202);
+        QCOMPARE(x.data().toObject().value(u"executionErrors").toArray().size(), 0);
+        QCOMPARE(x.data().toObject().value(u"executionErrorCount").toInt(-1), 0);
+        const QString jobId = x.data().toObject().value(u"jobId").toString();
+        const QJsonObject done = m_nurse->waitForJob(patients, jobId);
+        imports->setOptions(saved);
+
+        QCOMPARE(done.value(u"status").toString(), u"completed"_s);
+        QCOMPARE(done.value(u"successCount").toInt(), 1);
+        QCOMPARE(done.value(u"failedCount").toInt(), 3);
+        QCOMPARE(done.value(u"executionErrorCount").toInt(), 3);
+        // Listed up to the limit of reported errors, in row order, and said to be cut short.
+        QCOMPARE(done.value(u"executionErrorsTruncated").toBool(), true);
+        const QJsonArray refused = done.value(u"executionErrors").toArray();
+        QCOMPARE(refused.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const QJsonObject e = refused.at(i).toObject();
+            QCOMPARE(e.value(u"row").toInt(), i + 2);
+            QCOMPARE(e.value(u"line").toInt(), i + 3);
+            QCOMPARE(e.value(u"field").toString(), u"hn"_s);
+            QCOMPARE(e.value(u"code").toString(), u"UNIQUE"_s);
+            QCOMPARE(e.value(u"value").toString(), u"IMPR-%1"_s.arg(i + 2));
+            QVERIFY(!e.value(u"message").toString().isEmpty());
+        }
+
+        // Events carry the count only; the list is the status's.
+        QTRY_COMPARE_WITH_TIMEOUT(events.lastStatus(jobId), u"completed"_s, 10000);
+        const QJsonObject last = events.progressOf(jobId).last().event.data.toObject();
+        QCOMPARE(last.value(u"executionErrorCount").toInt(), 3);
+        QVERIFY(!last.contains(u"executionErrors"));
+    }
+
+    void statusSaysWhenTheJobStartedAndEnded()
+    {
+        auto *imports = m_server->imports();
+        const auto saved = imports->options();
+        auto slow = saved;
+        slow.batchSize = 1;
+        slow.batchIntervalMs = 400;
+        imports->setOptions(slow);
+        const QString sessionId = validated(
+            ImportTestClient::csv({u"hn,name"_s, u"IMPT-1,One"_s, u"IMPT-2,Two"_s}), 2, 2);
+        QVERIFY(!sessionId.isEmpty());
+        const QDateTime before = QDateTime::currentDateTimeUtc();
+        const auto x = m_nurse->execute(patients, sessionId);
+        QCOMPARE(x.status, 202);
+        const QJsonObject accepted = x.data().toObject();
+        // Pending: nothing is known yet, and it says so with nulls.
+        QVERIFY(accepted.contains(u"startedAt"));
+        QVERIFY(accepted.value(u"startedAt").isNull());
+        QVERIFY(accepted.contains(u"finishedAt"));
+        QVERIFY(accepted.value(u"finishedAt").isNull());
+        const QString jobId = accepted.value(u"jobId").toString();
+
+        QJsonObject running;
+        QTRY_VERIFY_WITH_TIMEOUT((running = m_nurse->status(patients, jobId).data().toObject())
+                                         .value(u"status")
+                                         .toString()
+                                     != u"pending",
+                                 10000);
+        QCOMPARE(running.value(u"status").toString(), u"processing"_s);
+        const QDateTime started = utcTime(running.value(u"startedAt"));
+        QVERIFY2(started.isValid(), qPrintable(running.value(u"startedAt").toString()));
+        QVERIFY(running.value(u"finishedAt").isNull());
+
+        const QJsonObject done = m_nurse->waitForJob(patients, jobId);
+        const QDateTime after = QDateTime::currentDateTimeUtc();
+        imports->setOptions(saved);
+        QCOMPARE(done.value(u"status").toString(), u"completed"_s);
+        QCOMPARE(utcTime(done.value(u"startedAt")), started);
+        const QDateTime finished = utcTime(done.value(u"finishedAt"));
+        QVERIFY2(finished.isValid(), qPrintable(done.value(u"finishedAt").toString()));
+        QVERIFY(before <= started);
+        QVERIFY(started < finished); // a batch interval lies between them
+        QVERIFY(finished <= after);
+    }
+
+    void cancelledWhilePendingHasAnEndButNoStart()
+    {
+        auto *imports = m_server->imports();
+        const auto saved = imports->options();
+        auto slow = saved;
+        slow.batchIntervalMs = 2000;
+        imports->setOptions(slow);
+        const QString sessionId
+            = validated(ImportTestClient::csv({u"hn,name"_s, u"IMPU-1,One"_s}), 1, 1);
+        QVERIFY(!sessionId.isEmpty());
+        const auto x = m_nurse->execute(patients, sessionId);
+        QCOMPARE(x.status, 202);
+        const QString jobId = x.data().toObject().value(u"jobId").toString();
+        const auto c = m_nurse->cancel(patients, jobId);
+        imports->setOptions(saved);
+        QCOMPARE(c.status, 200);
+        const QJsonObject cancelled = c.data().toObject();
+        QCOMPARE(cancelled.value(u"status").toString(), u"cancelled"_s);
+        QVERIFY(cancelled.value(u"startedAt").isNull());
+        QVERIFY(utcTime(cancelled.value(u"finishedAt")).isValid());
+        QCOMPARE(m_nurse->status(patients, jobId).data().toObject().value(u"finishedAt"),
+                 cancelled.value(u"finishedAt"));
     }
 
     void jobsAndSessionsBelongToTheirTenant()
@@ -491,6 +642,28 @@ private Q_SLOTS:
         imports->setOptions(saved);
     }
 
+    void executeOfAnUnknownSessionKeepsItsIdOutOfTheMessage()
+    {
+        const QString unknown = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const auto x = m_nurse->execute(patients, unknown);
+        QCOMPARE(x.status, 404);
+        QCOMPARE(x.errorCode(), u"NOT_FOUND"_s);
+        const QJsonObject error = x.json.value(u"error").toObject();
+        const QString message = error.value(u"message").toString();
+        QVERIFY2(!message.contains(unknown), qPrintable(message));
+        QVERIFY2(message.contains(u"validation session"_s), qPrintable(message));
+        QVERIFY2(message.contains(u"expired"_s), qPrintable(message));
+        QVERIFY2(message.contains(u"unknown"_s), qPrintable(message));
+        // The id is still there for whoever debugs it, as a detail of the field.
+        const QJsonArray details = error.value(u"details").toArray();
+        QCOMPARE(details.size(), 1);
+        const QJsonObject detail = details.at(0).toObject();
+        QCOMPARE(detail.value(u"field").toString(), u"sessionId"_s);
+        QCOMPARE(detail.value(u"value").toString(), unknown);
+        QVERIFY(!detail.value(u"code").toString().isEmpty());
+        QVERIFY(!detail.value(u"message").toString().contains(unknown));
+    }
+
     void sessionsExpire()
     {
         auto *imports = m_server->imports();
@@ -506,6 +679,8 @@ private Q_SLOTS:
         const auto x = m_nurse->execute(patients, sessionId);
         QCOMPARE(x.status, 404);
         QVERIFY(x.body.contains("expired"));
+        QVERIFY(
+            !x.json.value(u"error"_s).toObject().value(u"message").toString().contains(sessionId));
         QCOMPARE(m_nurse->execute(patients, QString()).errorCode(), u"VALIDATION_ERROR"_s);
     }
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // ImportJob against the whole server in-process: progress from events, from polling when
 // there is no socket or it closes mid-job, failed and cancelled jobs, late events, exactly one
-// finished(), and a job object deleted while it works.
+// finished(), a job object deleted while it works, jobs started here (execute()), picked up
+// by id or unknown, refused cancellations, times and refused rows. A fake HTTP server stands
+// in where the order of answers and events, or a refusal, must be the test's choice.
 #include "apiclient.h"
 #include "importjob.h"
 #include "importservice.h"
@@ -14,11 +16,17 @@
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QPointer>
 #include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 using namespace livedesk;
@@ -46,7 +54,8 @@ QByteArray csv(const QString &prefix, int rowCount)
     return out;
 }
 
-RealtimeEvent progressEvent(const QString &jobId, const QString &status, int processed, int total)
+RealtimeEvent progressEvent(const QString &jobId, const QString &status, int processed, int total,
+                            const QJsonValue &sessionId = u"s"_s)
 {
     RealtimeEvent e;
     e.name = u"patients.import.progress"_s;
@@ -56,7 +65,7 @@ RealtimeEvent progressEvent(const QString &jobId, const QString &status, int pro
     e.action = u"import_progress"_s;
     e.operationId = jobId;
     e.data = QJsonObject{{u"jobId"_s, jobId},
-                         {u"sessionId"_s, u"s"_s},
+                         {u"sessionId"_s, sessionId},
                          {u"status"_s, status},
                          {u"progress"_s, total > 0 ? processed * 100 / total : 0},
                          {u"totalRecords"_s, total},
@@ -66,6 +75,114 @@ RealtimeEvent progressEvent(const QString &jobId, const QString &status, int pro
                          {u"error"_s, QJsonValue::Null}};
     return e;
 }
+
+// What the server's progress fields say for a job of @p total rows, @p processed of them
+// imported.
+QJsonObject progressFields(const QString &jobId, const QString &status, int processed, int total)
+{
+    return QJsonObject{{u"jobId"_s, jobId},
+                       {u"sessionId"_s, u"s"_s},
+                       {u"status"_s, status},
+                       {u"progress"_s, total > 0 ? processed * 100 / total : 0},
+                       {u"totalRecords"_s, total},
+                       {u"processedRecords"_s, processed},
+                       {u"successCount"_s, processed},
+                       {u"failedCount"_s, 0},
+                       {u"error"_s, QJsonValue::Null}};
+}
+
+// An HTTP server that answers as the test says: at once, or later (held requests).
+class FakeHttpServer : public QObject
+{
+public:
+    class Response
+    {
+    public:
+        int status = 200;
+        QJsonObject body;
+    };
+    /// The answer to "METHOD /path", or nullopt to hold the request until release().
+    using Handler = std::function<std::optional<Response>(const QByteArray &request)>;
+
+    explicit FakeHttpServer(Handler handler)
+        : m_handler(std::move(handler))
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection())
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
+        });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    QUrl url() const { return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server.serverPort())); }
+
+    static Response ok(const QJsonObject &data, int status = 200)
+    {
+        return {status, QJsonObject{{u"success"_s, true}, {u"data"_s, data}}};
+    }
+    static Response error(int status, const QString &code, const QString &message,
+                          const QJsonObject &current = {})
+    {
+        QJsonObject e{{u"code"_s, code}, {u"message"_s, message}, {u"statusCode"_s, status}};
+        if (!current.isEmpty())
+            e.insert(u"current"_s, current);
+        return {status, QJsonObject{{u"success"_s, false}, {u"error"_s, e}}};
+    }
+
+    /// "METHOD /path" of every request so far.
+    QList<QByteArray> requests;
+    int heldCount() const { return int(m_held.size()); }
+    /// Answers the held requests with @p response.
+    void release(const Response &response)
+    {
+        for (const QPointer<QTcpSocket> &socket : std::exchange(m_held, {})) {
+            if (socket)
+                respond(socket, response);
+        }
+    }
+
+private:
+    void read(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        const auto end = buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        qsizetype length = 0;
+        const QList<QByteArray> lines = buffer.left(end).split('\n');
+        for (const QByteArray &line : lines) {
+            const auto colon = line.indexOf(':');
+            if (colon > 0
+                && line.left(colon).trimmed().compare("content-length", Qt::CaseInsensitive) == 0)
+                length = line.mid(colon + 1).trimmed().toLongLong();
+        }
+        if (buffer.size() < end + 4 + length)
+            return;
+        const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
+        const QByteArray request = first.value(0) + ' ' + first.value(1);
+        m_buffers.remove(socket);
+        requests.append(request);
+        if (const std::optional<Response> response = m_handler(request))
+            respond(socket, *response);
+        else
+            m_held.append(socket);
+    }
+
+    static void respond(QTcpSocket *socket, const Response &response)
+    {
+        const QByteArray body = QJsonDocument(response.body).toJson(QJsonDocument::Compact);
+        socket->write("HTTP/1.1 " + QByteArray::number(response.status)
+                      + " Whatever\r\nContent-Type: application/json\r\nContent-Length: "
+                      + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        socket->disconnectFromHost();
+    }
+
+    Handler m_handler;
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+    QList<QPointer<QTcpSocket>> m_held;
+};
 
 } // namespace
 
@@ -129,6 +246,15 @@ private:
             return {};
         }
         return x.data.toObject().value(u"jobId").toString();
+    }
+
+    // Validates @p body; the session id, empty on failure (with a warning).
+    QString validated(const QByteArray &body)
+    {
+        const RestOutcome v = await(m_api->importValidate(patients, body));
+        if (!v.ok)
+            qWarning() << "validate:" << v.error.toString();
+        return v.data.toObject().value(u"sessionId").toString();
     }
 
     // The job's status as the server says it.
@@ -408,6 +534,333 @@ private Q_SLOTS:
         QTest::qWait(200);
         QVERIFY(c->client->isConnected());
         QCOMPARE(m_api->pendingCount(), 0);
+    }
+
+    void resumingByIdAsksAtOnce()
+    {
+        // A job that ended before it is picked up: no event will ever come for it.
+        const QString jobId = startJob(csv(u"IJI"_s, 10));
+        QVERIFY(!jobId.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(serverStatus(jobId).value(u"status").toString(), u"completed"_s,
+                                  longWaitMs);
+        auto c = connectChannel();
+        QVERIFY(c);
+
+        ImportJob job(m_api.get(), c->channel.get(), patients, jobId);
+        QCOMPARE(job.pollIntervalMs(), 1000);
+        QSignalSpy finished(&job, &ImportJob::finished);
+        // Well before the first poll would have gone out.
+        QVERIFY(finished.wait(700));
+        QCOMPARE(job.status(), ImportJob::Status::Completed);
+        QCOMPARE(job.successCount(), 10);
+        QCOMPARE(job.lastProgress().value(u"jobId").toString(), jobId);
+        // Its own request, not polling that stands in for events.
+        QCOMPARE(job.polledUpdates(), 0);
+        QCOMPARE(job.eventUpdates(), 0);
+    }
+
+    void unknownJobEndsAtOnce()
+    {
+        ImportJob job(m_api.get(), nullptr, patients, u"no-such-job"_s);
+        job.setPollIntervalMs(300);
+        QCOMPARE(job.maxFailedPolls(), 30);
+        QSignalSpy finished(&job, &ImportJob::finished);
+        // One answer is enough: not 30 polls (9 s) of asking again.
+        QVERIFY(finished.wait(3000));
+        QCOMPARE(job.status(), ImportJob::Status::Failed);
+        QCOMPARE(finished.size(), 1);
+        QVERIFY2(job.errorText().contains(u"no-such-job"_s), qPrintable(job.errorText()));
+        QVERIFY2(job.errorText().contains(u"does not exist"_s), qPrintable(job.errorText()));
+        QVERIFY2(!job.errorText().contains(u"may still be running"_s), qPrintable(job.errorText()));
+        QTest::qWait(400);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(m_api->pendingCount(), 0);
+    }
+
+    void refreshAsksAtOnce()
+    {
+        // Each status answer has one more row processed than the one before.
+        int asked = 0;
+        FakeHttpServer fake(
+            [&](const QByteArray &request) -> std::optional<FakeHttpServer::Response> {
+                if (!request.startsWith("GET /api/patients/import/status/job-4"))
+                    return FakeHttpServer::error(500, u"INTERNAL_ERROR"_s, u"unexpected"_s);
+                ++asked;
+                return FakeHttpServer::ok(progressFields(
+                    u"job-4"_s, asked < 5 ? u"processing"_s : u"completed"_s, asked, 5));
+            });
+        QVERIFY(fake.listen());
+        ApiClient api;
+        api.setBaseUrl(fake.url());
+        ImportJob job(&api, nullptr, patients, u"job-4"_s);
+        job.setPollIntervalMs(60000);
+        // The first answer: asked for at once.
+        QTRY_COMPARE(job.processedRecords(), 1);
+        job.refresh();
+        QTRY_COMPARE(job.processedRecords(), 2);
+        // A refresh while a request is on its way: one more follows its answer.
+        job.refresh();
+        job.refresh();
+        QTRY_COMPARE(job.processedRecords(), 4);
+        QTest::qWait(300);
+        QCOMPARE(asked, 4);
+        QCOMPARE(job.polledUpdates(), 0);
+        QSignalSpy finished(&job, &ImportJob::finished);
+        job.refresh();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(job.status(), ImportJob::Status::Completed);
+        job.refresh(); // finished: nothing is sent
+        QTest::qWait(100);
+        QCOMPARE(asked, 5);
+        QCOMPARE(api.pendingCount(), 0);
+    }
+
+    void executeFollowsTheNewJob()
+    {
+        auto c = connectChannel();
+        QVERIFY(c);
+        const QString sessionId = validated(csv(u"IJL"_s, 500));
+        QVERIFY(!sessionId.isEmpty());
+        std::unique_ptr<ImportJob> job(
+            ImportJob::execute(m_api.get(), c->channel.get(), patients, sessionId, false));
+        QVERIFY(job->isStarting());
+        QVERIFY(job->jobId().isEmpty());
+        QSignalSpy started(job.get(), &ImportJob::started);
+        QSignalSpy finished(job.get(), &ImportJob::finished);
+        QVERIFY(finished.wait(longWaitMs));
+        QCOMPARE(started.size(), 1);
+        QVERIFY(!job->isStarting());
+        QCOMPARE(started.at(0).at(0).toString(), job->jobId());
+        QCOMPARE(job->status(), ImportJob::Status::Completed);
+        QCOMPARE(job->successCount(), 500);
+        QVERIFY(job->startError().isNull());
+        QCOMPARE(serverStatus(job->jobId()).value(u"status").toString(), u"completed"_s);
+    }
+
+    void executeRefusedEndsFailed()
+    {
+        std::unique_ptr<ImportJob> job(
+            ImportJob::execute(m_api.get(), nullptr, patients, u"no-such-session"_s, false));
+        QSignalSpy started(job.get(), &ImportJob::started);
+        QSignalSpy finished(job.get(), &ImportJob::finished);
+        QVERIFY(finished.wait(longWaitMs));
+        QCOMPARE(job->status(), ImportJob::Status::Failed);
+        QCOMPARE(job->startError().code, u"NOT_FOUND"_s);
+        QVERIFY2(job->errorText().contains(u"expired"_s), qPrintable(job->errorText()));
+        QVERIFY(job->jobId().isEmpty());
+        QCOMPARE(started.size(), 0);
+        QTest::qWait(100);
+        QCOMPARE(finished.size(), 1);
+    }
+
+    void executeKeepsEventsThatOvertakeItsAnswer()
+    {
+        // The answer to execute is held back; the job's events come first, as they may from
+        // a server that announces the job before it answers.
+        FakeHttpServer fake(
+            [](const QByteArray &request) -> std::optional<FakeHttpServer::Response> {
+                if (request.startsWith("POST /api/patients/import/execute"))
+                    return std::nullopt;
+                return FakeHttpServer::error(500, u"INTERNAL_ERROR"_s, u"unexpected"_s);
+            });
+        QVERIFY(fake.listen());
+        ApiClient api;
+        api.setBaseUrl(fake.url());
+        SocketIoClient client;
+        RealtimeChannel channel(&client);
+        std::unique_ptr<ImportJob> job(
+            ImportJob::execute(&api, &channel, patients, u"session-1"_s, false));
+        job->setPollIntervalMs(60000);
+        QSignalSpy started(job.get(), &ImportJob::started);
+        QSignalSpy finished(job.get(), &ImportJob::finished);
+        QTRY_COMPARE(fake.heldCount(), 1);
+
+        Q_EMIT channel.eventReceived(
+            progressEvent(u"job-7"_s, u"processing"_s, 5, 10, u"session-1"_s));
+        // Another import of the same user, which says so.
+        Q_EMIT channel.eventReceived(
+            progressEvent(u"job-8"_s, u"completed"_s, 3, 3, u"session-2"_s));
+        // Many of an import that does not say its session: kept within bounds, the oldest
+        // dropped first.
+        for (int i = 0; i < 1000; ++i) {
+            Q_EMIT channel.eventReceived(
+                progressEvent(u"job-9"_s, u"processing"_s, i, 1000, QJsonValue::Null));
+        }
+        Q_EMIT channel.eventReceived(
+            progressEvent(u"job-7"_s, u"completed"_s, 10, 10, u"session-1"_s));
+        QCOMPARE(job->status(), ImportJob::Status::Pending);
+        QCOMPARE(job->processedRecords(), 0);
+        QVERIFY(!job->isFinished());
+
+        QJsonObject accepted = progressFields(u"job-7"_s, u"pending"_s, 0, 10);
+        accepted.insert(u"sessionId"_s, u"session-1"_s);
+        fake.release(FakeHttpServer::ok(accepted, 202));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(started.size(), 1);
+        QCOMPARE(started.at(0).at(0).toString(), u"job-7"_s);
+        QCOMPARE(job->jobId(), u"job-7"_s);
+        QCOMPARE(job->status(), ImportJob::Status::Completed);
+        QCOMPARE(job->successCount(), 10);
+        QCOMPARE(job->totalRecords(), 10);
+        QCOMPARE(job->eventUpdates(), 1); // the older event of job-7 was dropped as overflow
+        QCOMPARE(job->polledUpdates(), 0);
+        QCOMPARE(fake.requests.size(), 1);
+    }
+
+    void cancelBeforeTheJobIdIsKnown()
+    {
+        slowDown();
+        auto c = connectChannel();
+        QVERIFY(c);
+        const QString sessionId = validated(csv(u"IJM"_s, 20000));
+        QVERIFY(!sessionId.isEmpty());
+        std::unique_ptr<ImportJob> job(
+            ImportJob::execute(m_api.get(), c->channel.get(), patients, sessionId, false));
+        QSignalSpy cancelFailed(job.get(), &ImportJob::cancelFailed);
+        job->cancel();
+        QSignalSpy finished(job.get(), &ImportJob::finished);
+        QVERIFY(finished.wait(longWaitMs));
+        QCOMPARE(job->status(), ImportJob::Status::Cancelled);
+        QVERIFY(job->successCount() < 20000);
+        QCOMPARE(serverStatus(job->jobId()).value(u"status").toString(), u"cancelled"_s);
+        QCOMPARE(cancelFailed.size(), 0);
+    }
+
+    void cancelFailureIsReported()
+    {
+        // The server refuses, and the job goes on as the server says.
+        const QJsonObject running = progressFields(u"job-1"_s, u"processing"_s, 5, 10);
+        FakeHttpServer fake(
+            [&](const QByteArray &request) -> std::optional<FakeHttpServer::Response> {
+                if (request.startsWith("GET /api/patients/import/status/job-1"))
+                    return FakeHttpServer::ok(running);
+                if (request.startsWith("POST /api/patients/import/cancel/job-1")) {
+                    return FakeHttpServer::error(
+                        403, u"FORBIDDEN"_s,
+                        u"Only the user who started an import may cancel it"_s);
+                }
+                return FakeHttpServer::error(500, u"INTERNAL_ERROR"_s, u"unexpected"_s);
+            });
+        QVERIFY(fake.listen());
+        ApiClient api;
+        api.setBaseUrl(fake.url());
+        ImportJob job(&api, nullptr, patients, u"job-1"_s);
+        job.setPollIntervalMs(60000);
+        QTRY_COMPARE(job.status(), ImportJob::Status::Processing);
+        QSignalSpy cancelFailed(&job, &ImportJob::cancelFailed);
+        job.cancel();
+        job.cancel(); // one request at a time
+        QVERIFY(cancelFailed.wait(10000));
+        const QString message = cancelFailed.at(0).at(0).toString();
+        QVERIFY2(message.contains(u"Only the user who started an import may cancel it"_s),
+                 qPrintable(message));
+        QCOMPARE(job.cancelError().code, u"FORBIDDEN"_s);
+        QCOMPARE(job.status(), ImportJob::Status::Processing);
+        QVERIFY(!job.isFinished());
+        // Asked the server again what it says (the first request was the job's own).
+        QTRY_COMPARE(job.polledUpdates(), 1);
+        QCOMPARE(job.status(), ImportJob::Status::Processing);
+        QCOMPARE(cancelFailed.size(), 1);
+        QCOMPARE(fake.requests.count("POST /api/patients/import/cancel/job-1"), 1);
+    }
+
+    void cancelOfAnEndedJobSaysSoAndEndsAsItDid()
+    {
+        const QJsonObject running = progressFields(u"job-2"_s, u"processing"_s, 5, 10);
+        const QJsonObject completed = progressFields(u"job-2"_s, u"completed"_s, 10, 10);
+        FakeHttpServer fake(
+            [&](const QByteArray &request) -> std::optional<FakeHttpServer::Response> {
+                if (request.startsWith("GET /api/patients/import/status/job-2"))
+                    return FakeHttpServer::ok(running);
+                return FakeHttpServer::error(409, u"JOB_ALREADY_FINISHED"_s,
+                                             u"Import job job-2 is already completed"_s, completed);
+            });
+        QVERIFY(fake.listen());
+        ApiClient api;
+        api.setBaseUrl(fake.url());
+        ImportJob job(&api, nullptr, patients, u"job-2"_s);
+        job.setPollIntervalMs(60000);
+        QTRY_COMPARE(job.status(), ImportJob::Status::Processing);
+        QList<QString> order;
+        connect(&job, &ImportJob::cancelFailed, this,
+                [&](const QString &message) { order.append(u"cancelFailed: "_s + message); });
+        connect(&job, &ImportJob::finished, this, [&] { order.append(u"finished"_s); });
+        job.cancel();
+        QTRY_COMPARE(order.size(), 2);
+        QVERIFY2(order.at(0).contains(u"already ended (completed)"_s), qPrintable(order.at(0)));
+        QCOMPARE(order.at(1), u"finished"_s);
+        QCOMPARE(job.status(), ImportJob::Status::Completed);
+        QCOMPARE(job.successCount(), 10);
+    }
+
+    void cancelThatCannotReachTheServerIsReported()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        ApiClient unreachable;
+        unreachable.setBaseUrl(QUrl(u"http://127.0.0.1:%1"_s.arg(port)));
+        ImportJob job(&unreachable, nullptr, patients, u"job-3"_s);
+        job.setPollIntervalMs(60000);
+        QSignalSpy cancelFailed(&job, &ImportJob::cancelFailed);
+        job.cancel();
+        QVERIFY(cancelFailed.wait(10000));
+        QVERIFY2(cancelFailed.at(0).at(0).toString().contains(u"could not be cancelled"_s),
+                 qPrintable(cancelFailed.at(0).at(0).toString()));
+        QVERIFY(job.cancelError().isNetworkError());
+        QCOMPARE(job.status(), ImportJob::Status::Pending);
+        QVERIFY(!job.isFinished());
+    }
+
+    void timesAndRefusedRowsFromTheServer()
+    {
+        auto limited = m_defaultOptions;
+        limited.reportedErrors = 1;
+        m_server->imports()->setOptions(limited);
+        auto c = connectChannel();
+        QVERIFY(c);
+        const QString sessionId
+            = validated("hn,name\nIJN-000001,One\nIJN-000002,Two\nIJN-000003,Three\n");
+        QVERIFY(!sessionId.isEmpty());
+        // Rows 2 and 3 are stored by someone else between validation and execution.
+        for (const QString &hn : {u"IJN-000002"_s, u"IJN-000003"_s}) {
+            const RestOutcome created = await(
+                m_api->create(patients, QJsonObject{{u"hn"_s, hn}, {u"name"_s, u"Faster"_s}}));
+            QVERIFY2(created.ok, qPrintable(created.error.toString()));
+        }
+        const QDateTime before = QDateTime::currentDateTimeUtc();
+        // No polling: the end comes by event, which counts the refused rows but does not
+        // list them.
+        std::unique_ptr<ImportJob> job(
+            ImportJob::execute(m_api.get(), c->channel.get(), patients, sessionId, true));
+        job->setPollIntervalMs(60000);
+        QSignalSpy finished(job.get(), &ImportJob::finished);
+        QVERIFY(finished.wait(longWaitMs));
+        QCOMPARE(job->status(), ImportJob::Status::Completed);
+        QCOMPARE(job->successCount(), 1);
+        QCOMPARE(job->failedCount(), 2);
+        QVERIFY(job->eventUpdates() > 0);
+
+        QCOMPARE(job->executionErrorCount(), 2);
+        QVERIFY(job->executionErrorsTruncated());
+        const QJsonArray refused = job->executionErrors();
+        QCOMPARE(refused.size(), 1);
+        QCOMPARE(refused.at(0).toObject().value(u"row").toInt(), 2);
+        QCOMPARE(refused.at(0).toObject().value(u"field").toString(), u"hn"_s);
+        QCOMPARE(refused.at(0).toObject().value(u"value").toString(), u"IJN-000002"_s);
+
+        const QJsonObject status = serverStatus(job->jobId());
+        QVERIFY(job->startedAt().isValid());
+        QVERIFY(job->finishedAt().isValid());
+        QCOMPARE(job->startedAt().timeSpec(), Qt::UTC);
+        QCOMPARE(job->startedAt().toString(Qt::ISODateWithMs),
+                 status.value(u"startedAt").toString());
+        QCOMPARE(job->finishedAt().toString(Qt::ISODateWithMs),
+                 status.value(u"finishedAt").toString());
+        QVERIFY(before <= job->startedAt());
+        QVERIFY(job->startedAt() <= job->finishedAt());
+        QVERIFY(job->finishedAt() <= QDateTime::currentDateTimeUtc());
     }
 
     void givesUpAfterFailedPolls()
