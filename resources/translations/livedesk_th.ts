@@ -1245,6 +1245,61 @@
     </message>
 </context>
 <context>
+    <name>livedesk::RealtimeStateManager</name>
+    <message>
+        <source>Not connected to the server yet.</source>
+        <translation>ยังไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์</translation>
+    </message>
+    <message>
+        <source>The server refused the last change: %1</source>
+        <translation>เซิร์ฟเวอร์ปฏิเสธการเปลี่ยนแปลงล่าสุด: %1</translation>
+    </message>
+    <message>
+        <source>Being edited by %1</source>
+        <translation>%1 กำลังแก้ไขอยู่</translation>
+    </message>
+    <message>
+        <source>Changed or deleted by someone else while you edited it: choose what to keep</source>
+        <translation>ผู้อื่นแก้ไขหรือลบระหว่างที่คุณแก้ไข: เลือกว่าจะเก็บข้อมูลใด</translation>
+    </message>
+    <message>
+        <source>Someone else changed %1 while you edited it: choose what to keep</source>
+        <translation>ผู้อื่นแก้ไข %1 ระหว่างที่คุณแก้ไข: เลือกว่าจะเก็บข้อมูลใด</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>กำลังบันทึก…</translation>
+    </message>
+    <message>
+        <source>Not saved yet: waiting for the connection</source>
+        <translation>ยังไม่ได้บันทึก: กำลังรอการเชื่อมต่อ</translation>
+    </message>
+    <message>
+        <source>The connection was given up at %1: %2</source>
+        <translation>หยุดพยายามเชื่อมต่อเมื่อ %1: %2</translation>
+    </message>
+    <message>
+        <source>The connection to the server was lost.</source>
+        <translation>การเชื่อมต่อกับเซิร์ฟเวอร์ขาดหาย</translation>
+    </message>
+    <message>
+        <source>The server has sent nothing since %1.</source>
+        <translation>เซิร์ฟเวอร์ไม่ได้ส่งข้อมูลใดมาตั้งแต่ %1</translation>
+    </message>
+    <message>
+        <source>Could not read %1 from the server: %2</source>
+        <translation>ไม่สามารถอ่าน %1 จากเซิร์ฟเวอร์: %2</translation>
+    </message>
+    <message>
+        <source>%1 Changes cannot be saved until the connection is back.</source>
+        <translation>%1 ไม่สามารถบันทึกการเปลี่ยนแปลงได้จนกว่าการเชื่อมต่อจะกลับมา</translation>
+    </message>
+    <message>
+        <source>Not connected to the server.</source>
+        <translation>ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์</translation>
+    </message>
+</context>
+<context>
     <name>livedesk::RealtimeTableModel</name>
     <message>
         <source>Yes</source>
