@@ -226,12 +226,8 @@ void ImportRunPage::follow(const ResourceSchema &resource, const QString &jobId,
     m_knowsStart = startedAt.isValid();
     m_startedAt = m_knowsStart ? startedAt : QDateTime::currentDateTime();
     m_pickedUp = true;
+    // A job made from its id asks for its status at once: one that ended long ago shows so.
     followJob(jobId);
-    // The job may have ended long ago, and then no event will ever come: ask for its status
-    // now rather than after a second of silence (ImportJob restarts a longer wait with the
-    // shorter interval; the next line only sets the interval back).
-    m_job->setPollIntervalMs(1);
-    m_job->setPollIntervalMs(1000);
 }
 
 void ImportRunPage::followJob(const QString &jobId)
@@ -351,7 +347,7 @@ void ImportRunPage::refresh()
         total = m_job->totalRecords();
         imported = m_job->successCount();
         failed = m_job->failedCount();
-        const bool unknown = m_pickedUp && m_job->eventUpdates() + m_job->polledUpdates() == 0;
+        const bool unknown = m_pickedUp && m_job->lastProgress().isEmpty();
         switch (m_job->status()) {
         case ImportJob::Status::Pending:
             status = unknown
