@@ -24,6 +24,7 @@
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTranslator>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -116,6 +117,10 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+        // English as the app shows it: with its plural forms ("300 rows").
+        auto *english = new QTranslator(this);
+        QVERIFY(english->load(QStringLiteral(LIVEDESK_EN_QM)));
+        QCoreApplication::installTranslator(english);
     }
 
     void init()
