@@ -61,7 +61,9 @@ void installTranslators(QApplication &app, const QLocale &locale)
     }
     QApplication::installTranslator(own);
     auto *qt = new QTranslator(&app);
-    if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    // Qt's own texts in the language of the catalogue that loaded, not the locale's first.
+    if (qt->load(QLocale(own->language()), u"qtbase"_s, u"_"_s,
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(qt);
     else
         delete qt;

@@ -25,7 +25,7 @@ void ActivityModel::bind(RealtimeChannel *channel)
 
 void ActivityModel::addEvent(const RealtimeEvent &event)
 {
-    append({event, QDateTime::currentDateTime(), {}});
+    append({event, QDateTime::currentDateTimeUtc(), {}});
 }
 
 void ActivityModel::addNotice(const QString &text, RealtimeEvent::Priority priority)
@@ -33,7 +33,7 @@ void ActivityModel::addNotice(const QString &text, RealtimeEvent::Priority prior
     RealtimeEvent event;
     event.action = u"notice"_s;
     event.priority = priority;
-    append({event, QDateTime::currentDateTime(), text});
+    append({event, QDateTime::currentDateTimeUtc(), text});
 }
 
 void ActivityModel::append(Entry entry)
@@ -48,6 +48,7 @@ void ActivityModel::append(Entry entry)
 void ActivityModel::setResourceLabel(const QString &feature, const QString &entity,
                                      const QString &label, const QString &displayField)
 {
+    m_labels.removeIf([&](const Label &l) { return l.feature == feature && l.entity == entity; });
     m_labels.append({feature, entity, label, displayField});
     if (!m_events.empty())
         Q_EMIT dataChanged(index(0, Summary), index(rowCount() - 1, Summary));
@@ -67,7 +68,7 @@ void ActivityModel::dropExpired()
 {
     if (m_maxAgeSeconds <= 0 || m_events.empty())
         return;
-    const QDateTime limit = QDateTime::currentDateTime().addSecs(-m_maxAgeSeconds);
+    const QDateTime limit = QDateTime::currentDateTimeUtc().addSecs(-m_maxAgeSeconds);
     // Newest first: the expired ones are a tail. Arrival time, not the server's clock.
     int keep = int(m_events.size());
     while (keep > 0 && m_events[size_t(keep - 1)].receivedAt < limit)

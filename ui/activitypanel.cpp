@@ -49,8 +49,7 @@ void ActivityPanel::setChannel(RealtimeChannel *channel)
         return;
     m_channelConnection = connect(
         channel, &RealtimeChannel::eventReceived, this, [this](const RealtimeEvent &event) {
-            if (event.action == u"import_progress" || event.action == u"operation_progress"
-                || event.action.endsWith(u"_progress"))
+            if (event.action.endsWith(u"_progress")) // import, bulk, operation ticks
                 return;
             m_model->addEvent(event);
         });

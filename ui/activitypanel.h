@@ -35,6 +35,8 @@ public:
     void setChannel(RealtimeChannel *channel);
     /// Names records of @p resources in the sentences ("Patients: 12 (Somchai P.) …").
     void setResources(const QList<ResourceSchema> &resources);
+    /// Adds a line of the application's own (a toast's text); @p important lines (warnings,
+    /// errors) are shown in red.
     void addNotice(const QString &text, bool important);
 
     ActivityModel *model() const { return m_model; }

@@ -179,6 +179,7 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
     m_indicator = new ConnectionIndicator(m_session->socket(), this);
     statusBar()->addWidget(m_indicator, 1);
     m_actors.clear();
+    m_toasts->dismissAll(); // their records and actions belong to the old session
     m_activity->setChannel(m_session->channel());
     connect(m_session->channel(), &RealtimeChannel::eventReceived, this,
             [this](const RealtimeEvent &event) {
@@ -186,7 +187,7 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
                     m_actors.clear(); // only the last minutes matter
                 const bool deleted = event.action.endsWith(u"deleted");
                 for (const QString &id : event.ids)
-                    m_actors.insert(id, {event.userId, deleted});
+                    m_actors.insert(actorKey(event.feature, id), {event.userId, deleted});
             });
     connect(m_session.get(), &Session::signedIn, this, [this] {
         QSettings settings;
@@ -453,7 +454,7 @@ void MainWindow::ensureWizard()
         return;
     m_import
         = new ImportWizard(m_session->api(), m_session->channel(), m_session->resources(), this);
-    const QString server = m_session->url().toString();
+    const QString server = importKey();
     connect(m_import, &ImportWizard::importStarted, this,
             [server](const QString &resource, const QString &jobId, const QDateTime &startedAt) {
                 QSettings settings;
@@ -509,8 +510,7 @@ void MainWindow::resumeRememberedImport()
 {
     QSettings settings;
     const QString jobId = settings.value(u"import/job"_s).toString();
-    if (jobId.isEmpty()
-        || settings.value(u"import/server"_s).toString() != m_session->url().toString())
+    if (jobId.isEmpty() || settings.value(u"import/server"_s).toString() != importKey())
         return;
     const QString resource = settings.value(u"import/resource"_s).toString();
     ensureWizard();
@@ -522,9 +522,30 @@ void MainWindow::resumeRememberedImport()
         return;
     }
     m_toasts->showToast(ToastArea::Level::Info,
-                        tr("An import into %1 started earlier is still followed here.")
+                        tr("An import into %1 started earlier is still running; its progress is "
+                           "shown here again.")
                             .arg(resourceLabel(resource)),
                         tr("Show"), [this] { openImport(); });
+}
+
+QString MainWindow::actorKey(const QString &feature, const QString &id)
+{
+    return feature + u'\n' + id;
+}
+
+QString MainWindow::featureOf(const QString &resource) const
+{
+    const ResourceSchema *schema = m_session ? m_session->resource(resource) : nullptr;
+    return schema ? schema->feature : resource;
+}
+
+QString MainWindow::importKey() const
+{
+    // The built-in server has a new port on every start but is the same server; a shared
+    // workstation must not pick up another user's import.
+    const QString server
+        = m_serverDescription.isEmpty() ? m_session->url().toString() : m_serverDescription;
+    return server + u" · "_s + m_session->userName();
 }
 
 QString MainWindow::resourceLabel(const QString &resource) const
@@ -564,11 +585,14 @@ void MainWindow::othersChanged(const QString &resource, const QStringList &ids)
     if (!view)
         return;
     for (const QString &id : ids) {
-        const bool current = view == currentListView() && view->currentId() == id;
-        QDialog *dialog = recordDialogFor(resource, id);
-        if (!current && !dialog)
+        // The current row of the list in view; an open record dialog says it in its banner.
+        if (view != currentListView() || view->currentId() != id)
             continue;
-        const QString who = m_actors.value(id).userId;
+        QDialog *dialog = recordDialogFor(resource, id);
+        const Actor actor = m_actors.value(actorKey(featureOf(resource), id));
+        if (!actor.userId.isEmpty() && actor.userId == m_session->userId())
+            continue; // the same user elsewhere (an import, another window)
+        const QString who = actor.userId;
         const QString record = view->recordTitle(id);
         const QString list = resourceLabel(resource);
         const QString text = who.isEmpty()
@@ -599,7 +623,9 @@ void MainWindow::othersRemoved(const QString &resource, const QStringList &ids,
         const QString &id = ids[i];
         if (id != current && !recordDialogFor(resource, id))
             continue;
-        const Actor actor = m_actors.value(id);
+        const Actor actor = m_actors.value(actorKey(featureOf(resource), id));
+        if (!actor.userId.isEmpty() && actor.userId == m_session->userId())
+            continue;
         const QString list = resourceLabel(resource);
         const QString record = titles.value(i, id);
         QString text;

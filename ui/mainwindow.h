@@ -94,7 +94,9 @@ public:
     QDialog *resolveConflicts(const QString &resource);
     /// The import wizard, while one exists.
     ImportWizard *importWizard() const;
+    /// The toasts shown over the lists (see Notifications).
     ToastArea *toasts() const { return m_toasts; }
+    /// The dock with the changes of the last 30 minutes and every toast.
     ActivityPanel *activityPanel() const { return m_activity; }
 
 Q_SIGNALS:
@@ -121,6 +123,10 @@ private:
     void ensureWizard();
     void resumeRememberedImport();
     QString resourceLabel(const QString &resource) const;
+    static QString actorKey(const QString &feature, const QString &id);
+    QString featureOf(const QString &resource) const;
+    /// Which server and user a remembered import belongs to.
+    QString importKey() const;
     /// The open record dialog of @p id in @p resource, or null.
     QDialog *recordDialogFor(const QString &resource, const QString &id) const;
 
@@ -130,7 +136,7 @@ private:
     QLabel *m_identity;
     ToastArea *m_toasts;
     ActivityPanel *m_activity;
-    // The last announced change per record id: who did it and whether it was a delete.
+    // The last announced change per record (feature and id): who did it, whether a delete.
     struct Actor
     {
         QString userId;

@@ -66,7 +66,6 @@ ResourceListView::ResourceListView(QWidget *parent)
     m_filterValue->setMinimumContentsLength(14);
     m_filterAdd->setAccessibleName(tr("Add the filter condition"));
     m_filterError->setStyleSheet(u"QLabel { color: #b00020; }"_s);
-    m_filterError->setAccessibleName(tr("Filter problem"));
     auto *filterRow = new QHBoxLayout(m_filterBar);
     filterRow->setContentsMargins(0, 0, 0, 0);
     auto *fieldLabel = new QLabel(tr("Show records where"), m_filterBar);
@@ -283,8 +282,9 @@ bool ResourceListView::deleteSelected()
             != QMessageBox::Yes)
             return false;
     }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const QString &id : ids) {
-        m_ownDeletes.insert(id);
+        m_ownWrites.insert(id, now);
         m_manager->deleteRecord(id);
     }
     return true;
@@ -490,8 +490,13 @@ void ResourceListView::rebuildFilterBar()
 
 void ResourceListView::rebuildChips()
 {
+    // A chip may be removing itself from its own clicked(): delete later.
+    const bool hadFocus = focusWidget() && m_chips->indexOf(focusWidget()) >= 0;
     while (QLayoutItem *item = m_chips->takeAt(0)) {
-        delete item->widget();
+        if (QWidget *w = item->widget()) {
+            w->hide();
+            w->deleteLater();
+        }
         delete item;
     }
     const auto list = filters();
@@ -518,6 +523,8 @@ void ResourceListView::rebuildChips()
         m_chips->addStretch(1);
     }
     m_filterToggle->setText(list.isEmpty() ? tr("F&ilters") : tr("F&ilters (%1)").arg(list.size()));
+    if (hadFocus)
+        m_filterToggle->setFocus(Qt::OtherFocusReason);
 }
 
 void ResourceListView::addFilterFromBar()
@@ -544,9 +551,13 @@ void ResourceListView::noteRemoved(int first, int last)
         return;
     QStringList gone;
     QStringList titles;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     for (int row = first; row <= last; ++row) {
         const QString id = m_model->index(row, 0).data(RealtimeTableModel::RecordIdRole).toString();
-        if (m_ownDeletes.remove(id) || !m_loaded || id.startsWith(u"local:"))
+        // One's own delete, or one's own change that took the record out of the filter.
+        const auto own = m_ownWrites.constFind(id);
+        if ((own != m_ownWrites.cend() && own.value().msecsTo(now) < OwnWriteMs) || !m_loaded
+            || id.startsWith(u"local:"))
             continue;
         gone.append(id);
         titles.append(recordTitle(id));

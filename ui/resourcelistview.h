@@ -4,7 +4,6 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
-#include <QtCore/QSet>
 #include <QtCore/QTimer>
 #include <QtWidgets/QWidget>
 
@@ -83,6 +82,7 @@ public:
     QList<std::pair<QString, QString>> filters() const;
     /// One sentence per condition ("Ward is ICU"), as the filter bar shows them.
     QStringList filterTexts() const;
+    /// Shows and hides the filter bar (checkable; the View menu's Filters toggles it).
     QToolButton *filterButton() const { return m_filterToggle; }
     /// The status strip's sentence (mode, last sync, pending, conflicts).
     QString statusText() const;
@@ -145,9 +145,8 @@ private:
     ChangeHighlightDelegate *m_highlight;
     QTimer m_searchDelay;
     QTimer m_clock;
-    // Records this user wrote lately: their reload is no news to them.
+    // Records this user wrote or deleted lately: their reload is no news to them.
     QHash<QString, QDateTime> m_ownWrites;
-    QSet<QString> m_ownDeletes;
     bool m_confirmDeletes = true;
     bool m_columnsSized = false;
     // The list has been read since the manager or the query was set: later changes are news.

@@ -4,6 +4,7 @@
 #include <QtCore/QEvent>
 #include <QtCore/QTimer>
 #include <QtGui/QAccessible>
+#include <QtGui/QKeyEvent>
 #include <QtWidgets/QFrame>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
@@ -104,8 +105,17 @@ void ToastArea::showToast(Level level, const QString &text, const QString &actio
         same->timer.start(durationMs(same->level));
         return;
     }
-    while (m_toasts.size() >= MaxShown)
-        dismiss(m_toasts.constFirst());
+    while (m_toasts.size() >= MaxShown) {
+        // The oldest news goes first; an error only gives way to another error.
+        Toast *oldest = m_toasts.constFirst();
+        for (Toast *t : std::as_const(m_toasts)) {
+            if (t->level != Level::Error) {
+                oldest = t;
+                break;
+            }
+        }
+        dismiss(oldest);
+    }
     auto *toast = new Toast(level, text, this);
     if (!actionText.isEmpty() && action) {
         toast->addAction(actionText);
@@ -118,6 +128,9 @@ void ToastArea::showToast(Level level, const QString &text, const QString &actio
         });
     }
     connect(toast->close, &QToolButton::clicked, this, [this, toast] { dismiss(toast); });
+    toast->close->installEventFilter(this);
+    if (toast->button)
+        toast->button->installEventFilter(this);
     connect(&toast->timer, &QTimer::timeout, this, [this, toast] { dismiss(toast); });
     toast->installEventFilter(this);
     toast->setFixedWidth(Width);
@@ -202,8 +215,22 @@ bool ToastArea::eventFilter(QObject *watched, QEvent *event)
     } else if (auto *toast = dynamic_cast<Toast *>(watched)) {
         if (event->type() == QEvent::Enter)
             toast->timer.stop();
-        else if (event->type() == QEvent::Leave)
+        else if (event->type() == QEvent::Leave && !toast->isAncestorOf(focusWidget()))
             toast->timer.start(std::max(AfterHoverMs, toast->timer.remainingTime()));
+    } else if (auto *button = qobject_cast<QWidget *>(watched)) {
+        // A toast's button: the toast stays while it has the focus; Escape dismisses it.
+        auto *owner = dynamic_cast<Toast *>(button->parentWidget());
+        if (owner && m_toasts.contains(owner)) {
+            if (event->type() == QEvent::FocusIn) {
+                owner->timer.stop();
+            } else if (event->type() == QEvent::FocusOut && !owner->underMouse()) {
+                owner->timer.start(std::max(AfterHoverMs, owner->timer.remainingTime()));
+            } else if (event->type() == QEvent::KeyPress
+                       && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+                dismiss(owner);
+                return true;
+            }
+        }
     }
     return QWidget::eventFilter(watched, event);
 }

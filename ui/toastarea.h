@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
 #include <functional>
 
-class QFrame;
-class QPushButton;
 class QVBoxLayout;
 
 namespace livedesk {
@@ -21,10 +18,12 @@ namespace livedesk {
  * warnings and errors, paused while the pointer is on it), or with its close button. It may
  * carry one action ("Show", "Resolve…") that runs and closes it.
  *
- * At most MaxShown are on screen, the newest at the bottom; a toast with the text of one
- * already shown restarts that one instead of stacking a copy (a burst of the same news is
- * one toast). Each new toast is announced to assistive technology as an alert, and
- * toastShown() lets the window keep it in its activity panel for later reading.
+ * At most MaxShown are on screen, the newest at the bottom (news gives way before errors);
+ * a toast with the text of one already shown restarts that one instead of stacking a copy (a
+ * burst of the same news is one toast). Its buttons are in the window's Tab order; while one
+ * has the focus (or the pointer is on the toast) it stays, and Escape dismisses it. Each new toast
+ * is announced to assistive technology as an alert, and toastShown() lets the window keep it in its
+ * activity panel for later reading.
  */
 class ToastArea : public QWidget
 {
@@ -43,10 +42,11 @@ public:
     /// Shows @p text. With @p actionText, a button that runs @p action and closes the toast.
     void showToast(Level level, const QString &text, const QString &actionText = {},
                    std::function<void()> action = {});
-    /// The texts on screen, oldest first.
+    /// The texts on screen, oldest first (what a test or an assistive tool reads).
     QStringList texts() const;
     /// Runs the action of the toast showing @p text, as its button does; false when none.
     bool triggerAction(const QString &text);
+    /// Takes every toast away (a new session: their records and actions belong to the old one).
     void dismissAll();
     /// How long a toast of @p level stays (ms); errors and warnings stay longer than news.
     int durationMs(Level level) const;

@@ -1113,10 +1113,6 @@
         <translation>การนำเข้าไปยัง %1 ถูกยกเลิก</translation>
     </message>
     <message>
-        <source>An import into %1 started earlier is still followed here.</source>
-        <translation>การนำเข้าไปยัง %1 ที่เริ่มไว้ก่อนหน้านี้ยังติดตามอยู่ที่นี่</translation>
-    </message>
-    <message>
         <source>%1: %2, which you are viewing, was changed by someone else.</source>
         <translation>%1: %2 ที่คุณกำลังดูอยู่ ถูกผู้ใช้อื่นแก้ไข</translation>
     </message>
@@ -1147,6 +1143,10 @@
     <message>
         <source>Resolve…</source>
         <translation>แก้ไขข้อขัดแย้ง…</translation>
+    </message>
+    <message>
+        <source>An import into %1 started earlier is still running; its progress is shown here again.</source>
+        <translation>การนำเข้าข้อมูลลงใน %1 ที่เริ่มไว้ก่อนหน้านี้ยังทำงานอยู่ แสดงความคืบหน้าที่นี่อีกครั้ง</translation>
     </message>
 </context>
 <context>
@@ -1744,10 +1744,6 @@
     <message>
         <source>Add the filter condition</source>
         <translation>เพิ่มเงื่อนไขการกรอง</translation>
-    </message>
-    <message>
-        <source>Filter problem</source>
-        <translation>ปัญหาของตัวกรอง</translation>
     </message>
     <message>
         <source>Show records where</source>

@@ -36,16 +36,34 @@ Session::Session(QObject *parent)
         scheduleRefresh();
     });
     m_refreshTimer.setSingleShot(true);
-    connect(&m_refreshTimer, &QTimer::timeout, this, [this] {
-        RestReply *reply = m_api.refresh();
-        connect(reply, &RestReply::finished, this, [this, reply] {
-            if (!reply->ok()) {
-                // The server may be away for a while: try again; a request refused with 401
-                // refreshes on its own as well.
-                qCInfo(lcState).noquote() << "token refresh failed:" << reply->error().toString();
-                m_refreshTimer.start(30 * 1000);
-            }
-        });
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] { renewToken(false); });
+    // A socket refused at CONNECT (an access token that expired while the connection was
+    // down, a laptop that slept past the refresh) gets no retry of its own: renew, then open.
+    connect(&m_socket, &SocketIoClient::connectError, this, [this] {
+        if (!m_api.refreshToken().isEmpty())
+            renewToken(true);
+    });
+}
+
+void Session::renewToken(bool reopenSocket)
+{
+    if (m_renewing)
+        return;
+    m_renewing = true;
+    RestReply *reply = m_api.refresh();
+    connect(reply, &RestReply::finished, this, [this, reply, reopenSocket] {
+        m_renewing = false;
+        if (reply->ok()) {
+            if (reopenSocket && !m_socket.isConnected())
+                m_socket.open();
+            return;
+        }
+        const RestError error = reply->error();
+        qCInfo(lcState).noquote() << "token refresh failed:" << error.toString();
+        // Refused (the refresh token expired or was revoked): only signing in again helps, and
+        // the next refused request says so. Not reached (the server is away): try again.
+        if (!(error.httpStatus >= 400 && error.httpStatus < 500))
+            m_refreshTimer.start(30 * 1000);
     });
 }
 
@@ -83,16 +101,23 @@ void Session::scheduleRefresh()
     const qint64 iat = payload.value(u"iat").toInteger(0);
     if (exp <= 0 || m_api.refreshToken().isEmpty())
         return;
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const qint64 lifetime = iat > 0 && iat < exp ? exp - iat : exp - now;
-    const qint64 at = (iat > 0 ? iat : now) + lifetime * 4 / 5;
-    m_refreshTimer.start(int(std::clamp<qint64>(at - now, 5, 24 * 3600) * 1000));
+    // The lifetime from the token's own claims, counted on the local clock from now: a
+    // client clock that differs from the server's does not shift the moment.
+    const qint64 lifetime
+        = iat > 0 && iat < exp ? exp - iat : exp - QDateTime::currentSecsSinceEpoch();
+    m_refreshTimer.start(int(std::clamp<qint64>(lifetime * 4 / 5, 5, 24 * 3600) * 1000));
 }
 
 void Session::useToken(const QString &accessToken, const QString &refreshToken)
 {
     m_api.setTokens(accessToken, refreshToken);
     loadSchema();
+}
+
+QString Session::userId() const
+{
+    const QString id = m_api.user().value(u"id").toVariant().toString();
+    return id.isEmpty() ? jwtPayload(m_api.accessToken()).value(u"sub").toVariant().toString() : id;
 }
 
 QString Session::userName() const
@@ -205,16 +230,18 @@ RealtimeStateManager *Session::manager(const QString &name, RealtimeStateManager
     const ResourceSchema *schema = resource(name);
     if (!schema)
         return nullptr;
+    RealtimeStateManager::Options options;
+    options.mode = mode;
+    options.query.sort = {{schema->idField, Qt::AscendingOrder}};
     auto it = m_managers.find(name);
     if (it != m_managers.end()) {
         if (it->second->mode() == mode)
             return it->second.get();
+        // The list stays the same list in the other mode: its sort, search and filters.
+        options.query = it->second->query();
         Q_EMIT managerAboutToBeReplaced(name);
         m_managers.erase(it);
     }
-    RealtimeStateManager::Options options;
-    options.mode = mode;
-    options.query.sort = {{schema->idField, Qt::AscendingOrder}};
     auto manager = std::make_unique<RealtimeStateManager>(&m_api, &m_channel, *schema, options);
     RealtimeStateManager *made = manager.get();
     m_managers.emplace(name, std::move(manager));

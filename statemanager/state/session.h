@@ -57,6 +57,9 @@ public:
     /// payload when it is a JWT. signedIn() follows once the schema is loaded.
     void useToken(const QString &accessToken, const QString &refreshToken = {});
     /// The signed-in user's e-mail or name, for the window title.
+    /// The signed-in user's id as events name it (`user.id` of the sign-in, else the token's
+    /// `sub`): to tell one's own changes from others'.
+    QString userId() const;
     QString userName() const;
     bool isSignedIn() const { return m_signedIn; }
 
@@ -66,7 +69,8 @@ public:
 
     /// The manager of @p name in @p mode, made and started on first use; the same one until
     /// the mode changes (the old manager is deleted: its views must let go first, see
-    /// managerReplaced()).
+    /// managerAboutToBeReplaced()). The new manager keeps the old one's query (sort, search,
+    /// filters): switching modes does not change which records the list shows.
     RealtimeStateManager *manager(const QString &name, RealtimeStateManager::Mode mode);
     /// The current manager of @p name, or null.
     RealtimeStateManager *existingManager(const QString &name) const;
@@ -89,6 +93,7 @@ Q_SIGNALS:
 private:
     void loadSchema();
     void scheduleRefresh();
+    void renewToken(bool reopenSocket);
     void finishSchema(const QJsonObject &document, const QString &problem);
     void connectSocket();
 
@@ -103,6 +108,7 @@ private:
     QList<ResourceSchema> m_resources;
     std::map<QString, std::unique_ptr<RealtimeStateManager>> m_managers;
     QTimer m_refreshTimer;
+    bool m_renewing = false;
 };
 
 } // namespace livedesk

@@ -421,6 +421,31 @@ private Q_SLOTS:
         QTest::keyClick(value, Qt::Key_Return);
         QCOMPARE(patients->filterTexts(), QStringList{u"Ward is ICU"_s});
         QTRY_COMPARE_WITH_TIMEOUT(patients->model()->rowCount(), icuCount, Patience);
+        // The same list in the other mode: the filter stays.
+        window->setMode(u"patients"_s, Manager::Mode::Live);
+        QCOMPARE(patients->filterTexts(), QStringList{u"Ward is ICU"_s});
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isLoading()
+                                     && patients->manager()->lastSyncAt().isValid(),
+                                 Patience);
+        QCOMPARE(patients->model()->rowCount(), icuCount);
+        window->setMode(u"patients"_s, Manager::Mode::His);
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isLoading()
+                                     && patients->manager()->lastSyncAt().isValid(),
+                                 Patience);
+        QCOMPARE(patients->model()->rowCount(), icuCount);
+        // One's own change that takes the current record out of the filter is no news.
+        window->toasts()->setDurationScale(100);
+        const QString moved
+            = patients->model()->index(0, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        QVERIFY(patients->showRecord(moved));
+        patients->manager()->updateRecord(moved, {{u"ward"_s, u"Surgery"_s}});
+        QTRY_COMPARE_WITH_TIMEOUT(rowOf(patients, moved), -1, Patience);
+        QCOMPARE(patients->model()->rowCount(), icuCount - 1);
+        QTest::qWait(200);
+        QVERIFY2(window->toasts()->texts().isEmpty(),
+                 qPrintable(window->toasts()->texts().join(u'|')));
+        QVERIFY(test::await(m_doctor.update(Patients, moved, {{u"ward"_s, u"ICU"_s}})).ok);
+        QTRY_COMPARE_WITH_TIMEOUT(patients->model()->rowCount(), icuCount, Patience);
         for (int r = 0; r < patients->model()->rowCount(); ++r)
             QCOMPARE(
                 patients->model()->index(r, patients->model()->columnOf(u"ward")).data().toString(),
@@ -495,7 +520,9 @@ private Q_SLOTS:
         QVERIFY(!jobId.isEmpty());
         {
             QSettings settings;
-            settings.setValue(u"import/server"_s, m_server->baseUrl().toString());
+            // Which server and which user: another user's import is not theirs to follow.
+            settings.setValue(u"import/server"_s,
+                              QString(m_server->baseUrl().toString() + u" · nurse@demo.local"_s));
             settings.setValue(u"import/resource"_s, u"patients"_s);
             settings.setValue(u"import/job"_s, jobId);
         }
