@@ -62,8 +62,10 @@ void installTranslators(QApplication &app, const QLocale &locale)
     QApplication::installTranslator(own);
     auto *qt = new QTranslator(&app);
     // Qt's own texts in the language of the catalogue that loaded, not the locale's first.
-    if (qt->load(QLocale(own->language()), u"qtbase"_s, u"_"_s,
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    // Else our own catalogue of Qt's standard buttons (Debian ships no qtbase_th).
+    const QLocale language(own->language());
+    if (qt->load(language, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath))
+        || qt->load(language, u"qtstandard"_s, u"_"_s, u":/i18n"_s))
         QApplication::installTranslator(qt);
     else
         delete qt;

@@ -13,6 +13,7 @@
 #include "resourcelistview.h"
 #include "restoutcome.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
@@ -116,6 +117,9 @@ private Q_SLOTS:
             const QStringList unnamed = unnamedControls(window.get());
             QVERIFY2(unnamed.isEmpty(), qPrintable(name + u": "_s + unnamed.join(u", "_s)));
         }
+        QDir().mkpath(QStringLiteral(LIVEDESK_SCREENSHOT_DIR));
+        window->grab().save(QStringLiteral(LIVEDESK_SCREENSHOT_DIR)
+                            + u"/accessibility-filters.png"_s);
     }
 
     // Alt+letter opens every menu; every entry has a mnemonic or a shortcut of its own.

@@ -11,6 +11,7 @@
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSet>
@@ -23,7 +24,10 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QMenuBar>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QWizard>
 
 #include <memory>
 
@@ -186,6 +190,27 @@ private Q_SLOTS:
         // Something the catalogue does not know stays as it is.
         QCOMPARE(QCoreApplication::translate("livedesk::MainWindow", "No such text"),
                  u"No such text"_s);
+    }
+
+    // Qt's own buttons in Thai from our catalogue of them: the contexts and source texts
+    // must be Qt's exactly, which only real Qt widgets can tell.
+    void qtStandardButtonsInThai()
+    {
+        QTranslator standard;
+        const QString file
+            = QFileInfo(QStringLiteral(LIVEDESK_QM_FILE)).dir().filePath(u"qtstandard_th.qm"_s);
+        QVERIFY2(standard.load(file), qPrintable(file));
+        QVERIFY(QCoreApplication::installTranslator(&standard));
+        QDialogButtonBox box(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+        QCOMPARE(box.button(QDialogButtonBox::Ok)->text(), u"ตกลง"_s);
+        QCOMPARE(box.button(QDialogButtonBox::Cancel)->text(), u"ยกเลิก"_s);
+        QWizard wizard;
+        wizard.addPage(new QWizardPage);
+        wizard.addPage(new QWizardPage);
+        QCOMPARE(wizard.buttonText(QWizard::NextButton), u"ถัดไป (&N) >"_s);
+        QCOMPARE(wizard.buttonText(QWizard::BackButton), u"< ย้อนกลับ (&B)"_s);
+        QCOMPARE(wizard.buttonText(QWizard::FinishButton), u"เสร็จสิ้น (&F)"_s);
+        QCoreApplication::removeTranslator(&standard);
     }
 
     // The source file: what a refresh from the code left to do, and what a translator may
