@@ -54,6 +54,13 @@ void ActivityModel::setResourceLabel(const QString &feature, const QString &enti
         Q_EMIT dataChanged(index(0, Summary), index(rowCount() - 1, Summary));
 }
 
+void ActivityModel::setUserNames(const QHash<QString, QString> &names)
+{
+    m_userNames = names;
+    if (!m_events.empty())
+        Q_EMIT dataChanged(index(0, User), index(rowCount() - 1, Summary));
+}
+
 void ActivityModel::setMaxAge(int seconds)
 {
     m_maxAgeSeconds = std::max(0, seconds);
@@ -117,7 +124,7 @@ QString ActivityModel::summary(int row) const
     const Label *label = labelFor(e);
     const QString list = label ? label->label : (e.entity.isEmpty() ? e.feature : e.entity);
     const QString record = recordText(e, label);
-    const QString &by = e.userId;
+    const QString by = m_userNames.value(e.userId, e.userId);
     QString action = e.action;
     QString what = record;
     if (action.startsWith(u"bulk_")) {
@@ -205,7 +212,7 @@ QVariant ActivityModel::data(const QModelIndex &index, int role) const
         case Ids:
             return e.ids.isEmpty() ? e.operationId : e.ids.join(u", "_s);
         case User:
-            return e.userId;
+            return m_userNames.value(e.userId, e.userId);
         case Priority:
             return RealtimeEvent::priorityName(e.priority);
         case Summary:

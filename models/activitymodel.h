@@ -4,6 +4,7 @@
 #include "realtimeevent.h"
 
 #include <QtCore/QAbstractTableModel>
+#include <QtCore/QHash>
 #include <QtCore/QTimer>
 
 #include <deque>
@@ -55,6 +56,9 @@ public:
      */
     void setResourceLabel(const QString &feature, const QString &entity, const QString &label,
                           const QString &displayField = {});
+    /// Names for user ids ("u-doctor" → "Dr. Somchai"), shown in Summary and User; an id
+    /// without a name is shown as it is.
+    void setUserNames(const QHash<QString, QString> &names);
     /// Entries older than @p seconds are dropped (checked every few seconds); 0 keeps all.
     void setMaxAge(int seconds);
     int maxAge() const { return m_maxAgeSeconds; }
@@ -99,6 +103,7 @@ private:
     int m_capacity = 1000;
     int m_maxAgeSeconds = 0;
     QList<Label> m_labels;
+    QHash<QString, QString> m_userNames;
     QTimer m_expiry;
 };
 

@@ -65,6 +65,11 @@ void ActivityPanel::setResources(const QList<ResourceSchema> &resources)
     }
 }
 
+void ActivityPanel::setUserNames(const QHash<QString, QString> &names)
+{
+    m_model->setUserNames(names);
+}
+
 void ActivityPanel::addNotice(const QString &text, bool important)
 {
     m_model->addNotice(text,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QtCore/QHash>
 #include <QtWidgets/QDockWidget>
 
 class QTableView;
@@ -35,6 +36,8 @@ public:
     void setChannel(RealtimeChannel *channel);
     /// Names records of @p resources in the sentences ("Patients: 12 (Somchai P.) …").
     void setResources(const QList<ResourceSchema> &resources);
+    /// Names the users of the server's directory instead of their ids.
+    void setUserNames(const QHash<QString, QString> &names);
     /// Adds a line of the application's own (a toast's text); @p important lines (warnings,
     /// errors) are shown in red.
     void addNotice(const QString &text, bool important);

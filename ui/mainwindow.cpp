@@ -181,6 +181,8 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
     m_actors.clear();
     m_toasts->dismissAll(); // their records and actions belong to the old session
     m_activity->setChannel(m_session->channel());
+    connect(m_session.get(), &Session::userNamesChanged, this,
+            [this] { m_activity->setUserNames(m_session->userNames()); });
     connect(m_session->channel(), &RealtimeChannel::eventReceived, this,
             [this](const RealtimeEvent &event) {
                 if (m_actors.size() > 5000)
@@ -592,7 +594,7 @@ void MainWindow::othersChanged(const QString &resource, const QStringList &ids)
         const Actor actor = m_actors.value(actorKey(featureOf(resource), id));
         if (!actor.userId.isEmpty() && actor.userId == m_session->userId())
             continue; // the same user elsewhere (an import, another window)
-        const QString who = actor.userId;
+        const QString who = m_session->displayNameOf(actor.userId);
         const QString record = view->recordTitle(id);
         const QString list = resourceLabel(resource);
         const QString text = who.isEmpty()
@@ -634,7 +636,7 @@ void MainWindow::othersRemoved(const QString &resource, const QStringList &ids,
                 ? tr("%1: %2, which you were viewing, was deleted by someone else.")
                       .arg(list, record)
                 : tr("%1: %2, which you were viewing, was deleted by %3.")
-                      .arg(list, record, actor.userId);
+                      .arg(list, record, m_session->displayNameOf(actor.userId));
         else
             text = tr("%1: %2, which you were viewing, is no longer in the list: it was deleted "
                       "or changed so that it no longer matches the search or filters.")

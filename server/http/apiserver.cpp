@@ -277,6 +277,18 @@ HttpResponse ApiServer::route(const QHttpServerRequest &request)
         return user ? success(user->toPublicJson())
                     : failure(u"UNAUTHORIZED"_s, u"Unknown user."_s, 401);
     }
+    if (path == u"/api/users") {
+        // The people of the caller's tenant, so that a client can name who changed what.
+        if (method != QHttpServerRequest::Method::Get)
+            return methodNotAllowed(request);
+        QJsonArray users;
+        for (const UserSpec &user : m_schema.users) {
+            if (user.tenant == ctx.tenant())
+                users.append(QJsonObject{
+                    {u"id"_s, user.id}, {u"name"_s, user.name}, {u"email"_s, user.email}});
+        }
+        return success(users);
+    }
     if (path == u"/api/schema") {
         return method == QHttpServerRequest::Method::Get ? success(m_schema.toPublicJson())
                                                          : methodNotAllowed(request);

@@ -200,7 +200,33 @@ void Session::finishSchema(const QJsonObject &document, const QString &problem)
     }
     m_signedIn = true;
     connectSocket();
+    loadUserNames();
     Q_EMIT signedIn();
+}
+
+void Session::loadUserNames()
+{
+    RestReply *reply = m_api.get(u"/api/users"_s);
+    connect(reply, &RestReply::finished, this, [this, reply] {
+        if (!reply->ok()) {
+            qCDebug(lcState).noquote() << "no user directory:" << reply->error().toString();
+            return;
+        }
+        const QJsonArray users = reply->data().toArray();
+        for (const QJsonValue &v : users) {
+            const QJsonObject u = v.toObject();
+            const QString id = u.value(u"id").toVariant().toString();
+            const QString name = u.value(u"name").toString();
+            if (!id.isEmpty() && !name.isEmpty())
+                m_userNames.insert(id, name);
+        }
+        Q_EMIT userNamesChanged();
+    });
+}
+
+QString Session::displayNameOf(const QString &id) const
+{
+    return m_userNames.value(id, id);
 }
 
 void Session::connectSocket()

@@ -10,6 +10,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 
+#include <QtCore/QHash>
 #include <QtCore/QTimer>
 #include <map>
 
@@ -60,6 +61,11 @@ public:
     /// The signed-in user's id as events name it (`user.id` of the sign-in, else the token's
     /// `sub`): to tell one's own changes from others'.
     QString userId() const;
+    /// How to name the user @p id to a person: the name from the server's user directory
+    /// (`GET /api/users`, livedesk-server; read after signing in), else the id itself. A
+    /// plain AegisX server may refuse the directory to non-admins: ids are shown then.
+    QString displayNameOf(const QString &id) const;
+    const QHash<QString, QString> &userNames() const { return m_userNames; }
     QString userName() const;
     bool isSignedIn() const { return m_signedIn; }
 
@@ -89,9 +95,12 @@ Q_SIGNALS:
     void failed(const QString &message);
     /// @p name's manager is about to be deleted and replaced (mode switch).
     void managerAboutToBeReplaced(const QString &name);
+    /// The user directory arrived (userNames()).
+    void userNamesChanged();
 
 private:
     void loadSchema();
+    void loadUserNames();
     void scheduleRefresh();
     void renewToken(bool reopenSocket);
     void finishSchema(const QJsonObject &document, const QString &problem);
@@ -109,6 +118,7 @@ private:
     std::map<QString, std::unique_ptr<RealtimeStateManager>> m_managers;
     QTimer m_refreshTimer;
     bool m_renewing = false;
+    QHash<QString, QString> m_userNames;
 };
 
 } // namespace livedesk

@@ -347,7 +347,7 @@ private Q_SLOTS:
         const QString changed = toasts->texts().constFirst();
         QVERIFY2(changed.contains(u"which you are viewing"_s), qPrintable(changed));
         QVERIFY2(changed.contains(u"Viewed Changed"_s), qPrintable(changed)); // the name
-        QVERIFY2(changed.contains(u"u-doctor"_s), qPrintable(changed)); // who
+        QVERIFY2(changed.contains(u"Dr. Somchai"_s), qPrintable(changed)); // who, by name
         screenshot(window.get(), u"mainwindow-toast"_s);
 
         // "Show" brings the record back into view after the user moved away.
@@ -363,7 +363,7 @@ private Q_SLOTS:
                 lines.append(window->activityPanel()->model()->summary(r));
             return lines;
         }();
-        QVERIFY2(activity.filter(u"changed by u-doctor"_s).size() >= 2,
+        QVERIFY2(activity.filter(u"changed by Dr. Somchai"_s).size() >= 2,
                  qPrintable(activity.join(u'|')));
         QVERIFY2(activity.contains(changed), qPrintable(activity.join(u'|')));
 
@@ -372,7 +372,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(rowOf(patients, viewed), -1, Patience);
         QTRY_COMPARE_WITH_TIMEOUT(toasts->texts().size(), 1, Patience);
         const QString deleted = toasts->texts().constFirst();
-        QVERIFY2(deleted.contains(u"was deleted by u-doctor"_s), qPrintable(deleted));
+        QVERIFY2(deleted.contains(u"was deleted by Dr. Somchai"_s), qPrintable(deleted));
     }
 
     // A write the server refuses says so in a toast, not a modal box, and the list keeps

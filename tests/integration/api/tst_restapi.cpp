@@ -119,6 +119,22 @@ private Q_SLOTS:
         QVERIFY(r.body.contains("\"patients\""));
     }
 
+    // The user directory names the people of one's own tenant, without credentials.
+    void userDirectoryIsPerTenant()
+    {
+        const auto r = m_nurse->get(u"/api/users"_s);
+        QCOMPARE(r.status, 200);
+        QStringList emails;
+        for (const QJsonValue &v : r.data().toArray()) {
+            QVERIFY(!v.toObject().value(u"name").toString().isEmpty());
+            emails.append(v.toObject().value(u"email").toString());
+        }
+        emails.sort();
+        QCOMPARE(emails, (QStringList{u"doctor@demo.local"_s, u"nurse@demo.local"_s}));
+        QVERIFY(!r.body.contains("pbkdf2"));
+        QCOMPARE(anonymous().get(u"/api/users"_s).status, 401);
+    }
+
     void listPagesSortsSearches()
     {
         const auto page = m_nurse->get(u"/api/patients?page=2&limit=50&sort=hn:asc"_s);
