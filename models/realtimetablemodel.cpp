@@ -234,6 +234,22 @@ QString RealtimeTableModel::displayText(const ResourceSchema::Column &column,
     }
 }
 
+bool RealtimeTableModel::isAuthorColumn(QStringView name)
+{
+    return name == u"created_by" || name == u"updated_by";
+}
+
+void RealtimeTableModel::setUserNames(const QHash<QString, QString> &names)
+{
+    m_userNames = names;
+    if (rowCount() == 0)
+        return;
+    for (int c = 0; c < m_columns.size(); ++c) {
+        if (m_columns[c].system && isAuthorColumn(m_columns[c].name))
+            Q_EMIT dataChanged(index(0, c), index(rowCount() - 1, c), {Qt::DisplayRole});
+    }
+}
+
 QVariant RealtimeTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid) || !m_manager)
@@ -241,8 +257,12 @@ QVariant RealtimeTableModel::data(const QModelIndex &index, int role) const
     const int row = index.row();
     const ResourceSchema::Column &column = m_columns[index.column()];
     switch (role) {
-    case Qt::DisplayRole:
-        return displayText(column, m_manager->record(row).value(column.name));
+    case Qt::DisplayRole: {
+        const QString text = displayText(column, m_manager->record(row).value(column.name));
+        if (column.system && !m_userNames.isEmpty() && isAuthorColumn(column.name))
+            return m_userNames.value(text, text);
+        return text;
+    }
     case Qt::EditRole:
     case SortRole:
         return typedValue(column, m_manager->record(row).value(column.name));

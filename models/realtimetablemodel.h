@@ -4,6 +4,7 @@
 #include "realtimestatemanager.h"
 
 #include <QtCore/QAbstractTableModel>
+#include <QtCore/QHash>
 #include <QtCore/QPointer>
 
 namespace livedesk {
@@ -89,11 +90,16 @@ public:
     /// years (a birth date of 1939 must not read as 39), Yes/No. Dialogs show values with it
     /// so that a value reads the same in the list and in a form; empty for no value.
     static QString displayText(const ResourceSchema::Column &column, const QJsonValue &value);
+    /// Names for user ids: the author columns (`created_by`, `updated_by`) show "Dr. Somchai"
+    /// instead of "u-doctor" (ids without a name stay as they are; sorting and editing still
+    /// use the id).
+    void setUserNames(const QHash<QString, QString> &names);
 
     /// dataChanged signals emitted so far (for diagnostics and benchmarks).
     qint64 dataChangedEmitted() const { return m_dataChangedEmitted; }
 
 private:
+    static bool isAuthorColumn(QStringView name);
     class Change
     {
     public:
@@ -110,6 +116,7 @@ private:
     void flushChanges();
 
     QPointer<RealtimeStateManager> m_manager;
+    QHash<QString, QString> m_userNames;
     QList<ResourceSchema::Column> m_columns;
     QHash<QString, int> m_columnOf;
     QList<Change> m_changes;

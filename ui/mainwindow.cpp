@@ -181,8 +181,13 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
     m_actors.clear();
     m_toasts->dismissAll(); // their records and actions belong to the old session
     m_activity->setChannel(m_session->channel());
-    connect(m_session.get(), &Session::userNamesChanged, this,
-            [this] { m_activity->setUserNames(m_session->userNames()); });
+    connect(m_session.get(), &Session::userNamesChanged, this, [this] {
+        m_activity->setUserNames(m_session->userNames());
+        for (int i = 0; i < m_tabs->count(); ++i) {
+            if (auto *view = qobject_cast<ResourceListView *>(m_tabs->widget(i)))
+                view->model()->setUserNames(m_session->userNames());
+        }
+    });
     connect(m_session->channel(), &RealtimeChannel::eventReceived, this,
             [this](const RealtimeEvent &event) {
                 if (m_actors.size() > 5000)
@@ -225,6 +230,7 @@ void MainWindow::buildLists()
         watchManager(resource.name, manager);
         view->setManager(manager);
         view->restoreHeaderState(settings.value(u"headers/"_s + resource.name).toByteArray());
+        view->model()->setUserNames(m_session->userNames());
         const QString name = resource.name;
         connect(view, &ResourceListView::createRequested, this,
                 [this, name] { openRecord(name, {}); });

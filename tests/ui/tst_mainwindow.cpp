@@ -348,6 +348,7 @@ private Q_SLOTS:
         QVERIFY2(changed.contains(u"which you are viewing"_s), qPrintable(changed));
         QVERIFY2(changed.contains(u"Viewed Changed"_s), qPrintable(changed)); // the name
         QVERIFY2(changed.contains(u"Dr. Somchai"_s), qPrintable(changed)); // who, by name
+        QCOMPARE(valueAt(patients, viewed, u"updated_by"_s), u"Dr. Somchai"_s); // in the list too
         screenshot(window.get(), u"mainwindow-toast"_s);
 
         // "Show" brings the record back into view after the user moved away.
