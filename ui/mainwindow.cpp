@@ -410,7 +410,6 @@ QDialog *MainWindow::openRecord(const QString &resource, const QString &id)
     }
     auto *dialog = new RecordDialog(view->manager(), id, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setProperty("resource", resource);
     // A mode switch deletes the manager the dialog works on.
     connect(m_session.get(), &Session::managerAboutToBeReplaced, dialog,
             [dialog, resource](const QString &name) {
@@ -569,7 +568,8 @@ QDialog *MainWindow::recordDialogFor(const QString &resource, const QString &id)
 {
     const auto dialogs = findChildren<RecordDialog *>(Qt::FindDirectChildrenOnly);
     for (RecordDialog *d : dialogs) {
-        if (d->property("resource").toString() == resource && d->recordId() == id && !id.isEmpty())
+        if (!id.isEmpty() && d->recordId() == id && d->manager()
+            && d->manager()->schema().name == resource)
             return d;
     }
     return nullptr;

@@ -446,6 +446,11 @@ const RecordDialog::Field *RecordDialog::field(const QString &name) const
     return nullptr;
 }
 
+RealtimeStateManager *RecordDialog::manager() const
+{
+    return m_manager;
+}
+
 QWidget *RecordDialog::editorFor(const QString &name) const
 {
     const Field *f = field(name);

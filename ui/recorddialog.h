@@ -74,6 +74,8 @@ public:
     ~RecordDialog() override;
 
     bool isNewRecord() const { return m_newRecord; }
+    /// The manager the dialog edits through (null once it is gone).
+    RealtimeStateManager *manager() const;
     /// The record edited; for a new record, empty until the server has given it an id.
     QString recordId() const { return m_recordId; }
 

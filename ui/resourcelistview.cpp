@@ -336,13 +336,6 @@ const ResourceSchema::Column *columnOf(const RealtimeStateManager *manager, QStr
 {
     return manager ? manager->schema().column(name) : nullptr;
 }
-
-bool isOrdered(const ResourceSchema::Column &c)
-{
-    return c.type == u"integer" || c.type == u"number" || c.type == u"date" || c.type == u"datetime"
-        || c.type == u"string" || c.type == u"text";
-}
-
 } // namespace
 
 bool ResourceListView::addFilter(const QString &field, FilterOp op, const QString &value,
@@ -360,23 +353,9 @@ bool ResourceListView::addFilter(const QString &field, FilterOp op, const QStrin
     const QString v = value.trimmed();
     if (v.isEmpty())
         return fail(tr("Enter a value to filter by."));
-    if (op != FilterOp::Equals && !isOrdered(*c))
+    if (op != FilterOp::Equals && !ResourceSchema::isOrdered(*c))
         return fail(tr("%1 can only be compared for equality.").arg(label));
-    bool ok = true;
-    if (c->type == u"integer")
-        v.toLongLong(&ok);
-    else if (c->type == u"number")
-        v.toDouble(&ok);
-    else if (c->type == u"date")
-        ok = QDate::fromString(v, Qt::ISODate).isValid();
-    else if (c->type == u"datetime")
-        ok = QDateTime::fromString(v, Qt::ISODate).isValid()
-            || QDate::fromString(v, Qt::ISODate).isValid();
-    else if (c->type == u"boolean")
-        ok = v == u"true" || v == u"false";
-    else if (c->type == u"enum" && !c->enumValues.isEmpty())
-        ok = c->enumValues.contains(v);
-    if (!ok) {
+    if (ResourceSchema::filterValue(*c, v).isUndefined()) {
         if (c->type == u"integer")
             return fail(tr("%1 needs a whole number.").arg(label));
         if (c->type == u"number")
@@ -389,9 +368,7 @@ bool ResourceListView::addFilter(const QString &field, FilterOp op, const QStrin
                             .arg(label, QLocale().createSeparatedList(c->enumValues)));
         return fail(tr("%1 needs yes or no.").arg(label));
     }
-    const QString key = op == FilterOp::AtLeast ? c->name + u"_min"_s
-        : op == FilterOp::AtMost                ? c->name + u"_max"_s
-                                                : c->name;
+    const QString key = ResourceSchema::filterKeyFor(c->name, op);
     QList<std::pair<QString, QString>> list = filters();
     // A second condition of the same kind replaces the first (ward = ICU, then ward = CCU).
     list.removeIf([&key](const auto &f) { return f.first == key; });
@@ -420,18 +397,9 @@ QStringList ResourceListView::filterTexts() const
 
 QString ResourceListView::filterText(const QString &key, const QString &value) const
 {
-    QString field = key;
-    FilterOp op = FilterOp::Equals;
-    if (!columnOf(m_manager, key)) {
-        if (key.endsWith(u"_min") && columnOf(m_manager, key.chopped(4))) {
-            field = key.chopped(4);
-            op = FilterOp::AtLeast;
-        } else if (key.endsWith(u"_max") && columnOf(m_manager, key.chopped(4))) {
-            field = key.chopped(4);
-            op = FilterOp::AtMost;
-        }
-    }
-    const ResourceSchema::Column *c = columnOf(m_manager, field);
+    const auto [c, op] = m_manager ? m_manager->schema().filterKey(key)
+                                   : std::pair<const ResourceSchema::Column *, FilterOp>{};
+    const QString field = c ? c->name : key;
     const QString label = c && !c->label.isEmpty() ? c->label : field;
     QString shown = value;
     if (c && c->type == u"boolean")
@@ -464,7 +432,7 @@ void ResourceListView::rebuildFilterBar()
     const FilterOp previous = FilterOp(m_filterOp->currentData().toInt());
     m_filterOp->clear();
     m_filterOp->addItem(tr("is"), int(FilterOp::Equals));
-    if (c && isOrdered(*c)) {
+    if (c && ResourceSchema::isOrdered(*c)) {
         m_filterOp->addItem(tr("is at least"), int(FilterOp::AtLeast));
         m_filterOp->addItem(tr("is at most"), int(FilterOp::AtMost));
     }
@@ -545,6 +513,12 @@ void ResourceListView::addFilterFromBar()
     }
 }
 
+bool ResourceListView::isOwnRecentWrite(const QString &id, const QDateTime &now) const
+{
+    const auto own = m_ownWrites.constFind(id);
+    return own != m_ownWrites.cend() && own.value().msecsTo(now) < OwnWriteMs;
+}
+
 void ResourceListView::noteRemoved(int first, int last)
 {
     if (!m_manager)
@@ -555,9 +529,7 @@ void ResourceListView::noteRemoved(int first, int last)
     for (int row = first; row <= last; ++row) {
         const QString id = m_model->index(row, 0).data(RealtimeTableModel::RecordIdRole).toString();
         // One's own delete, or one's own change that took the record out of the filter.
-        const auto own = m_ownWrites.constFind(id);
-        if ((own != m_ownWrites.cend() && own.value().msecsTo(now) < OwnWriteMs) || !m_loaded
-            || id.startsWith(u"local:"))
+        if (isOwnRecentWrite(id, now) || !m_loaded || id.startsWith(u"local:"))
             continue;
         gone.append(id);
         titles.append(recordTitle(id));
@@ -575,8 +547,7 @@ void ResourceListView::noteChanged(int first, int last)
     QStringList changed;
     for (int row = first; row <= last && row - first < 200; ++row) {
         const QString id = m_model->index(row, 0).data(RealtimeTableModel::RecordIdRole).toString();
-        const auto own = m_ownWrites.constFind(id);
-        if (own != m_ownWrites.cend() && own.value().msecsTo(now) < OwnWriteMs)
+        if (isOwnRecentWrite(id, now))
             continue;
         if (m_manager->rowState(row) == RealtimeStateManager::RowState::Synced) {
             m_highlight->highlight(id);

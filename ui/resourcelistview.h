@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "resourceschema.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
@@ -69,11 +71,10 @@ public:
     /// Makes record @p id the current, selected row and scrolls to it; false when not listed.
     bool showRecord(const QString &id);
 
-    /// A filter condition of the list query.
-    enum class FilterOp { Equals, AtLeast, AtMost };
-    Q_ENUM(FilterOp)
+    using FilterOp = ResourceSchema::FilterOp;
     /// Adds the condition "@p field @p op @p value" to the list query (the server filters);
-    /// false with @p error set when the value does not suit the field (nothing changes then).
+    /// false with @p error set when the server would refuse it (ResourceSchema::filterValue(),
+    /// isOrdered()): nothing changes then.
     bool addFilter(const QString &field, FilterOp op, const QString &value,
                    QString *error = nullptr);
     /// Removes every filter condition.
@@ -117,6 +118,7 @@ private:
     void applySearch();
     void noteChanged(int first, int last);
     void noteRemoved(int first, int last);
+    bool isOwnRecentWrite(const QString &id, const QDateTime &now) const;
     void setQueryFilters(const QList<std::pair<QString, QString>> &filters);
     void rebuildFilterBar();
     void rebuildChips();

@@ -624,6 +624,12 @@ void ApiClient::forget(Call *call)
     m_waitingForRefresh.removeAll(call);
 }
 
+RestReply *ApiClient::renewTokens()
+{
+    startRefresh();
+    return m_refreshing;
+}
+
 void ApiClient::startRefresh()
 {
     if (m_refreshing)

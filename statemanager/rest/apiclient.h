@@ -81,6 +81,10 @@ public:
     RestReply *login(const QString &email, const QString &password);
     /// `POST /api/auth/refresh` with the stored refresh token; stores the new tokens.
     RestReply *refresh();
+    /// Renews the tokens now, or joins the renewal already on its way (the one a 401 started):
+    /// one refresh at a time, however many ask, so that a server issuing one-use refresh
+    /// tokens never sees the same token twice. The reply of that refresh.
+    RestReply *renewTokens();
 
     /// Any `GET` (e.g. `/api/schema`, `/api/health`).
     RestReply *get(const QString &path);

@@ -13,7 +13,6 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QLocale>
 #include <QtCore/QScopeGuard>
-#include <QtCore/QTimeZone>
 #include <QtCore/QUuid>
 
 #include <algorithm>
@@ -80,74 +79,9 @@ bool isFullRecordAction(const QString &action)
         || action == u"activated" || action == u"deactivated";
 }
 
-// Strictly YYYY-MM-DD and a real day.
-bool isIsoDate(QStringView s)
-{
-    const auto digits = [](QStringView part) {
-        return std::all_of(part.begin(), part.end(),
-                           [](QChar c) { return c >= u'0' && c <= u'9'; });
-    };
-    if (s.size() != 10 || s[4] != u'-' || s[7] != u'-' || !digits(s.first(4))
-        || !digits(s.sliced(5, 2)) || !digits(s.sliced(8, 2)))
-        return false;
-    return QDate(s.first(4).toInt(), s.sliced(5, 2).toInt(), s.sliced(8, 2).toInt()).isValid();
-}
-
 bool isNumericType(const QString &type)
 {
     return type == u"integer" || type == u"number";
-}
-
-// A filter's @p text as livedesk-server reads it for a column of @p column's type: integers
-// and numbers as numbers, booleans as true/false, an enum in its declared spelling, a
-// datetime in UTC with milliseconds (how records carry it), strings as typed. Undefined when
-// the server would refuse the value.
-QJsonValue filterValue(const ResourceSchema::Column &column, const QString &text)
-{
-    const QString &type = column.type;
-    if (type == u"string" || type == u"text")
-        return text;
-    const QString t = text.trimmed();
-    if (type == u"integer") {
-        bool ok = false;
-        const qint64 n = t.toLongLong(&ok);
-        if (!ok || !(t[0].isDigit() || ((t[0] == u'-' || t[0] == u'+') && t.size() > 1)))
-            return QJsonValue::Undefined;
-        return QJsonValue(n);
-    }
-    if (type == u"number") {
-        bool ok = false;
-        const double d = t.toDouble(&ok);
-        return ok && std::isfinite(d) ? QJsonValue(d) : QJsonValue(QJsonValue::Undefined);
-    }
-    if (type == u"boolean") {
-        const QString l = t.toLower();
-        if (l == u"true" || l == u"yes" || l == u"1")
-            return true;
-        if (l == u"false" || l == u"no" || l == u"0")
-            return false;
-        return QJsonValue::Undefined;
-    }
-    if (type == u"enum") {
-        for (const QString &v : column.enumValues) {
-            if (v.compare(t, Qt::CaseInsensitive) == 0)
-                return v;
-        }
-        return QJsonValue::Undefined;
-    }
-    if (type == u"date")
-        return isIsoDate(t) ? QJsonValue(t) : QJsonValue(QJsonValue::Undefined);
-    if (type == u"datetime") {
-        QDateTime dt;
-        if (t.size() > 10 && isIsoDate(QStringView(t).first(10)))
-            dt = QDateTime::fromString(t, Qt::ISODateWithMs);
-        if (!dt.isValid())
-            return QJsonValue::Undefined;
-        if (dt.timeSpec() == Qt::LocalTime) // no offset given: UTC, as the server reads it
-            dt = QDateTime(dt.date(), dt.time(), QTimeZone::utc());
-        return dt.toUTC().toString(Qt::ISODateWithMs);
-    }
-    return QJsonValue::Undefined;
 }
 
 } // namespace
@@ -180,7 +114,7 @@ RealtimeStateManager::ListFilter::judge(const QJsonValue &value) const
             unknown = true;
             continue;
         }
-        const bool ok = op == Op::Equals ? c == 0 : (op == Op::Min ? c >= 0 : c <= 0);
+        const bool ok = op == Op::Equals ? c == 0 : (op == Op::AtLeast ? c >= 0 : c <= 0);
         if (ok && op == Op::Equals)
             return Membership::In; // any of the values
         if (!ok && op != Op::Equals)
@@ -438,38 +372,28 @@ void RealtimeStateManager::compileFilters()
     for (const auto &[key, text] : m_options.query.filters) {
         if (key.startsWith(u'_'))
             continue; // the server ignores these (cache busters)
-        const ResourceSchema::Column *column = m_schema.column(key);
-        ListFilter filter;
-        if (!column && !queryKeys.contains(key)) {
-            for (const auto &[suffix, op] : {std::pair{u"_min"_s, ListFilter::Op::Min},
-                                             std::pair{u"_max"_s, ListFilter::Op::Max}}) {
-                if (key.endsWith(suffix)) {
-                    column = m_schema.column(QStringView(key).chopped(suffix.size()));
-                    filter.op = op;
-                    break;
-                }
-            }
-        }
+        const auto [column, op] = m_schema.filterKey(key);
         if (!column || queryKeys.contains(key)) {
             m_filtersExact = false;
             continue;
         }
         if (text.trimmed().isEmpty())
             continue; // an empty form field: no filter, for the server too
-        const QJsonValue typed = filterValue(*column, text);
-        const bool ordered
-            = isNumericType(column->type) || column->type == u"date" || column->type == u"datetime";
-        if (typed.isUndefined() || (filter.op != ListFilter::Op::Equals && !ordered)) {
+        const QJsonValue typed = ResourceSchema::filterValue(*column, text);
+        if (typed.isUndefined()
+            || (op != ResourceSchema::FilterOp::Equals && !ResourceSchema::isOrdered(*column))) {
             m_filtersExact = false; // the server refuses the query: its answer decides
             continue;
         }
+        ListFilter filter;
+        filter.op = op;
         filter.field = column->name;
         filter.numeric = isNumericType(column->type);
         filter.values.append(typed);
         const auto same
             = std::find_if(m_filters.begin(), m_filters.end(), [&](const ListFilter &f) {
-                  return f.field == filter.field && f.op == ListFilter::Op::Equals
-                      && filter.op == ListFilter::Op::Equals;
+                  return f.field == filter.field && f.op == ResourceSchema::FilterOp::Equals
+                      && filter.op == ResourceSchema::FilterOp::Equals;
               });
         if (same != m_filters.end())
             same->values.append(typed); // a repeated key matches any of its values
@@ -1180,8 +1104,8 @@ void RealtimeStateManager::checkHeartbeat()
     const qint64 limit = client->handshake().pingIntervalMs + m_options.heartbeatGraceMs;
     if (silentMs > limit && m_online) {
         setOnline(false,
-                  tr("The server has sent nothing since %1.").arg(
-                      last.toLocalTime().toString(u"HH:mm:ss"_s)));
+                  tr("The server has sent nothing since %1.")
+                      .arg(last.toLocalTime().toString(u"HH:mm:ss"_s)));
     } else if (silentMs <= limit && !m_online) {
         // The server is talking again on the same connection: what did we miss?
         setOnline(true, {});
@@ -1289,8 +1213,9 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
     std::unique_ptr<Reload> done = std::move(m_reload);
     if (!ok) {
         qCWarning(lcState).noquote() << m_schema.name << ": reload failed:" << error;
-        Q_EMIT errorOccurred(tr("Could not read %1 from the server: %2").arg(
-            m_schema.label.isEmpty() ? m_schema.name : m_schema.label, error));
+        Q_EMIT errorOccurred(
+            tr("Could not read %1 from the server: %2")
+                .arg(m_schema.label.isEmpty() ? m_schema.name : m_schema.label, error));
         // Try again soon while connected; a reconnect reloads anyway.
         QTimer::singleShot(2000, this, [this] {
             if (m_online && !m_reload)

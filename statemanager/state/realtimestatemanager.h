@@ -295,7 +295,7 @@ private:
     class ListFilter
     {
     public:
-        enum class Op { Equals, Min, Max };
+        using Op = ResourceSchema::FilterOp;
         QString field;
         Op op = Op::Equals;
         // Compared as numbers (integer, number columns); else booleans or text.

@@ -10,6 +10,7 @@
 #include <QtCore/QJsonParseError>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSet>
+#include <QtCore/QTimeZone>
 
 #include <cmath>
 
@@ -18,6 +19,19 @@ using namespace Qt::StringLiterals;
 namespace livedesk {
 
 namespace {
+
+// Strictly YYYY-MM-DD and a real day.
+bool isIsoDate(QStringView s)
+{
+    const auto digits = [](QStringView part) {
+        return std::all_of(part.begin(), part.end(),
+                           [](QChar c) { return c >= u'0' && c <= u'9'; });
+    };
+    if (s.size() != 10 || s[4] != u'-' || s[7] != u'-' || !digits(s.first(4))
+        || !digits(s.sliced(5, 2)) || !digits(s.sliced(8, 2)))
+        return false;
+    return QDate(s.first(4).toInt(), s.sliced(5, 2).toInt(), s.sliced(8, 2).toInt()).isValid();
+}
 
 using Column = ResourceSchema::Column;
 
@@ -331,6 +345,85 @@ QStringList ResourceSchema::editableColumns() const
             names.append(c.name);
     }
     return names;
+}
+
+std::pair<const ResourceSchema::Column *, ResourceSchema::FilterOp>
+ResourceSchema::filterKey(QStringView key) const
+{
+    if (const Column *c = column(key))
+        return {c, FilterOp::Equals};
+    if (key.endsWith(u"_min"))
+        return {column(key.chopped(4)), FilterOp::AtLeast};
+    if (key.endsWith(u"_max"))
+        return {column(key.chopped(4)), FilterOp::AtMost};
+    return {nullptr, FilterOp::Equals};
+}
+
+QString ResourceSchema::filterKeyFor(const QString &field, FilterOp op)
+{
+    switch (op) {
+    case FilterOp::AtLeast:
+        return field + u"_min"_s;
+    case FilterOp::AtMost:
+        return field + u"_max"_s;
+    case FilterOp::Equals:
+        break;
+    }
+    return field;
+}
+
+bool ResourceSchema::isOrdered(const Column &column)
+{
+    return column.type == u"integer" || column.type == u"number" || column.type == u"date"
+        || column.type == u"datetime";
+}
+
+QJsonValue ResourceSchema::filterValue(const Column &column, const QString &text)
+{
+    const QString &type = column.type;
+    if (type == u"string" || type == u"text")
+        return text;
+    const QString t = text.trimmed();
+    if (type == u"integer") {
+        bool ok = false;
+        const qint64 n = t.toLongLong(&ok);
+        if (!ok || !(t[0].isDigit() || ((t[0] == u'-' || t[0] == u'+') && t.size() > 1)))
+            return QJsonValue::Undefined;
+        return QJsonValue(n);
+    }
+    if (type == u"number") {
+        bool ok = false;
+        const double d = t.toDouble(&ok);
+        return ok && std::isfinite(d) ? QJsonValue(d) : QJsonValue(QJsonValue::Undefined);
+    }
+    if (type == u"boolean") {
+        const QString l = t.toLower();
+        if (l == u"true" || l == u"yes" || l == u"1")
+            return true;
+        if (l == u"false" || l == u"no" || l == u"0")
+            return false;
+        return QJsonValue::Undefined;
+    }
+    if (type == u"enum") {
+        for (const QString &v : column.enumValues) {
+            if (v.compare(t, Qt::CaseInsensitive) == 0)
+                return v;
+        }
+        return QJsonValue::Undefined;
+    }
+    if (type == u"date")
+        return isIsoDate(t) ? QJsonValue(t) : QJsonValue(QJsonValue::Undefined);
+    if (type == u"datetime") {
+        QDateTime dt;
+        if (t.size() > 10 && isIsoDate(QStringView(t).first(10)))
+            dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+        if (!dt.isValid())
+            return QJsonValue::Undefined;
+        if (dt.timeSpec() == Qt::LocalTime) // no offset given: UTC, as the server reads it
+            dt = QDateTime(dt.date(), dt.time(), QTimeZone::utc());
+        return dt.toUTC().toString(Qt::ISODateWithMs);
+    }
+    return QJsonValue::Undefined;
 }
 
 QString ResourceSchema::displayField() const

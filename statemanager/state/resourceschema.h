@@ -9,6 +9,7 @@
 #include <QtCore/QStringList>
 
 #include <optional>
+#include <utility>
 
 namespace livedesk {
 
@@ -74,6 +75,25 @@ public:
     const Column *column(QStringView name) const;
     /// The names of the editable columns.
     QStringList editableColumns() const;
+    /// A list filter condition, as AegisX query keys name it: `col`, `col_min`, `col_max`.
+    enum class FilterOp { Equals, AtLeast, AtMost };
+    /// The column and condition of the list query key @p key (`ward`, `age_min`); a null
+    /// column when the key names no field.
+    std::pair<const Column *, FilterOp> filterKey(QStringView key) const;
+    /// The query key of "@p field @p op" (`age_min` for age, AtLeast).
+    static QString filterKeyFor(const QString &field, FilterOp op);
+    /// Whether @p column takes `_min` / `_max` (integer, number, date, datetime).
+    static bool isOrdered(const Column &column);
+    /**
+     * A filter's @p text as an AegisX list query reads it for @p column: integers and numbers
+     * as numbers, booleans from true/yes/1 and false/no/0, an enum in its declared spelling
+     * (any case), a strict YYYY-MM-DD date, a datetime in UTC with milliseconds (how records
+     * carry it; no offset means UTC), text as typed. Undefined when the server would refuse
+     * the value. The one place these rules live: the list view checks a filter before
+     * sending it, and live mode judges pushed records with the same typed values.
+     */
+    static QJsonValue filterValue(const Column &column, const QString &text);
+
     /// The field that tells a person which record this is, to name it in messages: `name`,
     /// `title` or `label` when declared, else the first declared text field (empty: none,
     /// the id alone names it).

@@ -50,7 +50,7 @@ void Session::renewToken(bool reopenSocket)
     if (m_renewing)
         return;
     m_renewing = true;
-    RestReply *reply = m_api.refresh();
+    RestReply *reply = m_api.renewTokens();
     connect(reply, &RestReply::finished, this, [this, reply, reopenSocket] {
         m_renewing = false;
         if (reply->ok()) {

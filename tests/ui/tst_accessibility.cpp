@@ -12,6 +12,7 @@
 #include "recorddialog.h"
 #include "resourcelistview.h"
 #include "restoutcome.h"
+#include "signedinwindow.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QSettings>
@@ -74,17 +75,8 @@ private:
 
     std::unique_ptr<MainWindow> openWindow()
     {
-        auto window = std::make_unique<MainWindow>();
-        window->resize(1100, 700);
-        window->show();
-        QSignalSpy ready(window.get(), &MainWindow::ready);
-        window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"nurse@demo.local"_s, u"nurse"_s);
-        if (!ready.wait(Patience))
-            return nullptr;
-        ResourceListView *patients = window->listView(u"patients"_s);
-        if (!QTest::qWaitFor([patients] { return patients->model()->rowCount() > 0; }, Patience))
-            return nullptr;
-        return window;
+        return test::signedInWindow(m_server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s,
+                                    Patience);
     }
 
 private Q_SLOTS:
