@@ -79,12 +79,6 @@ QDateTime DateField::parse(QString *problem) const
             }
         }
     }
-    // "1/2/99" would be the year 99: a year is written with four digits.
-    if (dt.isValid() && dt.date().year() < 1000) {
-        if (problem)
-            *problem = tr("Write the year with four digits, like %1.").arg(placeholderText());
-        return {};
-    }
     if (!dt.isValid() && problem) {
         *problem = impossibleDay(text);
         if (problem->isEmpty()) {
@@ -113,6 +107,7 @@ QString DateField::impossibleDay(const QString &text) const
     }
     shapes.append({u"yyyy"_s, u"MM"_s, u"dd"_s});
     QString monthProblem;
+    QString yearProblem;
     for (const QStringList &shape : std::as_const(shapes)) {
         int day = 0;
         int month = 0;
@@ -129,6 +124,11 @@ QString DateField::impossibleDay(const QString &text) const
             } else if (f.startsWith(u'y')) {
                 year = n;
                 fits = ok && t.size() == 4;
+                if (ok && t.size() < 4 && yearProblem.isEmpty()) {
+                    // "5/2/99": the century is not guessed for a date of birth.
+                    yearProblem
+                        = tr("Write the year with four digits, like %1.").arg(placeholderText());
+                }
             } else if (f.startsWith(u'M') && f.size() <= 2) {
                 month = n;
                 fits = ok;
@@ -162,7 +162,7 @@ QString DateField::impossibleDay(const QString &text) const
                 .arg(day);
         }
     }
-    return monthProblem;
+    return monthProblem.isEmpty() ? yearProblem : monthProblem;
 }
 
 QStringList DateField::dateFormats() const
