@@ -21,11 +21,13 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLocale>
+#include <QtCore/QPointer>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTimeZone>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCalendarWidget>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
@@ -377,6 +379,28 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, Patience);
         QCOMPARE(serverRecord(saved.at(0).at(0).toString()).value(u"date_of_birth").toString(),
                  u"1999-02-05"_s);
+    }
+
+    // The calendar beside a date field puts the picked day in the field, as if typed.
+    void calendarPicksADate()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        RecordDialog dialog(desk.manager.get(), {});
+        show(&dialog);
+        auto *born = editor<DateField>(dialog, u"date_of_birth"_s);
+        QVERIFY(born);
+        QSignalSpy edited(born, &QLineEdit::textEdited);
+        born->showCalendar();
+        QPointer<QCalendarWidget> calendar = born->findChild<QCalendarWidget *>();
+        QVERIFY(calendar);
+        QTRY_VERIFY(calendar->isVisible());
+        QCOMPARE(calendar->selectedDate(), QDate::currentDate()); // nothing typed yet
+        Q_EMIT calendar->clicked(QDate(1980, 2, 3));
+        QCOMPARE(born->text(), u"03/02/1980"_s);
+        QCOMPARE(edited.size(), 1);
+        QCOMPARE(dialog.values().value(u"date_of_birth").toString(), u"1980-02-03"_s);
+        QTRY_VERIFY(!calendar); // the popup closed and went
     }
 
     // The server's refusal (HN must be unique) is shown next to the field; the form is usable
