@@ -10,10 +10,11 @@ namespace livedesk {
  * A date, or a date and time, typed as text and read as a whole, strictly: what the person
  * sees is what is saved, or the field says why it cannot be.
  *
- * QDateEdit is a spin box of sections: typed over, "31 Feb 2099" becomes 5 Feb 2099 (the day
- * that does not fit is silently replaced by the day already there) and even a real date typed
- * in one go loses its day; on focus out any text it cannot read is silently put back to the
- * last value. A record form cannot accept either, so this field keeps the text as typed and
+ * QDateEdit is a spin box of sections that keeps its value valid after every keystroke: typed
+ * over, "31 Feb 2099" came out as 5 Feb 2099 or 28 Feb 2026, depending on the date shown
+ * before (a day that does not fit the month is replaced by another, a section typed while the
+ * date would be impossible is dropped), and even a real date typed in one go can lose its day;
+ * on focus out, text it cannot read is silently put back to the last value. A record form cannot accept either, so this field keeps the text as typed and
  * reads it only when asked: in the locale's short format with four-digit years (the
  * placeholder shows it), its long format, as "28 Feb 2099", or as ISO 8601 (`2099-02-28`,
  * `2099-02-28 08:30`); a date and time in the short format or ISO 8601. Text that names
