@@ -2,6 +2,7 @@
 #include "recorddialog.h"
 
 #include "conflictdialog.h"
+#include "datefield.h"
 #include "realtimestatemanager.h"
 #include "resterror.h"
 
@@ -15,8 +16,6 @@
 #include <QtGui/QShortcut>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
-#include <QtWidgets/QDateEdit>
-#include <QtWidgets/QDateTimeEdit>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QFrame>
@@ -69,14 +68,6 @@ qsizetype codePoints(QStringView s)
             ++n;
     }
     return n;
-}
-
-// Two-digit years are ambiguous for a date of birth: the locale's short format with four.
-QString fourDigitYears(QString format)
-{
-    if (!format.contains("yyyy"_L1))
-        format.replace("yy"_L1, "yyyy"_L1);
-    return format;
 }
 
 QLocale numberLocale()
@@ -173,8 +164,6 @@ RecordDialog::RecordDialog(RealtimeStateManager *manager, const QString &recordI
     // Tab order: banner, fields top to bottom, then the buttons.
     QList<QWidget *> chain{m_reload, m_keepEditing, m_resolve};
     for (const Field &f : m_fields) {
-        if (f.valueSwitch)
-            chain.append(f.valueSwitch);
         chain.append(f.editor);
         if (f.useTheirs)
             chain.append(f.useTheirs);
@@ -335,39 +324,10 @@ void RecordDialog::addField(const ResourceSchema::Column &column, bool readOnly,
         connect(combo, &QComboBox::currentIndexChanged, this, markChanged);
         f.editor = combo;
     } else if (column.type == u"date" || column.type == u"datetime") {
-        const bool withTime = column.type == u"datetime";
-        QDateTimeEdit *edit = withTime ? new QDateTimeEdit(cell) : new QDateEdit(cell);
-        edit->setCalendarPopup(true);
-        edit->setDisplayFormat(withTime
-                                   ? fourDigitYears(QLocale().dateTimeFormat(QLocale::ShortFormat))
-                                   : fourDigitYears(QLocale().dateFormat(QLocale::ShortFormat)));
-        // Shown while the switch says "no value" (the editor is then at its minimum).
-        edit->setSpecialValueText(withTime ? tr("No date and time") : tr("No date"));
-        auto *valueSwitch = new QCheckBox(cell);
-        valueSwitch->setToolTip(withTime ? tr("Give %1 a date and time").arg(labelText)
-                                         : tr("Give %1 a date").arg(labelText));
-        valueSwitch->setAccessibleName(valueSwitch->toolTip());
-        valueSwitch->setObjectName(name + u"_set"_s);
-        connect(valueSwitch, &QCheckBox::toggled, this, [this, name, edit, withTime](bool on) {
-            Field *sw = field(name);
-            if (!sw)
-                return;
-            if (on && edit->dateTime() == edit->minimumDateTime()) {
-                if (withTime)
-                    edit->setDateTime(QDateTime::currentDateTime());
-                else
-                    edit->setDate(QDate::currentDate());
-            } else if (!on) {
-                edit->setDateTime(edit->minimumDateTime());
-            }
-            edit->setEnabled(on);
-            sw->label->setBuddy(on ? static_cast<QWidget *>(edit) : sw->valueSwitch);
-            if (!sw->error->isHidden())
-                setFieldError(*sw, {});
-        });
-        connect(edit, &QDateTimeEdit::dateTimeChanged, this, markChanged);
-        editorRow->addWidget(valueSwitch);
-        f.valueSwitch = valueSwitch;
+        // Typed text read as a whole (see DateField: QDateEdit silently changes what is typed);
+        // empty text is no date.
+        auto *edit = new DateField(column.type == u"datetime", cell);
+        connect(edit, &QLineEdit::textEdited, this, markChanged);
         f.editor = edit;
     } else {
         auto *edit = new QLineEdit(cell);
@@ -423,7 +383,7 @@ void RecordDialog::addField(const ResourceSchema::Column &column, bool readOnly,
 
     const QString shown = required ? tr("%1 *").arg(labelText) : labelText;
     f.label = new QLabel(withMnemonic(shown, mnemonics) + u':', formParent);
-    f.label->setBuddy(f.valueSwitch ? static_cast<QWidget *>(f.valueSwitch) : f.editor);
+    f.label->setBuddy(f.editor);
     form->addRow(f.label, cell);
     m_fields.push_back(std::move(f));
 }
@@ -455,12 +415,6 @@ QWidget *RecordDialog::editorFor(const QString &name) const
 {
     const Field *f = field(name);
     return f ? f->editor : nullptr;
-}
-
-QCheckBox *RecordDialog::valueSwitchFor(const QString &name) const
-{
-    const Field *f = field(name);
-    return f ? f->valueSwitch : nullptr;
 }
 
 QString RecordDialog::errorTextFor(const QString &name) const
@@ -500,9 +454,17 @@ std::optional<QJsonValue> RecordDialog::editorValue(const Field &f, QString *pro
         const QVariant data = combo->currentIndex() < 0 ? QVariant() : combo->currentData();
         return data.isValid() ? QJsonValue(data.toString()) : QJsonValue(QJsonValue::Null);
     }
-    if (auto *dt = qobject_cast<QDateTimeEdit *>(f.editor)) {
-        if (f.valueSwitch && !f.valueSwitch->isChecked())
+    if (auto *dt = qobject_cast<DateField *>(f.editor)) {
+        switch (dt->state()) {
+        case DateField::State::Empty:
             return QJsonValue(QJsonValue::Null);
+        case DateField::State::Invalid:
+            if (problem)
+                *problem = dt->problem();
+            return std::nullopt;
+        case DateField::State::Valid:
+            break;
+        }
         if (type == u"date")
             return QJsonValue(dt->date().toString(Qt::ISODate));
         return QJsonValue(dt->dateTime().toUTC().toString(Qt::ISODateWithMs));
@@ -571,28 +533,12 @@ void RecordDialog::setEditorValue(Field &f, const QJsonValue &value)
             }
             combo->setCurrentIndex(index);
         }
-    } else if (auto *dt = qobject_cast<QDateTimeEdit *>(f.editor)) {
-        bool has = false;
-        if (type == u"date") {
-            const QDate date = QDate::fromString(value.toString().left(10), Qt::ISODate);
-            has = date.isValid();
-            if (has) {
-                f.valueSwitch->setChecked(true);
-                dt->setDate(date);
-            }
-        } else {
-            const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-            has = time.isValid();
-            if (has) {
-                f.valueSwitch->setChecked(true);
-                dt->setDateTime(time.toLocalTime());
-            }
-        }
-        if (!has) {
-            f.valueSwitch->setChecked(false);
-            dt->setDateTime(dt->minimumDateTime());
-        }
-        dt->setEnabled(has);
+    } else if (auto *dt = qobject_cast<DateField *>(f.editor)) {
+        if (type == u"date")
+            dt->setDate(QDate::fromString(value.toString().left(10), Qt::ISODate));
+        else
+            dt->setDateTime(QDateTime::fromString(value.toString(), Qt::ISODateWithMs));
+        dt->setCursorPosition(0);
     } else if (auto *edit = qobject_cast<QLineEdit *>(f.editor)) {
         QString text;
         if (value.isDouble() && type == u"integer")
@@ -701,6 +647,8 @@ bool RecordDialog::validate()
                                                         nullptr, f.column.maxLength))
                               .arg(length);
             }
+        } else if (v) {
+            problem = boundProblem(f.column, *v);
         }
         if (!problem.isEmpty()) {
             setFieldError(f, problem);
@@ -710,9 +658,7 @@ bool RecordDialog::validate()
     }
     if (first) {
         setGeneralError(tr("Some fields need attention; see the messages below them."));
-        (first->valueSwitch && !first->valueSwitch->isChecked() ? first->valueSwitch
-                                                                : first->editor)
-            ->setFocus(Qt::OtherFocusReason);
+        first->editor->setFocus(Qt::OtherFocusReason);
         return false;
     }
     return true;
@@ -815,7 +761,34 @@ QString RecordDialog::serverFieldMessage(const Field &f, const QJsonObject &deta
         return tr("Choose one of the listed values.");
     if (code == u"INVALID_DATE")
         return tr("Enter a real date.");
+    if (code == u"IN_FUTURE" || code == u"OUT_OF_RANGE") {
+        if (const QString bound = boundProblem(f.column, detail.value(u"value")); !bound.isEmpty())
+            return bound;
+        if (code == u"IN_FUTURE")
+            return tr("This cannot be in the future.");
+    }
     return said.isEmpty() ? tr("The server did not accept this value.") : said;
+}
+
+QString RecordDialog::boundProblem(const ResourceSchema::Column &column,
+                                   const QJsonValue &value) const
+{
+    const auto shown = [&column](const QString &bound) {
+        return ConflictDialog::displayText(column, bound);
+    };
+    switch (ResourceSchema::bound(column, value)) {
+    case ResourceSchema::Bound::Within:
+        break;
+    case ResourceSchema::Bound::BeforeMin:
+        return tr("This is too early: the earliest allowed is %1.").arg(shown(column.min));
+    case ResourceSchema::Bound::AfterMax:
+        return tr("This is too late: the latest allowed is %1.").arg(shown(column.max));
+    case ResourceSchema::Bound::InFuture:
+        return column.type == u"date" ? tr("This cannot be in the future: today is %1.")
+                                            .arg(shown(QDate::currentDate().toString(Qt::ISODate)))
+                                      : tr("This cannot be in the future.");
+    }
+    return {};
 }
 
 QString RecordDialog::generalMessage(const RestError &error) const

@@ -31,15 +31,16 @@ class RestError;
  * dialog"): create a new record or edit an existing one through a RealtimeStateManager.
  *
  * Each declared column gets the editor its type calls for: a line edit (string), a multi-line
- * edit (text), a line edit that accepts only digits (integer, number), a date or date-time
- * picker beside a check box that says whether there is a date at all (a picker always shows
- * one), a combo box of the allowed values (enum, with a "none" entry when not required) and a
- * check box (boolean).
+ * edit (text), a line edit that accepts only digits (integer, number), a DateField (date,
+ * datetime: the text typed, read strictly, with a calendar; empty is no date), a combo box of
+ * the allowed values (enum, with a "none" entry when not required) and a check box (boolean).
  * System columns (id, version, timestamps, authors) are shown read-only when editing and left
  * out for a new record; a column that is not editable can be set on create only.
  *
  * Save checks what it can on this side first (required fields, numbers that are numbers,
- * maximum lengths) and says what is wrong next to each field; then it sends every value given
+ * dates that exist, maximum lengths, the schema's date bounds: ResourceSchema::bound()) and
+ * says what is wrong next to each field, in words ("February 2099 has 28 days"), sending
+ * nothing; then it sends every value given
  * (create) or only the fields the user changed (edit), so that another user's change to a
  * field this user did not touch is never overwritten. While the server has not answered, Save
  * and the fields are disabled; nothing waits on the UI thread. The server's answer either
@@ -81,13 +82,10 @@ public:
 
     // For tests and for callers that want to prefill or inspect the form.
 
-    /// The input widget of @p field (QLineEdit, QPlainTextEdit, QComboBox, QCheckBox,
-    /// QDateEdit or QDateTimeEdit; a read-only QLineEdit for system and read-only fields), or
-    /// null when the form has no such field.
+    /// The input widget of @p field (QLineEdit, QPlainTextEdit, QComboBox, QCheckBox or
+    /// DateField; a read-only QLineEdit for system and read-only fields), or null when the form
+    /// has no such field.
     QWidget *editorFor(const QString &field) const;
-    /// The check box that says whether a date or date-time field has a value (null for fields
-    /// of other types).
-    QCheckBox *valueSwitchFor(const QString &field) const;
     /// The problem shown next to @p field (empty when none).
     QString errorTextFor(const QString &field) const;
     /// The note shown under @p field after a reload when someone else changed a field the user
@@ -148,7 +146,6 @@ private:
     public:
         ResourceSchema::Column column;
         QWidget *editor = nullptr;
-        QCheckBox *valueSwitch = nullptr;
         QLabel *label = nullptr;
         QLabel *error = nullptr;
         QWidget *note = nullptr;
@@ -180,6 +177,8 @@ private:
     void hideBanner();
     void announce(QWidget *widget, const QString &text);
     QString serverFieldMessage(const Field &field, const QJsonObject &detail) const;
+    // Why @p value is outside @p column's date bounds, in words; empty when within.
+    QString boundProblem(const ResourceSchema::Column &column, const QJsonValue &value) const;
     QString generalMessage(const RestError &error) const;
 
     void onConfirmed(const QString &txnId, const QString &recordId);

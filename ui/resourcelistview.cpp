@@ -15,6 +15,7 @@
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollBar>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
@@ -179,8 +180,12 @@ ResourceListView::~ResourceListView() = default;
 
 void ResourceListView::setManager(RealtimeStateManager *manager)
 {
-    if (m_manager)
+    if (m_manager) {
+        rememberPlace();
         m_manager->disconnect(this);
+    }
+    if (manager && m_place && m_place->resource != manager->schema().name)
+        m_place.reset();
     m_manager = manager;
     m_loaded = false;
     // Before the model is connected: the table's selection model moves the current row away
@@ -189,6 +194,13 @@ void ResourceListView::setManager(RealtimeStateManager *manager)
         connect(manager, &RealtimeStateManager::rowsAboutToBeRemoved, this,
                 &ResourceListView::noteRemoved);
     m_model->setManager(manager);
+    if (manager && m_place) {
+        // The columns are the same: their widths and order come back at once (without asking
+        // the server to sort: the query's order is set from the manager just below).
+        const QSignalBlocker block(m_table->horizontalHeader());
+        m_table->horizontalHeader()->restoreState(m_place->header);
+        m_placePending = true;
+    }
     if (manager && !manager->query().sort.isEmpty()) {
         // Show the list's own order without asking the server for it again.
         const auto &key = manager->query().sort.constFirst();
@@ -199,7 +211,9 @@ void ResourceListView::setManager(RealtimeStateManager *manager)
         connect(manager, &RealtimeStateManager::stateChanged, this, &ResourceListView::refresh);
         connect(manager, &RealtimeStateManager::synced, this, [this] {
             m_loaded = true;
-            if (!m_columnsSized && m_model->rowCount() > 0) {
+            if (m_placePending) {
+                restorePlace();
+            } else if (!m_columnsSized && m_model->rowCount() > 0) {
                 m_columnsSized = true;
                 m_table->resizeColumnsToContents();
             }
@@ -222,6 +236,63 @@ void ResourceListView::setManager(RealtimeStateManager *manager)
     rebuildFilterBar();
     rebuildChips();
     refresh();
+    if (m_placePending && m_model->rowCount() > 0)
+        restorePlace(); // a manager that has its rows already
+}
+
+void ResourceListView::rememberPlace()
+{
+    if (m_placePending || m_model->columnCount() == 0)
+        return; // still restoring: the place remembered before is the true one
+    Place place;
+    place.resource = m_manager->schema().name;
+    place.header = m_table->horizontalHeader()->saveState();
+    place.selected = selectedIds();
+    place.current = currentId();
+    const QModelIndex top = m_table->indexAt(QPoint(0, 0));
+    if (top.isValid())
+        place.top = top.data(RealtimeTableModel::RecordIdRole).toString();
+    place.vertical = m_table->verticalScrollBar()->value();
+    place.horizontal = m_table->horizontalScrollBar()->value();
+    m_place = place;
+}
+
+void ResourceListView::restorePlace()
+{
+    if (!m_place || !m_manager) {
+        m_placePending = false;
+        return;
+    }
+    const Place &place = *m_place;
+    // A remembered record beyond the pages read so far: read on, then try again.
+    for (const QString &id : {place.current, place.top}) {
+        if (!id.isEmpty() && m_model->rowOf(id) < 0 && m_manager->canFetchMore()) {
+            m_manager->fetchMore();
+            return;
+        }
+    }
+    m_placePending = false;
+    QItemSelection selection;
+    for (const QString &id : place.selected) {
+        const int row = m_model->rowOf(id);
+        if (row >= 0)
+            selection.select(m_model->index(row, 0),
+                             m_model->index(row, m_model->columnCount() - 1));
+    }
+    QItemSelectionModel *selectionModel = m_table->selectionModel();
+    const int current = m_model->rowOf(place.current);
+    if (current >= 0) {
+        selectionModel->setCurrentIndex(m_model->index(current, 0), QItemSelectionModel::NoUpdate);
+    }
+    selectionModel->select(selection, QItemSelectionModel::ClearAndSelect);
+    // The scroll bars know the new rows only after the view's layout, which is delayed.
+    m_table->doItemsLayout();
+    if (const int top = m_model->rowOf(place.top); top >= 0)
+        m_table->scrollTo(m_model->index(top, 0), QAbstractItemView::PositionAtTop);
+    else
+        m_table->verticalScrollBar()->setValue(place.vertical);
+    m_table->horizontalScrollBar()->setValue(place.horizontal);
+    m_place.reset();
 }
 
 void ResourceListView::restoreHeaderState(const QByteArray &state)

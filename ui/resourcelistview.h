@@ -9,6 +9,8 @@
 #include <QtCore/QTimer>
 #include <QtWidgets/QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QHBoxLayout;
 class QLabel;
@@ -48,7 +50,16 @@ public:
     explicit ResourceListView(QWidget *parent = nullptr);
     ~ResourceListView() override;
 
-    /// Shows @p manager (not owned; it may be deleted first, and may be null).
+    /**
+     * Shows @p manager (not owned; it may be deleted first, and may be null).
+     *
+     * A new manager for the same resource (a mode switch: the window lets go of the old one
+     * first, by setting null) is the same list to the person: the selection, the current
+     * record, the scroll position and the column widths and order are taken over, the rows
+     * found again by record id once the new manager has read them (reading further pages
+     * while a remembered record is not listed yet). Sort, search and filters are the
+     * manager's query, which the session carries over itself.
+     */
     void setManager(RealtimeStateManager *manager);
     RealtimeStateManager *manager() const;
 
@@ -114,6 +125,21 @@ Q_SIGNALS:
     void othersRemoved(const QStringList &ids, const QStringList &titles);
 
 private:
+    // Where the person was in the list, kept while the manager changes.
+    struct Place
+    {
+        QString resource;
+        QByteArray header;
+        QStringList selected;
+        QString current;
+        // The record at the top of the viewport, and the scroll values as a fallback.
+        QString top;
+        int vertical = 0;
+        int horizontal = 0;
+    };
+    void rememberPlace();
+    void restorePlace();
+
     void refresh();
     void applySearch();
     void noteChanged(int first, int last);
@@ -149,6 +175,9 @@ private:
     QTimer m_clock;
     // Records this user wrote or deleted lately: their reload is no news to them.
     QHash<QString, QDateTime> m_ownWrites;
+    std::optional<Place> m_place;
+    // The header is back; the rows of m_place are still to be found in the new manager's list.
+    bool m_placePending = false;
     bool m_confirmDeletes = true;
     bool m_columnsSized = false;
     // The list has been read since the manager or the query was set: later changes are news.

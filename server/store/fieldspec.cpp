@@ -208,6 +208,33 @@ QJsonValue FieldSpec::normalized(const QJsonValue &value, Problem *problem) cons
     return refuse(problem, u"INVALID_TYPE"_s, typeMismatch(*this));
 }
 
+bool FieldSpec::withinBounds(const QJsonValue &value, const QDateTime &nowUtc,
+                             Problem *problem) const
+{
+    if ((type != Type::Date && type != Type::DateTime) || !value.isString())
+        return true;
+    // Both forms are fixed width with four-digit years: text order is time order.
+    const QString v = value.toString();
+    if (!min.isEmpty() && v < min) {
+        refuse(problem, u"OUT_OF_RANGE"_s, u"%1 must be %2 or later"_s.arg(label, min));
+        return false;
+    }
+    if (!max.isEmpty() && v > max) {
+        refuse(problem, u"OUT_OF_RANGE"_s, u"%1 must be %2 or earlier"_s.arg(label, max));
+        return false;
+    }
+    if (!notFuture)
+        return true;
+    const QDateTime now = nowUtc.toUTC();
+    const QString latest = type == Type::Date ? now.addSecs(14 * 3600).date().toString(Qt::ISODate)
+                                              : now.addSecs(5 * 60).toString(Qt::ISODateWithMs);
+    if (v > latest) {
+        refuse(problem, u"IN_FUTURE"_s, u"%1 cannot be in the future"_s.arg(label));
+        return false;
+    }
+    return true;
+}
+
 QJsonValue FieldSpec::fromText(const QString &text, Problem *problem) const
 {
     if (type == Type::String || type == Type::Text) {
@@ -266,9 +293,9 @@ QJsonValue FieldSpec::fromText(const QString &text, Problem *problem) const
 bool FieldSpec::fromJson(const QJsonObject &json, FieldSpec *out, QString *error)
 {
     static const QSet<QString> known{
-        u"name"_s,     u"label"_s,   u"type"_s,        u"required"_s,
-        u"unique"_s,   u"default"_s, u"maxLength"_s,   u"searchable"_s,
-        u"editable"_s, u"values"_s,  u"description"_s, u"ui"_s,
+        u"name"_s,        u"label"_s,     u"type"_s,       u"required"_s, u"unique"_s,
+        u"default"_s,     u"maxLength"_s, u"searchable"_s, u"editable"_s, u"values"_s,
+        u"description"_s, u"ui"_s,        u"min"_s,        u"max"_s,      u"notFuture"_s,
     };
     auto fail = [error](const QString &message) {
         if (error)
@@ -357,11 +384,41 @@ bool FieldSpec::fromJson(const QJsonObject &json, FieldSpec *out, QString *error
         return fail(u"\"values\" applies to enum fields only"_s);
     }
 
+    const bool dated = f.type == Type::Date || f.type == Type::DateTime;
+    for (const auto key : {"min"_L1, "max"_L1}) {
+        const QJsonValue bound = json.value(key);
+        if (bound.isUndefined())
+            continue;
+        if (!dated)
+            return fail(u"\"%1\" applies to date and datetime fields only"_s.arg(key));
+        Problem problem;
+        const QJsonValue normalizedBound
+            = bound.isString() ? f.normalized(bound, &problem) : QJsonValue::Undefined;
+        if (!normalizedBound.isString()) {
+            return fail(u"\"%1\" must be a %2"_s.arg(
+                key,
+                f.type == Type::Date ? u"date (YYYY-MM-DD)"_s : u"date and time (ISO 8601)"_s));
+        }
+        (key == "min"_L1 ? f.min : f.max) = normalizedBound.toString();
+    }
+    if (!f.min.isEmpty() && !f.max.isEmpty() && f.min > f.max)
+        return fail(u"\"min\" is later than \"max\""_s);
+    const QJsonValue notFuture = json.value("notFuture"_L1);
+    if (!notFuture.isUndefined()) {
+        if (!dated)
+            return fail(u"\"notFuture\" applies to date and datetime fields only"_s);
+        if (!notFuture.isBool())
+            return fail(u"\"notFuture\" must be true or false"_s);
+        f.notFuture = notFuture.toBool();
+    }
+
     const QJsonValue def = json.value("default"_L1);
     if (!def.isUndefined() && !def.isNull()) {
         Problem problem;
         const QJsonValue normalizedDefault = f.normalized(def, &problem);
         if (normalizedDefault.isUndefined())
+            return fail(u"bad default: %1"_s.arg(problem.message));
+        if (!f.withinBounds(normalizedDefault, QDateTime::currentDateTimeUtc(), &problem))
             return fail(u"bad default: %1"_s.arg(problem.message));
         f.defaultValue = normalizedDefault;
     }
@@ -389,6 +446,12 @@ QJsonObject FieldSpec::toJson() const
         json.insert("maxLength"_L1, maxLength);
     if (type == Type::Enum)
         json.insert("values"_L1, QJsonArray::fromStringList(values));
+    if (!min.isEmpty())
+        json.insert("min"_L1, min);
+    if (!max.isEmpty())
+        json.insert("max"_L1, max);
+    if (notFuture)
+        json.insert("notFuture"_L1, true);
     if (!description.isEmpty())
         json.insert("description"_L1, description);
     if (!ui.isEmpty())

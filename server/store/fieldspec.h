@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QtCore/QDateTime>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QList>
@@ -30,6 +31,11 @@ namespace livedesk::server {
  *    without an offset is taken as UTC (the server's meaning must not depend on its host);
  *  - `enum`: one of `values`, exactly (case matters in JSON; text input matches without case
  *    and yields the declared spelling).
+ *
+ * A `date` or `datetime` can be bounded: `min` and `max` (inclusive, in the field's own form)
+ * and `notFuture` (a date of birth cannot lie ahead). Bounds judge stored values only
+ * (withinBounds(), applied by RecordStore::validate() to writes and imports alike), never
+ * list filters: "born before 2100" is a fair question.
  */
 class FieldSpec
 {
@@ -61,6 +67,12 @@ public:
     int maxLength = 0;
     /// The allowed values of an `enum`.
     QStringList values;
+    /// The earliest and latest allowed value of a `date` or `datetime`, in stored form
+    /// (`YYYY-MM-DD`, or UTC with milliseconds); empty when unbounded.
+    QString min;
+    QString max;
+    /// A `date` or `datetime` that may not lie in the future.
+    bool notFuture = false;
     /// Free text for people, and an opaque object of client hints; the server ignores both.
     QString description;
     QJsonObject ui;
@@ -81,6 +93,17 @@ public:
      * and fills @p problem.
      */
     QJsonValue normalized(const QJsonValue &value, Problem *problem) const;
+
+    /**
+     * Checks a value returned by normalized() against min, max and notFuture, at @p nowUtc.
+     * Null passes. Refusals: `OUT_OF_RANGE` (before min, after max) and `IN_FUTURE`.
+     *
+     * "The future" is judged generously, because the server's clock and time zone are not
+     * the writer's: a date is in the future only when it is after today's date everywhere on
+     * earth (UTC+14), a date and time only when it is more than five minutes ahead of the
+     * server's clock. Clients judge by their own clock, strictly, before sending.
+     */
+    bool withinBounds(const QJsonValue &value, const QDateTime &nowUtc, Problem *problem) const;
 
     /**
      * Turns text (a CSV cell, a query parameter) into the typed value, then applies

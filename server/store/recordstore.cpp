@@ -159,6 +159,7 @@ void checkFields(const ResourceSpec &resource, const QJsonObject &body, bool par
     values->clear();
     values->reserve(resource.fields.size());
     qsizetype known = 0; // keys of @p body that are declared fields
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const FieldSpec &f : resource.fields) {
         const auto it = body.constFind(f.name);
         known += it != body.constEnd();
@@ -180,6 +181,11 @@ void checkFields(const ResourceSpec &resource, const QJsonObject &body, bool par
         FieldSpec::Problem problem;
         const QJsonValue normalized = f.normalized(value, &problem);
         if (normalized.isUndefined()) {
+            details->append(ApiError::detail(f.name, problem.code, problem.message, value));
+            values->append(QJsonValue::Undefined);
+            continue;
+        }
+        if (!f.withinBounds(normalized, now, &problem)) {
             details->append(ApiError::detail(f.name, problem.code, problem.message, value));
             values->append(QJsonValue::Undefined);
             continue;

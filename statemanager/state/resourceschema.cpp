@@ -69,7 +69,8 @@ const QSet<QString> &knownFieldKeys()
 {
     static const QSet<QString> keys{u"name"_s,     u"type"_s,    u"label"_s,       u"required"_s,
                                     u"unique"_s,   u"default"_s, u"maxLength"_s,   u"searchable"_s,
-                                    u"editable"_s, u"values"_s,  u"description"_s, u"ui"_s};
+                                    u"editable"_s, u"values"_s,  u"description"_s, u"ui"_s,
+                                    u"min"_s,      u"max"_s,     u"notFuture"_s};
     return keys;
 }
 
@@ -158,6 +159,30 @@ std::optional<Column> parseField(const QJsonObject &json, bool strict, QString *
         }
     } else if (!values.isUndefined() && strict) {
         return fail(u"has \"values\" but is not an enum"_s);
+    }
+
+    const bool dated = c.type == u"date" || c.type == u"datetime";
+    for (const auto &key : {u"min"_s, u"max"_s}) {
+        const QJsonValue bound = json.value(key);
+        if (bound.isUndefined() || (!dated && !strict))
+            continue;
+        if (!dated)
+            return fail(u"has %1 but is not a date or datetime"_s.arg(quoted(key)));
+        // Kept as records carry it, so that values compare as text.
+        const QJsonValue normalized = bound.isString()
+            ? ResourceSchema::filterValue(c, bound.toString())
+            : QJsonValue(QJsonValue::Undefined);
+        if (!normalized.isString())
+            return fail(u"has a %1 that is not a %2"_s.arg(quoted(key), c.type));
+        (key == u"min" ? c.min : c.max) = normalized.toString();
+    }
+    const QJsonValue notFuture = json.value(u"notFuture");
+    if (!notFuture.isUndefined()) {
+        if (!notFuture.isBool())
+            return fail(u"has \"notFuture\" set to something other than true or false"_s);
+        if (!dated && strict)
+            return fail(u"has \"notFuture\" but is not a date or datetime"_s);
+        c.notFuture = dated && notFuture.toBool();
     }
 
     const QJsonValue def = json.value(u"default");
@@ -426,6 +451,30 @@ QJsonValue ResourceSchema::filterValue(const Column &column, const QString &text
     return QJsonValue::Undefined;
 }
 
+ResourceSchema::Bound ResourceSchema::bound(const Column &column, const QJsonValue &value,
+                                            const QDateTime &now)
+{
+    if ((column.type != u"date" && column.type != u"datetime") || !value.isString())
+        return Bound::Within;
+    // The record's form, so that it compares with the bounds as text (fixed width, UTC).
+    const QJsonValue typed = filterValue(column, value.toString());
+    if (!typed.isString())
+        return Bound::Within;
+    const QString v = typed.toString();
+    if (!column.min.isEmpty() && v < column.min)
+        return Bound::BeforeMin;
+    if (!column.max.isEmpty() && v > column.max)
+        return Bound::AfterMax;
+    if (column.notFuture) {
+        const QString latest = column.type == u"date"
+            ? now.toLocalTime().date().toString(Qt::ISODate)
+            : now.toUTC().toString(Qt::ISODateWithMs);
+        if (v > latest)
+            return Bound::InFuture;
+    }
+    return Bound::Within;
+}
+
 QString ResourceSchema::displayField() const
 {
     for (const QString &preferred : {u"name"_s, u"title"_s, u"label"_s}) {
@@ -589,6 +638,12 @@ QJsonObject ResourceSchema::toJson() const
             f.insert(u"maxLength"_s, c.maxLength);
         if (c.type == u"enum")
             f.insert(u"values"_s, QJsonArray::fromStringList(c.enumValues));
+        if (!c.min.isEmpty())
+            f.insert(u"min"_s, c.min);
+        if (!c.max.isEmpty())
+            f.insert(u"max"_s, c.max);
+        if (c.notFuture)
+            f.insert(u"notFuture"_s, true);
         fields.append(f);
     }
     QJsonObject json{

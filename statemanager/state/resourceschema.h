@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
@@ -28,8 +29,9 @@ namespace livedesk {
  *
  * In the schema format (resources/schema/clinical.json), a resource has `name`, `label`,
  * `path`, `feature`, `entity` and `fields` (`name`, `label`, `type`, `required`, `values` for
- * enums, `default`, `maxLength`); records also carry the system fields `id`, `version`,
- * `created_at`, `updated_at`, `created_by`, `updated_by`, which become read-only columns.
+ * enums, `default`, `maxLength`, and `min`, `max`, `notFuture` for dates); records also carry the
+ * system fields `id`, `version`, `created_at`, `updated_at`, `created_by`, `updated_by`, which
+ * become read-only columns.
  */
 class ResourceSchema
 {
@@ -51,6 +53,12 @@ public:
         /// A system field (id, version, timestamps, authors) that the schema adds after the
         /// declared fields: shown, never edited.
         bool system = false;
+        /// The earliest and latest allowed value of a date or datetime (inclusive), as records
+        /// carry it (`YYYY-MM-DD`, a datetime in UTC with milliseconds); empty when unbounded.
+        QString min;
+        QString max;
+        /// A date or datetime that may not lie in the future (a date of birth).
+        bool notFuture = false;
     };
 
     QString name;
@@ -93,6 +101,18 @@ public:
      * sending it, and live mode judges pushed records with the same typed values.
      */
     static QJsonValue filterValue(const Column &column, const QString &text);
+
+    /// Where a value stands against its column's bounds (min, max, notFuture).
+    enum class Bound { Within, BeforeMin, AfterMax, InFuture };
+    /**
+     * Judges @p value (as records carry it) of a date or datetime @p column against the
+     * schema's bounds, the rule livedesk-server applies to every write, so that a form can
+     * refuse it before anything is sent. "The future" is judged by this machine's clock and
+     * calendar (@p now, local): after today's date for a date, after @p now for a datetime.
+     * Null, other types and values that are no date are Within (typing is checked elsewhere).
+     */
+    static Bound bound(const Column &column, const QJsonValue &value,
+                       const QDateTime &now = QDateTime::currentDateTime());
 
     /// The field that tells a person which record this is, to name it in messages: `name`,
     /// `title` or `label` when declared, else the first declared text field (empty: none,

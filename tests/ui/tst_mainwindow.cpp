@@ -31,7 +31,10 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollBar>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
 
@@ -465,6 +468,85 @@ private Q_SLOTS:
         patients->clearFilters();
         QTRY_COMPARE_WITH_TIMEOUT(patients->model()->rowCount(), all, Patience);
         QVERIFY(patients->filterTexts().isEmpty());
+    }
+
+    // A mode switch replaces the list's manager, but to the person it is the same list: the
+    // selection, the current record, the scroll position, the column widths, the sort, the
+    // search and the filters all survive, in both directions.
+    void modeSwitchKeepsThePlace()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        ResourceListView *patients = window->listView(u"patients"_s);
+        QTableView *table = patients->tableView();
+        RealtimeTableModel *model = patients->model();
+        const auto settled = [patients] {
+            return !patients->manager()->isLoading() && patients->manager()->lastSyncAt().isValid();
+        };
+
+        // A list of the person's making: sorted by name, searched, filtered.
+        QVERIFY(
+            patients->addFilter(u"status"_s, ResourceListView::FilterOp::Equals, u"admitted"_s));
+        QTest::keyClicks(patients->searchEdit(), u"a"_s);
+        QTest::keyClick(patients->searchEdit(), Qt::Key_Return);
+        table->horizontalHeader()->setSortIndicator(model->columnOf(u"name"), Qt::DescendingOrder);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->manager()->query().search == u"a"_s
+                                     && !patients->manager()->query().sort.isEmpty()
+                                     && patients->manager()->query().sort.first().first == u"name"_s
+                                     && settled(),
+                                 Patience);
+        const RestQuery query = patients->manager()->query();
+        QVERIFY2(model->rowCount() > 60, qPrintable(QString::number(model->rowCount())));
+
+        // A place in it: two rows selected, the keyboard on one of them, scrolled down, a
+        // column made wider by hand.
+        const auto idAt = [model](int row) {
+            return model->index(row, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        };
+        const QString current = idAt(41);
+        const QStringList selected{idAt(40), idAt(41)};
+        table->selectionModel()->select(
+            QItemSelection(model->index(40, 0), model->index(41, model->columnCount() - 1)),
+            QItemSelectionModel::ClearAndSelect);
+        table->selectionModel()->setCurrentIndex(model->index(41, 0),
+                                                 QItemSelectionModel::NoUpdate);
+        table->verticalScrollBar()->setValue(30);
+        QHeaderView *header = table->horizontalHeader();
+        header->resizeSection(model->columnOf(u"name"), 321);
+        header->resizeSection(model->columnOf(u"hn"), 77);
+        QList<int> widths;
+        for (int c = 0; c < model->columnCount(); ++c)
+            widths.append(header->sectionSize(c));
+        const int scrolled = table->verticalScrollBar()->value();
+        QVERIFY(scrolled > 0);
+        QCOMPARE(patients->selectedIds(), selected);
+        QCOMPARE(patients->currentId(), current);
+
+        for (const Manager::Mode mode : {Manager::Mode::Live, Manager::Mode::His}) {
+            QVERIFY(patients->manager()->mode() != mode);
+            window->setMode(u"patients"_s, mode);
+            QVERIFY(patients->manager()->mode() == mode);
+            // The widths come back with the columns, before any row is read.
+            for (int c = 0; c < model->columnCount() - 1; ++c)
+                QCOMPARE(header->sectionSize(c), widths.at(c));
+            QTRY_VERIFY_WITH_TIMEOUT(settled(), Patience);
+            QTRY_COMPARE_WITH_TIMEOUT(patients->currentId(), current, Patience);
+            QCOMPARE(patients->selectedIds(), selected);
+            QVERIFY2(std::abs(table->verticalScrollBar()->value() - scrolled) <= 1,
+                     qPrintable(u"scrolled to %1, was %2"_s.arg(table->verticalScrollBar()->value())
+                                    .arg(scrolled)));
+            QList<int> now;
+            for (int c = 0; c < model->columnCount(); ++c)
+                now.append(header->sectionSize(c));
+            QCOMPARE(now, widths);
+            QCOMPARE(patients->manager()->query().sort, query.sort);
+            QCOMPARE(patients->manager()->query().search, query.search);
+            QCOMPARE(patients->manager()->query().filters, query.filters);
+            QCOMPARE(patients->searchEdit()->text(), u"a"_s);
+            QCOMPARE(patients->filterTexts(), QStringList{u"Status is admitted"_s});
+            QCOMPARE(header->sortIndicatorSection(), model->columnOf(u"name"));
+            QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        }
     }
 
     // The session refreshes its token before it expires, and the socket presents the new one:

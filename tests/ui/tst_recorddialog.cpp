@@ -8,6 +8,7 @@
 // integer, a date-time, a text and a boolean), so that every kind of editor is exercised.
 #include "apiclient.h"
 #include "conflictdialog.h"
+#include "datefield.h"
 #include "livedeskserver.h"
 #include "realtimestatemanager.h"
 #include "recorddialog.h"
@@ -20,15 +21,15 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLocale>
+#include <QtCore/QPointer>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTimeZone>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCalendarWidget>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
-#include <QtWidgets/QDateEdit>
-#include <QtWidgets/QDateTimeEdit>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
@@ -201,19 +202,15 @@ private Q_SLOTS:
         QCOMPARE(sex->currentText(), u"unknown"_s); // the schema's default
         QTest::keyClicks(sex, u"f"_s);
         QCOMPARE(sex->currentText(), u"female"_s);
-        QCheckBox *hasBirthday = dialog.valueSwitchFor(u"date_of_birth"_s);
-        QVERIFY(hasBirthday);
-        auto *birthday = editor<QDateEdit>(dialog, u"date_of_birth"_s);
-        QVERIFY(!birthday->isEnabled()); // no date until the user gives one
-        QTest::mouseClick(hasBirthday, Qt::LeftButton);
-        QVERIFY(birthday->isEnabled());
-        birthday->setDate(QDate(1980, 2, 3));
+        auto *birthday = editor<DateField>(dialog, u"date_of_birth"_s);
+        QVERIFY(birthday->text().isEmpty()); // no date until the user gives one
+        QCOMPARE(birthday->state(), DateField::State::Empty);
+        QTest::keyClicks(birthday, u"03/02/1980"_s); // the locale's format (en_GB)
         QTest::keyClicks(editor<QLineEdit>(dialog, u"ward"_s), u"Ward 7"_s);
         QTest::keyClicks(editor<QLineEdit>(dialog, u"weight_kg"_s), u"72.5"_s);
         QTest::keyClicks(editor<QLineEdit>(dialog, u"visits"_s), u"3x"_s); // x is refused
         QCOMPARE(editor<QLineEdit>(dialog, u"visits"_s)->text(), u"3"_s);
-        QTest::mouseClick(dialog.valueSwitchFor(u"seen_at"_s), Qt::LeftButton);
-        editor<QDateTimeEdit>(dialog, u"seen_at"_s)
+        editor<DateField>(dialog, u"seen_at"_s)
             ->setDateTime(QDateTime(QDate(2026, 11, 20), QTime(8, 30), QTimeZone::utc()));
         QTest::keyClicks(editor<QPlainTextEdit>(dialog, u"notes"_s), u"Prefers the window bed"_s);
         QTest::mouseClick(editor<QCheckBox>(dialog, u"allergy_alert"_s), Qt::LeftButton);
@@ -331,6 +328,79 @@ private Q_SLOTS:
         QVERIFY(dialog.isSaving());
         QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, Patience);
         QCOMPARE(hnOf(saved.at(0).at(0).toString()), u"HN900002"_s);
+    }
+
+    // A date that does not exist ("31 Feb 2099") is refused as typed, with the reason in words,
+    // and nothing is sent; so is a date of birth in the future (the schema's notFuture).
+    void impossibleDateIsRefusedBeforeSending()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        const qint64 writes = desk.manager->counters().writesSent;
+        RecordDialog dialog(desk.manager.get(), {});
+        show(&dialog);
+        QTest::keyClicks(editor<QLineEdit>(dialog, u"hn"_s), u"HN900003"_s);
+        QTest::keyClicks(editor<QLineEdit>(dialog, u"name"_s), u"Born Never"_s);
+        auto *born = editor<QLineEdit>(dialog, u"date_of_birth"_s);
+        QVERIFY(born);
+        born->setFocus();
+        QTest::keyClicks(born, u"31 Feb 2099"_s);
+        QCOMPARE(born->text(), u"31 Feb 2099"_s); // what is typed stays what is shown
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QVERIFY(!dialog.isSaving());
+        QCOMPARE(dialog.errorTextFor(u"date_of_birth"_s),
+                 u"February 2099 has 28 days: there is no day 31."_s);
+        QCOMPARE(born->text(), u"31 Feb 2099"_s); // not silently made into another day
+        QCOMPARE(dialog.focusWidget(), born);
+        QVERIFY(!dialog.values().contains(u"date_of_birth"));
+
+        const auto refused = [&](const QString &typed) {
+            retype(born, typed);
+            QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+            return dialog.isSaving() ? u"sent"_s : dialog.errorTextFor(u"date_of_birth"_s);
+        };
+        // In the locale's own format and in ISO 8601 alike.
+        QCOMPARE(refused(u"31/02/2099"_s), u"February 2099 has 28 days: there is no day 31."_s);
+        QCOMPARE(refused(u"2099-13-01"_s), u"There is no month 13: months go from 1 to 12."_s);
+        QCOMPARE(refused(u"29/02/2023"_s), u"February 2023 has 28 days: there is no day 29."_s);
+        QVERIFY(refused(u"yesterday"_s).startsWith(u"“yesterday” is not a date. Write it like"_s));
+        QVERIFY(refused(u"05/02/99"_s).startsWith(u"Write the year with four digits"_s));
+        // A real day, but a date of birth cannot lie ahead.
+        QVERIFY2(refused(u"05/02/2099"_s).startsWith(u"This cannot be in the future: today is "_s),
+                 qPrintable(dialog.errorTextFor(u"date_of_birth"_s)));
+        QTest::qWait(200);
+        QCOMPARE(desk.manager->counters().writesSent, writes);
+
+        // A real date of the past is saved as typed.
+        retype(born, u"05/02/1999"_s);
+        QSignalSpy saved(&dialog, &RecordDialog::saved);
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QVERIFY(dialog.isSaving());
+        QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, Patience);
+        QCOMPARE(serverRecord(saved.at(0).at(0).toString()).value(u"date_of_birth").toString(),
+                 u"1999-02-05"_s);
+    }
+
+    // The calendar beside a date field puts the picked day in the field, as if typed.
+    void calendarPicksADate()
+    {
+        Desk desk(m_server.get());
+        QVERIFY(desk.start(Manager::Mode::His));
+        RecordDialog dialog(desk.manager.get(), {});
+        show(&dialog);
+        auto *born = editor<DateField>(dialog, u"date_of_birth"_s);
+        QVERIFY(born);
+        QSignalSpy edited(born, &QLineEdit::textEdited);
+        born->showCalendar();
+        QPointer<QCalendarWidget> calendar = born->findChild<QCalendarWidget *>();
+        QVERIFY(calendar);
+        QTRY_VERIFY(calendar->isVisible());
+        QCOMPARE(calendar->selectedDate(), QDate::currentDate()); // nothing typed yet
+        Q_EMIT calendar->clicked(QDate(1980, 2, 3));
+        QCOMPARE(born->text(), u"03/02/1980"_s);
+        QCOMPARE(edited.size(), 1);
+        QCOMPARE(dialog.values().value(u"date_of_birth").toString(), u"1980-02-03"_s);
+        QTRY_VERIFY(!calendar); // the popup closed and went
     }
 
     // The server's refusal (HN must be unique) is shown next to the field; the form is usable

@@ -8,6 +8,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTimeZone>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -74,6 +75,8 @@ private Q_SLOTS:
     void inferEmpty();
     void toJsonRoundTrip();
     void toJsonOfOverrides();
+    void dateBounds();
+    void dateBoundsInFiles();
 };
 
 void TestResourceSchema::clinicalPatients()
@@ -539,4 +542,78 @@ void TestResourceSchema::toJsonOfOverrides()
 }
 
 QTEST_GUILESS_MAIN(TestResourceSchema)
+// The demo bounds a date of birth to the past; a schema may bound any date or datetime, and
+// the client judges a value by the rule the server applies (in the record's own form).
+void TestResourceSchema::dateBounds()
+{
+    QString error;
+    const auto clinical = ResourceSchema::fromSchemaFile(clinicalPath, u"patients"_s, &error);
+    QVERIFY2(clinical, qPrintable(error));
+    const ResourceSchema::Column *born = clinical->column(u"date_of_birth");
+    QVERIFY(born);
+    QVERIFY(born->notFuture);
+    using Bound = ResourceSchema::Bound;
+    const QDateTime now(QDate(2026, 12, 7), QTime(9, 0));
+    QCOMPARE(ResourceSchema::bound(*born, u"2099-02-05"_s, now), Bound::InFuture);
+    QCOMPARE(ResourceSchema::bound(*born, u"2026-12-08"_s, now), Bound::InFuture);
+    QCOMPARE(ResourceSchema::bound(*born, u"2026-12-07"_s, now), Bound::Within); // born today
+    QCOMPARE(ResourceSchema::bound(*born, u"1980-02-03"_s, now), Bound::Within);
+    QCOMPARE(ResourceSchema::bound(*born, QJsonValue::Null, now), Bound::Within);
+
+    QJsonObject seen = field(u"seen"_s, u"datetime"_s);
+    seen.insert(u"min"_s, u"2024-05-01T08:30:00+07:00"_s);
+    seen.insert(u"max"_s, u"2030-01-01T00:00:00Z"_s);
+    seen.insert(u"notFuture"_s, true);
+    QJsonObject due = field(u"due"_s, u"date"_s);
+    due.insert(u"min"_s, u"2024-01-01"_s);
+    due.insert(u"max"_s, u"2024-12-31"_s);
+    const auto s = ResourceSchema::fromSchemaDocument(document({resource(u"r"_s, {seen, due})}),
+                                                      u"r"_s, &error);
+    QVERIFY2(s, qPrintable(error));
+    const ResourceSchema::Column *c = s->column(u"seen");
+    QCOMPARE(c->min, u"2024-05-01T01:30:00.000Z"_s); // kept as records carry it
+    QCOMPARE(c->max, u"2030-01-01T00:00:00.000Z"_s);
+    const QDateTime utcNow(QDate(2026, 12, 7), QTime(9, 0), QTimeZone::utc());
+    QCOMPARE(ResourceSchema::bound(*c, u"2024-05-01T01:29:59.999Z"_s, utcNow), Bound::BeforeMin);
+    QCOMPARE(ResourceSchema::bound(*c, u"2024-05-01T01:30:00.000Z"_s, utcNow), Bound::Within);
+    QCOMPARE(ResourceSchema::bound(*c, u"2026-12-07T09:00:01.000Z"_s, utcNow), Bound::InFuture);
+    QCOMPARE(ResourceSchema::bound(*c, u"2026-12-07T16:00:00+07:00"_s, utcNow), Bound::Within);
+    const ResourceSchema::Column *d = s->column(u"due");
+    QCOMPARE(ResourceSchema::bound(*d, u"2023-12-31"_s, now), Bound::BeforeMin);
+    QCOMPARE(ResourceSchema::bound(*d, u"2025-01-01"_s, now), Bound::AfterMax);
+    QCOMPARE(ResourceSchema::bound(*d, u"2024-06-30"_s, now), Bound::Within);
+
+    // Written back as read.
+    const QJsonArray fields = s->toJson().value(u"fields").toArray();
+    QCOMPARE(fields.at(1).toObject().value(u"min").toString(), u"2024-01-01"_s);
+    QCOMPARE(fields.at(0).toObject().value(u"notFuture").toBool(), true);
+}
+
+// A file is written by people: a bound that is no date, or on a field that is none, is an error.
+void TestResourceSchema::dateBoundsInFiles()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto refused = [&dir](const QJsonObject &f, const QString &expected) {
+        const QString path = dir.filePath(u"bounds.json"_s);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return false;
+        file.write(QJsonDocument(document({resource(u"r"_s, {f})})).toJson());
+        file.close();
+        QString error;
+        if (ResourceSchema::fromSchemaFile(path, u"r"_s, &error))
+            return false;
+        if (!error.contains(expected))
+            qWarning() << "got" << error;
+        return error.contains(expected);
+    };
+    QJsonObject f = field(u"a"_s, u"date"_s);
+    f.insert(u"min"_s, u"2024-02-30"_s);
+    QVERIFY(refused(f, u"has a \"min\" that is not a date"_s));
+    f = field(u"a"_s, u"integer"_s);
+    f.insert(u"notFuture"_s, true);
+    QVERIFY(refused(f, u"has \"notFuture\" but is not a date or datetime"_s));
+}
+
 #include "tst_resourceschema.moc"

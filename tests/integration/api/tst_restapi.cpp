@@ -224,6 +224,70 @@ private Q_SLOTS:
         QCOMPARE(m_nurse->get(path).errorCode(), u"NOT_FOUND"_s);
     }
 
+    // An impossible date and a date of birth in the future (the demo schema's notFuture) are
+    // refused with the field named, on create, update and import alike; nothing is stored.
+    void impossibleDatesAreRefused()
+    {
+        const int before = patientCount();
+        const auto fieldOf = [](const auto &reply) {
+            const auto details = reply.json.value(u"error").toObject().value(u"details").toArray();
+            return details.size() == 1 ? details.at(0).toObject().value(u"field").toString() + u':'
+                    + details.at(0).toObject().value(u"code").toString()
+                                       : QString();
+        };
+        for (const auto &[value, code] : {std::pair{u"2099-02-31"_s, u"INVALID_DATE"_s},
+                                          std::pair{u"2099-02-05"_s, u"IN_FUTURE"_s},
+                                          std::pair{u"31 Feb 2099"_s, u"INVALID_DATE"_s}}) {
+            const auto created = m_nurse->post(
+                u"/api/patients"_s,
+                doc({{u"hn"_s, u"HN-DATE"_s}, {u"name"_s, u"X"_s}, {u"date_of_birth"_s, value}}));
+            QCOMPARE(created.status, 400);
+            QCOMPARE(created.errorCode(), u"VALIDATION_ERROR"_s);
+            QCOMPARE(fieldOf(created), u"date_of_birth:"_s + code);
+        }
+        QCOMPARE(patientCount(), before);
+
+        const auto made = m_nurse->post(u"/api/patients"_s,
+                                        doc({{u"hn"_s, u"HN-DATE"_s},
+                                             {u"name"_s, u"X"_s},
+                                             {u"date_of_birth"_s, u"1980-02-03"_s}}));
+        QCOMPARE(made.status, 201);
+        const QString path = u"/api/patients/"_s
+            + QString::number(made.data().toObject().value(u"id").toInteger());
+        const auto updated = m_nurse->put(path, doc({{u"date_of_birth"_s, u"2099-02-05"_s}}));
+        QCOMPARE(updated.status, 400);
+        QCOMPARE(fieldOf(updated), u"date_of_birth:IN_FUTURE"_s);
+        QCOMPARE(m_nurse->get(path).data().toObject().value(u"date_of_birth").toString(),
+                 u"1980-02-03"_s);
+        QCOMPARE(m_nurse->del(path).status, 200);
+
+        // The import check judges a cell by the same rule.
+        const auto checked = m_nurse->raw("POST", u"/api/patients/import/validate"_s,
+                                          "hn,name,date_of_birth\r\nHN-I1,A,2099-02-05\r\n"
+                                          "HN-I2,B,2099-02-31\r\nHN-I3,C,1980-02-03\r\n",
+                                          {{"Content-Type", "text/csv"}});
+        QCOMPARE(checked.status, 200);
+        const QJsonObject result = checked.data().toObject();
+        QCOMPARE(result.value(u"summary").toObject().value(u"validRows").toInt(), 1);
+        QStringList codes;
+        for (const QJsonValue e : result.value(u"errors").toArray())
+            codes.append(e.toObject().value(u"field").toString() + u':'
+                         + e.toObject().value(u"code").toString());
+        QCOMPARE(codes,
+                 (QStringList{u"date_of_birth:IN_FUTURE"_s, u"date_of_birth:INVALID_DATE"_s}));
+
+        const auto schema = m_nurse->get(u"/api/schema"_s);
+        bool bounded = false;
+        for (const QJsonValue r : schema.data().toObject().value(u"resources").toArray()) {
+            for (const QJsonValue f : r.toObject().value(u"fields").toArray()) {
+                if (r.toObject().value(u"name") == u"patients"_s
+                    && f.toObject().value(u"name") == u"date_of_birth"_s)
+                    bounded = f.toObject().value(u"notFuture").toBool();
+            }
+        }
+        QVERIFY(bounded); // clients learn the bound from the schema
+    }
+
     void badInputChangesNothing()
     {
         const int before = patientCount();

@@ -26,7 +26,7 @@ inline QJsonObject schemaJson()
       {"name": "hn", "label": "HN", "type": "string", "required": true, "unique": true,
        "maxLength": 20, "searchable": true},
       {"name": "name", "type": "string", "required": true, "maxLength": 200, "searchable": true},
-      {"name": "date_of_birth", "type": "date"},
+      {"name": "date_of_birth", "type": "date", "min": "1900-01-01", "notFuture": true},
       {"name": "sex", "type": "enum", "values": ["male", "female", "other", "unknown"],
        "default": "unknown"},
       {"name": "ward", "type": "string"},
@@ -36,7 +36,7 @@ inline QJsonObject schemaJson()
       {"name": "weight_kg", "type": "number"},
       {"name": "bed", "type": "integer"},
       {"name": "isolation", "type": "boolean", "default": false},
-      {"name": "admitted_at", "type": "datetime"},
+      {"name": "admitted_at", "type": "datetime", "max": "2100-01-01T07:00:00+07:00"},
       {"name": "notes", "type": "text"},
       {"name": "source", "type": "string", "editable": false}
     ],

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void lookups();
     void publicJsonHasNoUsersAndRoundTrips();
     void fieldJsonRoundTrip();
+    void dateBoundsRoundTrip();
     void loadErrors();
     void badSchema_data();
     void badSchema();
@@ -257,6 +258,29 @@ void TestSchema::fieldJsonRoundTrip()
     QCOMPARE(f.toJson(), declared);
 }
 
+// Date bounds are read, normalized (a datetime in UTC) and written back.
+void TestSchema::dateBoundsRoundTrip()
+{
+    FieldSpec f;
+    QString error;
+    QVERIFY2(FieldSpec::fromJson(
+                 field(u"seen"_s, u"datetime"_s,
+                       {{"min"_L1, u"2024-05-01T08:30:00+07:00"_s}, {"notFuture"_L1, true}}),
+                 &f, &error),
+             qPrintable(error));
+    QCOMPARE(f.min, u"2024-05-01T01:30:00.000Z"_s);
+    QVERIFY(f.max.isEmpty());
+    QVERIFY(f.notFuture);
+    QCOMPARE(f.toJson(),
+             field(u"seen"_s, u"datetime"_s,
+                   {{"min"_L1, u"2024-05-01T01:30:00.000Z"_s}, {"notFuture"_L1, true}}));
+
+    const ServerSchema schema = storetest::schema();
+    const FieldSpec *born = schema.resourceByName(u"patients")->field(u"date_of_birth");
+    QCOMPARE(born->min, u"1900-01-01"_s);
+    QVERIFY(born->notFuture);
+}
+
 void TestSchema::loadErrors()
 {
     QTemporaryDir dir;
@@ -418,6 +442,26 @@ void TestSchema::badSchema_data()
     QTest::newRow("default not a date")
         << withField(field(u"a"_s, u"date"_s, {{"default"_L1, u"2024-13-01"_s}}))
         << u"bad default"_s;
+    QTest::newRow("min on a string") << withField(field(u"a"_s, u"string"_s, {{"min"_L1, u"a"_s}}))
+                                     << u"\"min\" applies to date and datetime fields only"_s;
+    QTest::newRow("notFuture on an integer")
+        << withField(field(u"a"_s, u"integer"_s, {{"notFuture"_L1, true}}))
+        << u"\"notFuture\" applies to date and datetime fields only"_s;
+    QTest::newRow("min not a date")
+        << withField(field(u"a"_s, u"date"_s, {{"min"_L1, u"2024-02-30"_s}}))
+        << u"\"min\" must be a date (YYYY-MM-DD)"_s;
+    QTest::newRow("max not a datetime")
+        << withField(field(u"a"_s, u"datetime"_s, {{"max"_L1, u"2024-02-01"_s}}))
+        << u"\"max\" must be a date and time (ISO 8601)"_s;
+    QTest::newRow("min after max") << withField(
+        field(u"a"_s, u"date"_s, {{"min"_L1, u"2024-02-02"_s}, {"max"_L1, u"2024-02-01"_s}}))
+                                   << u"\"min\" is later than \"max\""_s;
+    QTest::newRow("notFuture not a boolean")
+        << withField(field(u"a"_s, u"date"_s, {{"notFuture"_L1, u"yes"_s}}))
+        << u"\"notFuture\" must be true or false"_s;
+    QTest::newRow("default out of bounds") << withField(
+        field(u"a"_s, u"date"_s, {{"min"_L1, u"2024-01-01"_s}, {"default"_L1, u"2023-12-31"_s}}))
+                                           << u"bad default"_s;
     QTest::newRow("field not an object") << withFields({1}) << u"fields[0]: must be an object"_s;
 
     // Users.

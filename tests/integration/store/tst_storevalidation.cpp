@@ -71,6 +71,10 @@ private Q_SLOTS:
     void datetimesAreNormalizedToUtc_data();
     void datetimesAreNormalizedToUtc();
     void integersOutOfRange();
+    void dateBounds_data();
+    void dateBounds();
+    void dateBoundsAreNotFilterRules();
+    void importsKeepDateBounds();
     void unknownAndSystemFields();
     void everyProblemAtOnce();
     void errorEnvelope();
@@ -263,6 +267,72 @@ void TestStoreValidation::datetimesAreNormalizedToUtc()
         QVERIFY(r);
         QCOMPARE(r.value().value("admitted_at"_L1).toString(), stored);
     }
+}
+
+// A date can be bounded by the schema (min, max, notFuture): a date of birth cannot lie ahead,
+// whatever the writer's time zone, and a bound is refused with its own code and the field.
+void TestStoreValidation::dateBounds_data()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("code"); // empty: accepted
+    QTest::newRow("the past") << u"date_of_birth"_s << u"1980-02-03"_s << QString();
+    QTest::newRow("today (UTC)") << u"date_of_birth"_s << now.date().toString(Qt::ISODate)
+                                 << QString();
+    // Already today east of the date line while the server's UTC date is still yesterday.
+    QTest::newRow("today at UTC+14")
+        << u"date_of_birth"_s << now.addSecs(14 * 3600).date().toString(Qt::ISODate) << QString();
+    QTest::newRow("tomorrow everywhere")
+        << u"date_of_birth"_s << now.addDays(2).date().toString(Qt::ISODate) << u"IN_FUTURE"_s;
+    QTest::newRow("2099") << u"date_of_birth"_s << u"2099-02-05"_s << u"IN_FUTURE"_s;
+    QTest::newRow("impossible day beats the bound")
+        << u"date_of_birth"_s << u"2099-02-31"_s << u"INVALID_DATE"_s;
+    QTest::newRow("the minimum") << u"date_of_birth"_s << u"1900-01-01"_s << QString();
+    QTest::newRow("before the minimum")
+        << u"date_of_birth"_s << u"1899-12-31"_s << u"OUT_OF_RANGE"_s;
+    QTest::newRow("max, other offset")
+        << u"admitted_at"_s << u"2100-01-01T00:00:00Z"_s << QString();
+    QTest::newRow("after max") << u"admitted_at"_s << u"2100-01-01T00:00:00.001Z"_s
+                               << u"OUT_OF_RANGE"_s;
+}
+
+void TestStoreValidation::dateBounds()
+{
+    QFETCH(QString, field);
+    QFETCH(QString, value);
+    QFETCH(QString, code);
+    QCOMPARE(problems(with(valid(), field, value)),
+             code.isEmpty() ? QStringList{} : QStringList{field + u':' + code});
+    // An update is judged the same.
+    QCOMPARE(problems(QJsonObject{{field, value}}, true),
+             code.isEmpty() ? QStringList{} : QStringList{field + u':' + code});
+    if (code == u"IN_FUTURE") {
+        const auto r = RecordStore::validate(patients(), with(valid(), field, value), false);
+        QCOMPARE(r.error().details().first().toObject().value("message"_L1).toString(),
+                 u"date_of_birth cannot be in the future"_s);
+    }
+}
+
+// A list filter is a question, not a stored value: "born before 2100" is allowed.
+void TestStoreValidation::dateBoundsAreNotFilterRules()
+{
+    FieldSpec::Problem problem;
+    QCOMPARE(field(u"date_of_birth"_s).fromText(u"2100-01-01"_s, &problem).toString(),
+             u"2100-01-01"_s);
+    QVERIFY(!field(u"date_of_birth"_s)
+                 .withinBounds(u"2100-01-01"_s, QDateTime::currentDateTimeUtc(), &problem));
+    QCOMPARE(problem.code, u"IN_FUTURE"_s);
+}
+
+// A CSV cell is typed by coerceFromText, then the row goes through validate(): the same bound.
+void TestStoreValidation::importsKeepDateBounds()
+{
+    const auto typed = RecordStore::coerceFromText(field(u"date_of_birth"_s), u"2099-02-05"_s);
+    QVERIFY(typed);
+    QCOMPARE(problems(with(valid(), u"date_of_birth"_s, typed.value())),
+             QStringList{u"date_of_birth:IN_FUTURE"_s});
+    QVERIFY(!RecordStore::coerceFromText(field(u"date_of_birth"_s), u"2099-02-31"_s));
 }
 
 void TestStoreValidation::integersOutOfRange()
