@@ -22,7 +22,6 @@ ActivityModel::ActivityModel(QObject *parent)
 void ActivityModel::bind(RealtimeChannel *channel)
 {
     connect(channel, &RealtimeChannel::eventReceived, this, &ActivityModel::addEvent);
-    connect(channel, &RealtimeChannel::unclaimedEvent, this, &ActivityModel::addUnclaimed);
 }
 
 void ActivityModel::addEvent(const RealtimeEvent &event)

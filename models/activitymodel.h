@@ -50,9 +50,10 @@ public:
                    RealtimeEvent::Priority priority = RealtimeEvent::Priority::Normal);
     /**
      * A line saying that the event @p eventName arrived on a subscribed feature and no list
-     * took it (RealtimeChannel::unclaimedEvent()): a resource named otherwise than the server
-     * names it would else miss every change without a word. One line per event name (until
-     * clear()), not one per event.
+     * took it (RealtimeChannel::unclaimedEvent(); the workstation's panel connects it, bind()
+     * does not: a channel without lists, as in the monitor, takes no event at all). A
+     * resource named otherwise than the server names it would else miss every change without
+     * a word. One line per event name (until clear()), not one per event.
      */
     void addUnclaimed(const QString &eventName);
     void clear();

@@ -110,7 +110,8 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
     const bool claimed = std::exchange(m_claimed, outer);
     if (!claimed && isSubscribedFeature(decoded->feature)) {
         ++m_stats.unclaimed;
-        qCInfo(lcEvents) << "no list took the event" << decoded->name;
+        // Debug only: a channel without lists (watch, the monitor) takes no event at all.
+        qCDebug(lcEvents) << "no list took the event" << decoded->name;
         Q_EMIT unclaimedEvent(decoded->name);
     }
 }
