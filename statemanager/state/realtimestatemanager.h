@@ -60,10 +60,22 @@ class RestReply;
  * it carries a version not newer than the one held (ResourceSchema::versionField); deleted
  * removes it; bulk events do the same for each item; an event without a full record fetches
  * the record (or reloads when it names none). Without versions (plain AegisX), an event whose
- * `updated_at` is older than the held record's is a reordered one and is not shown, and every
- * record from an event is fetched once more, so that whatever order the events came in, the
- * row ends as the server has it; an event that arrives while its record is being fetched
- * causes one more fetch after that one, whose answer alone is applied.
+ * `updated_at` is older than the held record's is a reordered one and is not shown; a record
+ * with every field of the schema (of the rows held, for a resource known by name only) and a
+ * later `updated_at` than the held one, or for a record not held, is applied as it is; a
+ * partial record is not applied but read, and an ambiguous one (the same or no `updated_at`)
+ * is shown and read again, so that whatever order the events came in, the row ends as the
+ * server has it; an event that arrives while its record is being fetched causes one more
+ * fetch after that one, whose answer alone is applied. A read that fails other than with
+ * NOT_FOUND (AegisX answers a missing record with 400 VALIDATION_ERROR) reads the list again,
+ * once for a burst of such failures.
+ *
+ * ## Which events are this list's
+ * Those of its feature (or import module), in any spelling (EventNaming); the entity is
+ * checked only when the schema names one, singular and plural alike. An event of the feature
+ * whose entity is another is not dropped: the list is read again (both modes). Each event
+ * taken is claimed on the channel (RealtimeChannel::claim()); see Counters for where it is
+ * counted.
  *
  * The rows stay what the server's list would return for the query's filters and search.
  * Filters `col=value`, `col_min`, `col_max` on a column of the schema are judged here against
