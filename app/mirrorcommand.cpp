@@ -27,10 +27,12 @@ QJsonValue cellValue(const QString &text)
     return text;
 }
 
-QJsonObject stateJson(const RealtimeStateManager &m)
+// @p channelOpen: whether the socket under the list is connected at this moment; a list
+// whose channel is not open is not reported as connected, whatever it last heard.
+QJsonObject stateJson(const RealtimeStateManager &m, bool channelOpen)
 {
     return {{u"mode"_s, m.mode() == RealtimeStateManager::Mode::His ? u"his"_s : u"live"_s},
-            {u"connected"_s, m.isConnected()},
+            {u"connected"_s, m.isConnected() && channelOpen},
             {u"staleSince"_s,
              m.staleSince().isValid() ? QJsonValue(m.staleSince().toString(Qt::ISODateWithMs))
                                       : QJsonValue()},
@@ -40,14 +42,18 @@ QJsonObject stateJson(const RealtimeStateManager &m)
             {u"rows"_s, m.rowCount()}};
 }
 
-QJsonObject countersJson(const RealtimeStateManager::Counters &c, qint64 duplicates)
+QJsonObject countersJson(const RealtimeStateManager::Counters &c,
+                         const RealtimeChannel::Stats &channel)
 {
     return {{u"reloads"_s, c.reloads},
             {u"resyncs"_s, c.resyncs},
             {u"eventsSeen"_s, c.eventsSeen},
             {u"eventsApplied"_s, c.eventsApplied},
+            {u"eventsFetched"_s, c.eventsFetched},
+            {u"eventsReloaded"_s, c.eventsReloaded},
             {u"eventsIgnored"_s, c.eventsIgnored},
-            {u"duplicatesDropped"_s, duplicates},
+            {u"unclaimed"_s, channel.unclaimed},
+            {u"duplicatesDropped"_s, channel.duplicates},
             {u"recordFetches"_s, c.recordFetches},
             {u"seqGaps"_s, c.seqGaps},
             {u"writesSent"_s, c.writesSent},
@@ -64,7 +70,11 @@ MirrorCommand::MirrorCommand(QObject *parent)
 {
     m_idle.setSingleShot(true);
     connect(&m_idle, &QTimer::timeout, this, [this] {
+        // Quiet means nothing is due: not while reading, not while a reload is due (after a
+        // reconnect until the resync), and not while the connection is down (the rows may
+        // miss what changes meanwhile; the reconnect reads them again).
         if (!m_manager || m_manager->isLoading() || m_manager->isRefreshPending()
+            || !m_manager->isConnected() || !m_client || !m_client->isConnected()
             || m_manager->pendingCount() > m_manager->conflicts().size()) {
             m_idle.start(m_idleMs);
             return;
@@ -377,8 +387,9 @@ void MirrorCommand::writeSnapshot()
         {u"resource"_s, m_manager->schema().name},
         {u"records"_s, list},
         {u"counters"_s,
-         countersJson(m_manager->counters(), m_channel ? m_channel->stats().duplicates : 0)},
-        {u"state"_s, stateJson(*m_manager)}};
+         countersJson(m_manager->counters(),
+                      m_channel ? m_channel->stats() : RealtimeChannel::Stats())},
+        {u"state"_s, stateJson(*m_manager, m_client && m_client->isConnected())}};
     const QByteArray bytes = QJsonDocument(snapshot).toJson(QJsonDocument::Compact) + '\n';
     if (m_snapshot.isEmpty()) {
         m_out << QString::fromUtf8(bytes);
@@ -411,8 +422,13 @@ void MirrorCommand::finish(int code)
         return;
     m_done = true;
     m_idle.stop();
-    if (m_client)
+    if (m_client) {
+        // A deliberate close is not a lost connection: the manager need not say its data may
+        // be out of date.
+        if (m_manager)
+            m_client->disconnect(m_manager.get());
         m_client->close();
+    }
     Q_EMIT finished(code);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "activitymodel.h"
 
+#include "eventnaming.h"
 #include "realtimechannel.h"
 
 #include <QtCore/QJsonDocument>
@@ -34,6 +35,21 @@ void ActivityModel::addNotice(const QString &text, RealtimeEvent::Priority prior
     event.action = u"notice"_s;
     event.priority = priority;
     append({event, QDateTime::currentDateTimeUtc(), text});
+}
+
+void ActivityModel::addUnclaimed(const QString &eventName)
+{
+    if (m_unclaimedNames.contains(eventName))
+        return;
+    m_unclaimedNames.insert(eventName);
+    RealtimeEvent event;
+    event.name = eventName;
+    event.action = u"unclaimed"_s;
+    event.priority = RealtimeEvent::Priority::High;
+    append({event, QDateTime::currentDateTimeUtc(),
+            tr("The server announced %1, but no list took it: a list may be named otherwise "
+               "than the server names it, and miss changes.")
+                .arg(eventName)});
 }
 
 void ActivityModel::append(Entry entry)
@@ -87,9 +103,9 @@ const ActivityModel::Label *ActivityModel::labelFor(const RealtimeEvent &event) 
 {
     const Label *featureOnly = nullptr;
     for (const Label &l : m_labels) {
-        if (l.feature != event.feature)
+        if (!EventNaming::sameName(l.feature, event.feature))
             continue;
-        if (!l.entity.isEmpty() && l.entity == event.entity)
+        if (!l.entity.isEmpty() && EventNaming::sameEntity(l.entity, event.entity))
             return &l;
         if (l.entity.isEmpty() && !featureOnly)
             featureOnly = &l;
@@ -162,6 +178,7 @@ QString ActivityModel::summary(int row) const
 void ActivityModel::clear()
 {
     trimTo(0);
+    m_unclaimedNames.clear();
 }
 
 void ActivityModel::setCapacity(int capacity)

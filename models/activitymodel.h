@@ -5,6 +5,7 @@
 
 #include <QtCore/QAbstractTableModel>
 #include <QtCore/QHash>
+#include <QtCore/QSet>
 #include <QtCore/QTimer>
 
 #include <deque>
@@ -47,6 +48,14 @@ public:
     /// A line of the application's own (not an event of the server), shown in Summary.
     void addNotice(const QString &text,
                    RealtimeEvent::Priority priority = RealtimeEvent::Priority::Normal);
+    /**
+     * A line saying that the event @p eventName arrived on a subscribed feature and no list
+     * took it (RealtimeChannel::unclaimedEvent(); the workstation's panel connects it, bind()
+     * does not: a channel without lists, as in the monitor, takes no event at all). A
+     * resource named otherwise than the server names it would else miss every change without
+     * a word. One line per event name (until clear()), not one per event.
+     */
+    void addUnclaimed(const QString &eventName);
     void clear();
 
     /**
@@ -104,6 +113,7 @@ private:
     int m_maxAgeSeconds = 0;
     QList<Label> m_labels;
     QHash<QString, QString> m_userNames;
+    QSet<QString> m_unclaimedNames;
     QTimer m_expiry;
 };
 

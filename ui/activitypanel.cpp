@@ -45,8 +45,11 @@ QSize ActivityPanel::sizeHint() const
 void ActivityPanel::setChannel(RealtimeChannel *channel)
 {
     disconnect(m_channelConnection);
+    disconnect(m_unclaimedConnection);
     if (!channel)
         return;
+    m_unclaimedConnection
+        = connect(channel, &RealtimeChannel::unclaimedEvent, m_model, &ActivityModel::addUnclaimed);
     m_channelConnection = connect(
         channel, &RealtimeChannel::eventReceived, this, [this](const RealtimeEvent &event) {
             if (event.action.endsWith(u"_progress")) // import, bulk, operation ticks

@@ -51,6 +51,7 @@ private:
     ActivityModel *m_model;
     QTableView *m_view;
     QMetaObject::Connection m_channelConnection;
+    QMetaObject::Connection m_unclaimedConnection;
 };
 
 } // namespace livedesk

@@ -241,7 +241,8 @@ bool decodeColon(const QString &prefix, const QString &suffix, const QJsonObject
 bool EventDecoder::isControlEvent(const QString &name)
 {
     return name == u"pong" || name == u"ping" || name.startsWith(u"subscribe:")
-        || name.startsWith(u"unsubscribe:") || name == u"error";
+        || name.startsWith(u"unsubscribe:") || name == u"error"
+        || name.startsWith(u"connection:"); // AegisX: established, timeout
 }
 
 QString EventDecoder::normalizeAction(const QString &action)

@@ -24,7 +24,8 @@ public:
     static std::optional<RealtimeEvent> decode(const QString &name, const QJsonArray &args,
                                                QString *error = nullptr);
 
-    /// Protocol chatter that is not a change notification (`pong`, `subscribe:confirmed`, ...).
+    /// Protocol chatter that is not a change notification (`pong`, `subscribe:confirmed`,
+    /// AegisX's `connection:established` and `connection:timeout`, ...).
     static bool isControlEvent(const QString &name);
 
     /// `bulk-deleted` → `bulk_deleted`, `bulkCreated` → `bulk_created`, `complete` → ...

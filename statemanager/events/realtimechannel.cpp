@@ -4,8 +4,12 @@
 #include "../livedesklogging.h"
 #include "../socketio/socketioclient.h"
 #include "eventdecoder.h"
+#include "eventnaming.h"
 
 #include <QtCore/QPointer>
+
+#include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -70,6 +74,10 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
         Q_EMIT subscriptionConfirmed(event.args.at(0).toObject());
         return;
     }
+    if (event.name.startsWith(u"connection:")) {
+        onSystemEvent(event);
+        return;
+    }
     if (EventDecoder::isControlEvent(event.name))
         return;
     ++m_stats.received;
@@ -92,8 +100,50 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
     ++m_stats.delivered;
     QPointer<RealtimeChannel> self(this);
     m_router.route(*decoded);
-    if (self)
-        Q_EMIT eventReceived(*decoded);
+    if (!self)
+        return;
+    const bool outer = m_claimed;
+    m_claimed = false;
+    Q_EMIT eventReceived(*decoded);
+    if (!self)
+        return;
+    const bool claimed = std::exchange(m_claimed, outer);
+    if (!claimed && isSubscribedFeature(decoded->feature)) {
+        ++m_stats.unclaimed;
+        // Debug only: a channel without lists (watch, the monitor) takes no event at all.
+        qCDebug(lcEvents) << "no list took the event" << decoded->name;
+        Q_EMIT unclaimedEvent(decoded->name);
+    }
+}
+
+bool RealtimeChannel::isSubscribedFeature(const QString &feature) const
+{
+    return std::any_of(m_features.cbegin(), m_features.cend(),
+                       [&](const QString &f) { return EventNaming::sameName(f, feature); });
+}
+
+void RealtimeChannel::onSystemEvent(const SocketIoEvent &event)
+{
+    const QJsonObject data = event.args.at(0).toObject();
+    if (event.name == u"connection:established") {
+        qCDebug(lcEvents) << "the server confirms the connection:" << data;
+        return;
+    }
+    if (event.name == u"connection:timeout") {
+        ++m_stats.serverTimeouts;
+        qCInfo(lcEvents).noquote() << "the server is about to drop the connection for inactivity ("
+                                   << data.value(u"reason").toString() << "); connecting again";
+        // The drop that follows is a server-side disconnect, after which nothing reconnects:
+        // start a fresh connection now (the lists go stale and read everything again).
+        QPointer<RealtimeChannel> self(this);
+        Q_EMIT serverTimeout();
+        if (!self)
+            return;
+        m_client->close();
+        m_client->open();
+        return;
+    }
+    qCDebug(lcEvents) << "system event" << event.name << data;
 }
 
 } // namespace livedesk

@@ -21,6 +21,18 @@ class SocketIoEvent;
  * socket from being dropped as idle by emitting the app-level `ping` event (AegisX closes a
  * socket that has sent nothing for five minutes), decodes every dialect into RealtimeEvent,
  * drops duplicate deliveries, and hands the rest to its EventRouter and eventReceived().
+ *
+ * AegisX's own system events are recognised, not reported as undecodable:
+ * `connection:established` (sent twice on every connect, by the transport and by the
+ * connection manager) is logged; `connection:timeout` says the server is about to drop the
+ * socket for inactivity, with a server-side disconnect after which Socket.IO does not
+ * reconnect by itself, so the channel opens a fresh connection at once (the lists go stale
+ * and resync as after any reconnect) and emits serverTimeout().
+ *
+ * A list takes the events meant for it by calling claim() from its eventReceived() slot. An
+ * event on a subscribed feature that no one claimed is counted (Stats::unclaimed) and
+ * reported by unclaimedEvent(): a list whose resource is misnamed then shows up instead of
+ * silently missing every change.
  */
 class RealtimeChannel : public QObject
 {
@@ -37,6 +49,10 @@ public:
         qint64 undecodable = 0;
         qint64 subscriptionsSent = 0;
         qint64 keepalivesSent = 0;
+        /// Events on a subscribed feature that no list claimed.
+        qint64 unclaimed = 0;
+        /// `connection:timeout` notices from the server.
+        qint64 serverTimeouts = 0;
     };
 
     /// Uses @p client (not owned; it must outlive the channel unless parented to it).
@@ -57,6 +73,10 @@ public:
 
     const Stats &stats() const { return m_stats; }
 
+    /// Called by a receiver of eventReceived(), during that signal: the event is one of its
+    /// own (applied, reloaded for or deliberately ignored), so it is not unclaimed.
+    void claim() { m_claimed = true; }
+
 Q_SIGNALS:
     /// A new (non-duplicate) change notification.
     void eventReceived(const livedesk::RealtimeEvent &event);
@@ -64,11 +84,18 @@ Q_SIGNALS:
     void undecodableEvent(const QString &name, const QString &reason, const QJsonArray &args);
     /// The server's `subscribe:confirmed` payload.
     void subscriptionConfirmed(const QJsonObject &confirmation);
+    /// An event on a subscribed feature that no list claimed (see claim()).
+    void unclaimedEvent(const QString &name);
+    /// The server announced it will drop the socket for inactivity (`connection:timeout`); the
+    /// channel is reconnecting.
+    void serverTimeout();
 
 private:
     void onConnected();
     void onEvent(const SocketIoEvent &event);
     void sendSubscription();
+    void onSystemEvent(const SocketIoEvent &event);
+    bool isSubscribedFeature(const QString &feature) const;
 
     SocketIoClient *m_client;
     QStringList m_features;
@@ -77,6 +104,7 @@ private:
     EventDeduplicator m_dedup;
     QTimer m_keepalive;
     Stats m_stats;
+    bool m_claimed = false;
 };
 
 } // namespace livedesk

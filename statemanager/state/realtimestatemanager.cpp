@@ -2,6 +2,7 @@
 #include "realtimestatemanager.h"
 
 #include "apiclient.h"
+#include "eventnaming.h"
 #include "livedesklogging.h"
 #include "offlinequeue.h"
 #include "realtimechannel.h"
@@ -678,11 +679,13 @@ void RealtimeStateManager::applyLocal(const QString &recordId)
     }
 }
 
-void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEvent)
+RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObject &record,
+                                                                 bool fromEvent)
 {
+    Outcome outcome = Outcome::Applied;
     const QString id = idOf(record);
     if (id.isEmpty())
-        return;
+        return Outcome::Ignored;
     // Whatever arrives while a reload reads its pages is newer than those pages.
     if (m_reload) {
         m_reload->upserted.insert(id, record);
@@ -690,10 +693,8 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
     }
     if (const auto tomb = m_tombstones.constFind(id); tomb != m_tombstones.cend()) {
         const qint64 incoming = versionOf(record);
-        if (!m_schema.hasVersions() || incoming <= *tomb) {
-            ++m_counters.eventsIgnored;
-            return;
-        }
+        if (!m_schema.hasVersions() || incoming <= *tomb)
+            return Outcome::Ignored;
         m_tombstones.remove(id);
     }
     const int row = rowOf(id);
@@ -715,15 +716,26 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
         if (incoming >= 0 && heldVersion >= 0 && incoming <= heldVersion) {
             qCDebug(lcState).noquote() << m_schema.name << ": kept version" << heldVersion << "of"
                                        << id << "over" << incoming;
-            ++m_counters.eventsIgnored;
-            return;
+            return Outcome::Ignored;
         }
     }
     if (fromEvent && !m_schema.hasVersions()) {
-        fetchRecord(id); // nothing says for sure that this event is not an older one, reordered
-        if (held && isOlderChange(record, heldRecord)) {
-            ++m_counters.eventsIgnored;
-            return;
+        // Without versions, `updated_at` orders the changes of one record. A complete record
+        // with a later time than the held one (or for a record not held) is the newer state
+        // and is trusted as it is; anything else is shown but read again, because nothing
+        // says for sure that it is not an older change, reordered.
+        if (held && isOlderChange(record, heldRecord))
+            return Outcome::Ignored;
+        const auto modifiedAt = [](const QJsonObject &r) {
+            return QDateTime::fromString(r.value(u"updated_at").toString(), Qt::ISODateWithMs);
+        };
+        const bool newer = !held
+            || (modifiedAt(record).isValid() && modifiedAt(heldRecord).isValid()
+                && modifiedAt(record) > modifiedAt(heldRecord));
+        // A read on its way may have been answered before this change: it is repeated.
+        if (!newer || !isComplete(record) || m_fetching.contains(id)) {
+            fetchRecord(id);
+            outcome = Outcome::Fetched;
         }
     }
     if (fromEvent)
@@ -744,11 +756,11 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
         r.server = record;
         r.hasServer = true;
         refreshRow(row);
-        return;
+        return outcome;
     }
     if (member != Membership::In && !hasOperations(id)) {
         rememberOutside(id, record);
-        return;
+        return outcome;
     }
     m_outside.remove(id);
     Row r;
@@ -761,11 +773,54 @@ void RealtimeStateManager::upsertServer(const QJsonObject &record, bool fromEven
         m_hidden.remove(id);
         const int at = insertPosition(r);
         if (at == rowCount() && canFetchMore())
-            return; // past the loaded pages: fetchMore() brings it
+            return outcome; // past the loaded pages: fetchMore() brings it
         insertRow(at, std::move(r));
     } else {
         m_hidden.insert(id, record);
     }
+    return outcome;
+}
+
+bool RealtimeStateManager::isComplete(const QJsonObject &record) const
+{
+    if (idOf(record).isEmpty())
+        return false;
+    bool declared = false;
+    for (const ResourceSchema::Column &c : m_schema.columns) {
+        if (c.system)
+            continue;
+        declared = true;
+        if (!record.contains(c.name))
+            return false;
+    }
+    if (declared)
+        return true;
+    // Known by name only: a record has what the rows have (the held one's, else any row's).
+    const Row *reference = nullptr;
+    if (const int row = rowOf(idOf(record)); row >= 0 && m_rows[size_t(row)]->hasServer)
+        reference = m_rows[size_t(row)].get();
+    for (size_t i = 0; !reference && i < m_rows.size(); ++i) {
+        if (m_rows[i]->hasServer)
+            reference = m_rows[i].get();
+    }
+    if (!reference)
+        return false;
+    for (auto it = reference->server.begin(); it != reference->server.end(); ++it) {
+        if (!record.contains(it.key()))
+            return false;
+    }
+    return true;
+}
+
+void RealtimeStateManager::resyncAfterFailedRead(const QString &id, const RestError &error)
+{
+    if (!m_resyncForFailedRead) {
+        m_resyncForFailedRead = true;
+        ++m_counters.resyncs;
+        qCInfo(lcState).noquote() << m_schema.name << ": could not read record" << id << "("
+                                  << error.toString() << "); reading the list again";
+    }
+    hint();
 }
 
 void RealtimeStateManager::removeServer(const QString &id)
@@ -814,8 +869,9 @@ void RealtimeStateManager::fetchRecord(const QString &id)
         } else if (reply->error().code == u"NOT_FOUND") {
             removeServer(id);
         } else {
-            qCWarning(lcState).noquote() << m_schema.name << ": could not read record" << id << ":"
-                                         << reply->error().toString();
+            // Gone or refused? AegisX answers a missing record with 400 VALIDATION_ERROR
+            // ("... not found"); a guess either way could show a deleted record or hide one.
+            resyncAfterFailedRead(id, reply->error());
         }
         scheduleSend(); // writes of the record waited for this answer
     });
@@ -824,39 +880,39 @@ void RealtimeStateManager::fetchRecord(const QString &id)
 // ---------------------------------------------------------------------------------------
 // Events
 
-bool RealtimeStateManager::concernsUs(const RealtimeEvent &event) const
+RealtimeStateManager::Claim RealtimeStateManager::concernsUs(const RealtimeEvent &event) const
 {
-    const QString &f = event.feature;
     if (event.dialect == RealtimeEvent::Dialect::Operation) {
         for (const QString &t : event.refreshTargets) {
-            if (t == m_schema.name || t == m_schema.feature)
-                return event.action != u"operation_progress";
+            if (EventNaming::sameName(t, m_schema.name)
+                || EventNaming::sameName(t, m_schema.feature))
+                return Claim::Ours;
         }
-        return false;
+        return Claim::NotOurs;
     }
-    const bool feature = f == m_schema.feature || f == m_schema.name
-        || (!m_schema.importModule.isEmpty() && f == m_schema.importModule);
+    const QString &f = event.feature;
+    const bool feature = EventNaming::sameName(f, m_schema.feature)
+        || EventNaming::sameName(f, m_schema.name)
+        || EventNaming::sameName(f, m_schema.importModule);
     if (!feature)
-        return false;
+        return Claim::NotOurs;
+    // The entity is checked only where the schema names it, in any spelling and number.
     if (event.dialect == RealtimeEvent::Dialect::Envelope && !m_schema.entity.isEmpty()
-        && !event.entity.isEmpty() && event.entity != m_schema.entity
-        && event.entity != m_schema.name)
-        return false;
-    if (event.action == u"import_progress" || event.action == u"import_completed") {
-        // Only the end of an import changes rows (imports send no per-row events).
-        const QString status = event.data.toObject().value(u"status").toString();
-        return status == u"completed" || status == u"failed" || status == u"cancelled";
-    }
-    if (event.action.startsWith(u"lock_") || event.action == u"bulk_started"
-        || event.action == u"bulk_progress")
-        return false;
-    return true;
+        && !event.entity.isEmpty() && !EventNaming::sameEntity(event.entity, m_schema.entity)
+        && !EventNaming::sameEntity(event.entity, m_schema.name))
+        return Claim::FeatureOnly;
+    return Claim::Ours;
 }
 
 void RealtimeStateManager::onEvent(const RealtimeEvent &event)
 {
+    const Claim claim = concernsUs(event);
+    if (claim == Claim::NotOurs)
+        return;
+    if (m_channel)
+        m_channel->claim();
     ++m_counters.eventsSeen;
-    if (event.seq >= 0 && event.feature == m_schema.feature) {
+    if (event.seq >= 0 && event.dialect != RealtimeEvent::Dialect::Operation) {
         if (m_lastSeq >= 0 && event.seq > m_lastSeq + 1) {
             ++m_counters.seqGaps;
             qCInfo(lcState).noquote() << m_schema.name << ": events" << m_lastSeq + 1 << "to"
@@ -871,12 +927,35 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
             m_lastSeq = event.seq;
         }
     }
-    if (event.action == u"lock_acquired" || event.action == u"lock_released") {
+    const QString &action = event.action;
+    if (action == u"lock_acquired" || action == u"lock_released") {
         onLockEvent(event);
+        count(Outcome::Applied);
         return;
     }
-    if (!concernsUs(event))
+    // Progress of work still running changes no row (imports send no per-row events: only
+    // their end does).
+    bool progress = action == u"bulk_started" || action == u"bulk_progress"
+        || action == u"operation_progress" || action.startsWith(u"lock_");
+    if (action == u"import_progress" || action == u"import_completed") {
+        const QString status = event.data.toObject().value(u"status").toString();
+        progress = status != u"completed" && status != u"failed" && status != u"cancelled";
+    }
+    if (progress) {
+        count(Outcome::Ignored);
         return;
+    }
+    if (claim == Claim::FeatureOnly) {
+        // Our feature, another entity as far as the names tell: it may still be a change of
+        // this list (a misnamed entity), so the list is read again rather than the event
+        // dropped.
+        qCDebug(lcState).noquote()
+            << m_schema.name << ": reading again for" << event.name << "(entity" << event.entity
+            << "is not" << m_schema.entity << ")";
+        hint();
+        count(Outcome::Reloaded);
+        return;
+    }
     m_inbox.append(event);
     if (!m_inboxScheduled) {
         m_inboxScheduled = true;
@@ -884,10 +963,26 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
     }
 }
 
+void RealtimeStateManager::count(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Applied:
+        ++m_counters.eventsApplied;
+        return;
+    case Outcome::Fetched:
+        ++m_counters.eventsFetched;
+        return;
+    case Outcome::Reloaded:
+        ++m_counters.eventsReloaded;
+        return;
+    case Outcome::Ignored:
+        ++m_counters.eventsIgnored;
+        return;
+    }
+}
+
 void RealtimeStateManager::onLockEvent(const RealtimeEvent &event)
 {
-    if (event.feature != m_schema.feature && event.feature != m_schema.name)
-        return;
     const QString user = event.data.toObject().value(u"userId").toVariant().toString();
     const QString me = m_api ? m_api->user().value(u"id").toVariant().toString() : QString();
     // One's own lock is no obstacle: it is not shown as Locked.
@@ -909,6 +1004,7 @@ void RealtimeStateManager::processInbox()
     if (m_inbox.isEmpty())
         return;
     if (m_options.mode == Mode::His) {
+        m_counters.eventsReloaded += m_inbox.size();
         m_inbox.clear();
         hint();
         return;
@@ -920,7 +1016,7 @@ void RealtimeStateManager::processInbox()
     slice.start();
     while (!m_inbox.isEmpty()) {
         const RealtimeEvent event = m_inbox.takeFirst();
-        applyEvent(event);
+        count(applyEvent(event));
         if (slice.elapsed() >= InboxSliceMs)
             break;
     }
@@ -946,30 +1042,40 @@ void RealtimeStateManager::hint()
         Q_EMIT stateChanged();
 }
 
-void RealtimeStateManager::applyEvent(const RealtimeEvent &event)
+RealtimeStateManager::Outcome RealtimeStateManager::applyEvent(const RealtimeEvent &event)
 {
     const QString &action = event.action;
     const QJsonObject data = event.data.toObject();
     const auto ownOperation = [&]() -> int {
         return event.txnId.isEmpty() ? -1 : opIndex(event.txnId);
     };
+    // With versions the version guard orders the changes, so any record with its version
+    // stands; without, a record must carry every field (a partial one is read instead).
     const auto isFull = [&](const QJsonObject &record) {
-        return !idOf(record).isEmpty() && record.size() > 2
-            && (!m_schema.hasVersions() || record.contains(m_schema.versionField));
+        if (idOf(record).isEmpty() || record.size() <= 2)
+            return false;
+        return m_schema.hasVersions() ? record.contains(m_schema.versionField) : isComplete(record);
+    };
+    const auto fetchAll = [&]() {
+        for (const QString &id : event.ids)
+            fetchRecord(id);
+        if (!event.ids.isEmpty())
+            return Outcome::Fetched;
+        startReload();
+        return Outcome::Reloaded;
     };
 
     if (isFullRecordAction(action)) {
         if (!isFull(data)) {
-            for (const QString &id : event.ids)
-                fetchRecord(id);
-            if (event.ids.isEmpty())
-                startReload();
-            return;
+            if (event.ids.isEmpty() && !idOf(data).isEmpty()) {
+                fetchRecord(idOf(data));
+                return Outcome::Fetched;
+            }
+            return fetchAll();
         }
         if (const int i = ownOperation(); i >= 0) {
             confirm(event.txnId, data);
-            ++m_counters.eventsApplied;
-            return;
+            return Outcome::Applied;
         }
         if (action == u"created" && event.txnId.isEmpty()) {
             const bool createInFlight
@@ -980,12 +1086,10 @@ void RealtimeStateManager::applyEvent(const RealtimeEvent &event)
             if (createInFlight) {
                 // It may be ours, which the server's answer will say: no duplicate row.
                 m_heldCreates.append(event);
-                return;
+                return Outcome::Applied;
             }
         }
-        upsertServer(data, true);
-        ++m_counters.eventsApplied;
-        return;
+        return upsertServer(data, true);
     }
     if (action == u"deleted") {
         if (const int i = ownOperation(); i >= 0) {
@@ -994,46 +1098,50 @@ void RealtimeStateManager::applyEvent(const RealtimeEvent &event)
             for (const QString &id : event.ids)
                 removeServer(id);
         }
-        ++m_counters.eventsApplied;
-        return;
+        if (event.ids.isEmpty() && ownOperation() < 0) {
+            startReload();
+            return Outcome::Reloaded;
+        }
+        return Outcome::Applied;
     }
     if (action == u"bulk_created" || action == u"bulk_updated") {
         const QJsonArray items = data.value(u"items").toArray();
         bool complete = !items.isEmpty();
+        Outcome outcome = Outcome::Applied;
         for (const QJsonValue &v : items) {
             const QJsonObject record = v.toObject();
-            if (isFull(record))
-                upsertServer(record, true);
-            else if (const QString id = idOf(record); !id.isEmpty())
+            if (isFull(record)) {
+                if (upsertServer(record, true) == Outcome::Fetched)
+                    outcome = Outcome::Fetched;
+            } else if (const QString id = idOf(record); !id.isEmpty()) {
                 fetchRecord(id);
-            else
+                outcome = Outcome::Fetched;
+            } else {
                 complete = false;
+            }
         }
-        if (!complete) {
-            for (const QString &id : event.ids)
-                fetchRecord(id);
-            if (event.ids.isEmpty())
-                startReload();
-        }
-        ++m_counters.eventsApplied;
-        return;
+        if (!complete)
+            return fetchAll();
+        return outcome;
     }
     if (action == u"bulk_deleted") {
         for (const QString &id : event.ids)
             removeServer(id);
-        if (event.ids.isEmpty())
+        if (event.ids.isEmpty()) {
             startReload();
-        ++m_counters.eventsApplied;
-        return;
+            return Outcome::Reloaded;
+        }
+        return Outcome::Applied;
     }
     // Imports, operations and actions without a record: read what they name, or everything.
     if (!event.ids.isEmpty() && event.operationId.isEmpty()) {
         for (const QString &id : event.ids)
             fetchRecord(id);
-    } else {
-        ++m_counters.resyncs;
-        startReload();
+        return Outcome::Fetched;
     }
+    ++m_counters.resyncs;
+    startReload();
+    return Outcome::Reloaded;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1071,13 +1179,15 @@ void RealtimeStateManager::onConnectionChanged()
 
 void RealtimeStateManager::onConnected(bool recovered)
 {
-    setOnline(true, {});
-    if (!m_started)
-        return;
-    if (m_options.mode == Mode::His || !recovered) {
+    // Set before the state change is announced: until the resync starts, a reload is due
+    // (isRefreshPending()), so that nothing takes the rows for current in between.
+    if (m_started && (m_options.mode == Mode::His || !recovered)) {
         m_resyncWhenSubscribed = true;
         m_subscribeFallback.start();
     }
+    setOnline(true, {});
+    if (!m_started)
+        return;
     scheduleSend();
 }
 
@@ -1169,6 +1279,7 @@ void RealtimeStateManager::startReload()
     m_debounce.stop();
     m_maxWait.stop();
     m_reloadAgain = false;
+    m_resyncForFailedRead = false;
     m_reload = std::make_unique<Reload>();
     ++m_counters.reloads;
     qCDebug(lcState).noquote() << m_schema.name << ": reload" << m_counters.reloads;

@@ -60,10 +60,22 @@ class RestReply;
  * it carries a version not newer than the one held (ResourceSchema::versionField); deleted
  * removes it; bulk events do the same for each item; an event without a full record fetches
  * the record (or reloads when it names none). Without versions (plain AegisX), an event whose
- * `updated_at` is older than the held record's is a reordered one and is not shown, and every
- * record from an event is fetched once more, so that whatever order the events came in, the
- * row ends as the server has it; an event that arrives while its record is being fetched
- * causes one more fetch after that one, whose answer alone is applied.
+ * `updated_at` is older than the held record's is a reordered one and is not shown; a record
+ * with every field of the schema (of the rows held, for a resource known by name only) and a
+ * later `updated_at` than the held one, or for a record not held, is applied as it is; a
+ * partial record is not applied but read, and an ambiguous one (the same or no `updated_at`)
+ * is shown and read again, so that whatever order the events came in, the row ends as the
+ * server has it; an event that arrives while its record is being fetched causes one more
+ * fetch after that one, whose answer alone is applied. A read that fails other than with
+ * NOT_FOUND (AegisX answers a missing record with 400 VALIDATION_ERROR) reads the list again,
+ * once for a burst of such failures.
+ *
+ * ## Which events are this list's
+ * Those of its feature (or import module), in any spelling (EventNaming); the entity is
+ * checked only when the schema names one, singular and plural alike. An event of the feature
+ * whose entity is another is not dropped: the list is read again (both modes). Each event
+ * taken is claimed on the channel (RealtimeChannel::claim()); see Counters for where it is
+ * counted.
  *
  * The rows stay what the server's list would return for the query's filters and search.
  * Filters `col=value`, `col_min`, `col_max` on a column of the schema are judged here against
@@ -157,15 +169,32 @@ public:
         int heartbeatGraceMs = 1000;
     };
 
-    /** What happened so far, for diagnostics, `livedesk-cli mirror` and tests. */
+    /**
+     * What happened so far, for diagnostics, `livedesk-cli mirror` and tests.
+     *
+     * Every event this list takes (its feature, see below) is counted once in eventsSeen and,
+     * once handled, in exactly one of eventsApplied, eventsFetched, eventsReloaded and
+     * eventsIgnored, so that seen = applied + fetched + reloaded + ignored once the inbox is
+     * empty. Duplicate deliveries never get here (RealtimeChannel drops them).
+     */
     class Counters
     {
     public:
         qint64 reloads = 0;
         qint64 resyncs = 0;
+        /// Events for this list.
         qint64 eventsSeen = 0;
+        /// Live mode: the event's record (or deletion, lock) was applied in place.
         qint64 eventsApplied = 0;
+        /// Live mode: the event was partial or ambiguous, and the record was read instead.
+        qint64 eventsFetched = 0;
+        /// The event made the list be read again: every event in HIS mode; in live mode one
+        /// that names no record or that could not be matched to this list's entity.
+        qint64 eventsReloaded = 0;
+        /// Nothing to do: older than what is held (version, `updated_at`), about a deleted
+        /// record, or progress of a bulk operation or import still running.
         qint64 eventsIgnored = 0;
+        /// GETs of one record (live mode).
         qint64 recordFetches = 0;
         qint64 seqGaps = 0;
         qint64 writesSent = 0;
@@ -219,7 +248,9 @@ public:
     /// An event announced a change the rows may not show yet, and a reload is due: in HIS mode
     /// after any event, in live mode when the query has a search or a filter that cannot be
     /// judged here.
-    bool isRefreshPending() const { return m_refreshPending; }
+    /// Also true after a reconnect until the resync has started (it waits for the
+    /// subscription): the rows may miss what changed while the connection was down.
+    bool isRefreshPending() const { return m_refreshPending || m_resyncWhenSubscribed; }
     bool isLoading() const { return m_reload != nullptr; }
     /// When the last reload completed.
     QDateTime lastSyncAt() const { return m_lastSyncAt; }
@@ -305,12 +336,24 @@ private:
         Membership judge(const QJsonValue &value) const;
     };
 
-    // Events.
+    // Events. Which bucket of Counters an event ends in.
+    enum class Outcome { Applied, Fetched, Reloaded, Ignored };
+    // Whether an event is this list's: its feature and, where the schema names one, its
+    // entity (EventNaming); FeatureOnly: the feature is ours but the entity another.
+    enum class Claim { NotOurs, Ours, FeatureOnly };
     void onEvent(const RealtimeEvent &event);
-    bool concernsUs(const RealtimeEvent &event) const;
+    Claim concernsUs(const RealtimeEvent &event) const;
     void processInbox();
-    void applyEvent(const RealtimeEvent &event);
+    Outcome applyEvent(const RealtimeEvent &event);
+    void count(Outcome outcome);
     void hint();
+    // Without versions: whether @p record has every field a record of this list has (the
+    // schema's declared fields, else those of the rows held), so that it may stand for the
+    // whole record.
+    bool isComplete(const QJsonObject &record) const;
+    // A read failed in a way that cannot tell "gone" from "refused": the list is read again
+    // (once for a burst of such failures).
+    void resyncAfterFailedRead(const QString &id, const RestError &error);
     // Connection.
     void onConnectionChanged();
     void onConnected(bool recovered);
@@ -327,7 +370,7 @@ private:
     qint64 versionOf(const QJsonObject &record) const;
     // Without versions: true when @p incoming's `updated_at` is older than @p held's.
     static bool isOlderChange(const QJsonObject &incoming, const QJsonObject &held);
-    void upsertServer(const QJsonObject &record, bool fromEvent);
+    Outcome upsertServer(const QJsonObject &record, bool fromEvent);
     void removeServer(const QString &id);
     void refreshRow(int row);
     void insertRow(int at, Row row);
@@ -428,6 +471,8 @@ private:
     // A resync waits for the subscription: a read made before the server has put us back in
     // the rooms could miss a change whose event went out before we were in them.
     bool m_resyncWhenSubscribed = false;
+    // A failed read has asked for a reload that has not started yet.
+    bool m_resyncForFailedRead = false;
     QTimer m_subscribeFallback;
 
     // Live mode.

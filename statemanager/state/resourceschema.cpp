@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "resourceschema.h"
 
+#include "eventnaming.h"
 #include "livedesklogging.h"
 
 #include <QtCore/QDate>
@@ -495,7 +496,6 @@ ResourceSchema ResourceSchema::named(const QString &name)
     s.label = name;
     s.restPath = u"/api/"_s + name;
     s.feature = name;
-    s.entity = name;
     // "budget-plans" and "budget_plans" are the module "budgetPlans".
     bool upper = false;
     for (const QChar c : name) {
@@ -534,7 +534,7 @@ ResourceSchema::fromSchemaDocument(const QJsonObject &document, const QString &n
         if (names.contains(n))
             return fail(u"The schema lists the resource %1 twice."_s.arg(quoted(n)));
         names.append(n);
-        if (n == name)
+        if (n == name || (!found && EventNaming::sameName(n, name)))
             found = r;
     }
     if (!found) {
@@ -544,7 +544,7 @@ ResourceSchema::fromSchemaDocument(const QJsonObject &document, const QString &n
         return fail(
             u"The schema has no resource %1; it has %2."_s.arg(quoted(name), listed(names)));
     }
-    return parseResource(*found, name, false, error);
+    return parseResource(*found, found->value(u"name").toString(), false, error);
 }
 
 std::optional<ResourceSchema> ResourceSchema::fromSchemaFile(const QString &path,
@@ -575,9 +575,9 @@ std::optional<ResourceSchema> ResourceSchema::fromSchemaFile(const QString &path
         return fail(u"%1: %2"_s.arg(path, why));
     const QJsonArray resources = resourcesOf(doc.object()).toArray();
     for (const QJsonValue r : resources) {
-        if (r.toObject().value(u"name").toString() != name)
+        if (r.toObject().value(u"name").toString() != lenient->name)
             continue;
-        auto strict = parseResource(r.toObject(), name, true, &why);
+        auto strict = parseResource(r.toObject(), lenient->name, true, &why);
         if (!strict)
             return fail(u"%1: %2"_s.arg(path, why));
         qCDebug(lcState) << "Read the schema of" << name << "from" << path;
@@ -648,9 +648,10 @@ QJsonObject ResourceSchema::toJson() const
     }
     QJsonObject json{
         {u"name"_s, name},       {u"label"_s, label},   {u"path"_s, restPath},
-        {u"feature"_s, feature}, {u"entity"_s, entity}, {u"importModule"_s, importModule},
-        {u"fields"_s, fields},
+        {u"feature"_s, feature}, {u"fields"_s, fields}, {u"importModule"_s, importModule},
     };
+    if (!entity.isEmpty())
+        json.insert(u"entity"_s, entity);
     // Only what differs from the server's conventions, so that the file suits it too.
     if (idField != u"id")
         json.insert(u"idField"_s, idField);

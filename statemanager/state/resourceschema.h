@@ -67,6 +67,7 @@ public:
     QString restPath;
     /// Event names are `<feature>.<entity>.<action>`.
     QString feature;
+    /// Empty when the schema does not name it: events are then matched by feature only.
     QString entity;
     /// The camelCase module name of import progress and generated bulk events.
     QString importModule;
@@ -119,12 +120,16 @@ public:
     /// the id alone names it).
     QString displayField() const;
 
-    /// Defaults for a resource known only by name: path `/api/<name>`, feature and entity
-    /// `<name>`, import module camelCase of the name, id `id`, no version, no columns.
+    /// Defaults for a resource known only by name: path `/api/<name>`, feature `<name>`, no
+    /// entity (AegisX names it in the singular, `patients.patient.created`, and a guess from
+    /// the name would be wrong as often as right: events are matched by feature alone), import
+    /// module camelCase of the name, id `id`, no version, no columns.
     static ResourceSchema named(const QString &name);
     /// @p name from a schema document (`{resources:[...]}`, what `/api/schema` returns in its
     /// `data` and what a schema file holds); std::nullopt with a sentence in @p error when
     /// the document is malformed or has no such resource (the sentence lists those it has).
+    /// Any spelling of the name finds the resource (`lab-orders` finds `lab_orders`,
+    /// EventNaming::sameName()); the schema then carries the document's spelling.
     static std::optional<ResourceSchema> fromSchemaDocument(const QJsonObject &document,
                                                             const QString &name, QString *error);
     /// The same from the file at @p path. A file is written by people, so it is read more

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "session.h"
 
+#include "eventnaming.h"
 #include "livedesklogging.h"
 #include "restreply.h"
 
@@ -141,6 +142,11 @@ const ResourceSchema *Session::resource(const QString &name) const
 {
     for (const ResourceSchema &r : m_resources) {
         if (r.name == name)
+            return &r;
+    }
+    // Any spelling of the server's name (`lab-orders` for `lab_orders`).
+    for (const ResourceSchema &r : m_resources) {
+        if (EventNaming::sameName(r.name, name))
             return &r;
     }
     return nullptr;

@@ -71,6 +71,8 @@ public:
 
     /// The resources, in the server's order (valid after signedIn()).
     const QList<ResourceSchema> &resources() const { return m_resources; }
+    /// The resource called @p name in any spelling (`lab-orders` finds the server's
+    /// `lab_orders`), or null.
     const ResourceSchema *resource(const QString &name) const;
 
     /// The manager of @p name in @p mode, made and started on first use; the same one until

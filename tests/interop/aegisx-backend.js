@@ -8,7 +8,18 @@
 //     random priority;
 //   - no event ids, no sequence numbers (unless --seq), no record versions, no If-Match, no
 //     txn echo, no connection state recovery: a reconnect misses what happened meanwhile;
-//   - `deleted` carries `{id}` with the id as a string.
+//   - `deleted` carries `{id}` with the id as a string;
+//   - events are named `feature.entity.action` with the entity in the singular
+//     (`patients.patient.created`), the feature in the plural, as generated AegisX modules do;
+//   - two `connection:established` events on every connect (the transport's `{socketId,
+//     timestamp}` and the connection manager's `{clientId, userId, authenticated, priority,
+//     timestamp, server, version, capabilities}`);
+//   - a socket that has sent nothing for --inactivity-ms (5 minutes) gets `connection:timeout`
+//     and is then disconnected by the server (a server-side disconnect: no automatic reconnect);
+//   - changes made by the server itself (the burst command) carry `meta.userId` "system";
+//   - a missing record is answered `400 VALIDATION_ERROR "Patient with ID 9 not found"`, not
+//     404 (GET /api/patients/:id; --missing-status 404 for the tidy answer);
+//   - no `/api/schema`: a client must be told the resource's name.
 // Data lives in a JSON file (--data), written after every change, so the server can be killed
 // and started again on the same port with the same records and tokens.
 //
@@ -23,6 +34,11 @@
 //   --versions           records carry `version` (1 on create, +1 on every update), as an
 //                        AegisX resource with optimistic locking does (bench_tablemodel)
 //   --wards N            seeded patients spread over wards 1..N (default 4)
+//   --inactivity-ms MS   drop a socket that has sent nothing for this long (default 300000)
+//   --missing-status S   400 (default, as AegisX) or 404 for GET of a record that is not there
+//   --partial-updates    `updated` events carry only the id, the fields the request changed
+//                        and updated_at (some AegisX services emit the request body)
+//   --confirm-delay-ms MS   answer `subscribe:features` this much later (a slow server)
 // A list answer is computed once per query and kept until the next write, so that reading a
 // large list page by page does not filter and sort the whole set for every page.
 //
@@ -33,7 +49,8 @@
 //                                      never sent (with --seq they still take a seq number)
 //   {"cmd":"flush"}                    send the queued events now
 //   {"cmd":"records"}                  {"done":id,"records":[...sorted by id]}
-//   {"cmd":"stats"}                    {"done":id,"requests":n,"events":n,"sockets":n}
+//   {"cmd":"stats"}                    {"done":id,"requests":n,"reads":n,"events":n,"sockets":n,
+//                                      "timeouts":n} (reads: GET of one record)
 //   {"cmd":"burst","count":N,"tag":T}  N updates of random records at once (name "Burst T.i"),
 //                                      each with its event; answers the ids updated (up to
 //                                      1000); "ward":W picks from that ward only, "every":true
@@ -64,6 +81,10 @@ const delayedDuplicates = Number(opt("--delayed-duplicates", "0"));
 const withSeq = flag("--seq");
 const withVersions = flag("--versions");
 const wardCount = Number(opt("--wards", "4"));
+const inactivityMs = Number(opt("--inactivity-ms", "300000"));
+const missingStatus = Number(opt("--missing-status", "400"));
+const partialUpdates = flag("--partial-updates");
+const confirmDelayMs = Number(opt("--confirm-delay-ms", "0"));
 
 // A small deterministic generator (mulberry32), so a failing run can be repeated.
 let rngState = Number(opt("--random-seed", "1")) >>> 0;
@@ -160,6 +181,8 @@ setInterval(flush, flushMs);
 // REST
 
 let requests = 0;
+// GET /api/patients/:id answered (record reads, as opposed to list reads).
+let reads = 0;
 // Bumped by every write; a cached list answer of an older generation is stale.
 let generation = 0;
 const listCache = new Map();
@@ -322,7 +345,11 @@ async function handle(req, res) {
 
   const record = db.records[id];
   if (req.method === "GET") {
-    if (!record) return fail(res, 404, "NOT_FOUND", `Patient ${id} not found`);
+    reads += 1;
+    if (!record) {
+      if (missingStatus === 404) return fail(res, 404, "NOT_FOUND", `Patient ${id} not found`);
+      return fail(res, 400, "VALIDATION_ERROR", `Patient with ID ${id} not found`);
+    }
     return send(res, 200, { success: true, data: record });
   }
   if (req.method === "PUT") {
@@ -332,7 +359,11 @@ async function handle(req, res) {
     for (const f of fields) if (f in body) record[f] = body[f];
     touch(record);
     changed();
-    announce("updated", { ...record }, user.id, priorities[Math.floor(random() * priorities.length)]);
+    const announced = { ...record };
+    if (partialUpdates) {
+      for (const f of Object.keys(announced)) if (f !== "id" && f !== "updated_at" && !(f in body)) delete announced[f];
+    }
+    announce("updated", announced, user.id, priorities[Math.floor(random() * priorities.length)]);
     return send(res, 200, { success: true, data: record, message: "Updated" });
   }
   if (req.method === "DELETE") {
@@ -359,16 +390,51 @@ io.use((socket, next) => {
   err.data = { code: "UNAUTHORIZED" };
   next(err);
 });
+let timeouts = 0;
 io.on("connection", (socket) => {
   out({ connection: socket.id });
-  socket.on("disconnect", (reason) => out({ disconnect: socket.id, reason }));
+  const user = userOfToken(socket.handshake.auth && socket.handshake.auth.token, "access");
+  // AegisX's transport and its connection manager each announce the connection.
+  socket.emit("connection:established", { socketId: socket.id, timestamp: new Date().toISOString() });
+  socket.emit("connection:established", {
+    clientId: socket.id,
+    userId: user ? user.id : null,
+    authenticated: !!user,
+    priority: "normal",
+    timestamp: new Date().toISOString(),
+    server: "aegisx-api",
+    version: "1.0.0",
+    capabilities: ["realtime-events", "bulk-operations", "conflict-resolution", "priority-queue"],
+  });
+  // Inactivity counts what the client sends (events), not the Engine.IO heartbeat.
+  let lastActivity = Date.now();
+  socket.onAny(() => {
+    lastActivity = Date.now();
+  });
+  const inactivity = setInterval(() => {
+    if (Date.now() - lastActivity < inactivityMs) return;
+    clearInterval(inactivity);
+    timeouts += 1;
+    out({ timeout: socket.id });
+    socket.emit("connection:timeout", { reason: "inactivity", timeout: inactivityMs, timestamp: new Date().toISOString() });
+    setTimeout(() => socket.disconnect(true), 50);
+  }, Math.max(50, Math.min(1000, inactivityMs / 4)));
+  socket.on("disconnect", (reason) => {
+    clearInterval(inactivity);
+    out({ disconnect: socket.id, reason });
+  });
   socket.on("subscribe:features", (body) => {
     const features = (body && body.features) || [];
     const entities = (body && body.entities) || [];
     const rooms = [...features.map((f) => `feature:${f}`), ...entities.map((e) => `entity:${e}`)];
-    rooms.forEach((r) => socket.join(r));
-    out({ subscribed: { sid: socket.id, features, entities } });
-    socket.emit("subscribe:confirmed", { features, entities, rooms, timestamp: new Date().toISOString() });
+    const confirm = () => {
+      if (socket.disconnected) return;
+      rooms.forEach((r) => socket.join(r));
+      out({ subscribed: { sid: socket.id, features, entities } });
+      socket.emit("subscribe:confirmed", { features, entities, rooms, timestamp: new Date().toISOString() });
+    };
+    if (confirmDelayMs > 0) setTimeout(confirm, confirmDelayMs);
+    else confirm();
   });
   socket.on("ping", () => socket.emit("pong", { timestamp: new Date().toISOString() }));
 });
@@ -403,7 +469,7 @@ stdin.on("line", (line) => {
         const record = db.records[ids[c.every ? i : Math.floor(random() * ids.length)]];
         record.name = `Burst ${c.tag ?? 0}.${i}`;
         touch(record);
-        announce("updated", { ...record }, "u-doctor", priorities[Math.floor(random() * priorities.length)]);
+        announce("updated", { ...record }, "system", priorities[Math.floor(random() * priorities.length)]);
         if (count <= 1000) touched.push(record.id);
       }
       changed();
@@ -421,7 +487,7 @@ stdin.on("line", (line) => {
       return done({ count, versionSum, jsonBytes });
     }
     case "stats":
-      return done({ requests, events: eventsSent, sockets: io.engine.clientsCount });
+      return done({ requests, reads: reads, events: eventsSent, sockets: io.engine.clientsCount, timeouts });
     case "quit":
       process.exit(0);
     default:

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void unreachableServerExitsWith4();
     void invalidUrlExitsWith2();
     void serverDisconnectExitsWith5();
+    void watchPlainAegisxBackend();
 
 private:
     bool startPeer(PeerProcess &peer, const QStringList &extra = {});
@@ -223,6 +224,38 @@ void TestCliInterop::serverDisconnectExitsWith5()
     QVERIFY2(cli.errorText().contains(u"disconnected by the server"_s),
              qPrintable(cli.errorText()));
     QCOMPARE(peer.count(u"connection"), 1);
+}
+
+// `watch` against the plain AegisX stand-in with what a person types (--feature, --entity):
+// AegisX's two `connection:established` events are recognised (not printed as undecoded), the
+// event sent to both rooms is printed once, with the singular entity and `meta.userId` "system"
+// for a change the server made itself.
+void TestCliInterop::watchPlainAegisxBackend()
+{
+    PeerProcess backend(u"aegisx-backend.js"_s);
+    QVERIFY2(backend.start({u"--seed"_s, u"3"_s}), qPrintable(backend.errorOutput()));
+    const QString token = u"access."_s
+        + QString::fromLatin1(QByteArray("nurse@demo.local")
+                                  .toBase64(QByteArray::Base64UrlEncoding
+                                            | QByteArray::OmitTrailingEquals));
+    CliProcess cli(CliPath);
+    cli.start({u"watch"_s, u"--url"_s, backend.url().toString(), u"--token"_s, token,
+               u"--feature"_s, u"patients"_s, u"--entity"_s, u"patient"_s, u"--undecoded"_s});
+    QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"subscribed").size(), 1, Patience);
+    backend.request({{u"cmd"_s, u"burst"_s}, {u"count"_s, 1}, {u"tag"_s, 1}});
+    QTRY_COMPARE_WITH_TIMEOUT(cli.ofKind(u"event").size(), 1, Patience);
+    QTest::qWait(500); // room for a second copy or an undecoded line to show up
+    const auto events = cli.ofKind(u"event");
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events.at(0).value(u"name").toString(), u"patients.patient.updated"_s);
+    QCOMPARE(events.at(0).value(u"entity").toString(), u"patient"_s);
+    QCOMPARE(events.at(0).value(u"meta").toObject().value(u"userId").toString(), u"system"_s);
+    for (const QJsonObject &line : cli.ofKind(u"undecoded"))
+        QFAIL(QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
+    cli.process.terminate();
+    QVERIFY(cli.finish());
+    QCOMPARE(cli.process.exitCode(), 0);
+    QVERIFY2(!cli.errorText().contains(u"undecodable"_s), qPrintable(cli.errorText()));
 }
 
 QTEST_GUILESS_MAIN(TestCliInterop)

@@ -154,6 +154,37 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 5);
     }
 
+    // An event no list took is one line with the event's name, once per name: a misnamed
+    // resource shows up without flooding the panel.
+    void unclaimedEventIsOneLinePerName()
+    {
+        ActivityModel model;
+        QAbstractItemModelTester tester(&model);
+        model.addUnclaimed(u"patients.patient.created"_s);
+        model.addUnclaimed(u"patients.patient.created"_s);
+        QCOMPARE(model.rowCount(), 1);
+        QVERIFY2(model.summary(0).contains(u"patients.patient.created"_s),
+                 qPrintable(model.summary(0)));
+        QCOMPARE(model.index(0, 0).data(ActivityModel::EventNameRole).toString(),
+                 u"patients.patient.created"_s);
+        QVERIFY(model.index(0, ActivityModel::Summary).data(Qt::ForegroundRole).isValid());
+        model.addUnclaimed(u"patients.patient.deleted"_s);
+        QCOMPARE(model.rowCount(), 2);
+    }
+
+    // A label given with the server's spelling names events in any other spelling, and the
+    // entity in the singular (`lab-orders.lab_order.updated` is a Lab orders event).
+    void labelsMatchAnySpelling()
+    {
+        ActivityModel model;
+        model.setResourceLabel(u"lab_orders"_s, u"lab-orders"_s, u"Lab orders"_s);
+        RealtimeEvent e = event(5);
+        e.feature = u"lab-orders"_s;
+        e.entity = u"lab_order"_s;
+        model.addEvent(e);
+        QCOMPARE(model.summary(0), u"Lab orders: 5 changed by nurse-1"_s);
+    }
+
     // Only the last minutes are kept: older entries go at the end, newer ones stay.
     void olderThanMaxAgeIsDropped()
     {

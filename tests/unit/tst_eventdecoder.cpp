@@ -653,6 +653,9 @@ void TestEventDecoder::isControlEvent_data()
     QTest::newRow("ping") << u"ping"_s << true;
     QTest::newRow("subscribe:confirmed") << u"subscribe:confirmed"_s << true;
     QTest::newRow("subscribe:features") << u"subscribe:features"_s << true;
+    // AegisX's connection manager: chatter, not a change of any record.
+    QTest::newRow("connection:established") << u"connection:established"_s << true;
+    QTest::newRow("connection:timeout") << u"connection:timeout"_s << true;
     QTest::newRow("unsubscribe:confirmed") << u"unsubscribe:confirmed"_s << true;
     QTest::newRow("error") << u"error"_s << true;
     QTest::newRow("crud") << u"users.user.created"_s << false;

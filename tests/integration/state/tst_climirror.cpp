@@ -59,6 +59,27 @@ private Q_SLOTS:
     }
     void cleanup() { m_server.reset(); }
 
+    // The server calls the resource lab_orders (its URL and feature are lab-orders): any of
+    // its spellings finds it, and the snapshot names it as the server does.
+    void anySpellingOfTheResourceIsAccepted()
+    {
+        for (const QString &typed : {u"lab-orders"_s, u"labOrders"_s}) {
+            QTemporaryDir dir;
+            const QString snapshot = dir.filePath(u"snapshot.json"_s);
+            QStringList arguments = common(u"mirror"_s);
+            arguments.last() = typed;
+            CliProcess cli(CliPath);
+            cli.start(arguments + QStringList{u"--idle-ms"_s, u"300"_s, u"--snapshot"_s, snapshot});
+            QVERIFY(cli.finish());
+            QVERIFY2(cli.process.exitCode() == 0, qPrintable(typed + u": "_s + cli.errorText()));
+            QFile file(snapshot);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QJsonObject doc = QJsonDocument::fromJson(file.readAll()).object();
+            QCOMPARE(doc.value(u"resource").toString(), u"lab_orders"_s);
+            QVERIFY(!doc.value(u"records").toArray().isEmpty());
+        }
+    }
+
     void mirrorWritesTheServersRecords()
     {
         QTemporaryDir dir;
