@@ -3,6 +3,7 @@
 
 #include "eventnaming.h"
 #include "realtimechannel.h"
+#include "realtimetablemodel.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtGui/QBrush>
@@ -26,7 +27,17 @@ void ActivityModel::bind(RealtimeChannel *channel)
 
 void ActivityModel::addEvent(const RealtimeEvent &event)
 {
-    append({event, QDateTime::currentDateTimeUtc(), {}});
+    QJsonObject before;
+    if (m_lookup && event.ids.size() == 1 && !event.action.startsWith(u"bulk_")
+        && !event.action.startsWith(u"import") && !event.action.startsWith(u"operation"))
+        before = m_lookup(event.feature, event.ids.constFirst());
+    append({event, QDateTime::currentDateTimeUtc(), {}, before});
+}
+
+void ActivityModel::setResourceColumns(const QString &feature,
+                                       const QList<ResourceSchema::Column> &columns)
+{
+    m_columns.insert(feature, columns);
 }
 
 void ActivityModel::addNotice(const QString &text, RealtimeEvent::Priority priority)
@@ -34,7 +45,7 @@ void ActivityModel::addNotice(const QString &text, RealtimeEvent::Priority prior
     RealtimeEvent event;
     event.action = u"notice"_s;
     event.priority = priority;
-    append({event, QDateTime::currentDateTimeUtc(), text});
+    append({event, QDateTime::currentDateTimeUtc(), text, {}});
 }
 
 void ActivityModel::addUnclaimed(const QString &eventName)
@@ -113,7 +124,8 @@ const ActivityModel::Label *ActivityModel::labelFor(const RealtimeEvent &event) 
     return featureOnly;
 }
 
-QString ActivityModel::recordText(const RealtimeEvent &event, const Label *label) const
+QString ActivityModel::recordText(const RealtimeEvent &event, const Label *label,
+                                  const QJsonObject &before) const
 {
     if (event.ids.isEmpty())
         return event.operationId;
@@ -121,11 +133,47 @@ QString ActivityModel::recordText(const RealtimeEvent &event, const Label *label
     if (event.ids.size() > 3)
         text += u"…"_s;
     if (event.ids.size() == 1 && label && !label->displayField.isEmpty()) {
-        const QString shown
-            = event.data.toObject().value(label->displayField).toVariant().toString();
+        // A deleted record's event often carries its id alone: the name it had, then.
+        QString shown = event.data.toObject().value(label->displayField).toVariant().toString();
+        if (shown.isEmpty())
+            shown = before.value(label->displayField).toVariant().toString();
         if (!shown.isEmpty())
             text = tr("%1 (%2)", "record id (what the record is called)").arg(text, shown);
     }
+    return text;
+}
+
+QString ActivityModel::changesText(const RealtimeEvent &event, const QJsonObject &before) const
+{
+    const auto columns = m_columns.constFind(event.feature);
+    if (before.isEmpty() || columns == m_columns.cend())
+        return {};
+    const QJsonObject after = event.data.toObject();
+    const auto shown = [](const ResourceSchema::Column &c, const QJsonValue &v) {
+        const QString text = RealtimeTableModel::displayText(c, v);
+        return text.isEmpty() ? tr("(empty)") : text;
+    };
+    QStringList changes;
+    int more = 0;
+    for (const ResourceSchema::Column &c : *columns) {
+        // Timestamps and versions change with every write: not news.
+        if (c.system || !after.contains(c.name) || !before.contains(c.name))
+            continue;
+        const QJsonValue was = before.value(c.name);
+        const QJsonValue now = after.value(c.name);
+        if (shown(c, was) == shown(c, now))
+            continue;
+        if (changes.size() == 3) {
+            ++more;
+            continue;
+        }
+        changes.append(
+            tr("%1: %2 → %3", "field: old value → new value")
+                .arg(c.label.isEmpty() ? c.name : c.label, shown(c, was), shown(c, now)));
+    }
+    QString text = changes.join(u"; "_s);
+    if (more > 0)
+        text = tr("%1 and %n more field(s)", nullptr, more).arg(text);
     return text;
 }
 
@@ -139,7 +187,7 @@ QString ActivityModel::summary(int row) const
     const RealtimeEvent &e = entry.event;
     const Label *label = labelFor(e);
     const QString list = label ? label->label : (e.entity.isEmpty() ? e.feature : e.entity);
-    const QString record = recordText(e, label);
+    const QString record = recordText(e, label, entry.before);
     const QString by = m_userNames.value(e.userId, e.userId);
     QString action = e.action;
     QString what = record;
@@ -152,9 +200,14 @@ QString ActivityModel::summary(int row) const
     if (action == u"created")
         return by.isEmpty() ? tr("%1: %2 added").arg(list, what)
                             : tr("%1: %2 added by %3").arg(list, what, by);
-    if (action == u"updated")
+    if (action == u"updated") {
+        const QString changes = what == record ? changesText(e, entry.before) : QString();
+        if (!changes.isEmpty())
+            return by.isEmpty() ? tr("%1: %2 changed: %3").arg(list, what, changes)
+                                : tr("%1: %2 changed by %3: %4").arg(list, what, by, changes);
         return by.isEmpty() ? tr("%1: %2 changed").arg(list, what)
                             : tr("%1: %2 changed by %3").arg(list, what, by);
+    }
     if (action == u"deleted")
         return by.isEmpty() ? tr("%1: %2 deleted").arg(list, what)
                             : tr("%1: %2 deleted by %3").arg(list, what, by);

@@ -2,13 +2,16 @@
 #pragma once
 
 #include "realtimeevent.h"
+#include "resourceschema.h"
 
 #include <QtCore/QAbstractTableModel>
 #include <QtCore/QHash>
 #include <QtCore/QSet>
+#include <QtCore/QJsonObject>
 #include <QtCore/QTimer>
 
 #include <deque>
+#include <functional>
 
 namespace livedesk {
 
@@ -23,10 +26,16 @@ class RealtimeChannel;
  *
  * Two audiences read it. A developer's monitor shows the raw columns (feature, entity,
  * action, ids). A workstation's activity panel shows Time and Summary: one sentence a nurse
- * understands ("Patients: 12 (Somchai P.) changed by u-doctor"), built from the labels given
- * with setResourceLabel(), and notices of its own (addNotice(): a refused write, a finished
- * import) so that a toast that went by can be read again. setMaxAge() keeps only the last
- * minutes.
+ * understands ("Patients: 12 (Somchai P.) changed by Dr. Somchai: Ward: ICU → Surgery"),
+ * built from the labels given with setResourceLabel(), and notices of its own (addNotice(): a
+ * refused write, a finished import) so that a toast that went by can be read again.
+ * setMaxAge() keeps only the last minutes.
+ *
+ * Which fields a change changed, and what a deleted record was called, need the record as it
+ * was before: an event carries only the new state (or only the id of a deleted record). With
+ * setRecordLookup() the model reads the record as the lists hold it when the event arrives,
+ * which is before any list has applied it (the state managers apply events on a later turn
+ * of the event loop).
  */
 class ActivityModel : public QAbstractTableModel
 {
@@ -65,6 +74,12 @@ public:
      */
     void setResourceLabel(const QString &feature, const QString &entity, const QString &label,
                           const QString &displayField = {});
+    /// The columns of @p feature's records, so that Summary can say which fields a change
+    /// changed ("Ward: ICU → Surgery"), by their labels, values as the lists show them.
+    void setResourceColumns(const QString &feature, const QList<ResourceSchema::Column> &columns);
+    /// Finds a record of a feature by id as it is held now (empty when unknown); see above.
+    using RecordLookup = std::function<QJsonObject(const QString &feature, const QString &id)>;
+    void setRecordLookup(RecordLookup lookup) { m_lookup = std::move(lookup); }
     /// Names for user ids ("u-doctor" → "Dr. Somchai"), shown in Summary and User; an id
     /// without a name is shown as it is.
     void setUserNames(const QHash<QString, QString> &names);
@@ -93,6 +108,8 @@ private:
         QDateTime receivedAt;
         /// A notice's text (empty for server events).
         QString notice;
+        /// The record before the event changed it (see setRecordLookup()); empty if unknown.
+        QJsonObject before;
     };
     struct Label
     {
@@ -106,7 +123,10 @@ private:
     void trimTo(int rows);
     void dropExpired();
     const Label *labelFor(const RealtimeEvent &event) const;
-    QString recordText(const RealtimeEvent &event, const Label *label) const;
+    QString recordText(const RealtimeEvent &event, const Label *label,
+                       const QJsonObject &before) const;
+    // "Ward: ICU → Surgery; Status: admitted → discharged" (empty when unknown or none).
+    QString changesText(const RealtimeEvent &event, const QJsonObject &before) const;
 
     std::deque<Entry> m_events;
     int m_capacity = 1000;
@@ -114,6 +134,8 @@ private:
     QList<Label> m_labels;
     QHash<QString, QString> m_userNames;
     QSet<QString> m_unclaimedNames;
+    QHash<QString, QList<ResourceSchema::Column>> m_columns;
+    RecordLookup m_lookup;
     QTimer m_expiry;
 };
 

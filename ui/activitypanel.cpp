@@ -63,6 +63,7 @@ void ActivityPanel::setResources(const QList<ResourceSchema> &resources)
     for (const ResourceSchema &r : resources) {
         const QString label = r.label.isEmpty() ? r.name : r.label;
         m_model->setResourceLabel(r.feature, r.entity, label, r.displayField());
+        m_model->setResourceColumns(r.feature, r.columns);
         if (!r.importModule.isEmpty() && r.importModule != r.feature)
             m_model->setResourceLabel(r.importModule, {}, label, r.displayField());
     }

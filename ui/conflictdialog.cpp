@@ -43,9 +43,16 @@ QString ConflictDialog::displayText(const ResourceSchema::Column &column, const 
 }
 
 ConflictDialog::ConflictDialog(RealtimeStateManager *manager, const QString &txnId, QWidget *parent)
+    : ConflictDialog(manager, txnId, People(), parent)
+{
+}
+
+ConflictDialog::ConflictDialog(RealtimeStateManager *manager, const QString &txnId,
+                               const People &people, QWidget *parent)
     : QDialog(parent)
     , m_manager(manager)
     , m_txnId(txnId)
+    , m_people(people)
 {
     if (m_manager) {
         const QList<PendingOperation> conflicts = m_manager->conflicts();
@@ -135,19 +142,41 @@ void ConflictDialog::build()
     }
     const QString which
         = summary.isEmpty() ? tr("record %1").arg(m_op.recordId) : summary.join(u" · "_s);
+    // Who: their record says, or (deleted) the last change event about it.
+    const QString who = m_people.authorOf(m_op.recordId, m_op.theirs);
     if (deletedByThem) {
-        m_message->setText(tr("Someone else deleted %1 while your change was waiting to be "
-                              "saved. Create it again with your values, or leave it deleted?")
-                               .arg(which));
+        m_message->setText(
+            who.isEmpty()
+                ? tr("Someone else deleted %1 while your change was waiting to be saved. Create "
+                     "it again with your values, or leave it deleted?")
+                      .arg(which)
+                : tr("%1 deleted %2 while your change was waiting to be saved. Create it again "
+                     "with your values, or leave it deleted?")
+                      .arg(who, which));
     } else if (deletedByMe) {
-        m_message->setText(tr("You deleted %1, but someone else changed it meanwhile. Delete it "
-                              "anyway, or keep it with their changes?")
-                               .arg(which));
+        m_message->setText(who.isEmpty()
+                               ? tr("You deleted %1, but someone else changed it meanwhile. "
+                                    "Delete it anyway, or keep it with their changes?")
+                                     .arg(which)
+                               : tr("You deleted %1, but %2 changed it meanwhile. Delete it "
+                                    "anyway, or keep it with their changes?")
+                                     .arg(which, who));
     } else {
-        m_message->setText(tr("Someone else changed %1 while your change was waiting to be "
-                              "saved. For each field, choose whether to keep your value or "
-                              "theirs.")
-                               .arg(which));
+        // Which of the fields the user changed they changed too.
+        QStringList labels;
+        for (const QString &name : m_op.conflictingFields()) {
+            const ResourceSchema::Column *c = schema.column(name);
+            labels.append(c && !c->label.isEmpty() ? c->label : name);
+        }
+        const QString fields = QLocale().createSeparatedList(labels);
+        if (who.isEmpty() || fields.isEmpty())
+            m_message->setText(tr("Someone else changed %1 while you were editing it. For each "
+                                  "field, choose whether to keep your value or theirs.")
+                                   .arg(which));
+        else
+            m_message->setText(tr("%1 changed %2 of %3 while you were editing it. For each "
+                                  "field, choose whether to keep your value or theirs.")
+                                   .arg(who, fields, which));
     }
 
     // The fields: those of my change, in the schema's order (for a delete of mine, those they

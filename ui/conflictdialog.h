@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pendingoperation.h"
+#include "people.h"
 #include "realtimestatemanager.h"
 #include "resourceschema.h"
 
@@ -19,9 +20,10 @@ class QPushButton;
 namespace livedesk {
 
 /**
- * Lets the user end a conflict of live mode (DESIGN.md §4: "the user chooses; nothing is
- * silently lost"): a local change that the server's record overtook, found by the state
- * manager (RealtimeStateManager::conflictDetected()).
+ * Lets the user end a conflict (DESIGN.md §4: "the user chooses; nothing is silently lost"):
+ * a change of the user's that the server's record overtook, found by the state manager
+ * (RealtimeStateManager::conflictDetected(); live mode, or HIS mode for a change made on a
+ * form). The sentence at the top says who changed which fields (People).
  *
  * For an edit against an edit, a grid shows each field of the user's change side by side:
  * the value before (base), yours (mine) and theirs (the server's now), and the user picks
@@ -54,6 +56,9 @@ public:
 
     /// The conflict of the operation @p txnId of @p manager (not owned).
     ConflictDialog(RealtimeStateManager *manager, const QString &txnId, QWidget *parent = nullptr);
+    /// The same, naming the author of their change with @p people.
+    ConflictDialog(RealtimeStateManager *manager, const QString &txnId, const People &people,
+                   QWidget *parent = nullptr);
     ~ConflictDialog() override;
 
     QString txnId() const { return m_txnId; }
@@ -118,6 +123,7 @@ private:
 
     QPointer<RealtimeStateManager> m_manager;
     QString m_txnId;
+    People m_people;
     PendingOperation m_op;
     bool m_found = false;
     bool m_perField = true;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "activitymodel.h"
 #include "activitypanel.h"
 #include "conflictdialog.h"
 #include "connectdialog.h"
 #include "connectionindicator.h"
 #include "csvtext.h"
 #include "importwizard.h"
+#include "people.h"
 #include "realtimechannel.h"
 #include "realtimetablemodel.h"
 #include "recorddialog.h"
@@ -14,6 +16,7 @@
 #include "session.h"
 #include "toastarea.h"
 
+#include <QtCore/QLocale>
 #include <QtCore/QSaveFile>
 #include <QtCore/QSettings>
 #include <QtCore/QTimer>
@@ -181,6 +184,22 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
     m_actors.clear();
     m_toasts->dismissAll(); // their records and actions belong to the old session
     m_activity->setChannel(m_session->channel());
+    // The record as the lists hold it when its event arrives, i.e. before they apply it: what
+    // a change changed, and what a deleted record was called.
+    m_activity->model()->setRecordLookup([this](const QString &feature, const QString &id) {
+        if (!m_session)
+            return QJsonObject();
+        for (const ResourceSchema &r : m_session->resources()) {
+            if (r.feature != feature)
+                continue;
+            if (RealtimeStateManager *manager = m_session->existingManager(r.name)) {
+                const QJsonObject record = manager->serverRecord(id);
+                if (!record.isEmpty())
+                    return record;
+            }
+        }
+        return QJsonObject();
+    });
     connect(m_session.get(), &Session::userNamesChanged, this, [this] {
         m_activity->setUserNames(m_session->userNames());
         for (int i = 0; i < m_tabs->count(); ++i) {
@@ -409,6 +428,7 @@ QDialog *MainWindow::openRecord(const QString &resource, const QString &id)
         return open;
     }
     auto *dialog = new RecordDialog(view->manager(), id, this);
+    dialog->setPeople(peopleOf(resource));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     // A mode switch deletes the manager the dialog works on.
     connect(m_session.get(), &Session::managerAboutToBeReplaced, dialog,
@@ -425,8 +445,8 @@ QDialog *MainWindow::resolveConflicts(const QString &resource)
     ResourceListView *view = listView(resource);
     if (!view || !view->manager() || view->manager()->conflicts().isEmpty())
         return nullptr;
-    auto *dialog = new ConflictDialog(view->manager(),
-                                      view->manager()->conflicts().constFirst().txnId, this);
+    auto *dialog = new ConflictDialog(
+        view->manager(), view->manager()->conflicts().constFirst().txnId, peopleOf(resource), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_session.get(), &Session::managerAboutToBeReplaced, dialog,
             [dialog, resource](const QString &name) {
@@ -544,6 +564,19 @@ QString MainWindow::featureOf(const QString &resource) const
 {
     const ResourceSchema *schema = m_session ? m_session->resource(resource) : nullptr;
     return schema ? schema->feature : resource;
+}
+
+People MainWindow::peopleOf(const QString &resource) const
+{
+    People people;
+    if (!m_session)
+        return people;
+    people.names = m_session->userNames();
+    const QString feature = featureOf(resource);
+    people.lastAuthor = [this, feature](const QString &id) {
+        return m_actors.value(actorKey(feature, id)).userId;
+    };
+    return people;
 }
 
 QString MainWindow::importKey() const
@@ -670,19 +703,42 @@ void MainWindow::conflictFound(const QString &resource, const QString &txnId)
     ResourceListView *view = listView(resource);
     if (!view || !view->manager())
         return;
-    QString recordId;
+    PendingOperation conflict;
     for (const PendingOperation &op : view->manager()->conflicts()) {
         if (op.txnId == txnId)
-            recordId = op.recordId;
+            conflict = op;
     }
+    const QString &recordId = conflict.recordId;
     if (recordDialogFor(resource, recordId))
         return; // its dialog shows the conflict
-    m_toasts->showToast(
-        ToastArea::Level::Warning,
-        tr("%1: your change to %2 conflicts with a change made by someone else. Choose what "
-           "to keep.")
-            .arg(resourceLabel(resource), view->recordTitle(recordId)),
-        tr("Resolve…"), [this, resource] { resolveConflicts(resource); });
+    // Who changed which of the fields the user changed too.
+    const QString who = peopleOf(resource).authorOf(recordId, conflict.theirs);
+    QStringList labels;
+    const ResourceSchema &schema = view->manager()->schema();
+    for (const QString &name : conflict.conflictingFields()) {
+        const ResourceSchema::Column *c = schema.column(name);
+        labels.append(c && !c->label.isEmpty() ? c->label : name);
+    }
+    const QString list = resourceLabel(resource);
+    const QString record = view->recordTitle(recordId);
+    QString text;
+    if (conflict.theirs.isEmpty())
+        text = who.isEmpty() ? tr("%1: %2, which you changed, was deleted by someone else. "
+                                  "Choose what to keep.")
+                                   .arg(list, record)
+                             : tr("%1: %2, which you changed, was deleted by %3. Choose what to "
+                                  "keep.")
+                                   .arg(list, record, who);
+    else if (who.isEmpty() || labels.isEmpty())
+        text = tr("%1: your change to %2 conflicts with a change made by someone else. Choose "
+                  "what to keep.")
+                   .arg(list, record);
+    else
+        text = tr("%1: your change to %2 conflicts with a change %3 made to %4. Choose what to "
+                  "keep.")
+                   .arg(list, record, who, QLocale().createSeparatedList(labels));
+    m_toasts->showToast(ToastArea::Level::Warning, text, tr("Resolve…"),
+                        [this, resource] { resolveConflicts(resource); });
 }
 
 void MainWindow::about()

@@ -21,6 +21,7 @@ namespace livedesk {
 class ActivityPanel;
 class ConnectionIndicator;
 class ImportWizard;
+class People;
 class ResourceListView;
 class RestError;
 class Session;
@@ -125,6 +126,9 @@ private:
     QString resourceLabel(const QString &resource) const;
     static QString actorKey(const QString &feature, const QString &id);
     QString featureOf(const QString &resource) const;
+    /// Names people for the dialogs of @p resource: the user directory, and the authors of the
+    /// change events for records that do not say who changed them.
+    People peopleOf(const QString &resource) const;
     /// Which server and user a remembered import belongs to.
     QString importKey() const;
     /// The open record dialog of @p id in @p resource, or null.

@@ -679,8 +679,10 @@ void RecordDialog::save()
     }
     m_sending = values;
     setSaving(true);
+    // An edit is based on what the form was loaded with (or reloaded with): a field someone
+    // else changed since then is theirs to keep unless the user decides otherwise.
     m_txnId = m_newRecord ? m_manager->createRecord(values)
-                          : m_manager->updateRecord(m_recordId, values);
+                          : m_manager->updateRecord(m_recordId, values, m_base);
     if (m_manager->mode() == RealtimeStateManager::Mode::Live && !m_manager->isConnected()) {
         // Live mode queues the change (the list shows it as waiting) and sends it when the
         // connection is back; the user need not wait here for that.
@@ -862,6 +864,21 @@ void RecordDialog::onFailed(const QString &txnId, const RestError &error)
     scheduleCheck();
 }
 
+QString RecordDialog::authorOf(const QJsonObject &record) const
+{
+    return m_people.authorOf(m_recordId, record);
+}
+
+QString RecordDialog::fieldList(const QStringList &fields) const
+{
+    QStringList labels;
+    for (const QString &name : fields) {
+        const ResourceSchema::Column *c = m_schema.column(name);
+        labels.append(c && !c->label.isEmpty() ? c->label : name);
+    }
+    return QLocale().createSeparatedList(labels);
+}
+
 void RecordDialog::onConflict(const QString &txnId)
 {
     if (txnId != m_txnId || m_done)
@@ -869,9 +886,28 @@ void RecordDialog::onConflict(const QString &txnId)
     setSaving(false);
     m_conflict = true;
     updateSaveEnabled();
-    showBanner(tr("Someone else changed the same fields while your change was being saved. "
-                  "Choose which values to keep."),
-               false, true, false);
+    PendingOperation op;
+    if (m_manager) {
+        const QList<PendingOperation> conflicts = m_manager->conflicts();
+        for (const PendingOperation &c : conflicts) {
+            if (c.txnId == txnId)
+                op = c;
+        }
+    }
+    const QString who = authorOf(op.theirs);
+    const QString fields = fieldList(op.conflictingFields());
+    QString text;
+    if (op.theirs.isEmpty() && !op.txnId.isEmpty())
+        text = tr("Someone else deleted this record while you were editing it. Choose whether to "
+                  "create it again with your values.");
+    else if (who.isEmpty() || fields.isEmpty())
+        text = tr("Someone else changed the same fields while you were editing this record. "
+                  "Choose which values to keep.");
+    else
+        text = tr("%1 changed %2 while you were editing this record. Choose which values to "
+                  "keep.")
+                   .arg(who, fields);
+    showBanner(text, false, true, false);
 }
 
 void RecordDialog::resolveConflict()
@@ -883,7 +919,7 @@ void RecordDialog::resolveConflict()
         m_conflictDialog->activateWindow();
         return;
     }
-    m_conflictDialog = new ConflictDialog(m_manager, m_txnId, this);
+    m_conflictDialog = new ConflictDialog(m_manager, m_txnId, m_people, this);
     m_conflictDialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_conflictDialog, &QDialog::accepted, this, [this] {
         // The user has decided; the list shows how the change fares from here.
@@ -943,17 +979,14 @@ void RecordDialog::checkServerRecord()
         return;
 
     QStringList changed;
-    QStringList labels;
     for (const ResourceSchema::Column &c : std::as_const(m_schema.columns)) {
         if (c.system || c.name == m_schema.idField || c.name == m_schema.versionField)
             continue;
         const QJsonValue now = server.value(c.name);
         // A server value the form started from (an earlier change of this user, confirmed
         // now) is no news.
-        if (now != m_seenServer.value(c.name) && now != m_base.value(c.name)) {
+        if (now != m_seenServer.value(c.name) && now != m_base.value(c.name))
             changed.append(c.name);
-            labels.append(c.label.isEmpty() ? c.name : c.label);
-        }
     }
     if (changed.isEmpty()) {
         if (!m_externalChange) {
@@ -969,9 +1002,17 @@ void RecordDialog::checkServerRecord()
         return;
     m_externalChange = true;
     m_externalFields = changed;
-    showBanner(tr("Someone else changed this record while you were editing it: %1. Reload to see "
-                  "their values, or keep editing; only the fields you change will be saved.")
-                   .arg(QLocale().createSeparatedList(labels)),
+    const QString who = authorOf(server);
+    const QString fields = fieldList(changed);
+    showBanner(who.isEmpty()
+                   ? tr("Someone else changed %1 while you were editing this record. Reload to "
+                        "see their values, or keep editing; if you change a field they changed "
+                        "too, you will be asked which value to keep.")
+                         .arg(fields)
+                   : tr("%1 changed %2 while you were editing this record. Reload to see the new "
+                        "values, or keep editing; if you change a field they changed too, you "
+                        "will be asked which value to keep.")
+                         .arg(who, fields),
                true, false, false);
 }
 
@@ -983,6 +1024,7 @@ void RecordDialog::reloadFromServer()
     if (row < 0)
         return;
     const QJsonObject shown = m_manager->record(row);
+    const QString who = authorOf(m_manager->serverRecord(m_recordId));
     QWidget *firstNote = nullptr;
     for (Field &f : m_fields) {
         const QJsonValue now = shown.value(f.column.name);
@@ -1009,8 +1051,9 @@ void RecordDialog::reloadFromServer()
         }
         f.theirs = now;
         if (f.note) {
-            f.noteText->setText(tr("Someone else changed this to “%1”.")
-                                    .arg(ConflictDialog::displayText(f.column, now)));
+            const QString value = ConflictDialog::displayText(f.column, now);
+            f.noteText->setText(who.isEmpty() ? tr("Someone else changed this to “%1”.").arg(value)
+                                              : tr("%1 changed this to “%2”.").arg(who, value));
             f.note->show();
             if (!firstNote)
                 firstNote = f.useTheirs;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "people.h"
 #include "resourceschema.h"
 
 #include <QtCore/QJsonObject>
@@ -40,22 +41,27 @@ class RestError;
  * Save checks what it can on this side first (required fields, numbers that are numbers,
  * dates that exist, maximum lengths, the schema's date bounds: ResourceSchema::bound()) and
  * says what is wrong next to each field, in words ("February 2099 has 28 days"), sending
- * nothing; then it sends every value given
- * (create) or only the fields the user changed (edit), so that another user's change to a
- * field this user did not touch is never overwritten. While the server has not answered, Save
+ * nothing; then it sends every value given (create) or only the fields the user changed
+ * (edit), based on the record as the form showed it (RealtimeStateManager::updateRecord() with
+ * a base): another user's change to a field this user did not touch is kept, and one to a
+ * field this user changed too is a conflict, never silently overwritten. While the server has
+ * not answered, Save
  * and the fields are disabled; nothing waits on the UI thread. The server's answer either
  * closes the dialog (accepted) or is shown: each validation detail next to its field, anything
  * else as a sentence at the top.
  *
  * While an existing record is open, the dialog watches it: when someone else changes it, a
- * banner says so at once (not at save time), naming the fields, with two ways on:
+ * banner says so at once (not at save time), naming who (setPeople()) and the fields, with two
+ * ways on:
  * - Reload: fields the user has not touched take the new values; a field the user changed that
  *   was also changed by someone else keeps the user's value and shows theirs beside it, with a
  *   button to take it;
- * - Keep editing: nothing on the form changes; Save will still send only the user's changes.
- * When the record is deleted meanwhile, the banner says so and Save is disabled. In live mode,
- * when the server reports a conflict for the dialog's own change, the banner offers the
- * ConflictDialog; once the user has decided there, this dialog closes. In live mode without a
+ * - Keep editing: nothing on the form changes; Save will still send only the user's changes,
+ *   and a field both changed becomes a conflict.
+ * When the record is deleted meanwhile, the banner says so and Save is disabled. When the
+ * manager reports a conflict for the dialog's own change (either mode), the banner says who
+ * changed which fields and offers the ConflictDialog; once the user has decided there, this
+ * dialog closes. In live mode without a
  * connection, Save queues the change (the list shows it as waiting) and closes at once: the
  * answer may be hours away. In HIS mode without one, Save says that it cannot save now.
  *
@@ -79,6 +85,8 @@ public:
     RealtimeStateManager *manager() const;
     /// The record edited; for a new record, empty until the server has given it an id.
     QString recordId() const { return m_recordId; }
+    /// Names the people the banner and the ConflictDialog speak of (by default by their ids).
+    void setPeople(const People &people) { m_people = people; }
 
     // For tests and for callers that want to prefill or inspect the form.
 
@@ -115,7 +123,7 @@ public:
     QStringList externallyChangedFields() const { return m_externalFields; }
     /// The record was deleted by someone else while the dialog was open.
     bool isDeletedOnServer() const { return m_deleted; }
-    /// In live mode: the server found a conflict with the dialog's own change.
+    /// The manager found a conflict with the dialog's own change.
     bool hasConflict() const { return m_conflict; }
 
     QPushButton *saveButton() const { return m_save; }
@@ -180,6 +188,10 @@ private:
     // Why @p value is outside @p column's date bounds, in words; empty when within.
     QString boundProblem(const ResourceSchema::Column &column, const QJsonValue &value) const;
     QString generalMessage(const RestError &error) const;
+    // "Dr. Somchai" for the author of @p record, else an empty string.
+    QString authorOf(const QJsonObject &record) const;
+    // The labels of @p fields, as a list in words ("Name and Ward").
+    QString fieldList(const QStringList &fields) const;
 
     void onConfirmed(const QString &txnId, const QString &recordId);
     void onFailed(const QString &txnId, const RestError &error);
@@ -189,6 +201,7 @@ private:
 
     QPointer<RealtimeStateManager> m_manager;
     ResourceSchema m_schema;
+    People m_people;
     QString m_recordId;
     bool m_newRecord;
     std::vector<Field> m_fields;

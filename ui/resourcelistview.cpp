@@ -223,6 +223,11 @@ void ResourceListView::setManager(RealtimeStateManager *manager)
                 [this](const QString &, const QString &recordId) {
                     m_ownWrites.insert(recordId, QDateTime::currentDateTimeUtc());
                 });
+        // Taking their values in a conflict changes the row by the user's own decision.
+        connect(manager, &RealtimeStateManager::conflictResolved, this,
+                [this](const QString &, const QString &recordId) {
+                    m_ownWrites.insert(recordId, QDateTime::currentDateTimeUtc());
+                });
         m_search->setText(manager->query().search);
     }
     {

@@ -46,6 +46,8 @@ QJsonObject PendingOperation::toJson() const
                      {u"base"_s, base},
                      {u"baseVersion"_s, baseVersion},
                      {u"attempts"_s, attempts}};
+    if (checkBase)
+        json.insert(u"checkBase"_s, true);
     if (!theirs.isEmpty() || state == State::Conflict)
         json.insert(u"theirs"_s, theirs);
     if (!error.isNull()) {
@@ -70,6 +72,7 @@ PendingOperation PendingOperation::fromJson(const QJsonObject &json, bool *ok)
     op.baseVersion = json.value(u"baseVersion").toInteger(-1);
     op.theirs = json.value(u"theirs").toObject();
     op.attempts = json.value(u"attempts").toInt();
+    op.checkBase = json.value(u"checkBase").toBool();
     const QJsonObject error = json.value(u"error").toObject();
     op.error.code = error.value(u"code").toString();
     op.error.message = error.value(u"message").toString();

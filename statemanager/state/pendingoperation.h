@@ -46,12 +46,20 @@ public:
     QJsonObject base;
     /// The record version the change was made on (-1: unknown or no versions).
     qint64 baseVersion = -1;
+    /// An edit made on a form that showed @c base (RealtimeStateManager::updateRecord() with a
+    /// base): whatever the server has now is compared with @c base before the change is
+    /// sent, also against servers without versions (which are read first), so that someone
+    /// else's change to the same field made while the form was open becomes a conflict.
+    bool checkBase = false;
     /// The server's record when a conflict was found (empty: deleted on the server).
     QJsonObject theirs;
     /// The server's refusal (Failed) or the 409 (Conflict).
     RestError error;
     /// Times sent (a replay after a lost answer counts again).
     int attempts = 0;
+    /// Times sent again on top of a newer record of the server that someone else had changed
+    /// in other fields only (bounded; not stored).
+    int rebases = 0;
 
     bool isLocalCreate() const { return kind == Kind::Create; }
     /// Fields where mine, theirs and base disagree such that both sides changed them: the

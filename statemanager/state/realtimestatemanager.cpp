@@ -27,6 +27,17 @@ namespace {
 
 // Live mode: the longest run of event application in one turn of the event loop.
 constexpr qint64 InboxSliceMs = 8;
+// How often one change is sent again on top of a record someone else keeps changing in other
+// fields before it is left to the user as a conflict.
+constexpr int MaxRebases = 5;
+
+// A key the record lacks and a null are the same "no value".
+bool sameValue(const QJsonValue &a, const QJsonValue &b)
+{
+    const bool aNone = a.isNull() || a.isUndefined();
+    const bool bNone = b.isNull() || b.isUndefined();
+    return aNone || bNone ? aNone == bNone : a == b;
+}
 
 QString idString(const QJsonValue &v)
 {
@@ -332,7 +343,7 @@ QList<QJsonObject> RealtimeStateManager::records() const
 
 QList<PendingOperation> RealtimeStateManager::conflicts() const
 {
-    QList<PendingOperation> out;
+    QList<PendingOperation> out = m_hisConflicts;
     for (const PendingOperation &op : m_ops) {
         if (op.state == PendingOperation::State::Conflict)
             out.append(op);
@@ -1609,6 +1620,22 @@ QString RealtimeStateManager::updateRecord(const QString &id, const QJsonObject 
     return enqueue(std::move(op));
 }
 
+QString RealtimeStateManager::updateRecord(const QString &id, const QJsonObject &changes,
+                                           const QJsonObject &base)
+{
+    if (base.isEmpty())
+        return updateRecord(id, changes);
+    PendingOperation op;
+    op.txnId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    op.kind = PendingOperation::Kind::Update;
+    op.recordId = id;
+    op.values = changes;
+    op.base = base;
+    op.baseVersion = versionOf(base);
+    op.checkBase = true;
+    return enqueue(std::move(op));
+}
+
 QString RealtimeStateManager::deleteRecord(const QString &id)
 {
     PendingOperation op;
@@ -1618,6 +1645,16 @@ QString RealtimeStateManager::deleteRecord(const QString &id)
     op.base = record(rowOf(id));
     op.baseVersion = versionOf(serverRecord(id));
     return enqueue(std::move(op));
+}
+
+RestError RealtimeStateManager::offlineError() const
+{
+    RestError error;
+    error.code = u"OFFLINE"_s;
+    error.message
+        = tr("%1 Changes cannot be saved until the connection is back.")
+              .arg(m_staleReason.isEmpty() ? tr("Not connected to the server.") : m_staleReason);
+    return error;
 }
 
 void RealtimeStateManager::failLater(const QString &txnId, const RestError &error)
@@ -1635,12 +1672,7 @@ QString RealtimeStateManager::enqueue(PendingOperation op)
     }
     if (m_options.mode == Mode::His) {
         if (!m_online) {
-            RestError error;
-            error.code = u"OFFLINE"_s;
-            error.message = tr("%1 Changes cannot be saved until the connection is back.")
-                                .arg(m_staleReason.isEmpty() ? tr("Not connected to the server.")
-                                                             : m_staleReason);
-            failLater(txnId, error);
+            failLater(txnId, offlineError());
             return txnId;
         }
         hisWrite(op);
@@ -1682,29 +1714,90 @@ bool RealtimeStateManager::clashes(const PendingOperation &op, const QJsonObject
         if (it.key() == m_schema.idField || it.key() == m_schema.versionField)
             continue;
         const QJsonValue now = theirs.value(it.key());
-        if (now != op.base.value(it.key())
-            && (op.kind == PendingOperation::Kind::Delete || now != it.value()))
+        if (!sameValue(now, op.base.value(it.key()))
+            && (op.kind == PendingOperation::Kind::Delete || !sameValue(now, it.value())))
             return true;
     }
     return false;
+}
+
+bool RealtimeStateManager::unchangedSinceBase(const PendingOperation &op,
+                                              const QJsonObject &current) const
+{
+    if (m_schema.hasVersions())
+        return versionOf(current) >= 0 && versionOf(current) == versionOf(op.base);
+    // A weak version: the time of the last change, where the server keeps one.
+    const QJsonValue then = op.base.value(u"updated_at");
+    const QJsonValue now = current.value(u"updated_at");
+    if (then.isString() && now.isString())
+        return then == now;
+    for (auto it = current.begin(); it != current.end(); ++it) {
+        if (!sameValue(it.value(), op.base.value(it.key())))
+            return false;
+    }
+    return true;
 }
 
 void RealtimeStateManager::hisWrite(const PendingOperation &op)
 {
     if (!m_api)
         return;
+    if (op.kind != PendingOperation::Kind::Update || !op.checkBase || m_schema.hasVersions()) {
+        hisSend(op);
+        return;
+    }
+    // No versions: the server's record now, compared with what the form showed; the write
+    // follows at once (see hisSend()).
+    ++m_counters.baseChecks;
+    RestReply *reply = m_api->fetch(m_schema.restPath, op.recordId);
+    connect(reply, &RestReply::finished, this, [this, reply, op] {
+        if (!reply->ok()) {
+            Q_EMIT operationFailed(op.txnId, reply->error());
+            return;
+        }
+        const QJsonObject current = reply->data().toObject();
+        if (!unchangedSinceBase(op, current)) {
+            if (clashes(op, current)) {
+                hisConflict(op, current, {});
+                return;
+            }
+            ++m_counters.merged;
+        }
+        hisSend(op);
+    });
+}
+
+void RealtimeStateManager::hisSend(PendingOperation op)
+{
     ApiClient::WriteOptions options;
     options.txnId = op.txnId;
     if (op.baseVersion >= 0)
         options.ifMatch = op.baseVersion;
+    ++op.attempts;
     RestReply *reply = request(op, options);
     ++m_counters.writesSent;
-    const QString txnId = op.txnId;
-    const QString recordId = op.recordId;
-    const bool create = op.kind == PendingOperation::Kind::Create;
-    connect(reply, &RestReply::finished, this, [this, reply, txnId, recordId, create] {
+    connect(reply, &RestReply::finished, this, [this, reply, op] {
+        const QString &txnId = op.txnId;
+        const QString &recordId = op.recordId;
+        const bool create = op.kind == PendingOperation::Kind::Create;
         if (!reply->ok()) {
             const RestError error = reply->error();
+            const QJsonObject theirs = error.currentRecord();
+            if (error.code == u"VERSION_CONFLICT" && op.kind == PendingOperation::Kind::Update
+                && !theirs.isEmpty()) {
+                // Changed since the version the change was made on: a conflict if a field of
+                // the change changed, else the change goes on top of their version.
+                if (clashes(op, theirs) || op.rebases >= MaxRebases) {
+                    hisConflict(op, theirs, error);
+                    return;
+                }
+                ++m_counters.merged;
+                PendingOperation again = op;
+                again.baseVersion = versionOf(theirs);
+                ++again.rebases;
+                hisSend(again);
+                return;
+            }
             if (!create && !error.isNetworkError()) {
                 m_failures.insert(recordId, error.message);
                 if (const int row = rowOf(recordId); row >= 0)
@@ -1720,6 +1813,51 @@ void RealtimeStateManager::hisWrite(const PendingOperation &op)
         startReload();
         Q_EMIT operationConfirmed(txnId, id.isEmpty() ? recordId : id);
     });
+}
+
+void RealtimeStateManager::hisConflict(PendingOperation op, const QJsonObject &theirs,
+                                       const RestError &error)
+{
+    // Held here until the user decides; the rows keep showing what the server confirmed.
+    op.state = PendingOperation::State::Conflict;
+    op.theirs = theirs;
+    op.error = error;
+    ++m_counters.conflicts;
+    qCInfo(lcState).noquote() << m_schema.name << ": write" << op.txnId << "of" << op.recordId
+                              << "conflicts with a change made meanwhile";
+    const QString txnId = op.txnId;
+    m_hisConflicts.append(std::move(op));
+    Q_EMIT conflictDetected(txnId);
+    Q_EMIT stateChanged();
+}
+
+bool RealtimeStateManager::resolveHisConflict(const QString &txnId, Resolution resolution,
+                                              const QJsonObject &merged)
+{
+    const auto it = std::find_if(m_hisConflicts.begin(), m_hisConflicts.end(),
+                                 [&](const PendingOperation &op) { return op.txnId == txnId; });
+    if (it == m_hisConflicts.end())
+        return false;
+    PendingOperation op = *it;
+    m_hisConflicts.erase(it);
+    Q_EMIT conflictResolved(txnId, op.recordId, resolution);
+    if (resolution == Resolution::Merge)
+        op.values = merged;
+    if (resolution != Resolution::TakeTheirs && !op.values.isEmpty()) {
+        // Mine (or the merge), on top of their record: checked against it as the base.
+        op.base = op.theirs;
+        op.baseVersion = versionOf(op.theirs);
+        op.theirs = QJsonObject();
+        op.error = RestError();
+        op.state = PendingOperation::State::Pending;
+        op.rebases = 0;
+        if (m_online)
+            hisWrite(op);
+        else
+            failLater(txnId, offlineError());
+    }
+    QMetaObject::invokeMethod(this, &RealtimeStateManager::stateChanged, Qt::QueuedConnection);
+    return true;
 }
 
 void RealtimeStateManager::scheduleSend()
@@ -1758,20 +1896,6 @@ void RealtimeStateManager::sendNext()
     if (next < 0)
         return;
     PendingOperation &op = m_ops[next];
-
-    const auto enterConflict = [this, &op](const QJsonObject &theirs) {
-        op.state = PendingOperation::State::Conflict;
-        op.theirs = theirs;
-        ++m_counters.conflicts;
-        persistQueue();
-        // Copies: a slot of the row signals may add operations (and move the list).
-        const QString txnId = op.txnId;
-        const QString recordId = op.recordId;
-        applyLocal(recordId);
-        Q_EMIT conflictDetected(txnId);
-        Q_EMIT stateChanged();
-        scheduleSend();
-    };
     ApiClient::WriteOptions options;
     options.txnId = op.txnId;
     if (op.kind != PendingOperation::Kind::Create) {
@@ -1784,7 +1908,11 @@ void RealtimeStateManager::sendNext()
                 scheduleSend();
                 return;
             }
-            enterConflict(QJsonObject());
+            enterConflict(op.txnId, QJsonObject());
+            return;
+        }
+        if (op.kind == PendingOperation::Kind::Update && op.checkBase && !m_schema.hasVersions()) {
+            checkThenSend(op.txnId);
             return;
         }
         const qint64 version = versionOf(current);
@@ -1792,16 +1920,22 @@ void RealtimeStateManager::sendNext()
             // Changed on the server since the edit was made (read while offline, or by a
             // reload): a conflict if a field the edit changes changed there too.
             if (clashes(op, current)) {
-                enterConflict(current);
+                enterConflict(op.txnId, current);
                 return;
             }
+            if (op.checkBase)
+                ++m_counters.merged;
         }
         if (version >= 0)
             options.ifMatch = version;
     }
+    transmit(op, options);
+}
 
+void RealtimeStateManager::transmit(PendingOperation &op, const ApiClient::WriteOptions &options)
+{
     op.state = PendingOperation::State::Sent;
-    if (op.attempts > 0)
+    if (op.attempts > op.rebases)
         ++m_counters.replayed;
     ++op.attempts;
     ++m_counters.writesSent;
@@ -1811,6 +1945,91 @@ void RealtimeStateManager::sendNext()
     const QString txnId = op.txnId;
     connect(reply, &RestReply::finished, this,
             [this, reply, txnId] { onWriteFinished(txnId, reply); });
+}
+
+void RealtimeStateManager::enterConflict(const QString &txnId, const QJsonObject &theirs)
+{
+    const int index = opIndex(txnId);
+    if (index < 0)
+        return;
+    PendingOperation &op = m_ops[index];
+    op.state = PendingOperation::State::Conflict;
+    op.theirs = theirs;
+    ++m_counters.conflicts;
+    persistQueue();
+    // A copy: a slot of the row signals may add operations (and move the list).
+    const QString recordId = op.recordId;
+    applyLocal(recordId);
+    Q_EMIT conflictDetected(txnId);
+    Q_EMIT stateChanged();
+    scheduleSend();
+}
+
+void RealtimeStateManager::checkThenSend(const QString &txnId)
+{
+    const int index = opIndex(txnId);
+    if (index < 0 || !m_api)
+        return;
+    // Without versions nothing on the server refuses a write made on an old record: read it
+    // just before writing and compare what the change was made on. The write follows in the
+    // same turn as the answer, so the window in which another change can slip in between is
+    // one round trip (see docs/architecture.md).
+    const QString recordId = m_ops[index].recordId;
+    m_sending = true;
+    ++m_counters.baseChecks;
+    RestReply *reply = m_api->fetch(m_schema.restPath, recordId);
+    connect(reply, &RestReply::finished, this, [this, reply, txnId, recordId] {
+        m_sending = false;
+        const auto next = qScopeGuard([this] {
+            scheduleSend();
+            Q_EMIT stateChanged();
+        });
+        if (opIndex(txnId) < 0 || m_ops[opIndex(txnId)].state != PendingOperation::State::Pending)
+            return; // resolved, or found in conflict meanwhile
+        if (!reply->ok()) {
+            const RestError error = reply->error();
+            if (error.code == u"NOT_FOUND") {
+                removeServer(recordId); // deleted meanwhile: a conflict, as after its event
+            } else if (error.isNetworkError() || error.httpStatus == 401
+                       || error.httpStatus >= 502) {
+                QTimer::singleShot(2000, this, &RealtimeStateManager::scheduleSend);
+            } else {
+                rollBack(txnId, error); // cannot be checked, so not sent
+            }
+            return;
+        }
+        const QJsonObject current = reply->data().toObject();
+        upsertServer(current, false);
+        const int i = opIndex(txnId);
+        if (i < 0 || m_ops[i].state != PendingOperation::State::Pending)
+            return;
+        if (!unchangedSinceBase(m_ops[i], current)) {
+            if (clashes(m_ops[i], current)) {
+                enterConflict(txnId, current);
+                return;
+            }
+            ++m_counters.merged;
+        }
+        ApiClient::WriteOptions options;
+        options.txnId = txnId;
+        transmit(m_ops[i], options);
+    });
+}
+
+void RealtimeStateManager::rollBack(const QString &txnId, const RestError &error)
+{
+    const int index = opIndex(txnId);
+    if (index < 0)
+        return;
+    const PendingOperation op = m_ops.takeAt(index);
+    if (op.kind != PendingOperation::Kind::Create)
+        m_failures.insert(op.recordId, error.message);
+    ++m_counters.rolledBack;
+    persistQueue();
+    qCInfo(lcState).noquote() << m_schema.name << ": write" << txnId
+                              << "refused, rolled back:" << error.toString();
+    applyLocal(op.recordId);
+    Q_EMIT operationFailed(txnId, error);
 }
 
 void RealtimeStateManager::onWriteFinished(const QString &txnId, RestReply *reply)
@@ -1836,6 +2055,15 @@ void RealtimeStateManager::onWriteFinished(const QString &txnId, RestReply *repl
             qCInfo(lcState).noquote() << m_schema.name << ": write" << txnId
                                       << "not answered, kept for later:" << error.toString();
             QTimer::singleShot(2000, this, &RealtimeStateManager::scheduleSend);
+        } else if (error.code == u"VERSION_CONFLICT" && op.kind == PendingOperation::Kind::Update
+                   && !error.currentRecord().isEmpty() && op.rebases < MaxRebases
+                   && !clashes(op, error.currentRecord())) {
+            // Someone else changed other fields since the version sent: sendNext() compares
+            // again and sends the change on top of their record.
+            op.state = PendingOperation::State::Pending;
+            ++op.rebases;
+            persistQueue();
+            upsertServer(error.currentRecord(), false);
         } else if (error.code == u"VERSION_CONFLICT"
                    || (error.code == u"NOT_FOUND" && op.kind == PendingOperation::Kind::Update)) {
             op.state = PendingOperation::State::Conflict;
@@ -1853,16 +2081,7 @@ void RealtimeStateManager::onWriteFinished(const QString &txnId, RestReply *repl
         } else if (error.code == u"NOT_FOUND" && op.kind == PendingOperation::Kind::Delete) {
             confirm(txnId, {});
         } else {
-            const QString recordId = op.recordId;
-            if (op.kind != PendingOperation::Kind::Create)
-                m_failures.insert(recordId, error.message);
-            m_ops.removeAt(index);
-            ++m_counters.rolledBack;
-            persistQueue();
-            qCInfo(lcState).noquote() << m_schema.name << ": write" << txnId
-                                      << "refused, rolled back:" << error.toString();
-            applyLocal(recordId);
-            Q_EMIT operationFailed(txnId, error);
+            rollBack(txnId, error);
         }
     }
     releaseHeldCreates();
@@ -1964,14 +2183,21 @@ void RealtimeStateManager::checkConflicts(const QString &id, const QJsonObject &
 bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution resolution,
                                            const QJsonObject &merged)
 {
+    if (m_options.mode == Mode::His)
+        return resolveHisConflict(txnId, resolution, merged);
     const int index = opIndex(txnId);
     if (index < 0 || m_ops[index].state != PendingOperation::State::Conflict)
         return false;
-    PendingOperation &op = m_ops[index];
-    const QString recordId = op.recordId;
+    const QString recordId = m_ops[index].recordId;
+    Q_EMIT conflictResolved(txnId, recordId, resolution);
+    // Again: a slot may have written (and moved the list).
+    const int at = opIndex(txnId);
+    if (at < 0 || m_ops[at].state != PendingOperation::State::Conflict)
+        return true;
+    PendingOperation &op = m_ops[at];
     QString shownId = recordId;
     if (resolution == Resolution::TakeTheirs) {
-        m_ops.removeAt(index);
+        m_ops.removeAt(at);
     } else {
         if (resolution == Resolution::Merge) {
             op.values = merged;
@@ -1997,6 +2223,7 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
             // Mine, on top of their version.
             op.base = op.theirs;
             op.baseVersion = versionOf(op.theirs);
+            op.rebases = 0;
         }
         op.state = PendingOperation::State::Pending;
         op.theirs = QJsonObject();

@@ -51,9 +51,11 @@ class RestReply;
  * first one, so a steady stream still refreshes. One reload at a time; an event that arrives
  * while a reload runs causes exactly one more. Writes go to the server and the data changes
  * only when the reload after the server's answer brings the change: nothing unconfirmed is
- * ever in the rows. Without a connection (or when the server's heartbeat is overdue)
- * staleSince() is set within a second and writes are refused with a sentence saying why; on
- * reconnect the manager reloads at once.
+ * ever in the rows. A write the server refuses because someone else changed the same field
+ * since the change's base (updateRecord() with a base) is held by the manager as a conflict
+ * (conflicts(), conflictDetected(), resolveConflict()), outside the rows. Without a connection (or
+ * when the server's heartbeat is overdue) staleSince() is set within a second and writes are
+ * refused with a sentence saying why; on reconnect the manager reloads at once.
  *
  * ## Live mode
  * Events with a full record are applied in place: created/updated upsert the record unless
@@ -107,8 +109,11 @@ class RestReply;
  * server's reason (operationFailed()). Every reload is rebased: pending operations are applied
  * again on top of what the server sent, so a stale read never overwrites a local edit.
  *
- * Conflicts: a 409 `VERSION_CONFLICT`, or an event that changes a field a pending (unsent)
- * edit also changes, or deletes the record being edited, puts the operation in Conflict with
+ * Conflicts: a 409 `VERSION_CONFLICT` whose current record changed a field of the edit (one
+ * that changed other fields only is merged: the edit is sent again on top of it), a record
+ * read before the write that did so (servers without versions, updateRecord() with a base), or
+ * an event that changes a field a pending (unsent) edit also changes, or deletes the record
+ * being edited, puts the operation in Conflict with
  * base / mine / theirs per field (PendingOperation); nothing more is sent for that record until
  * resolveConflict(): keep mine (sent again on top of their version), take theirs (dropped),
  * or merge per field. For a record deleted on the server, the row shows the whole record as
@@ -202,6 +207,12 @@ public:
         qint64 rolledBack = 0;
         qint64 conflicts = 0;
         qint64 replayed = 0;
+        /// Records read just before a write to compare them with the base the change was
+        /// made on (servers without versions).
+        qint64 baseChecks = 0;
+        /// Writes whose record had changed on the server in other fields only since their
+        /// base: sent on top of the server's record without asking.
+        qint64 merged = 0;
     };
 
     /// @p api and @p channel are not owned and must outlive the manager; @p channel may be
@@ -254,19 +265,39 @@ public:
     bool isLoading() const { return m_reload != nullptr; }
     /// When the last reload completed.
     QDateTime lastSyncAt() const { return m_lastSyncAt; }
-    /// Live mode: operations not confirmed yet (in conflict included).
-    int pendingCount() const { return int(m_ops.size()); }
-    QList<PendingOperation> pendingOperations() const { return m_ops; }
+    /// Operations not confirmed yet, in conflict included (HIS mode: conflicts only, which
+    /// wait for the user outside the rows).
+    int pendingCount() const { return int(m_ops.size() + m_hisConflicts.size()); }
+    QList<PendingOperation> pendingOperations() const { return m_ops + m_hisConflicts; }
     QList<PendingOperation> conflicts() const;
     const Counters &counters() const { return m_counters; }
 
     // Writes. Each returns the operation's txn id at once; the outcome comes as
     // operationConfirmed() or operationFailed() (in live mode also conflictDetected()).
     QString createRecord(const QJsonObject &values);
+    /// Changes @p changes of @p id on whatever the record is when the change is sent (the
+    /// version shown now, in live mode with later changes of the server's compared field by
+    /// field first).
     QString updateRecord(const QString &id, const QJsonObject &changes);
+    /**
+     * Changes @p changes of @p id, made on a form that showed @p base (the whole record as it
+     * was loaded): the change is checked against @p base, not against the record as it is
+     * now, so that someone else's change made while the form was open is never silently
+     * overwritten. With versions, the write carries `If-Match` with @p base's version; the
+     * server's 409 is compared field by field. Without versions the server's current record is
+     * read just before the write and compared with @p base (its `updated_at`, where present,
+     * tells at once that nothing changed). Either way, someone else's change to a field of
+     * @p changes is a conflict (conflictDetected(), in both modes); changes to other fields
+     * are kept and the change is sent on top of them (Counters::merged).
+     *
+     * In HIS mode a conflict is held by the manager, never shown in the rows (conflicts(),
+     * resolveConflict()): the rows keep showing what the server confirmed.
+     */
+    QString updateRecord(const QString &id, const QJsonObject &changes, const QJsonObject &base);
     QString deleteRecord(const QString &id);
     /// Ends the conflict of @p txnId; @p merged: for Merge, the value to keep per field.
-    /// False when there is no such conflict.
+    /// False when there is no such conflict. conflictResolved() is emitted at once, before
+    /// the rows show the outcome.
     bool resolveConflict(const QString &txnId, Resolution resolution,
                          const QJsonObject &merged = {});
     /// Reads everything again now (coalesced with one already running).
@@ -303,6 +334,10 @@ Q_SIGNALS:
     void operationConfirmed(const QString &txnId, const QString &recordId);
     void operationFailed(const QString &txnId, const livedesk::RestError &error);
     void conflictDetected(const QString &txnId);
+    /// The user ended the conflict of @p txnId (resolveConflict()): what the row shows next
+    /// is the user's decision, not news from someone else.
+    void conflictResolved(const QString &txnId, const QString &recordId,
+                          livedesk::RealtimeStateManager::Resolution resolution);
     /// Something the user should know (a reload failed, the queue cannot be stored, ...).
     void errorOccurred(const QString &message);
 
@@ -412,11 +447,24 @@ private:
     void persistQueue();
     void scheduleSend();
     void checkConflicts(const QString &id, const QJsonObject &theirs, bool deleted);
+    void enterConflict(const QString &txnId, const QJsonObject &theirs);
+    // Live mode: reads the record of @p txnId's update before sending it (no versions).
+    void checkThenSend(const QString &txnId);
+    void transmit(PendingOperation &op, const ApiClient::WriteOptions &options);
+    // HIS mode: reads the record first where a base must be checked without versions.
     void hisWrite(const PendingOperation &op);
+    void hisSend(PendingOperation op);
+    void hisConflict(PendingOperation op, const QJsonObject &theirs, const RestError &error);
+    bool resolveHisConflict(const QString &txnId, Resolution resolution, const QJsonObject &merged);
+    // Without versions: @p current's `updated_at` is the one @p op's base had (a weak
+    // version: the record has not changed since).
+    bool unchangedSinceBase(const PendingOperation &op, const QJsonObject &current) const;
     RestReply *request(const PendingOperation &op, const ApiClient::WriteOptions &options);
     /// Whether @p theirs changed a field that @p op changes (or deletes) since its base.
     bool clashes(const PendingOperation &op, const QJsonObject &theirs) const;
     void failLater(const QString &txnId, const RestError &error);
+    void rollBack(const QString &txnId, const RestError &error);
+    RestError offlineError() const;
 
     QPointer<ApiClient> m_api;
     QPointer<RealtimeChannel> m_channel;
@@ -477,6 +525,9 @@ private:
 
     // Live mode.
     QList<PendingOperation> m_ops;
+    // HIS mode: edits the server refused as conflicting, until the user decides. Never in the
+    // rows: HIS shows nothing unconfirmed.
+    QList<PendingOperation> m_hisConflicts;
     bool m_sending = false;
     bool m_sendScheduled = false;
     std::unique_ptr<OfflineQueue> m_queue;

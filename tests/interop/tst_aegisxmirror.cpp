@@ -263,6 +263,78 @@ private Q_SLOTS:
         QCOMPARE(nurse.channel.stats().unclaimed, 0);
     }
 
+    // A plain AegisX server has no versions and no If-Match: a save made on a form is checked
+    // by reading the record just before writing it. The doctor's Ward against the nurse's is a
+    // conflict and his value stays on the server; his Ward against her Name is merged.
+    void formBaseIsCheckedWithoutVersions_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("his") << int(Manager::Mode::His);
+        QTest::newRow("live") << int(Manager::Mode::Live);
+    }
+    void formBaseIsCheckedWithoutVersions()
+    {
+        QFETCH(int, mode);
+        QVERIFY(startBackend({u"--seed"_s, u"10"_s}));
+        Mirror nurse(url(), u"nurse@demo.local"_s, u"nurse"_s);
+        Mirror writer(url(), u"doctor@demo.local"_s, u"doctor"_s); // REST only
+        QVERIFY(nurse.loggedIn && writer.loggedIn);
+        QVERIFY(nurse.start(Manager::Mode(mode)));
+        // The forms she opens.
+        const QJsonObject form4 = nurse.manager->record(nurse.manager->rowOf(u"4"_s));
+        const QJsonObject form5 = nurse.manager->record(nurse.manager->rowOf(u"5"_s));
+        QVERIFY(!form4.isEmpty() && !form5.isEmpty());
+        QTest::qWait(5); // a later updated_at than the forms'
+        for (const QString &id : {u"4"_s, u"5"_s})
+            QVERIFY(test::await(writer.api.update(Path, id, {{u"ward"_s, u"Ward of the doctor"_s}}))
+                        .ok);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.wardOf(u"4"_s), u"Ward of the doctor"_s, Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.wardOf(u"5"_s), u"Ward of the doctor"_s, Patience);
+        QVERIFY(nurse.settlesTo(*m_backend));
+        const auto backendRecord = [this](const QString &id) {
+            for (const QJsonObject &r : backendRecords(*m_backend)) {
+                if (QString::number(r.value(u"id").toInteger()) == id)
+                    return r;
+            }
+            return QJsonObject();
+        };
+
+        const Manager::Counters before = nurse.manager->counters();
+        QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
+        QSignalSpy confirmed(nurse.manager.get(), &Manager::operationConfirmed);
+        const QString txn
+            = nurse.manager->updateRecord(u"4"_s, {{u"ward"_s, u"Ward of the nurse"_s}}, form4);
+        QVERIFY(conflict.wait(Patience));
+        QCOMPARE(conflict.at(0).at(0).toString(), txn);
+        QCOMPARE(nurse.manager->counters().baseChecks, before.baseChecks + 1);
+        QCOMPARE(nurse.manager->counters().writesSent, before.writesSent); // nothing written
+        QCOMPARE(nurse.manager->counters().conflicts, before.conflicts + 1);
+        const PendingOperation op = nurse.manager->conflicts().value(0);
+        QCOMPARE(op.txnId, txn);
+        QCOMPARE(op.theirs.value(u"ward").toString(), u"Ward of the doctor"_s);
+        QCOMPARE(op.base.value(u"ward"), form4.value(u"ward"));
+        QCOMPARE(op.conflictingFields(), QStringList{u"ward"_s});
+        QCOMPARE(backendRecord(u"4"_s).value(u"ward").toString(), u"Ward of the doctor"_s);
+
+        const QString merged
+            = nurse.manager->updateRecord(u"5"_s, {{u"name"_s, u"Name by the nurse"_s}}, form5);
+        QTRY_COMPARE_WITH_TIMEOUT(confirmed.size(), 1, Patience);
+        QCOMPARE(confirmed.at(0).at(0).toString(), merged);
+        QCOMPARE(conflict.size(), 1);
+        QCOMPARE(nurse.manager->counters().baseChecks, before.baseChecks + 2);
+        QCOMPARE(nurse.manager->counters().merged, before.merged + 1);
+        const QJsonObject five = backendRecord(u"5"_s);
+        QCOMPARE(five.value(u"ward").toString(), u"Ward of the doctor"_s);
+        QCOMPARE(five.value(u"name").toString(), u"Name by the nurse"_s);
+
+        // Hers after all: written on top of his record.
+        QVERIFY(nurse.manager->resolveConflict(txn, Manager::Resolution::KeepMine));
+        QTRY_COMPARE_WITH_TIMEOUT(confirmed.size(), 2, Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(backendRecord(u"4"_s).value(u"ward").toString(),
+                                  u"Ward of the nurse"_s, Patience);
+        QVERIFY(nurse.settlesTo(*m_backend));
+    }
+
     // Many quick edits of one record: their events arrive in priority order, not in the order
     // of the edits, and some arrive twice, late. The row must never go back to an older value
     // (the records' `updated_at` says which change is older; the edits are 2 ms apart so that

@@ -185,6 +185,64 @@ private Q_SLOTS:
         QCOMPARE(model.summary(0), u"Lab orders: 5 changed by nurse-1"_s);
     }
 
+    // With the record as the lists held it when the event came: which fields changed, and
+    // what a deleted record was called (its event carries the id alone). The lookup is read
+    // when the event arrives, not when the sentence is shown.
+    void summarySaysWhatChangedAndNamesDeletedRecords()
+    {
+        ActivityModel model;
+        model.setResourceLabel(u"patients"_s, u"patient"_s, u"Patients"_s, u"name"_s);
+        ResourceSchema::Column ward;
+        ward.name = u"ward"_s;
+        ward.label = u"Ward"_s;
+        ward.type = u"string"_s;
+        ResourceSchema::Column name;
+        name.name = u"name"_s;
+        name.label = u"Name"_s;
+        name.type = u"string"_s;
+        ResourceSchema::Column updated;
+        updated.name = u"updated_at"_s;
+        updated.type = u"datetime"_s;
+        updated.system = true;
+        model.setResourceColumns(u"patients"_s, {name, ward, updated});
+        model.setUserNames({{u"nurse-1"_s, u"Nurse Malee"_s}});
+        QHash<QString, QJsonObject> held{
+            {u"3"_s,
+             QJsonObject{{u"id"_s, 3},
+                         {u"name"_s, u"Malee Chaiyaporn"_s},
+                         {u"ward"_s, u"ICU"_s},
+                         {u"updated_at"_s, u"2026-11-21T10:00:00.000Z"_s}}}};
+        QStringList asked;
+        model.setRecordLookup([&](const QString &feature, const QString &id) {
+            asked.append(feature + u'/' + id);
+            return held.value(id);
+        });
+
+        RealtimeEvent changed = event(3);
+        changed.data = QJsonObject{{u"id"_s, 3},
+                                   {u"name"_s, u"Malee Chaiyaporn"_s},
+                                   {u"ward"_s, u"Surgery"_s},
+                                   {u"updated_at"_s, u"2026-11-21T10:42:05.000Z"_s}};
+        model.addEvent(changed);
+        QCOMPARE(asked, QStringList{u"patients/3"_s});
+        held.insert(u"3"_s, changed.data.toObject()); // the list applies it afterwards
+        QCOMPARE(model.summary(0),
+                 u"Patients: 3 (Malee Chaiyaporn) changed by Nurse Malee: Ward: ICU → Surgery"_s);
+
+        RealtimeEvent deleted = event(3);
+        deleted.action = u"deleted"_s;
+        deleted.data = QJsonObject{{u"id"_s, u"3"_s}};
+        model.addEvent(deleted);
+        held.remove(u"3"_s);
+        QCOMPARE(model.summary(0), u"Patients: 3 (Malee Chaiyaporn) deleted by Nurse Malee"_s);
+
+        // A record no list holds: no details, no guess.
+        RealtimeEvent unknown = event(9);
+        unknown.data = QJsonObject{{u"id"_s, 9}, {u"ward"_s, u"Surgery"_s}};
+        model.addEvent(unknown);
+        QCOMPARE(model.summary(0), u"Patients: 9 changed by Nurse Malee"_s);
+    }
+
     // Only the last minutes are kept: older entries go at the end, newer ones stay.
     void olderThanMaxAgeIsDropped()
     {

@@ -8,6 +8,7 @@
 #include "activitypanel.h"
 #include "apiclient.h"
 #include "changehighlightdelegate.h"
+#include "conflictdialog.h"
 #include "connectionindicator.h"
 #include "importfilepage.h"
 #include "importwizard.h"
@@ -69,6 +70,24 @@ QString valueAt(ResourceListView *view, const QString &id, const QString &field)
                    : view->model()->index(row, view->model()->columnOf(field)).data().toString();
 }
 
+// Replaces the text of a record dialog's line edit as a user does: select all, type.
+void retype(RecordDialog *dialog, const QString &field, const QString &text)
+{
+    auto *edit = qobject_cast<QLineEdit *>(dialog->editorFor(field));
+    QVERIFY(edit);
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, text);
+}
+
+QStringList activityLines(MainWindow *window)
+{
+    QStringList lines;
+    for (int r = 0; r < window->activityPanel()->model()->rowCount(); ++r)
+        lines.append(window->activityPanel()->model()->summary(r));
+    return lines;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -98,6 +117,47 @@ private:
     {
         return test::signedInWindow(m_server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s,
                                     Patience);
+    }
+
+    // The nurse's and the doctor's windows on the same server, the nurse's patients list in
+    // @p mode, both with the user directory read.
+    bool openTwoWindows(Manager::Mode mode, std::unique_ptr<MainWindow> *nurse,
+                        std::unique_ptr<MainWindow> *doctor)
+    {
+        *nurse = openWindow();
+        *doctor = test::signedInWindow(m_server->baseUrl(), u"doctor@demo.local"_s, u"doctor"_s,
+                                       Patience);
+        if (!*nurse || !*doctor)
+            return false;
+        if (mode == Manager::Mode::Live)
+            (*nurse)->setMode(u"patients"_s, Manager::Mode::Live);
+        Manager *manager = (*nurse)->listView(u"patients"_s)->manager();
+        return manager->mode() == mode
+            && QTest::qWaitFor(
+                   [&] {
+                       return manager->lastSyncAt().isValid() && !manager->isLoading()
+                           && !(*nurse)->session()->userNames().isEmpty()
+                           && !(*doctor)->session()->userNames().isEmpty();
+                   },
+                   Patience);
+    }
+
+    // The doctor changes @p field of @p id to @p value in his window's record dialog.
+    bool doctorEditsInHisWindow(MainWindow *doctor, const QString &id, const QString &field,
+                                const QString &value)
+    {
+        auto *dialog = qobject_cast<RecordDialog *>(doctor->openRecord(u"patients"_s, id));
+        if (!dialog)
+            return false;
+        QSignalSpy saved(dialog, &RecordDialog::saved);
+        retype(dialog, field, value);
+        dialog->save();
+        return QTest::qWaitFor([&] { return saved.size() == 1; }, Patience);
+    }
+
+    QJsonObject onTheServer(const QString &id)
+    {
+        return test::await(m_doctor.fetch(Patients, id)).data.toObject();
     }
 
 private Q_SLOTS:
@@ -363,6 +423,193 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(toasts->texts().size(), 1, Patience);
         const QString deleted = toasts->texts().constFirst();
         QVERIFY2(deleted.contains(u"was deleted by Dr. Somchai"_s), qPrintable(deleted));
+    }
+
+    // Two people, one record. The nurse opens it; the doctor changes Ward in his window; the
+    // nurse's form says who changed what; she changes Ward too and saves: a conflict, named,
+    // with mine and theirs, and the doctor's value is not replaced. She takes his: nothing is
+    // written, and no toast then claims that someone else changed the record.
+    void twoPeopleSameFieldIsAConflict_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("his") << int(Manager::Mode::His);
+        QTest::newRow("live") << int(Manager::Mode::Live);
+    }
+    void twoPeopleSameFieldIsAConflict()
+    {
+        QFETCH(int, mode);
+        std::unique_ptr<MainWindow> nurse;
+        std::unique_ptr<MainWindow> doctor;
+        QVERIFY(openTwoWindows(Manager::Mode(mode), &nurse, &doctor));
+        nurse->toasts()->setDurationScale(100);
+        ResourceListView *patients = nurse->listView(u"patients"_s);
+        Manager *manager = patients->manager();
+        const QString id
+            = patients->model()->index(4, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        QVERIFY(patients->showRecord(id));
+        const QString wardBefore = onTheServer(id).value(u"ward").toString();
+        // It deletes itself once closed.
+        QPointer<RecordDialog> form
+            = qobject_cast<RecordDialog *>(nurse->openRecord(u"patients"_s, id));
+        QVERIFY(form);
+
+        QVERIFY(doctorEditsInHisWindow(doctor.get(), id, u"ward"_s, u"Surgery"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(form->hasExternalChange(), Patience);
+        QVERIFY2(form->bannerText().startsWith(u"Dr. Somchai changed Ward"_s),
+                 qPrintable(form->bannerText()));
+        QCOMPARE(form->externallyChangedFields(), QStringList{u"ward"_s});
+
+        const qint64 writes = manager->counters().writesSent;
+        retype(form, u"ward"_s, u"ICU Nurse"_s);
+        form->save();
+        QTRY_VERIFY_WITH_TIMEOUT(!form || form->hasConflict(), Patience);
+        QVERIFY2(form, "saved over the doctor's change");
+        QVERIFY2(form->bannerText().startsWith(u"Dr. Somchai changed Ward while you were"_s),
+                 qPrintable(form->bannerText()));
+        QCOMPARE(manager->conflicts().size(), 1);
+        QCOMPARE(manager->counters().conflicts, 1);
+        // HIS: the server refused it (If-Match with the version the form was opened with);
+        // live: the list had the doctor's version already, nothing was sent.
+        QCOMPARE(manager->counters().writesSent,
+                 writes + (Manager::Mode(mode) == Manager::Mode::His ? 1 : 0));
+        QCOMPARE(onTheServer(id).value(u"ward").toString(), u"Surgery"_s); // not replaced
+        QVERIFY(wardBefore != u"Surgery"_s);
+        screenshot(form,
+                   u"mainwindow-conflict-form-"_s + QString::fromLatin1(QTest::currentDataTag()));
+
+        form->resolveButton()->click();
+        ConflictDialog *conflict = form->conflictDialog();
+        QVERIFY(conflict);
+        QTRY_VERIFY_WITH_TIMEOUT(conflict->isVisible(), Patience);
+        QSignalSpy formAccepted(form, &QDialog::accepted);
+        QCOMPARE(conflict->fields(), QStringList{u"ward"_s});
+        QVERIFY(conflict->isChangedByBoth(u"ward"_s));
+        QVERIFY2(conflict->messageText().startsWith(u"Dr. Somchai changed Ward of"_s),
+                 qPrintable(conflict->messageText()));
+        QCOMPARE(conflict->choiceButton(u"ward"_s, ConflictDialog::Choice::Mine)->text(),
+                 u"ICU Nurse"_s);
+        QCOMPARE(conflict->choiceButton(u"ward"_s, ConflictDialog::Choice::Theirs)->text(),
+                 u"Surgery"_s);
+        screenshot(conflict,
+                   u"mainwindow-conflict-"_s + QString::fromLatin1(QTest::currentDataTag()));
+
+        nurse->toasts()->dismissAll(); // the doctor's change was news; what follows is not
+        conflict->choiceButton(u"ward"_s, ConflictDialog::Choice::Theirs)->click();
+        QVERIFY(conflict->applyButton()->isEnabled());
+        conflict->applyButton()->click();
+        QCOMPARE(formAccepted.size(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(manager->pendingCount() == 0, Patience);
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(patients, id, u"ward"_s), u"Surgery"_s, Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(!manager->isLoading() && !manager->isRefreshPending(), Patience);
+        QTest::qWait(300); // a toast would come within a turn or two of the row's change
+        QCOMPARE(manager->counters().writesSent,
+                 writes + (Manager::Mode(mode) == Manager::Mode::His ? 1 : 0));
+        QVERIFY2(nurse->toasts()->texts().filter(u"was changed"_s).isEmpty(),
+                 qPrintable(nurse->toasts()->texts().join(u'|')));
+        QCOMPARE(onTheServer(id).value(u"ward").toString(), u"Surgery"_s);
+    }
+
+    // The doctor changes Ward, the nurse Name on a form opened before: merged, no dialog, both
+    // on the server.
+    void twoPeopleDifferentFieldsMerge_data() { twoPeopleSameFieldIsAConflict_data(); }
+    void twoPeopleDifferentFieldsMerge()
+    {
+        QFETCH(int, mode);
+        std::unique_ptr<MainWindow> nurse;
+        std::unique_ptr<MainWindow> doctor;
+        QVERIFY(openTwoWindows(Manager::Mode(mode), &nurse, &doctor));
+        ResourceListView *patients = nurse->listView(u"patients"_s);
+        const QString id
+            = patients->model()->index(6, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        auto *form = qobject_cast<RecordDialog *>(nurse->openRecord(u"patients"_s, id));
+        QVERIFY(form);
+        QVERIFY(doctorEditsInHisWindow(doctor.get(), id, u"ward"_s, u"Surgery"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(form->hasExternalChange(), Patience);
+        QSignalSpy saved(form, &RecordDialog::saved);
+        QSignalSpy conflictFound(patients->manager(), &Manager::conflictDetected);
+        retype(form, u"name"_s, u"Malee Nurse-Named"_s);
+        form->save();
+        // Saved and closed (the dialog deletes itself), no conflict on the way.
+        QTRY_VERIFY_WITH_TIMEOUT(saved.size() == 1 || !conflictFound.isEmpty(), Patience);
+        QCOMPARE(saved.size(), 1);
+        QVERIFY(conflictFound.isEmpty());
+        QVERIFY(nurse->findChildren<ConflictDialog *>().isEmpty());
+        QCOMPARE(patients->manager()->conflicts().size(), 0);
+        QCOMPARE(patients->manager()->counters().conflicts, 0);
+        QCOMPARE(patients->manager()->counters().merged, 1);
+        const QJsonObject now = onTheServer(id);
+        QCOMPARE(now.value(u"ward").toString(), u"Surgery"_s);
+        QCOMPARE(now.value(u"name").toString(), u"Malee Nurse-Named"_s);
+    }
+
+    // A conflict found with no form open (live mode: an edit made offline, the doctor's change
+    // meanwhile) comes as a toast that says who changed which field; Resolve… opens the
+    // conflict dialog, which says it too.
+    void conflictToastSaysWhoAndWhichFields()
+    {
+        std::unique_ptr<MainWindow> nurse;
+        std::unique_ptr<MainWindow> doctor;
+        QVERIFY(openTwoWindows(Manager::Mode::Live, &nurse, &doctor));
+        nurse->toasts()->setDurationScale(100);
+        ResourceListView *patients = nurse->listView(u"patients"_s);
+        Manager *manager = patients->manager();
+        const QString id
+            = patients->model()->index(8, 0).data(RealtimeTableModel::RecordIdRole).toString();
+        nurse->session()->socket()->close();
+        QTRY_VERIFY_WITH_TIMEOUT(!manager->isConnected(), Patience);
+        manager->updateRecord(id, {{u"ward"_s, u"Offline Ward"_s}});
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(patients, id, u"ward"_s), u"Offline Ward"_s, Patience);
+        QVERIFY(doctorEditsInHisWindow(doctor.get(), id, u"ward"_s, u"Surgery"_s));
+        nurse->toasts()->dismissAll();
+        nurse->session()->socket()->open();
+        QTRY_COMPARE_WITH_TIMEOUT(manager->conflicts().size(), 1, Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(!nurse->toasts()->texts().filter(u"conflicts"_s).isEmpty(),
+                                 Patience);
+        const QString toast = nurse->toasts()->texts().filter(u"conflicts"_s).constFirst();
+        QVERIFY2(toast.contains(u"a change Dr. Somchai made to Ward"_s), qPrintable(toast));
+        QVERIFY(nurse->toasts()->triggerAction(toast));
+        auto *dialog = nurse->findChild<ConflictDialog *>();
+        QVERIFY(dialog);
+        QVERIFY2(dialog->messageText().startsWith(u"Dr. Somchai changed Ward of"_s),
+                 qPrintable(dialog->messageText()));
+        dialog->close();
+    }
+
+    // The activity panel says which fields a change changed, and names a deleted record,
+    // although the delete event carries its id alone.
+    void activitySaysWhatChangedAndWhatWasDeleted()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        QTRY_VERIFY_WITH_TIMEOUT(!window->session()->userNames().isEmpty(), Patience);
+        ResourceListView *patients = window->listView(u"patients"_s);
+        // A record with a ward other than Surgery, and another one.
+        QString changed;
+        QString ward;
+        for (int row = 0; row < patients->model()->rowCount() && changed.isEmpty(); ++row) {
+            const QString id = patients->model()
+                                   ->index(row, 0)
+                                   .data(RealtimeTableModel::RecordIdRole)
+                                   .toString();
+            ward = onTheServer(id).value(u"ward").toString();
+            if (!ward.isEmpty() && ward != u"Surgery")
+                changed = id;
+        }
+        QVERIFY(!changed.isEmpty());
+        const QString deleted = patients->model()
+                                    ->index(rowOf(patients, changed) == 3 ? 4 : 3, 0)
+                                    .data(RealtimeTableModel::RecordIdRole)
+                                    .toString();
+        const QString name = onTheServer(deleted).value(u"name").toString();
+        QVERIFY(!name.isEmpty());
+        QVERIFY(test::await(m_doctor.update(Patients, changed, {{u"ward"_s, u"Surgery"_s}})).ok);
+        QVERIFY(test::await(m_doctor.remove(Patients, deleted)).ok);
+        QTRY_COMPARE_WITH_TIMEOUT(rowOf(patients, deleted), -1, Patience);
+        const QStringList lines = activityLines(window.get());
+        const QString wardLine = u"changed by Dr. Somchai: Ward: %1 → Surgery"_s.arg(ward);
+        QVERIFY2(lines.filter(wardLine).size() == 1, qPrintable(lines.join(u'|')));
+        const QString deleteLine = u"%1 (%2) deleted by Dr. Somchai"_s.arg(deleted, name);
+        QVERIFY2(lines.filter(deleteLine).size() == 1, qPrintable(lines.join(u'|')));
     }
 
     // A write the server refuses says so in a toast, not a modal box, and the list keeps

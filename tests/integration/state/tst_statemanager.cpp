@@ -527,6 +527,153 @@ private Q_SLOTS:
         QCOMPARE(now.data.toObject().value(u"version").toInteger(), 3);
     }
 
+    // Two people, one record: the nurse opens a form on it, the doctor changes Ward while it
+    // is open, and the nurse's list shows his change (HIS: read again; live: applied). Her
+    // save is based on what her form showed, not on what the list shows by then: her Ward
+    // against his is a conflict with mine / theirs, in both modes, and his value stays on
+    // the server until she decides. HIS mode keeps the conflict out of the rows.
+    void sameFieldChangedWhileTheFormWasOpenIsAConflict_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("his") << int(Manager::Mode::His);
+        QTest::newRow("live") << int(Manager::Mode::Live);
+    }
+    void sameFieldChangedWhileTheFormWasOpenIsAConflict()
+    {
+        QFETCH(int, mode);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode(mode)));
+        const QString id = nurse.manager->idAt(15);
+        const QJsonObject form = nurse.manager->record(15); // what her form was opened with
+        QVERIFY(changedByTheOther(id, {{u"ward"_s, u"Ward of the doctor"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(),
+            u"Ward of the doctor"_s, Patience);
+        QVERIFY(nurse.settlesTo(&nurse.api));
+
+        const Manager::Counters before = nurse.manager->counters();
+        QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
+        QSignalSpy confirmed(nurse.manager.get(), &Manager::operationConfirmed);
+        QStringList shownUnconfirmed;
+        connect(nurse.manager.get(), &Manager::rowsChanged, this, [&] {
+            const int row = nurse.manager->rowOf(id);
+            if (Manager::Mode(mode) == Manager::Mode::His && row >= 0 && confirmed.isEmpty()
+                && nurse.manager->record(row).value(u"ward").toString() == u"Ward of the nurse")
+                shownUnconfirmed.append(u"HIS showed the unconfirmed value"_s);
+        });
+        const QString txn
+            = nurse.manager->updateRecord(id, {{u"ward"_s, u"Ward of the nurse"_s}}, form);
+        QVERIFY(conflict.wait(Patience));
+        QCOMPARE(conflict.at(0).at(0).toString(), txn);
+        QVERIFY(confirmed.isEmpty());
+        QCOMPARE(nurse.manager->counters().conflicts, before.conflicts + 1);
+        QCOMPARE(nurse.manager->conflicts().size(), 1);
+        const PendingOperation op = nurse.manager->conflicts().constFirst();
+        QCOMPARE(op.txnId, txn);
+        QCOMPARE(op.recordId, id);
+        QCOMPARE(op.values.value(u"ward").toString(), u"Ward of the nurse"_s);
+        QCOMPARE(op.theirs.value(u"ward").toString(), u"Ward of the doctor"_s);
+        QCOMPARE(op.base.value(u"ward"), form.value(u"ward"));
+        QCOMPARE(op.conflictingFields(), QStringList{u"ward"_s});
+        QCOMPARE(op.theirs.value(u"updated_by").toString(), u"u-doctor"_s);
+        // Not silently replaced: the doctor's value is still the server's.
+        QCOMPARE(test::await(nurse.api.fetch(u"/api/patients"_s, id))
+                     .data.toObject()
+                     .value(u"ward")
+                     .toString(),
+                 u"Ward of the doctor"_s);
+        const int row = nurse.manager->rowOf(id);
+        if (Manager::Mode(mode) == Manager::Mode::His) {
+            // The server refused it (If-Match with the form's version); the rows show only
+            // what the server has.
+            QCOMPARE(nurse.manager->counters().writesSent, before.writesSent + 1);
+            QCOMPARE(op.error.code, u"VERSION_CONFLICT"_s);
+            QCOMPARE(nurse.manager->rowState(row), Manager::RowState::Synced);
+            QCOMPARE(nurse.manager->record(row).value(u"ward").toString(), u"Ward of the doctor"_s);
+        } else {
+            // Known before sending: the list had his version already.
+            QCOMPARE(nurse.manager->counters().writesSent, before.writesSent);
+            QCOMPARE(nurse.manager->rowState(row), Manager::RowState::Conflict);
+        }
+        QCOMPARE(nurse.manager->pendingCount(), 1);
+
+        // She keeps hers: sent on top of his version.
+        QSignalSpy resolved(nurse.manager.get(), &Manager::conflictResolved);
+        QVERIFY(nurse.manager->resolveConflict(txn, Manager::Resolution::KeepMine));
+        QCOMPARE(resolved.size(), 1);
+        QCOMPARE(resolved.at(0).at(1).toString(), id);
+        QTRY_COMPARE_WITH_TIMEOUT(confirmed.size(), 1, Patience);
+        QCOMPARE(confirmed.at(0).at(0).toString(), txn);
+        QVERIFY(nurse.manager->conflicts().isEmpty());
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(),
+                 u"Ward of the nurse"_s);
+        QVERIFY2(shownUnconfirmed.isEmpty(), qPrintable(shownUnconfirmed.join(u"; "_s)));
+    }
+
+    // The same, but the doctor changed another field: merged without asking, both changes on
+    // the server.
+    void otherFieldChangedWhileTheFormWasOpenIsMerged_data()
+    {
+        sameFieldChangedWhileTheFormWasOpenIsAConflict_data();
+    }
+    void otherFieldChangedWhileTheFormWasOpenIsMerged()
+    {
+        QFETCH(int, mode);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode(mode)));
+        const QString id = nurse.manager->idAt(16);
+        const QJsonObject form = nurse.manager->record(16);
+        QVERIFY(changedByTheOther(id, {{u"ward"_s, u"Ward of the doctor"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(),
+            u"Ward of the doctor"_s, Patience);
+        QVERIFY(nurse.settlesTo(&nurse.api));
+
+        const Manager::Counters before = nurse.manager->counters();
+        QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
+        QSignalSpy confirmed(nurse.manager.get(), &Manager::operationConfirmed);
+        const QString txn
+            = nurse.manager->updateRecord(id, {{u"name"_s, u"Name by the nurse"_s}}, form);
+        QTRY_COMPARE_WITH_TIMEOUT(confirmed.size(), 1, Patience);
+        QCOMPARE(confirmed.at(0).at(0).toString(), txn);
+        QVERIFY(conflict.isEmpty());
+        QCOMPARE(nurse.manager->counters().merged, before.merged + 1);
+        // HIS: refused once (his version is newer than the form's), then sent on top of it.
+        QCOMPARE(nurse.manager->counters().writesSent,
+                 before.writesSent + (Manager::Mode(mode) == Manager::Mode::His ? 2 : 1));
+        const QJsonObject now
+            = test::await(nurse.api.fetch(u"/api/patients"_s, id)).data.toObject();
+        QCOMPARE(now.value(u"ward").toString(), u"Ward of the doctor"_s);
+        QCOMPARE(now.value(u"name").toString(), u"Name by the nurse"_s);
+        QVERIFY(nurse.settlesTo(&nurse.api));
+    }
+
+    // HIS mode: taking theirs ends the conflict without a write; the rows never changed.
+    void hisConflictTakeTheirsWritesNothing()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::His));
+        const QString id = nurse.manager->idAt(17);
+        const QJsonObject form = nurse.manager->record(17);
+        QVERIFY(changedByTheOther(id, {{u"ward"_s, u"Ward of the doctor"_s}}));
+        QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
+        const QString txn
+            = nurse.manager->updateRecord(id, {{u"ward"_s, u"Ward of the nurse"_s}}, form);
+        QVERIFY(conflict.wait(Patience));
+        const qint64 writes = nurse.manager->counters().writesSent;
+        QSignalSpy state(nurse.manager.get(), &Manager::stateChanged);
+        QVERIFY(nurse.manager->resolveConflict(txn, Manager::Resolution::TakeTheirs));
+        QVERIFY(!nurse.manager->resolveConflict(txn, Manager::Resolution::TakeTheirs));
+        QVERIFY(nurse.manager->conflicts().isEmpty());
+        QCOMPARE(nurse.manager->pendingCount(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!state.isEmpty(), Patience);
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(nurse.manager->counters().writesSent, writes);
+        QCOMPARE(nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(),
+                 u"Ward of the doctor"_s);
+    }
+
     // Live mode on a filtered list shows what the server's list would: a pushed record that
     // does not match is not inserted, one that stops matching is removed, one that starts
     // matching is inserted in its place; all judged locally, without a reload. The user's own
