@@ -181,9 +181,7 @@ Session *MainWindow::beginSession(const QUrl &url, const QString &socketPath)
 void MainWindow::signInFailed(const QString &message)
 {
     const QUrl url = m_signingIn->url();
-    const QString path = m_signingIn->socket()->options().path.isEmpty()
-        ? u"/api/ws/"_s
-        : m_signingIn->socket()->options().path;
+    const QString path = m_signingIn->socketPath();
     // Not deleted here: this runs in its signal.
     m_signingIn.release()->deleteLater();
     // The reason in the sign-in dialog, which stays open (or opens) for another try.
@@ -235,7 +233,7 @@ void MainWindow::startSession(std::unique_ptr<Session> session)
                     m_actors.insert(actorKey(event.feature, id), {event.userId, deleted});
             });
     connect(m_session.get(), &Session::signInRequired, this, [this](const QString &reason) {
-        askToSignIn(m_session->url(), m_session->socket()->options().path,
+        askToSignIn(m_session->url(), m_session->socketPath(),
                     m_lastEmail.isEmpty() ? m_session->userName() : m_lastEmail,
                     tr("%1 Sign in again to go on. Until then the lists show what was last read, "
                        "marked as possibly out of date, and your unsaved changes are kept.")

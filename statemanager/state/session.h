@@ -61,6 +61,7 @@ public:
     /// Server base URL (`http://host:3333`) and Socket.IO path (`/api/ws/` on AegisX).
     void setServer(const QUrl &url, const QString &socketPath = QStringLiteral("/api/ws/"));
     QUrl url() const { return m_url; }
+    QString socketPath() const { return m_socketPath; }
     void setSchemaFile(const QString &path) { m_schemaFile = path; }
     /// Resources to offer when neither the server nor a file describes any.
     void setFallbackResources(const QStringList &names) { m_fallback = names; }
