@@ -193,11 +193,10 @@ int main(int argc, char **argv)
                                     : QSettings().value(u"server/email"_s).toString(),
                                 {});
             // Cancelled before anything was signed in: nothing to show.
-            QObject::connect(window->signInDialog(), &QDialog::rejected, window.get(),
-                             [&window] {
-                                 if (!window->session())
-                                     window->close();
-                             });
+            QObject::connect(window->signInDialog(), &QDialog::rejected, window.get(), [&window] {
+                if (!window->session())
+                    window->close();
+            });
         }
         shown = window.get();
     }

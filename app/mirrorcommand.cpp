@@ -395,12 +395,12 @@ void MirrorCommand::writeDeadline()
         finish(Queued);
         return;
     }
-    print({{u"txnId"_s, m_txnId},
-           {u"status"_s, u"failed"_s},
-           {u"code"_s, u"UNREACHABLE"_s},
-           {u"message"_s,
-            u"Not saved: %1 (with --queue the change would be kept for the next run)."_s.arg(
-                why)}});
+    print(
+        {{u"txnId"_s, m_txnId},
+         {u"status"_s, u"failed"_s},
+         {u"code"_s, u"UNREACHABLE"_s},
+         {u"message"_s,
+          u"Not saved: %1 (with --queue the change would be kept for the next run)."_s.arg(why)}});
     finish(Unreachable);
 }
 
@@ -481,7 +481,9 @@ void MirrorCommand::printConfirmed(const QString &txnId, const QString &id)
 {
     const QJsonObject record = m_manager->serverRecord(id);
     if (m_mode == RealtimeStateManager::Mode::Live || id.isEmpty() || m_command == u"delete") {
-        print({{u"txnId"_s, txnId}, {u"status"_s, u"confirmed"_s}, {u"id"_s, id},
+        print({{u"txnId"_s, txnId},
+               {u"status"_s, u"confirmed"_s},
+               {u"id"_s, id},
                {u"record"_s, record}});
         finish(Ok);
         return;

@@ -285,8 +285,9 @@ bool MainWindow::discardWaitingChanges(const QString &user, const QString &direc
     if (answer != QMessageBox::Discard)
         return false;
     if (!Session::discardWaiting(directory)) {
-        m_toasts->showToast(ToastArea::Level::Error,
-                            tr("The changes of %1 could not be removed from %2.").arg(user, directory));
+        m_toasts->showToast(
+            ToastArea::Level::Error,
+            tr("The changes of %1 could not be removed from %2.").arg(user, directory));
         return false;
     }
     m_activity->addNotice(tr("%n change(s) of %1 were discarded.", nullptr, count).arg(user), true);

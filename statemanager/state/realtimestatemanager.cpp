@@ -1232,15 +1232,16 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         // up to a minute, so that a failing server is not asked again for every hint. A
         // reconnect, or reload() after signing in again, reads at once.
         ++m_failedReloads;
-        m_retryReload.start(int(std::min<qint64>(2000LL << std::min(m_failedReloads - 1, 5), 60000)));
+        m_retryReload.start(
+            int(std::min<qint64>(2000LL << std::min(m_failedReloads - 1, 5), 60000)));
         const bool wasStale = m_staleSince.isValid();
         if (!wasStale)
             m_staleSince = QDateTime::currentDateTimeUtc();
         if (m_online) {
             m_staleByReload = true;
-            m_staleReason = tr("Could not read %1 from the server: %2")
-                                .arg(m_schema.label.isEmpty() ? m_schema.name : m_schema.label,
-                                     error);
+            m_staleReason
+                = tr("Could not read %1 from the server: %2")
+                      .arg(m_schema.label.isEmpty() ? m_schema.name : m_schema.label, error);
         }
         if (!wasStale && rowCount() > 0)
             Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);

@@ -213,7 +213,8 @@ public:
     // State.
     bool isConnected() const { return m_online; }
     /// When the data stopped being known to be current (offline, heartbeat overdue, reads
-    /// failing: a refused token, a server error; retried with a back-off); null while it is. staleReason() says why, in a sentence.
+    /// failing: a refused token, a server error; retried with a back-off); null while it is.
+    /// staleReason() says why, in a sentence.
     QDateTime staleSince() const { return m_staleSince; }
     QString staleReason() const { return m_staleReason; }
     /// An event announced a change the rows may not show yet, and a reload is due: in HIS mode

@@ -54,11 +54,11 @@ Session::Session(QObject *parent)
     connect(&m_api, &ApiClient::authenticationFailed, this, [this](const RestError &error) {
         if (error.isNetworkError())
             return;
-        requireSignIn(error.httpStatus >= 500
-                          ? tr("Your sign-in expired and the server could not renew it (%1).")
-                                .arg(error.message)
-                          : tr("The server no longer accepts your sign-in (%1).")
-                                .arg(error.message));
+        requireSignIn(
+            error.httpStatus >= 500
+                ? tr("Your sign-in expired and the server could not renew it (%1).")
+                      .arg(error.message)
+                : tr("The server no longer accepts your sign-in (%1).").arg(error.message));
     });
 }
 
@@ -293,9 +293,9 @@ void Session::finishSchema(const QJsonObject &document, const QString &problem)
         QDir().mkpath(directory);
         QSaveFile owner(directory + u"/owner.json"_s);
         if (owner.open(QIODevice::WriteOnly)) {
-            owner.write(QJsonDocument(QJsonObject{{u"server"_s, m_serverKey},
-                                                  {u"user"_s, userName()}})
-                            .toJson(QJsonDocument::Compact));
+            owner.write(
+                QJsonDocument(QJsonObject{{u"server"_s, m_serverKey}, {u"user"_s, userName()}})
+                    .toJson(QJsonDocument::Compact));
             owner.commit();
         }
     }

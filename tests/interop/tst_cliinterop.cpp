@@ -6,8 +6,8 @@
 #include "cliprocess.h"
 #include "peerprocess.h"
 
-#include <QtCore/QJsonArray>
 #include <QtCore/QFile>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
@@ -55,11 +55,11 @@ QJsonObject readJson(const QString &path)
 // singular; --entity keeps this test about tokens, not event names).
 QStringList mirrorArguments(const PeerProcess &backend, const QString &snapshot)
 {
-    return {u"mirror"_s,   u"--url"_s,      backend.url().toString(),
-            u"--path"_s,   u"/api/ws/"_s,   u"--resource"_s,
-            u"patients"_s, u"--entity"_s,   u"patient"_s,
-            u"--mode"_s,   u"his"_s,        u"--snapshot"_s,
-            snapshot,      u"--idle-ms"_s,  u"4000"_s};
+    return {u"mirror"_s,   u"--url"_s,     backend.url().toString(),
+            u"--path"_s,   u"/api/ws/"_s,  u"--resource"_s,
+            u"patients"_s, u"--entity"_s,  u"patient"_s,
+            u"--mode"_s,   u"his"_s,       u"--snapshot"_s,
+            snapshot,      u"--idle-ms"_s, u"4000"_s};
 }
 
 QJsonArray backendRecords(PeerProcess &backend)
@@ -299,9 +299,9 @@ void TestCliInterop::failingRefreshWithATokenOnlyEndsStale()
     QNetworkRequest request(QUrl(backend.url().toString() + u"/api/auth/login"_s));
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
     QNetworkReply *login = nam.post(
-        request, QJsonDocument(QJsonObject{{u"email"_s, u"nurse@demo.local"_s},
-                                           {u"password"_s, u"nurse"_s}})
-                     .toJson());
+        request,
+        QJsonDocument(QJsonObject{{u"email"_s, u"nurse@demo.local"_s}, {u"password"_s, u"nurse"_s}})
+            .toJson());
     QTRY_VERIFY_WITH_TIMEOUT(login->isFinished(), Patience);
     const QString token = QJsonDocument::fromJson(login->readAll())
                               .object()

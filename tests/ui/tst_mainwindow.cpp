@@ -185,8 +185,7 @@ private Q_SLOTS:
         window->setMode(u"patients"_s, Manager::Mode::Live);
         ResourceListView *patients = settledPatients(window.get());
         QVERIFY(patients);
-        const QString queueFile
-            = window->session()->queueDirectory() + u"/patients.queue.json"_s;
+        const QString queueFile = window->session()->queueDirectory() + u"/patients.queue.json"_s;
         QVERIFY(queueFile.startsWith(queueRoot()));
         window->session()->socket()->close();
         QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isConnected(), Patience);
@@ -195,8 +194,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(queueFile));
 
         QSignalSpy ready(window.get(), &MainWindow::ready);
-        window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"doctor@demo.local"_s,
-                          u"doctor"_s);
+        window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"doctor@demo.local"_s, u"doctor"_s);
         QVERIFY(ready.wait(Patience));
         ResourceListView *doctors = settledPatients(window.get());
         QVERIFY(doctors);
@@ -210,8 +208,9 @@ private Q_SLOTS:
         QCOMPARE(doctors->manager()->pendingCount(), 0);
         QCOMPARE(doctors->manager()->counters().writesSent, 0);
         QVERIFY(QFile::exists(queueFile));
-        QCOMPARE(test::await(m_doctor.fetch(Patients, u"3"_s)).object().value(u"version").toInteger(),
-                 1);
+        QCOMPARE(
+            test::await(m_doctor.fetch(Patients, u"3"_s)).object().value(u"version").toInteger(),
+            1);
 
         window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"nurse@demo.local"_s, u"nurse"_s);
         QVERIFY(ready.wait(Patience));
@@ -278,8 +277,7 @@ private Q_SLOTS:
         ConnectDialog *dialog = window.signInDialog();
         QVERIFY(dialog && dialog->isVisible());
         QVERIFY2(dialog->errorText().contains(u"not right"_s), qPrintable(dialog->errorText()));
-        QVERIFY2(!window.windowTitle().contains(u"signing in"_s),
-                 qPrintable(window.windowTitle()));
+        QVERIFY2(!window.windowTitle().contains(u"signing in"_s), qPrintable(window.windowTitle()));
         QCOMPARE(window.identityText(), u"Not connected"_s);
         QVERIFY(window.statusBar()->currentMessage().isEmpty());
 

@@ -200,9 +200,11 @@ private Q_SLOTS:
         ApiClient api;
         api.setBaseUrl(m_server->baseUrl());
         QVERIFY(test::await(api.login(u"nurse@demo.local"_s, u"nurse"_s)).ok);
-        QCOMPARE(
-            test::await(api.fetch(u"/api/patients"_s, u"5"_s)).object().value(u"version").toInteger(),
-            1);
+        QCOMPARE(test::await(api.fetch(u"/api/patients"_s, u"5"_s))
+                     .object()
+                     .value(u"version")
+                     .toInteger(),
+                 1);
     }
 
     void queuedEditSurvivesKillAndAppliesOnce()
