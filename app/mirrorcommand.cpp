@@ -594,9 +594,10 @@ void MirrorCommand::writeSnapshot()
 
 void MirrorCommand::stop()
 {
+    const bool stale = m_command == u"mirror" && m_manager && m_manager->staleSince().isValid();
     if (m_command == u"mirror")
         writeSnapshot();
-    finish(Ok);
+    finish(stale ? Stale : Ok);
 }
 
 void MirrorCommand::print(const QJsonObject &line)

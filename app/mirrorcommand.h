@@ -64,7 +64,8 @@ public:
     /// delete); prints usage and returns false on error.
     bool configure(const QString &command, const QStringList &arguments);
     void start();
-    /// SIGTERM / Ctrl-C: writes the snapshot (mirror) and finishes with Ok.
+    /// SIGTERM / Ctrl-C: writes the snapshot (mirror) and finishes with Ok, or Stale when
+    /// the mirror's data may be out of date.
     void stop();
 
 Q_SIGNALS:
