@@ -179,24 +179,24 @@ int main(int argc, char **argv)
             window->setServerDescription(Main::tr("built-in server"));
         window->show();
         window->setSchemaSource(parser.value(schema), parser.values(resource));
-        QObject::connect(window.get(), &livedesk::MainWindow::connectionFailed, window.get(),
-                         [&window](const QString &message) {
-                             QMessageBox::warning(window.get(), Main::tr("livedesk"), message);
-                         });
+        // A refused sign-in is shown in the sign-in dialog, which stays open for another try
+        // (MainWindow::askToSignIn()); no message box.
         if (!accessToken.isEmpty()) {
             window->connectWithToken(serverUrl, parser.value(path), accessToken, refreshToken);
         } else if (parser.isSet(email) && parser.isSet(password)) {
             window->connectTo(serverUrl, parser.value(path), parser.value(email),
                               parser.value(password));
         } else {
-            livedesk::ConnectDialog dialog(window.get());
-            dialog.setUrl(serverUrl.toString());
-            dialog.setPath(parser.value(path));
-            dialog.setEmail(parser.isSet(email) ? parser.value(email)
-                                                : QSettings().value(u"server/email"_s).toString());
-            if (dialog.exec() != QDialog::Accepted)
-                return 0;
-            window->connectTo(QUrl(dialog.url()), dialog.path(), dialog.email(), dialog.password());
+            window->askToSignIn(serverUrl, parser.value(path),
+                                parser.isSet(email)
+                                    ? parser.value(email)
+                                    : QSettings().value(u"server/email"_s).toString(),
+                                {});
+            // Cancelled before anything was signed in: nothing to show.
+            QObject::connect(window->signInDialog(), &QDialog::rejected, window.get(), [&window] {
+                if (!window->session())
+                    window->close();
+            });
         }
         shown = window.get();
     }

@@ -70,18 +70,33 @@ MirrorCommand::MirrorCommand(QObject *parent)
 {
     m_idle.setSingleShot(true);
     connect(&m_idle, &QTimer::timeout, this, [this] {
-        // Quiet means nothing is due: not while reading, not while a reload is due (after a
-        // reconnect until the resync), and not while the connection is down (the rows may
-        // miss what changes meanwhile; the reconnect reads them again).
-        if (!m_manager || m_manager->isLoading() || m_manager->isRefreshPending()
-            || !m_manager->isConnected() || !m_client || !m_client->isConnected()
-            || m_manager->pendingCount() > m_manager->conflicts().size()) {
+        // Quiet means nothing is due: not while reading or signing in, and not while the
+        // connection is down (the rows may miss what changes meanwhile; the reconnect reads
+        // them again). Data that cannot be brought up to date over an open connection (reads
+        // failing) is written as it is, stale, rather than waited for for ever: the exit code
+        // says so. Otherwise a reload due (after a reconnect until the resync) or a write on
+        // its way is waited for.
+        const bool stale = m_manager && m_manager->staleSince().isValid();
+        const bool disconnected = !m_manager || !m_manager->isConnected() || !m_client
+            || !m_client->isConnected();
+        if (!m_manager || m_manager->isLoading() || m_signingIn || disconnected
+            || (!stale
+                && (m_manager->isRefreshPending()
+                    || m_manager->pendingCount() > m_manager->conflicts().size()))) {
             m_idle.start(m_idleMs);
             return;
         }
         writeSnapshot();
-        finish(Ok);
+        if (stale) {
+            m_err << "livedesk-cli: the data may be out of date: " << m_manager->staleReason()
+                  << "\n";
+            m_err.flush();
+        }
+        finish(stale ? Stale : Ok);
     });
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, &MirrorCommand::writeDeadline);
+    m_signInRetry.setSingleShot(true);
 }
 
 MirrorCommand::~MirrorCommand() = default;
@@ -108,6 +123,11 @@ bool MirrorCommand::configure(const QString &command, const QStringList &argumen
     p.addOption({u"feature"_s, u"Event feature (default <resource>)"_s, u"feature"_s});
     p.addOption({u"entity"_s, u"Event entity"_s, u"entity"_s});
     p.addOption({u"queue"_s, u"Live mode: keep unconfirmed changes in this file"_s, u"file"_s});
+    if (command != u"mirror")
+        p.addOption({u"wait-ms"_s,
+                     u"How long a write waits for the server (default 15000); then it is queued "
+                     "(--queue) or given up"_s,
+                     u"ms"_s});
     if (command == u"mirror") {
         p.addOption({u"snapshot"_s, u"Write the snapshot here (default: stdout)"_s, u"file"_s});
         p.addOption({u"idle-ms"_s, u"Write and exit after this long without changes"_s, u"ms"_s});
@@ -164,6 +184,12 @@ bool MirrorCommand::configure(const QString &command, const QStringList &argumen
                 return complain(u"--idle-ms must be a number of milliseconds"_s);
         }
     } else {
+        if (p.isSet(u"wait-ms"_s)) {
+            bool ok = false;
+            m_waitMs = p.value(u"wait-ms"_s).toInt(&ok);
+            if (!ok || m_waitMs < 0)
+                return complain(u"--wait-ms must be a number of milliseconds"_s);
+        }
         if (command != u"create") {
             m_recordId = p.value(u"id"_s);
             if (m_recordId.isEmpty())
@@ -187,6 +213,16 @@ void MirrorCommand::start()
 {
     m_api = std::make_unique<ApiClient>();
     m_api->setBaseUrl(m_url);
+    // A refused token that cannot be renewed (the refresh answered 500, or there is no refresh
+    // token): sign in again with the credentials given; with a token alone the reads fail and
+    // the manager marks the data stale.
+    connect(m_api.get(), &ApiClient::authenticationFailed, this, [this](const RestError &error) {
+        if (m_manager)
+            signInAgain(error.toString(), false);
+    });
+    connect(&m_signInRetry, &QTimer::timeout, this, [this] { signInAgain({}, false); });
+    if (m_command != u"mirror")
+        m_deadline.start(m_waitMs);
     if (!m_token.isEmpty()) {
         m_api->setTokens(m_token);
         loadSchema();
@@ -200,26 +236,35 @@ void MirrorCommand::signIn()
     RestReply *reply = m_api->login(m_user, m_password);
     connect(reply, &RestReply::finished, this, [this, reply] {
         if (!reply->ok()) {
+            if (reply->error().isNetworkError()) {
+                unreachable(u"cannot sign in as %1: %2"_s.arg(m_user, reply->error().toString()));
+                return;
+            }
             m_err << "livedesk-cli: cannot sign in as " << m_user << ": "
                   << reply->error().toString() << "\n";
             m_err.flush();
-            finish(reply->error().isNetworkError() ? Unreachable : AuthFailed);
+            finish(AuthFailed);
             return;
         }
         loadSchema();
     });
 }
 
+ResourceSchema MirrorCommand::adjusted(ResourceSchema schema) const
+{
+    if (!m_restPath.isEmpty())
+        schema.restPath = m_restPath;
+    if (!m_feature.isEmpty())
+        schema.feature = m_feature;
+    if (!m_entity.isEmpty())
+        schema.entity = m_entity;
+    return schema;
+}
+
 void MirrorCommand::loadSchema()
 {
-    const auto adjust = [this](ResourceSchema schema) {
-        if (!m_restPath.isEmpty())
-            schema.restPath = m_restPath;
-        if (!m_feature.isEmpty())
-            schema.feature = m_feature;
-        if (!m_entity.isEmpty())
-            schema.entity = m_entity;
-        return schema;
+    const auto adjust = [this](const ResourceSchema &schema) {
+        return adjusted(schema);
     };
     if (!m_schemaFile.isEmpty()) {
         QString error;
@@ -237,9 +282,7 @@ void MirrorCommand::loadSchema()
     RestReply *reply = m_api->get(u"/api/schema"_s);
     connect(reply, &RestReply::finished, this, [this, reply, adjust] {
         if (reply->error().isNetworkError()) {
-            m_err << "livedesk-cli: " << reply->error().toString() << "\n";
-            m_err.flush();
-            finish(Unreachable);
+            unreachable(reply->error().toString());
             return;
         }
         QString error;
@@ -268,6 +311,11 @@ void MirrorCommand::startManager(const ResourceSchema &schema)
     m_channel = std::make_unique<RealtimeChannel>(m_client.get());
     m_channel->setSubscription({schema.feature});
     connect(m_client.get(), &SocketIoClient::connectError, this, [this](const QString &message) {
+        // A token that expired while the connection was down: sign in again when we can.
+        if (!m_user.isEmpty() && m_synced) {
+            signInAgain(u"the server refused the connection: %1"_s.arg(message), true);
+            return;
+        }
         m_err << "livedesk-cli: the server refused the connection: " << message << "\n";
         m_err.flush();
         finish(AuthFailed);
@@ -290,6 +338,9 @@ void MirrorCommand::startManager(const ResourceSchema &schema)
                 m_err.flush();
             });
     connect(m_manager.get(), &RealtimeStateManager::synced, this, &MirrorCommand::onSynced);
+    if (m_command != u"mirror")
+        connect(m_manager.get(), &RealtimeStateManager::stateChanged, this,
+                &MirrorCommand::maybeWrite);
     if (m_command == u"mirror" && m_idleMs >= 0) {
         const auto busy = [this] {
             m_idle.start(m_idleMs);
@@ -306,27 +357,173 @@ void MirrorCommand::startManager(const ResourceSchema &schema)
 
 void MirrorCommand::onSynced()
 {
+    m_synced = true;
     if (m_command == u"mirror") {
         if (m_idleMs >= 0)
             m_idle.start(m_idleMs);
         return;
     }
+    maybeWrite();
+}
+
+void MirrorCommand::maybeWrite()
+{
+    if (m_wrote || m_done || !m_synced || !m_manager)
+        return;
+    // HIS mode writes to the server at once and refuses while offline: the socket must be up
+    // (it is often still connecting when the first read is answered). Live mode stores the
+    // change first and sends it when it can.
+    if (m_mode == RealtimeStateManager::Mode::His && !m_manager->isConnected())
+        return;
+    runWrite();
+}
+
+void MirrorCommand::writeDeadline()
+{
+    if (m_done || m_command == u"mirror")
+        return;
+    const QString why = u"no answer from the server within %1 ms"_s.arg(m_waitMs);
+    if (!m_wrote) {
+        if (m_mode == RealtimeStateManager::Mode::Live && !m_queue.isEmpty()) {
+            if (!m_manager) {
+                unreachable(why);
+                return;
+            }
+            runWrite();
+            return;
+        }
+        print({{u"status"_s, u"failed"_s},
+               {u"code"_s, u"UNREACHABLE"_s},
+               {u"message"_s, u"Nothing was changed: %1."_s.arg(why)}});
+        finish(Unreachable);
+        return;
+    }
+    if (m_mode == RealtimeStateManager::Mode::His)
+        return; // the request is on its way; its own time limit ends it
+    // Live mode: sent or waiting, not confirmed.
+    if (!m_queue.isEmpty()) {
+        if (!m_reportedQueued)
+            print({{u"txnId"_s, m_txnId}, {u"status"_s, u"queued"_s}, {u"queue"_s, m_queue}});
+        finish(Queued);
+        return;
+    }
+    print(
+        {{u"txnId"_s, m_txnId},
+         {u"status"_s, u"failed"_s},
+         {u"code"_s, u"UNREACHABLE"_s},
+         {u"message"_s,
+          u"Not saved: %1 (with --queue the change would be kept for the next run)."_s.arg(why)}});
+    finish(Unreachable);
+}
+
+void MirrorCommand::unreachable(const QString &message)
+{
+    m_err << "livedesk-cli: " << message << "\n";
+    m_err.flush();
+    if (m_command == u"mirror" || m_mode != RealtimeStateManager::Mode::Live || m_queue.isEmpty()) {
+        finish(Unreachable);
+        return;
+    }
+    // Nothing can be read: the schema at hand (a file, else defaults from the name), the
+    // stored queue, and the change added to it.
+    ResourceSchema schema = ResourceSchema::named(m_resource);
+    if (!m_schemaFile.isEmpty()) {
+        QString error;
+        if (const auto fromFile = ResourceSchema::fromSchemaFile(m_schemaFile, m_resource, &error))
+            schema = *fromFile;
+    }
+    if (!m_manager)
+        startManager(adjusted(schema));
     if (!m_wrote)
         runWrite();
+}
+
+void MirrorCommand::signInAgain(const QString &why, bool reopenSocket)
+{
+    if (m_done || m_signingIn)
+        return;
+    if (m_user.isEmpty()) {
+        if (!why.isEmpty()) {
+            m_err << "livedesk-cli: the server no longer accepts the token and it cannot be "
+                     "renewed ("
+                  << why << "); the data may be out of date\n";
+            m_err.flush();
+        }
+        return;
+    }
+    if (m_signInRetry.isActive())
+        return; // a retry is due: not before it
+    m_signingIn = true;
+    if (!why.isEmpty()) {
+        m_err << "livedesk-cli: " << why << "; signing in again as " << m_user << "\n";
+        m_err.flush();
+    }
+    RestReply *reply = m_api->login(m_user, m_password);
+    connect(reply, &RestReply::finished, this, [this, reply, reopenSocket] {
+        m_signingIn = false;
+        if (m_done)
+            return;
+        if (!reply->ok()) {
+            if (!reply->error().isNetworkError() && reply->error().httpStatus / 100 == 4) {
+                m_err << "livedesk-cli: cannot sign in again as " << m_user << ": "
+                      << reply->error().toString() << "\n";
+                m_err.flush();
+                if (m_manager && m_command == u"mirror")
+                    writeSnapshot();
+                finish(AuthFailed);
+                return;
+            }
+            // Not reached, or the server is failing: later, and later (1 s doubling to 30 s).
+            ++m_signInFailures;
+            m_signInRetry.start(std::min(30000, 1000 << std::min(m_signInFailures - 1, 5)));
+            return;
+        }
+        m_signInFailures = 0;
+        m_err << "livedesk-cli: signed in again as " << m_user << "\n";
+        m_err.flush();
+        // The socket presents the new token (tokensChanged); the data is read again.
+        if (reopenSocket && m_client && !m_client->isConnected())
+            m_client->open();
+        if (m_manager)
+            m_manager->reload();
+    });
+}
+
+void MirrorCommand::printConfirmed(const QString &txnId, const QString &id)
+{
+    const QJsonObject record = m_manager->serverRecord(id);
+    if (m_mode == RealtimeStateManager::Mode::Live || id.isEmpty() || m_command == u"delete") {
+        print({{u"txnId"_s, txnId},
+               {u"status"_s, u"confirmed"_s},
+               {u"id"_s, id},
+               {u"record"_s, record}});
+        finish(Ok);
+        return;
+    }
+    // HIS mode holds only what a reload brought, and the reload after this write is still to
+    // come: the confirmed record as the server has it now.
+    RestReply *reply = m_api->fetch(m_manager->schema().restPath, id);
+    connect(reply, &RestReply::finished, this, [this, reply, txnId, id] {
+        print({{u"txnId"_s, txnId},
+               {u"status"_s, u"confirmed"_s},
+               {u"id"_s, id},
+               {u"record"_s, reply->ok() ? reply->data().toObject() : QJsonObject()}});
+        finish(Ok);
+    });
 }
 
 void MirrorCommand::runWrite()
 {
     m_wrote = true;
+    if (m_mode == RealtimeStateManager::Mode::Live)
+        m_deadline.start(m_waitMs); // for the answer
+    else
+        m_deadline.stop();
     connect(m_manager.get(), &RealtimeStateManager::operationConfirmed, this,
             [this](const QString &txnId, const QString &id) {
                 if (txnId != m_txnId)
                     return;
-                print({{u"txnId"_s, txnId},
-                       {u"status"_s, u"confirmed"_s},
-                       {u"id"_s, id},
-                       {u"record"_s, m_manager->serverRecord(id)}});
-                finish(Ok);
+                printConfirmed(txnId, id);
             });
     connect(m_manager.get(), &RealtimeStateManager::operationFailed, this,
             [this](const QString &txnId, const RestError &error) {
@@ -364,6 +561,11 @@ void MirrorCommand::runWrite()
     if (m_mode == RealtimeStateManager::Mode::Live && !m_queue.isEmpty()
         && !m_manager->isConnected()) {
         print({{u"txnId"_s, m_txnId}, {u"status"_s, u"queued"_s}, {u"queue"_s, m_queue}});
+        m_reportedQueued = true;
+        // Stored now (the manager writes the queue on every change). Without even a first
+        // read there is no reason to wait: the next run sends it.
+        if (!m_synced)
+            finish(Queued);
     }
 }
 
@@ -405,9 +607,10 @@ void MirrorCommand::writeSnapshot()
 
 void MirrorCommand::stop()
 {
+    const bool stale = m_command == u"mirror" && m_manager && m_manager->staleSince().isValid();
     if (m_command == u"mirror")
         writeSnapshot();
-    finish(Ok);
+    finish(stale ? Stale : Ok);
 }
 
 void MirrorCommand::print(const QJsonObject &line)
@@ -422,6 +625,8 @@ void MirrorCommand::finish(int code)
         return;
     m_done = true;
     m_idle.stop();
+    m_deadline.stop();
+    m_signInRetry.stop();
     if (m_client) {
         // A deliberate close is not a lost connection: the manager need not say its data may
         // be out of date.

@@ -29,14 +29,33 @@ class SocketIoClient;
  * offline queue apply) and print its outcome as one JSON line.
  *
  * Exit codes: 0 done, 1 the server refused the change, 2 usage, 3 sign-in or schema refused,
- * 4 unreachable, 6 the change is in conflict (mine / theirs / base are printed).
+ * 4 unreachable, 6 the change is in conflict (mine / theirs / base are printed), 7 the change
+ * is queued (live mode with --queue) but not confirmed, 8 the mirror ended with data that may
+ * be out of date (the snapshot's `staleSince` says since when).
+ *
+ * A write never fails for a reason the user did not cause: it waits for the connection (at
+ * most --wait-ms) before it goes out. In live mode with --queue it is stored at once when the
+ * server cannot be reached, and the next run with the same file sends it, with its txn id.
+ *
+ * With --user and --password the command signs in again by itself when the server stops
+ * accepting the token and cannot renew it (a refresh answered 500, a token refused at a
+ * reconnect); with --token the data is marked stale instead and the command ends with 8.
  */
 class MirrorCommand : public QObject
 {
     Q_OBJECT
 
 public:
-    enum ExitCode { Ok = 0, Refused = 1, Usage = 2, AuthFailed = 3, Unreachable = 4, Conflict = 6 };
+    enum ExitCode {
+        Ok = 0,
+        Refused = 1,
+        Usage = 2,
+        AuthFailed = 3,
+        Unreachable = 4,
+        Conflict = 6,
+        Queued = 7,
+        Stale = 8,
+    };
 
     explicit MirrorCommand(QObject *parent = nullptr);
     ~MirrorCommand() override;
@@ -45,7 +64,8 @@ public:
     /// delete); prints usage and returns false on error.
     bool configure(const QString &command, const QStringList &arguments);
     void start();
-    /// SIGTERM / Ctrl-C: writes the snapshot (mirror) and finishes with Ok.
+    /// SIGTERM / Ctrl-C: writes the snapshot (mirror) and finishes with Ok, or Stale when
+    /// the mirror's data may be out of date.
     void stop();
 
 Q_SIGNALS:
@@ -55,8 +75,19 @@ private:
     void signIn();
     void loadSchema();
     void startManager(const ResourceSchema &schema);
+    // --rest-path, --feature and --entity over @p schema.
+    ResourceSchema adjusted(ResourceSchema schema) const;
     void onSynced();
+    // Writes once the rows are read and (HIS mode) the socket is up, or when --wait-ms ends.
+    void maybeWrite();
+    void writeDeadline();
+    // The server cannot be reached before anything was read: queue the write (live mode with
+    // --queue) on the schema at hand, or give up.
+    void unreachable(const QString &message);
+    // The token is refused and cannot be renewed: sign in again with --user / --password.
+    void signInAgain(const QString &why, bool reopenSocket);
     void runWrite();
+    void printConfirmed(const QString &txnId, const QString &id);
     void writeSnapshot();
     void finish(int code);
     void print(const QJsonObject &line);
@@ -77,6 +108,7 @@ private:
     QString m_recordId;
     QJsonObject m_values;
     int m_idleMs = -1;
+    int m_waitMs = 15000;
     RealtimeStateManager::Mode m_mode = RealtimeStateManager::Mode::His;
 
     std::unique_ptr<ApiClient> m_api;
@@ -84,8 +116,14 @@ private:
     std::unique_ptr<RealtimeChannel> m_channel;
     std::unique_ptr<RealtimeStateManager> m_manager;
     QTimer m_idle;
+    QTimer m_deadline;
+    QTimer m_signInRetry;
+    int m_signInFailures = 0;
+    bool m_signingIn = false;
+    bool m_synced = false;
     QString m_txnId;
     bool m_wrote = false;
+    bool m_reportedQueued = false;
     bool m_done = false;
     QTextStream m_out{stdout};
     QTextStream m_err{stderr};

@@ -37,7 +37,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_email->setAccessibleName(tr("E-mail"));
     m_password->setAccessibleName(tr("Password"));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("&Connect"));
+    m_connect = buttons->button(QDialogButtonBox::Ok);
+    m_connect->setText(tr("&Connect"));
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         const QUrl url = QUrl::fromUserInput(m_url->text().trimmed());
         if (!url.isValid() || url.host().isEmpty()) {
@@ -50,7 +51,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
             m_email->setFocus();
             return;
         }
-        accept();
+        Q_EMIT connectRequested();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
@@ -101,6 +102,23 @@ void ConnectDialog::setError(const QString &message)
 {
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
+}
+
+QString ConnectDialog::errorText() const
+{
+    return m_error->text();
+}
+
+void ConnectDialog::setBusy(bool busy)
+{
+    for (QWidget *w : {static_cast<QWidget *>(m_url), static_cast<QWidget *>(m_path),
+                       static_cast<QWidget *>(m_email), static_cast<QWidget *>(m_password),
+                       static_cast<QWidget *>(m_connect)})
+        w->setEnabled(!busy);
+    if (busy)
+        setError(tr("Signing in…"));
+    else if (!m_password->text().isEmpty())
+        m_password->selectAll();
 }
 
 } // namespace livedesk

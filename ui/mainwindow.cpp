@@ -19,6 +19,7 @@
 #include <QtCore/QLocale>
 #include <QtCore/QSaveFile>
 #include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTimer>
 #include <QtGui/QActionGroup>
 #include <QtGui/QCloseEvent>
@@ -142,16 +143,54 @@ MainWindow::~MainWindow()
 void MainWindow::connectTo(const QUrl &url, const QString &socketPath, const QString &email,
                            const QString &password)
 {
-    startSession(url, socketPath);
     m_lastEmail = email;
-    m_session->signIn(email, password);
+    beginSession(url, socketPath)->signIn(email, password);
 }
 
 void MainWindow::connectWithToken(const QUrl &url, const QString &socketPath, const QString &token,
                                   const QString &refreshToken)
 {
-    startSession(url, socketPath);
-    m_session->useToken(token, refreshToken);
+    beginSession(url, socketPath)->useToken(token, refreshToken);
+}
+
+Session *MainWindow::beginSession(const QUrl &url, const QString &socketPath)
+{
+    // The session in use stays until the new one has signed in: a wrong password must not
+    // leave the window empty.
+    if (m_signingIn)
+        m_signingIn.release()->deleteLater();
+    m_signingIn = std::make_unique<Session>();
+    Session *session = m_signingIn.get();
+    session->setServer(url, socketPath);
+    session->setSchemaFile(m_schemaFile);
+    session->setFallbackResources(m_fallbackResources);
+    session->setQueueRoot(m_queueRoot.isEmpty()
+                              ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                                  + u"/queues"_s
+                              : m_queueRoot,
+                          m_serverDescription.isEmpty() ? url.toString() : m_serverDescription);
+    connect(session, &Session::signedIn, this, [this, session] {
+        if (m_signingIn.get() == session)
+            startSession(std::exchange(m_signingIn, {}));
+    });
+    connect(session, &Session::failed, this, [this, session](const QString &message) {
+        if (m_signingIn.get() == session)
+            signInFailed(message);
+    });
+    updateTitle();
+    return session;
+}
+
+void MainWindow::signInFailed(const QString &message)
+{
+    const QUrl url = m_signingIn->url();
+    const QString path = m_signingIn->socketPath();
+    // Not deleted here: this runs in its signal.
+    m_signingIn.release()->deleteLater();
+    // The reason in the sign-in dialog, which stays open (or opens) for another try.
+    askToSignIn(url, path, m_lastEmail, message);
+    updateTitle();
+    Q_EMIT connectionFailed(message);
 }
 
 void MainWindow::setSchemaSource(const QString &schemaFile, const QStringList &resources)
@@ -166,7 +205,7 @@ void MainWindow::setServerDescription(const QString &description)
     updateTitle();
 }
 
-void MainWindow::startSession(const QUrl &url, const QString &socketPath)
+void MainWindow::startSession(std::unique_ptr<Session> session)
 {
     clearLists();
     if (m_indicator) {
@@ -175,10 +214,7 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
         m_indicator = nullptr;
     }
     delete m_import; // it works on the old session's client
-    m_session = std::make_unique<Session>();
-    m_session->setServer(url, socketPath);
-    m_session->setSchemaFile(m_schemaFile);
-    m_session->setFallbackResources(m_fallbackResources);
+    m_session = std::move(session);
     m_indicator = new ConnectionIndicator(m_session->socket(), this);
     statusBar()->addWidget(m_indicator, 1);
     m_actors.clear();
@@ -215,24 +251,66 @@ void MainWindow::startSession(const QUrl &url, const QString &socketPath)
                 for (const QString &id : event.ids)
                     m_actors.insert(actorKey(event.feature, id), {event.userId, deleted});
             });
-    connect(m_session.get(), &Session::signedIn, this, [this] {
-        QSettings settings;
-        settings.setValue(u"server/url"_s, m_session->url().toString());
-        settings.setValue(u"server/path"_s, m_session->socket()->options().path);
-        if (!m_lastEmail.isEmpty())
-            settings.setValue(u"server/email"_s, m_lastEmail);
-        m_activity->setResources(m_session->resources());
-        buildLists();
-        updateTitle();
-        resumeRememberedImport();
-        Q_EMIT ready();
+    connect(m_session.get(), &Session::signInRequired, this, [this](const QString &reason) {
+        askToSignIn(m_session->url(), m_session->socketPath(),
+                    m_lastEmail.isEmpty() ? m_session->userName() : m_lastEmail,
+                    tr("%1 Sign in again to go on. Until then the lists show what was last read, "
+                       "marked as possibly out of date, and your unsaved changes are kept.")
+                        .arg(reason));
     });
-    connect(m_session.get(), &Session::failed, this, [this](const QString &message) {
-        statusBar()->showMessage(message);
-        updateTitle();
-        Q_EMIT connectionFailed(message);
-    });
+    // Signed in already (see beginSession()).
+    if (m_connectDialog)
+        m_connectDialog->accept();
+    statusBar()->clearMessage();
+    QSettings settings;
+    settings.setValue(u"server/url"_s, m_session->url().toString());
+    settings.setValue(u"server/path"_s, m_session->socket()->options().path);
+    if (!m_lastEmail.isEmpty())
+        settings.setValue(u"server/email"_s, m_lastEmail);
+    m_activity->setResources(m_session->resources());
+    buildLists();
     updateTitle();
+    resumeRememberedImport();
+    announceWaitingChanges();
+    Q_EMIT ready();
+}
+
+void MainWindow::announceWaitingChanges()
+{
+    // Changes another user made here offline: kept for them, and said so.
+    for (const Session::WaitingChanges &waiting : m_session->waitingForOthers()) {
+        const QString user = waiting.user;
+        const QString directory = waiting.directory;
+        const int count = waiting.count;
+        m_toasts->showToast(
+            ToastArea::Level::Info,
+            tr("%n change(s) of %1 wait for them to sign in; they are kept for them.", nullptr,
+               count)
+                .arg(user),
+            tr("Discard…"),
+            [this, user, directory, count] { discardWaitingChanges(user, directory, count); });
+    }
+}
+
+bool MainWindow::discardWaitingChanges(const QString &user, const QString &directory, int count)
+{
+    const auto answer = QMessageBox::warning(
+        this, tr("Discard unsaved changes"),
+        tr("Discard %n change(s) that %1 made and the server has not received? They cannot be "
+           "recovered.",
+           nullptr, count)
+            .arg(user),
+        QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Discard)
+        return false;
+    if (!Session::discardWaiting(directory)) {
+        m_toasts->showToast(
+            ToastArea::Level::Error,
+            tr("The changes of %1 could not be removed from %2.").arg(user, directory));
+        return false;
+    }
+    m_activity->addNotice(tr("%n change(s) of %1 were discarded.", nullptr, count).arg(user), true);
+    return true;
 }
 
 void MainWindow::buildLists()
@@ -347,12 +425,18 @@ void MainWindow::updateTitle()
     QString server = m_serverDescription;
     if (m_session && server.isEmpty())
         server = m_session->url().toString();
+    if (!m_session && m_signingIn) {
+        const QString at = server.isEmpty() ? m_signingIn->url().toString() : server;
+        setWindowTitle(tr("livedesk — %1 — signing in…").arg(at));
+        m_identity->setText(tr("Signing in at %1…").arg(m_signingIn->url().toString()));
+        return;
+    }
     if (!m_session) {
         setWindowTitle(tr("livedesk — not connected"));
         m_identity->setText(tr("Not connected"));
         return;
     }
-    const QString user = m_session->isSignedIn() ? m_session->userName() : tr("signing in…");
+    const QString user = m_session->userName();
     setWindowTitle(tr("livedesk — %1 — %2").arg(server, user));
     m_identity->setText(tr("%1 · %2").arg(m_session->url().toString(), user));
 }
@@ -405,15 +489,46 @@ bool MainWindow::exportCsv(const QString &path, QString *error) const
 
 void MainWindow::askToConnect()
 {
-    ConnectDialog dialog(this);
     QSettings settings;
-    dialog.setUrl(settings.value(u"server/url"_s).toString());
-    dialog.setPath(settings.value(u"server/path"_s, u"/api/ws/"_s).toString());
-    dialog.setEmail(m_lastEmail);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    m_serverDescription.clear();
-    connectTo(QUrl(dialog.url()), dialog.path(), dialog.email(), dialog.password());
+    askToSignIn(QUrl(settings.value(u"server/url"_s).toString()),
+                settings.value(u"server/path"_s, u"/api/ws/"_s).toString(), m_lastEmail, {});
+}
+
+void MainWindow::askToSignIn(const QUrl &url, const QString &socketPath, const QString &email,
+                             const QString &reason)
+{
+    if (!m_connectDialog) {
+        m_connectDialog = new ConnectDialog(this);
+        m_connectDialog->setAttribute(Qt::WA_DeleteOnClose);
+        m_connectDialog->setUrl(url.toString());
+        m_connectDialog->setPath(socketPath);
+        m_connectDialog->setEmail(email);
+        connect(m_connectDialog, &ConnectDialog::connectRequested, this, [this] {
+            const QUrl chosen(m_connectDialog->url());
+            // Another server than the one in use: it is named by its address from now on.
+            if (!m_session || m_session->url() != chosen)
+                m_serverDescription.clear();
+            m_connectDialog->setBusy(true);
+            connectTo(chosen, m_connectDialog->path(), m_connectDialog->email(),
+                      m_connectDialog->password());
+        });
+        connect(m_connectDialog, &QDialog::rejected, this, [this] {
+            // Cancelled: a sign-in on its way is abandoned, the session in use stays.
+            if (m_signingIn)
+                m_signingIn.release()->deleteLater();
+            updateTitle();
+        });
+    }
+    m_connectDialog->setBusy(false);
+    m_connectDialog->setError(reason);
+    m_connectDialog->show();
+    m_connectDialog->raise();
+    m_connectDialog->activateWindow();
+}
+
+ConnectDialog *MainWindow::signInDialog() const
+{
+    return m_connectDialog;
 }
 
 QDialog *MainWindow::openRecord(const QString &resource, const QString &id)

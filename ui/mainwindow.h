@@ -19,6 +19,7 @@ class QTabWidget;
 namespace livedesk {
 
 class ActivityPanel;
+class ConnectDialog;
 class ConnectionIndicator;
 class ImportWizard;
 class People;
@@ -56,7 +57,9 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    /// Signs in at @p url with a password; ready() or connectionFailed() follows.
+    /// Signs in at @p url with a password; ready() or connectionFailed() follows. The session
+    /// in use (if any) stays until the new one has signed in; a failure is shown in the
+    /// sign-in dialog (signInDialog()), which opens for another try.
     void connectTo(const QUrl &url, const QString &socketPath, const QString &email,
                    const QString &password);
     /// Uses an access token issued elsewhere (`--token`, the built-in server's demo user); with
@@ -85,6 +88,19 @@ public:
 
     /// Opens the connect dialog (File > Connect…).
     void askToConnect();
+    /// Opens the sign-in dialog filled with @p url, @p socketPath and @p email, saying
+    /// @p reason (why signing in is needed, or why the last try failed). Non-modal; it stays
+    /// open until a sign-in succeeds or the person cancels, and shows every failure inline.
+    void askToSignIn(const QUrl &url, const QString &socketPath, const QString &email,
+                     const QString &reason);
+    /// The sign-in dialog while it is open, or null.
+    ConnectDialog *signInDialog() const;
+    /// Where unsaved live-mode changes are kept, per server and user (default: the app data
+    /// directory's `queues`). Applies to the next connection.
+    void setQueueRoot(const QString &directory) { m_queueRoot = directory; }
+    /// Asks for confirmation, then removes the unsaved changes @p user left in @p directory
+    /// (Session::waitingForOthers()). True when they were removed.
+    bool discardWaitingChanges(const QString &user, const QString &directory, int count);
     /// Opens the import wizard (File > Import…) on the current list's resource; the same
     /// wizard, still following its job, when an import runs.
     void openImport();
@@ -109,7 +125,11 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void startSession(const QUrl &url, const QString &socketPath);
+    // A new session signs in beside the one in use, and replaces it once it has.
+    Session *beginSession(const QUrl &url, const QString &socketPath);
+    void startSession(std::unique_ptr<Session> session);
+    void signInFailed(const QString &message);
+    void announceWaitingChanges();
     void buildLists();
     void clearLists();
     void updateModeActions();
@@ -135,6 +155,9 @@ private:
     QDialog *recordDialogFor(const QString &resource, const QString &id) const;
 
     std::unique_ptr<Session> m_session;
+    std::unique_ptr<Session> m_signingIn;
+    QPointer<ConnectDialog> m_connectDialog;
+    QString m_queueRoot;
     QTabWidget *m_tabs;
     ConnectionIndicator *m_indicator = nullptr;
     QLabel *m_identity;

@@ -4,6 +4,8 @@
 #include "../livedesklogging.h"
 
 #include <QtCore/QUrlQuery>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
 #include <QtWebSockets/QWebSocket>
 
 using namespace Qt::StringLiterals;
@@ -36,7 +38,48 @@ SocketIoClient::SocketIoClient(QObject *parent)
                            << m_handshake.pingIntervalMs + m_handshake.pingTimeoutMs << "ms";
         lost(u"ping timeout"_s);
     });
-    connect(&m_connectTimer, &QTimer::timeout, this, [this] { lost(u"connect timeout"_s); });
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        if (!m_engineOpen)
+            probePath();
+        lost(u"connect timeout"_s);
+    });
+}
+
+void SocketIoClient::probePath()
+{
+    // A server that leaves the WebSocket upgrade hanging looks unreachable from here. Asking
+    // its HTTP side tells "down" from "up, but not at this path".
+    if (m_probe)
+        return;
+    QUrl base = m_options.url;
+    const QString scheme = base.scheme().toLower();
+    base.setScheme(scheme == u"wss" || scheme == u"https" ? u"https"_s : u"http"_s);
+    base.setPath(u"/"_s);
+    base.setQuery(QString());
+    if (!m_probeNetwork)
+        m_probeNetwork = new QNetworkAccessManager(this);
+    QNetworkRequest request(base);
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = m_probeNetwork->get(request);
+    m_probe = reply;
+    const QString tried = engineUrl().path();
+    const int waitedMs = m_options.connectTimeoutMs;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, base, tried, waitedMs] {
+        reply->deleteLater();
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (!status.isValid()) {
+            m_pathDiagnosis.clear(); // nothing answers at all: unreachable is the truth
+            return;
+        }
+        const QString diagnosis
+            = u"the HTTP server at %1 answers (status %2), but nothing answers Socket.IO at "
+              "%3 (no reply to the WebSocket upgrade within %4 ms): check the Socket.IO path"_s.arg(
+                  base.toString(QUrl::RemovePath | QUrl::StripTrailingSlash), status.toString(),
+                  tried, QString::number(waitedMs));
+        if (diagnosis != m_pathDiagnosis)
+            qCWarning(lcSocketIo).noquote() << diagnosis;
+        m_pathDiagnosis = diagnosis;
+    });
 }
 
 SocketIoClient::~SocketIoClient()
@@ -389,6 +432,7 @@ void SocketIoClient::handleEngineOpen(const QString &json)
     }
     m_handshake = handshake;
     m_engineOpen = true;
+    m_pathDiagnosis.clear();
     m_heartbeatTimer.start(m_handshake.pingIntervalMs + m_handshake.pingTimeoutMs);
 
     QJsonObject data = m_options.auth;
@@ -577,7 +621,9 @@ void SocketIoClient::scheduleReconnect()
     if (m_options.reconnectionAttempts >= 0
         && m_backoff.attempts() >= m_options.reconnectionAttempts) {
         fail(Failure::RetriesExhausted,
-             u"server unreachable after %1 attempt(s)"_s.arg(m_backoff.attempts() + 1));
+             m_pathDiagnosis.isEmpty()
+                 ? u"server unreachable after %1 attempt(s)"_s.arg(m_backoff.attempts() + 1)
+                 : u"%1 (%2 attempt(s))"_s.arg(m_pathDiagnosis).arg(m_backoff.attempts() + 1));
         return;
     }
     const int delay = m_backoff.next();

@@ -17,6 +17,9 @@
 #include <QtCore/QUrl>
 
 #include <deque>
+
+class QNetworkAccessManager;
+class QNetworkReply;
 #include <functional>
 
 class QWebSocket;
@@ -144,6 +147,12 @@ public:
     Failure failure() const { return m_failure; }
     /// The server's message for ConnectRefused, or a description of the failure.
     QString failureMessage() const { return m_failureMessage; }
+    /// What is known about why connecting fails, beyond "unreachable": when an attempt timed
+    /// out before the Engine.IO handshake, the HTTP server at the base URL is asked once
+    /// (`GET /`); if it answers, this says that the server is up but nothing answers
+    /// Socket.IO at the path tried, and which path that was. Empty otherwise, and once
+    /// connected. The failure message of a client that gives up uses it.
+    QString diagnosis() const { return m_pathDiagnosis; }
     /// The attempt number of the pending or running reconnection (1-based), 0 otherwise.
     int reconnectAttempt() const { return m_reconnectAttempt; }
     /// When the next reconnection attempt starts (invalid when none is scheduled).
@@ -210,6 +219,11 @@ private:
     QDateTime m_lastMessageAt;
     Failure m_failure = Failure::None;
     QString m_failureMessage;
+    // A wrong Socket.IO path: see diagnosis().
+    void probePath();
+    QString m_pathDiagnosis;
+    QPointer<QNetworkReply> m_probe;
+    QNetworkAccessManager *m_probeNetwork = nullptr;
 
     Backoff m_backoff;
     int m_reconnectAttempt = 0;

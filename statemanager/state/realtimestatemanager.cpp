@@ -163,6 +163,9 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     const auto due = [this] {
         m_debounce.stop();
         m_maxWait.stop();
+        // After failed reloads the retry decides when to read again: hints do not hurry it.
+        if (m_retryReload.isActive())
+            return;
         startReload();
     };
     connect(&m_debounce, &QTimer::timeout, this, due);
@@ -170,6 +173,11 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     m_subscribeFallback.setSingleShot(true);
     m_subscribeFallback.setInterval(2000);
     connect(&m_subscribeFallback, &QTimer::timeout, this, &RealtimeStateManager::onSubscribed);
+    m_retryReload.setSingleShot(true);
+    connect(&m_retryReload, &QTimer::timeout, this, [this] {
+        if (m_online && !m_reload)
+            startReload();
+    });
     m_heartbeat.setInterval(250);
     connect(&m_heartbeat, &QTimer::timeout, this, &RealtimeStateManager::checkHeartbeat);
     compileFilters();
@@ -1163,11 +1171,13 @@ void RealtimeStateManager::setOnline(bool online, const QString &reason)
     if (online == m_online)
         return;
     m_online = online;
+    m_staleByReload = false;
     if (online) {
         m_staleSince = QDateTime();
         m_staleReason.clear();
     } else {
-        m_staleSince = QDateTime::currentDateTimeUtc();
+        if (!m_staleSince.isValid())
+            m_staleSince = QDateTime::currentDateTimeUtc();
         m_staleReason = reason;
         qCInfo(lcState).noquote() << m_schema.name << ": data may be out of date:" << reason;
     }
@@ -1241,6 +1251,7 @@ void RealtimeStateManager::checkHeartbeat()
 
 void RealtimeStateManager::reload()
 {
+    m_retryReload.stop();
     startReload();
 }
 
@@ -1338,13 +1349,37 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         Q_EMIT errorOccurred(
             tr("Could not read %1 from the server: %2")
                 .arg(m_schema.label.isEmpty() ? m_schema.name : m_schema.label, error));
-        // Try again soon while connected; a reconnect reloads anyway.
-        QTimer::singleShot(2000, this, [this] {
-            if (m_online && !m_reload)
-                startReload();
-        });
+        // The rows are no longer known to be current, whatever the socket says (a refused
+        // token, a server answering 500): say so, and try again later and later, 2 s doubling
+        // up to a minute, so that a failing server is not asked again for every hint. A
+        // reconnect, or reload() after signing in again, reads at once.
+        ++m_failedReloads;
+        m_retryReload.start(
+            int(std::min<qint64>(2000LL << std::min(m_failedReloads - 1, 5), 60000)));
+        const bool wasStale = m_staleSince.isValid();
+        if (!wasStale)
+            m_staleSince = QDateTime::currentDateTimeUtc();
+        if (m_online) {
+            m_staleByReload = true;
+            m_staleReason
+                = tr("Could not read %1 from the server: %2")
+                      .arg(m_schema.label.isEmpty() ? m_schema.name : m_schema.label, error);
+        }
+        if (!wasStale && rowCount() > 0)
+            Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
         Q_EMIT stateChanged();
         return;
+    }
+    m_failedReloads = 0;
+    m_retryReload.stop();
+    if (m_staleByReload) {
+        m_staleByReload = false;
+        if (m_online) {
+            m_staleSince = QDateTime();
+            m_staleReason.clear();
+            if (rowCount() > 0)
+                Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
+        }
     }
     std::vector<QJsonObject> records = std::move(done->records);
     if (done->appendPage) {
@@ -1916,7 +1951,9 @@ void RealtimeStateManager::sendNext()
             return;
         }
         const qint64 version = versionOf(current);
-        if (known && version != op.baseVersion) {
+        // An edit made before anything was read (queued offline from the command line) has no
+        // base to compare with: it is sent as it is.
+        if (known && version != op.baseVersion && !op.base.isEmpty()) {
             // Changed on the server since the edit was made (read while offline, or by a
             // reload): a conflict if a field the edit changes changed there too.
             if (clashes(op, current)) {

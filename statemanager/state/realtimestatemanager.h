@@ -252,8 +252,9 @@ public:
 
     // State.
     bool isConnected() const { return m_online; }
-    /// When the data stopped being known to be current (offline, heartbeat overdue); null
-    /// while it is. staleReason() says why, in a sentence.
+    /// When the data stopped being known to be current (offline, heartbeat overdue, reads
+    /// failing: a refused token, a server error; retried with a back-off); null while it is.
+    /// staleReason() says why, in a sentence.
     QDateTime staleSince() const { return m_staleSince; }
     QString staleReason() const { return m_staleReason; }
     /// An event announced a change the rows may not show yet, and a reload is due: in HIS mode
@@ -509,6 +510,11 @@ private:
     // Reloads.
     std::unique_ptr<Reload> m_reload;
     bool m_reloadAgain = false;
+    // Failed reloads in a row, and the back-off before the next try.
+    int m_failedReloads = 0;
+    QTimer m_retryReload;
+    // Stale because reads fail while the socket is up (cleared by the next good read).
+    bool m_staleByReload = false;
     QDateTime m_lastSyncAt;
 
     // Connection.

@@ -5,9 +5,12 @@
 #include "livedesklogging.h"
 #include "restreply.h"
 
+#include <QtCore/QCryptographicHash>
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QSaveFile>
 
 using namespace Qt::StringLiterals;
 
@@ -40,10 +43,90 @@ Session::Session(QObject *parent)
     connect(&m_refreshTimer, &QTimer::timeout, this, [this] { renewToken(false); });
     // A socket refused at CONNECT (an access token that expired while the connection was
     // down, a laptop that slept past the refresh) gets no retry of its own: renew, then open.
-    connect(&m_socket, &SocketIoClient::connectError, this, [this] {
+    // Without a refresh token only the person can help.
+    connect(&m_socket, &SocketIoClient::connectError, this, [this](const QString &message) {
         if (!m_api.refreshToken().isEmpty())
             renewToken(true);
+        else
+            requireSignIn(tr("The server refused the connection (%1).").arg(message));
     });
+    // A 401 that no refresh could repair. Not when the server was not reached: that is an
+    // outage, which the connection state already shows and a reconnect ends.
+    connect(&m_api, &ApiClient::authenticationFailed, this, [this](const RestError &error) {
+        if (error.isNetworkError())
+            return;
+        requireSignIn(
+            error.httpStatus >= 500
+                ? tr("Your sign-in expired and the server could not renew it (%1).")
+                      .arg(error.message)
+                : tr("The server no longer accepts your sign-in (%1).").arg(error.message));
+    });
+}
+
+void Session::requireSignIn(const QString &reason)
+{
+    if (!m_signedIn || m_signInRequired)
+        return;
+    m_signInRequired = true;
+    qCInfo(lcState).noquote() << "sign-in required:" << reason;
+    Q_EMIT signInRequired(reason);
+}
+
+void Session::setQueueRoot(const QString &root, const QString &serverKey)
+{
+    m_queueRoot = root;
+    m_serverKey = serverKey;
+}
+
+QString Session::queueDirectory() const
+{
+    if (m_queueRoot.isEmpty() || !m_signedIn)
+        return {};
+    // A name from server and user that any file system takes; owner.json says whose it is.
+    const QByteArray key = QCryptographicHash::hash(
+        QString(m_serverKey + u'\n' + userName()).toUtf8(), QCryptographicHash::Sha1);
+    return m_queueRoot + u'/' + QString::fromLatin1(key.toHex().left(20));
+}
+
+QList<Session::WaitingChanges> Session::waitingForOthers() const
+{
+    QList<WaitingChanges> waiting;
+    if (m_queueRoot.isEmpty())
+        return waiting;
+    const QString mine = queueDirectory();
+    const QDir root(m_queueRoot);
+    for (const QString &name : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QString directory = root.filePath(name);
+        if (directory == mine)
+            continue;
+        QFile ownerFile(directory + u"/owner.json"_s);
+        if (!ownerFile.open(QIODevice::ReadOnly))
+            continue;
+        const QJsonObject owner = QJsonDocument::fromJson(ownerFile.readAll()).object();
+        if (owner.value(u"server").toString() != m_serverKey)
+            continue;
+        WaitingChanges w;
+        w.user = owner.value(u"user").toString();
+        w.directory = directory;
+        const QDir dir(directory);
+        for (const QString &file : dir.entryList({u"*.queue.json"_s}, QDir::Files)) {
+            QFile queue(dir.filePath(file));
+            if (queue.open(QIODevice::ReadOnly))
+                w.count += int(QJsonDocument::fromJson(queue.readAll())
+                                   .object()
+                                   .value(u"operations")
+                                   .toArray()
+                                   .size());
+        }
+        if (w.count > 0)
+            waiting.append(w);
+    }
+    return waiting;
+}
+
+bool Session::discardWaiting(const QString &directory)
+{
+    return QDir(directory).removeRecursively();
 }
 
 void Session::renewToken(bool reopenSocket)
@@ -61,8 +144,15 @@ void Session::renewToken(bool reopenSocket)
         }
         const RestError error = reply->error();
         qCInfo(lcState).noquote() << "token refresh failed:" << error.toString();
-        // Refused (the refresh token expired or was revoked): only signing in again helps, and
-        // the next refused request says so. Not reached (the server is away): try again.
+        // The socket stays shut until someone signs in again (ApiClient::authenticationFailed
+        // asks for that unless the server was not reached).
+        if (reopenSocket && error.isNetworkError())
+            QTimer::singleShot(5000, this, [this] {
+                if (!m_socket.isConnected())
+                    renewToken(true);
+            });
+        // Refused (the refresh token expired or was revoked): only signing in again helps
+        // (signInRequired() follows). Not reached, or failing: try again later.
         if (!(error.httpStatus >= 400 && error.httpStatus < 500))
             m_refreshTimer.start(30 * 1000);
     });
@@ -205,6 +295,16 @@ void Session::finishSchema(const QJsonObject &document, const QString &problem)
         return;
     }
     m_signedIn = true;
+    if (const QString directory = queueDirectory(); !directory.isEmpty()) {
+        QDir().mkpath(directory);
+        QSaveFile owner(directory + u"/owner.json"_s);
+        if (owner.open(QIODevice::WriteOnly)) {
+            owner.write(
+                QJsonDocument(QJsonObject{{u"server"_s, m_serverKey}, {u"user"_s, userName()}})
+                    .toJson(QJsonDocument::Compact));
+            owner.commit();
+        }
+    }
     connectSocket();
     loadUserNames();
     Q_EMIT signedIn();
@@ -265,6 +365,9 @@ RealtimeStateManager *Session::manager(const QString &name, RealtimeStateManager
     RealtimeStateManager::Options options;
     options.mode = mode;
     options.query.sort = {{schema->idField, Qt::AscendingOrder}};
+    if (const QString directory = queueDirectory();
+        !directory.isEmpty() && mode == RealtimeStateManager::Mode::Live)
+        options.queuePath = directory + u'/' + name + u".queue.json"_s;
     auto it = m_managers.find(name);
     if (it != m_managers.end()) {
         if (it->second->mode() == mode)

@@ -37,6 +37,19 @@ namespace livedesk {
  * The schema comes from the server (`GET /api/schema`, livedesk-server), else from a schema
  * file (setSchemaFile(), for a plain AegisX backend), else each resource named in
  * setFallbackResources() gets default conventions (ResourceSchema::named()).
+ *
+ * ## Unsaved changes belong to a server and a user
+ * With setQueueRoot(), every live-mode manager keeps its unconfirmed changes in a file under
+ * a directory of its own for this server and this user (queueDirectory()): a new sign-in
+ * or a restart of the application as the same user at the same server finds them and sends
+ * them; another user at the same workstation never sends them, and waitingForOthers() lets
+ * the window say whose they are. Only discardWaiting() removes them.
+ *
+ * ## When the server stops accepting the sign-in
+ * A token refused after a reconnect (CONNECT_ERROR with an auth reason) or a REST call
+ * refused with 401 that no refresh can repair (the refresh token is refused, the refresh
+ * answers 500, there is none) ends in signInRequired(): only the person can sign in again.
+ * The managers keep their rows (stale) and their queued changes meanwhile.
  */
 class Session : public QObject
 {
@@ -48,9 +61,29 @@ public:
     /// Server base URL (`http://host:3333`) and Socket.IO path (`/api/ws/` on AegisX).
     void setServer(const QUrl &url, const QString &socketPath = QStringLiteral("/api/ws/"));
     QUrl url() const { return m_url; }
+    QString socketPath() const { return m_socketPath; }
     void setSchemaFile(const QString &path) { m_schemaFile = path; }
     /// Resources to offer when neither the server nor a file describes any.
     void setFallbackResources(const QStringList &names) { m_fallback = names; }
+    /// Where live mode keeps unsaved changes (e.g. the app data directory's `queues`), and
+    /// the name of the server they belong to (its URL, or a stable name for a server whose
+    /// address changes, such as the built-in one). Empty @p root: in memory only.
+    void setQueueRoot(const QString &root, const QString &serverKey);
+    /// This server and user's directory under the queue root (valid once signed in).
+    QString queueDirectory() const;
+
+    /** Unsaved changes that another user left at this server. */
+    class WaitingChanges
+    {
+    public:
+        QString user;
+        QString directory;
+        int count = 0;
+    };
+    /// The changes other users of this server left here (valid once signed in).
+    QList<WaitingChanges> waitingForOthers() const;
+    /// Removes the changes in @p directory (one of waitingForOthers()); false when it cannot.
+    static bool discardWaiting(const QString &directory);
 
     /// Signs in with a password; signedIn() or failed() follows.
     void signIn(const QString &email, const QString &password);
@@ -99,6 +132,9 @@ Q_SIGNALS:
     void managerAboutToBeReplaced(const QString &name);
     /// The user directory arrived (userNames()).
     void userNamesChanged();
+    /// The server no longer accepts this sign-in and it cannot be renewed: @p reason says
+    /// why, for a person, who must sign in again. Emitted once until signed in again.
+    void signInRequired(const QString &reason);
 
 private:
     void loadSchema();
@@ -107,6 +143,7 @@ private:
     void renewToken(bool reopenSocket);
     void finishSchema(const QJsonObject &document, const QString &problem);
     void connectSocket();
+    void requireSignIn(const QString &reason);
 
     QUrl m_url;
     QString m_socketPath;
@@ -121,6 +158,9 @@ private:
     QTimer m_refreshTimer;
     bool m_renewing = false;
     QHash<QString, QString> m_userNames;
+    QString m_queueRoot;
+    QString m_serverKey;
+    bool m_signInRequired = false;
 };
 
 } // namespace livedesk

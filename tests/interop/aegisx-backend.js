@@ -376,6 +376,41 @@ async function handle(req, res) {
   return fail(res, 404, "NOT_FOUND", `Route ${req.method} ${path} not found`);
 }
 
+// ---------------------------------------------------------------------------------------
+// Token trouble, as a real deployment has it (livedesk's refresh-failure tests):
+//   --token-ttl S     access tokens expire S seconds after they are issued (default: never);
+//                     REST answers 401 and the socket refuses an expired token
+//   --refresh-fails   POST /api/auth/refresh answers 500 (an auth service that is down)
+// With either option every sign-in prints {"login":N} (N: sign-ins so far).
+const tokenTtl = Number(opt("--token-ttl", "0"));
+const refreshFails = flag("--refresh-fails");
+let logins = 0;
+if (tokenTtl > 0) {
+  const plainTokenFor = tokenFor;
+  const plainUserOfToken = userOfToken;
+  tokenFor = (email, kind) =>
+    kind === "access" ? `${plainTokenFor(email, kind)}~${Date.now() + tokenTtl * 1000}` : plainTokenFor(email, kind);
+  userOfToken = (token, kind) => {
+    if (kind !== "access" || typeof token !== "string") return plainUserOfToken(token, kind);
+    const [plain, expires] = token.split("~");
+    if (!expires || Number(expires) < Date.now()) return null;
+    return plainUserOfToken(plain, kind);
+  };
+}
+{
+  const plainHandle = handle;
+  handle = async (req, res) => {
+    const path = new URL(req.url, "http://localhost").pathname.replace(/\/+$/, "");
+    if ((tokenTtl > 0 || refreshFails) && req.method === "POST" && path === "/api/auth/login")
+      out({ login: ++logins });
+    if (refreshFails && req.method === "POST" && path === "/api/auth/refresh") {
+      requests += 1;
+      return fail(res, 500, "INTERNAL_SERVER_ERROR", "The authentication service is unavailable");
+    }
+    return plainHandle(req, res);
+  };
+}
+
 const httpServer = http.createServer((req, res) => {
   handle(req, res).catch((e) => fail(res, 500, "INTERNAL_ERROR", String(e)));
 });

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 // `livedesk-cli watch` end to end against a real AegisX-like Socket.IO server: the JSON lines
 // it prints, and its exit codes (0 on SIGTERM, 2 usage, 3 refused, 4 unreachable, 5 server
-// disconnect).
+// disconnect). `livedesk-cli mirror` against the plain AegisX backend whose token refresh
+// answers 500: it signs in again with the credentials it holds, or ends stale (exit 8).
 #include "cliprocess.h"
 #include "peerprocess.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QTest>
 
@@ -39,6 +44,29 @@ QJsonObject aegisCommand(const QString &action, const QJsonObject &data, bool tw
             {u"data"_s, data},           {u"twice"_s, twice}};
 }
 
+QJsonObject readJson(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object()
+                                          : QJsonObject();
+}
+
+// `mirror` of the backend's patients in HIS mode (the backend names the entity in the
+// singular; --entity keeps this test about tokens, not event names).
+QStringList mirrorArguments(const PeerProcess &backend, const QString &snapshot)
+{
+    return {u"mirror"_s,   u"--url"_s,     backend.url().toString(),
+            u"--path"_s,   u"/api/ws/"_s,  u"--resource"_s,
+            u"patients"_s, u"--entity"_s,  u"patient"_s,
+            u"--mode"_s,   u"his"_s,       u"--snapshot"_s,
+            snapshot,      u"--idle-ms"_s, u"4000"_s};
+}
+
+QJsonArray backendRecords(PeerProcess &backend)
+{
+    return backend.request({{u"cmd"_s, u"records"_s}}).value(u"records").toArray();
+}
+
 } // namespace
 
 class TestCliInterop : public QObject
@@ -54,6 +82,8 @@ private Q_SLOTS:
     void invalidUrlExitsWith2();
     void serverDisconnectExitsWith5();
     void watchPlainAegisxBackend();
+    void failingRefreshSignsInAgainWithTheCredentials();
+    void failingRefreshWithATokenOnlyEndsStale();
 
 private:
     bool startPeer(PeerProcess &peer, const QStringList &extra = {});
@@ -256,6 +286,85 @@ void TestCliInterop::watchPlainAegisxBackend()
     QVERIFY(cli.finish());
     QCOMPARE(cli.process.exitCode(), 0);
     QVERIFY2(!cli.errorText().contains(u"undecodable"_s), qPrintable(cli.errorText()));
+}
+
+// Access tokens live 2 s and the refresh answers 500: the mirror signs in again with --user /
+// --password each time a read is refused, and ends with the server's records, not stale.
+void TestCliInterop::failingRefreshSignsInAgainWithTheCredentials()
+{
+    QTemporaryDir dir;
+    PeerProcess backend(u"aegisx-backend.js"_s);
+    QVERIFY2(backend.start({u"--seed"_s, u"20"_s, u"--token-ttl"_s, u"2"_s, u"--refresh-fails"_s,
+                            u"--data"_s, dir.filePath(u"data.json"_s)}),
+             qPrintable(backend.errorOutput()));
+    const QString snapshot = dir.filePath(u"snapshot.json"_s);
+    CliProcess cli(CliPath);
+    cli.start(mirrorArguments(backend, snapshot)
+              + QStringList{u"--user"_s, u"nurse@demo.local"_s, u"--password"_s, u"nurse"_s});
+    QTRY_COMPARE_WITH_TIMEOUT(backend.count(u"subscribed"), 1, Patience);
+    QCOMPARE(backend.count(u"login"), 1);
+    QTest::qWait(2500); // the access token has expired
+    backend.request({{u"cmd"_s, u"burst"_s}, {u"count"_s, 5}, {u"tag"_s, u"A"_s}});
+    QVERIFY2(cli.finish(60000), qPrintable(cli.errorText()));
+    QVERIFY2(cli.process.exitCode() == 0, qPrintable(cli.errorText()));
+    // The path taken: the refused read, the refresh that failed, a new sign-in.
+    QVERIFY2(cli.errorText().contains(u"signing in again as nurse@demo.local"_s),
+             qPrintable(cli.errorText()));
+    QVERIFY(backend.count(u"login") >= 2);
+    const QJsonObject doc = readJson(snapshot);
+    QCOMPARE(doc.value(u"records").toArray(), backendRecords(backend));
+    const QJsonObject state = doc.value(u"state").toObject();
+    QVERIFY2(state.value(u"staleSince").isNull(), qPrintable(cli.errorText()));
+    QVERIFY(doc.value(u"counters").toObject().value(u"reloads").toInteger() >= 3);
+}
+
+// The same with a token issued elsewhere and nothing to sign in with: the reads fail, the data
+// is marked stale with the reason, the retries back off (no reload storm), and the command
+// ends by itself with 8 instead of mirroring for ever.
+void TestCliInterop::failingRefreshWithATokenOnlyEndsStale()
+{
+    QTemporaryDir dir;
+    PeerProcess backend(u"aegisx-backend.js"_s);
+    QVERIFY2(backend.start({u"--seed"_s, u"20"_s, u"--token-ttl"_s, u"2"_s, u"--refresh-fails"_s,
+                            u"--data"_s, dir.filePath(u"data.json"_s)}),
+             qPrintable(backend.errorOutput()));
+    QNetworkAccessManager nam;
+    QNetworkRequest request(QUrl(backend.url().toString() + u"/api/auth/login"_s));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply *login = nam.post(
+        request,
+        QJsonDocument(QJsonObject{{u"email"_s, u"nurse@demo.local"_s}, {u"password"_s, u"nurse"_s}})
+            .toJson());
+    QTRY_VERIFY_WITH_TIMEOUT(login->isFinished(), Patience);
+    const QString token = QJsonDocument::fromJson(login->readAll())
+                              .object()
+                              .value(u"data")
+                              .toObject()
+                              .value(u"accessToken")
+                              .toString();
+    QVERIFY(!token.isEmpty());
+    login->deleteLater();
+
+    const QString snapshot = dir.filePath(u"snapshot.json"_s);
+    CliProcess cli(CliPath);
+    cli.start(mirrorArguments(backend, snapshot) + QStringList{u"--token"_s, token});
+    QTRY_COMPARE_WITH_TIMEOUT(backend.count(u"subscribed"), 1, Patience);
+    QTest::qWait(2500); // the access token has expired
+    for (int i = 0; i < 3; ++i) {
+        backend.request({{u"cmd"_s, u"burst"_s}, {u"count"_s, 5}, {u"tag"_s, QString::number(i)}});
+        QTest::qWait(300);
+    }
+    QVERIFY2(cli.finish(60000), "a mirror that cannot read must end, stale");
+    QVERIFY2(cli.process.exitCode() == 8, qPrintable(cli.errorText()));
+    QVERIFY2(cli.errorText().contains(u"may be out of date"_s), qPrintable(cli.errorText()));
+    const QJsonObject doc = readJson(snapshot);
+    const QJsonObject state = doc.value(u"state").toObject();
+    QVERIFY(!state.value(u"staleSince").isNull());
+    QCOMPARE(backend.count(u"login"), 1);
+    // Start, resync after subscribing, then failed reads spaced 2 s, 4 s, ... apart: a handful,
+    // not one per announced change.
+    const qint64 reloads = doc.value(u"counters").toObject().value(u"reloads").toInteger();
+    QVERIFY2(reloads >= 3 && reloads <= 8, qPrintable(QString::number(reloads)));
 }
 
 QTEST_GUILESS_MAIN(TestCliInterop)

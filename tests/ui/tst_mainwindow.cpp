@@ -3,12 +3,15 @@
 // another user's change appearing (HIS and live mode) as a tint, never a reset; the offline
 // state (server stopped) and the recovery (server back on the same port with the same data);
 // deleting the selection; CSV export; toasts and the activity panel; filters; an import picked
-// up again. Screenshots go to the build tree.
+// up again; unsaved changes that belong to a server and a user; signing in again when the
+// server stops accepting the sign-in, and a wrong password shown in the sign-in dialog.
+// Screenshots go to the build tree.
 #include "activitymodel.h"
 #include "activitypanel.h"
 #include "apiclient.h"
 #include "changehighlightdelegate.h"
 #include "conflictdialog.h"
+#include "connectdialog.h"
 #include "connectionindicator.h"
 #include "importfilepage.h"
 #include "importwizard.h"
@@ -32,10 +35,12 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QScrollBar>
+#include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
 
@@ -86,6 +91,43 @@ QStringList activityLines(MainWindow *window)
     for (int r = 0; r < window->activityPanel()->model()->rowCount(); ++r)
         lines.append(window->activityPanel()->model()->summary(r));
     return lines;
+}
+
+// Types @p password into the sign-in dialog and presses Connect.
+bool signInThrough(ConnectDialog *dialog, const QString &password)
+{
+    if (!dialog)
+        return false;
+    const auto edits = dialog->findChildren<QLineEdit *>();
+    for (QLineEdit *edit : edits) {
+        if (edit->accessibleName() == u"Password")
+            edit->setText(password);
+    }
+    auto *buttons = dialog->findChild<QDialogButtonBox *>();
+    if (!buttons)
+        return false;
+    buttons->button(QDialogButtonBox::Ok)->click();
+    return true;
+}
+
+QString queueRoot()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/queues"_s;
+}
+
+// The patients list of @p window once read and connected.
+ResourceListView *settledPatients(MainWindow *window)
+{
+    ResourceListView *view = window->listView(u"patients"_s);
+    if (!view
+        || !QTest::qWaitFor(
+            [view] {
+                return view->manager() && view->manager()->lastSyncAt().isValid()
+                    && !view->manager()->isLoading() && view->manager()->isConnected();
+            },
+            Patience))
+        return nullptr;
+    return view;
 }
 
 } // namespace
@@ -190,6 +232,128 @@ private Q_SLOTS:
     {
         m_server.reset();
         QSettings().clear();
+        QDir(queueRoot()).removeRecursively();
+    }
+
+    // Live mode, an edit made offline: it belongs to this server and this user. Another user
+    // signing in at the workstation does not send it and is told whose it is; the same user
+    // signing in again (File > Connect…) sends it, once.
+    void unsavedChangesBelongToTheirUser()
+    {
+        QDir(queueRoot()).removeRecursively();
+        auto window = openWindow();
+        QVERIFY(window);
+        window->toasts()->setDurationScale(100);
+        window->setMode(u"patients"_s, Manager::Mode::Live);
+        ResourceListView *patients = settledPatients(window.get());
+        QVERIFY(patients);
+        const QString queueFile = window->session()->queueDirectory() + u"/patients.queue.json"_s;
+        QVERIFY(queueFile.startsWith(queueRoot()));
+        window->session()->socket()->close();
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isConnected(), Patience);
+        patients->manager()->updateRecord(u"3"_s, {{u"ward"_s, u"Offline ward"_s}});
+        QTRY_COMPARE_WITH_TIMEOUT(patients->manager()->pendingCount(), 1, Patience);
+        QVERIFY(QFile::exists(queueFile));
+
+        QSignalSpy ready(window.get(), &MainWindow::ready);
+        window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"doctor@demo.local"_s, u"doctor"_s);
+        QVERIFY(ready.wait(Patience));
+        ResourceListView *doctors = settledPatients(window.get());
+        QVERIFY(doctors);
+        QCOMPARE(doctors->manager()->mode(), Manager::Mode::Live);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window->toasts()->texts().filter(u"nurse@demo.local"_s).size() == 1, Patience);
+        const QString told = window->toasts()->texts().filter(u"nurse@demo.local"_s).constFirst();
+        QVERIFY2(told.contains(u"1 change"_s)
+                     && told.contains(u"of nurse@demo.local wait for them to sign in"_s),
+                 qPrintable(told));
+        QCOMPARE(doctors->manager()->pendingCount(), 0);
+        QCOMPARE(doctors->manager()->counters().writesSent, 0);
+        QVERIFY(QFile::exists(queueFile));
+        QCOMPARE(
+            test::await(m_doctor.fetch(Patients, u"3"_s)).object().value(u"version").toInteger(),
+            1);
+
+        window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(ready.wait(Patience));
+        ResourceListView *again = window->listView(u"patients"_s);
+        QVERIFY(again);
+        QTRY_COMPARE_WITH_TIMEOUT(again->manager()->counters().confirmed, 1, Patience);
+        QCOMPARE(again->manager()->counters().writesSent, 1);
+        const QJsonObject three = test::await(m_doctor.fetch(Patients, u"3"_s)).object();
+        QCOMPARE(three.value(u"ward").toString(), u"Offline ward"_s);
+        QCOMPARE(three.value(u"version").toInteger(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(queueFile), Patience);
+        QVERIFY(window->session()->waitingForOthers().isEmpty());
+    }
+
+    // The server restarts with a new signing secret: the refused token asks the person to
+    // sign in again (the dialog, with the reason), the rows stay and say they may be out of
+    // date, and the change made meanwhile is kept and sent after signing in.
+    void refusedTokenAsksToSignInAgain()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        window->setMode(u"patients"_s, Manager::Mode::Live);
+        ResourceListView *patients = settledPatients(window.get());
+        QVERIFY(patients);
+        const int rows = patients->model()->rowCount();
+        m_server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isConnected(), Patience);
+        patients->manager()->updateRecord(u"4"_s, {{u"ward"_s, u"Kept ward"_s}});
+        m_options.jwtSecret = "another-secret";
+        QVERIFY(startServer());
+
+        QTRY_VERIFY_WITH_TIMEOUT(window->signInDialog() && window->signInDialog()->isVisible(),
+                                 Patience);
+        const QString reason = window->signInDialog()->errorText();
+        QVERIFY2(reason.contains(u"Sign in again"_s), qPrintable(reason));
+        QVERIFY(patients->manager()->staleSince().isValid());
+        QCOMPARE(patients->model()->rowCount(), rows);
+        QCOMPARE(patients->manager()->pendingCount(), 1);
+
+        QSignalSpy ready(window.get(), &MainWindow::ready);
+        QVERIFY(signInThrough(window->signInDialog(), u"nurse"_s));
+        QVERIFY(ready.wait(Patience));
+        QTRY_VERIFY_WITH_TIMEOUT(!window->signInDialog(), Patience);
+        ResourceListView *again = window->listView(u"patients"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(again->manager()->counters().confirmed, 1, Patience);
+        QVERIFY(test::await(m_doctor.login(u"doctor@demo.local"_s, u"doctor"_s)).ok);
+        QCOMPARE(test::await(m_doctor.fetch(Patients, u"4"_s)).object().value(u"ward").toString(),
+                 u"Kept ward"_s);
+        QVERIFY(window->connectionIndicator());
+        QVERIFY(window->statusBar()->currentMessage().isEmpty());
+    }
+
+    // A wrong password: the reason in the sign-in dialog, which stays open; the title and the
+    // status bar say what is true, and the next try in the same dialog signs in.
+    void wrongPasswordIsShownInTheSignInDialog()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy failed(&window, &MainWindow::connectionFailed);
+        QSignalSpy ready(&window, &MainWindow::ready);
+        window.connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"nurse@demo.local"_s, u"wrong"_s);
+        QVERIFY(window.windowTitle().contains(u"signing in"_s));
+        QVERIFY(failed.wait(Patience));
+        ConnectDialog *dialog = window.signInDialog();
+        QVERIFY(dialog && dialog->isVisible());
+        QVERIFY2(dialog->errorText().contains(u"not right"_s), qPrintable(dialog->errorText()));
+        QVERIFY2(!window.windowTitle().contains(u"signing in"_s), qPrintable(window.windowTitle()));
+        QCOMPARE(window.identityText(), u"Not connected"_s);
+        QVERIFY(window.statusBar()->currentMessage().isEmpty());
+
+        QVERIFY(signInThrough(dialog, u"nurse"_s));
+        QVERIFY(ready.wait(Patience));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.signInDialog(), Patience);
+        QVERIFY2(window.windowTitle().contains(u"nurse@demo.local"_s),
+                 qPrintable(window.windowTitle()));
+        QVERIFY(window.statusBar()->currentMessage().isEmpty());
+        QVERIFY(window.connectionIndicator() && window.connectionIndicator()->isVisible());
+        ResourceListView *patients = window.listView(u"patients"_s);
+        QVERIFY(patients);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->manager()->isConnected(), Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->model()->rowCount() > 0, Patience);
     }
 
     void opensEveryResourceWithItsData()

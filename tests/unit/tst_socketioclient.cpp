@@ -13,6 +13,7 @@
 #include <QtCore/QPointer>
 #include <QtCore/QRegularExpression>
 #include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWebSockets/QWebSocket>
@@ -262,6 +263,7 @@ private Q_SLOTS:
     void openWhileReconnectingRetriesNow();
     void connectTimeout_data();
     void connectTimeout();
+    void wrongPathIsDiagnosed();
     void invalidHandshake();
     void engineCloseReconnects();
     void offsetMovesOnlyOnDelivery();
@@ -1198,6 +1200,50 @@ void TestSocketIoClient::connectTimeout()
     QVERIFY(rec.disconnects.isEmpty()); // it never was connected
     client.close();
     QCOMPARE(client.state(), State::Disconnected);
+}
+
+// A server whose HTTP side answers but which leaves the WebSocket upgrade at the path tried
+// hanging (what a wrong --path does on many servers): the failure says so, with the path, not
+// "server unreachable".
+void TestSocketIoClient::wrongPathIsDiagnosed()
+{
+    QTcpServer http;
+    QVERIFY(http.listen(QHostAddress::LocalHost));
+    int plainRequests = 0;
+    QList<QTcpSocket *> hanging;
+    connect(&http, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = http.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, socket, [&, socket] {
+                const QByteArray request = socket->peek(8192);
+                if (!request.contains("\r\n\r\n"))
+                    return;
+                socket->readAll();
+                if (request.toLower().contains("upgrade: websocket")) {
+                    hanging.append(socket); // never answered
+                    return;
+                }
+                ++plainRequests;
+                socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+                              "Connection: close\r\n\r\n");
+                socket->disconnectFromHost();
+            });
+        }
+    });
+    SocketIoClient client;
+    auto o = fastOptions(QUrl(u"http://127.0.0.1:%1"_s.arg(http.serverPort())));
+    o.path = u"/wrong/"_s;
+    o.connectTimeoutMs = 300;
+    o.reconnectionAttempts = 2;
+    client.setOptions(o);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"nothing answers Socket.IO"_s));
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Failed, kTimeout);
+    QCOMPARE(client.failure(), Failure::RetriesExhausted);
+    const QString message = client.failureMessage();
+    QVERIFY2(message.contains(u"answers (status 404)"_s), qPrintable(message));
+    QVERIFY2(message.contains(u"nothing answers Socket.IO at /wrong/"_s), qPrintable(message));
+    QVERIFY(plainRequests >= 1);
+    QVERIFY(hanging.size() >= 3);
 }
 
 void TestSocketIoClient::invalidHandshake()

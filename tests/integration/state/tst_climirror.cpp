@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // livedesk-cli mirror / update as child processes against the embedded server: the snapshot
 // equals the server, and a live-mode edit queued offline survives `kill -9` of the process
-// and is applied exactly once by the next run.
+// and is applied exactly once by the next run; a write never fails for a reason the user did not
+// cause (the socket still connecting, the server down: queued, exit 7).
 #include "apiclient.h"
 #include "cliprocess.h"
 #include "livedeskserver.h"
@@ -12,6 +13,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
+#include <QtNetwork/QTcpServer>
 #include <QtTest/QTest>
 
 #include <csignal>
@@ -35,11 +37,12 @@ class TestCliMirror : public QObject
 private:
     std::unique_ptr<server::LivedeskServer> m_server;
 
-    QStringList common(const QString &command, const QString &path = u"/api/ws/"_s) const
+    QStringList common(const QString &command, const QString &path = u"/api/ws/"_s,
+                       const QUrl &url = {}) const
     {
         return {command,
                 u"--url"_s,
-                m_server->baseUrl().toString(),
+                (url.isEmpty() ? m_server->baseUrl() : url).toString(),
                 u"--path"_s,
                 path,
                 u"--user"_s,
@@ -99,6 +102,130 @@ private Q_SLOTS:
         QCOMPARE(records.last().toObject().value(u"id").toInteger(), 300);
         QVERIFY(doc.value(u"counters").toObject().value(u"reloads").toInteger() >= 1);
         QCOMPARE(doc.value(u"state").toObject().value(u"mode").toString(), u"live"_s);
+    }
+
+    // The server is down from the start: the change is stored at once, the command ends with
+    // 7 (queued, not confirmed), and the next run sends it once, with its txn id.
+    void writesQueuedWhileTheServerIsDownAreSentOnceLater()
+    {
+        QTemporaryDir dir;
+        const QString queue = dir.filePath(u"patients.queue.json"_s);
+        QUrl down;
+        {
+            QTcpServer probe; // a port nobody listens on once it is closed
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            down = QUrl(u"http://127.0.0.1:%1"_s.arg(probe.serverPort()));
+        }
+        QStringList txnIds;
+        for (const QStringList &change :
+             {QStringList{u"create"_s, u"--set"_s, u"hn=HN900001"_s, u"--set"_s,
+                          u"name=Queued Person"_s},
+              QStringList{u"update"_s, u"--id"_s, u"7"_s, u"--set"_s, u"ward=Queued ward"_s}}) {
+            CliProcess cli(CliPath);
+            cli.start(common(change.first(), u"/api/ws/"_s, down) + change.mid(1)
+                      + QStringList{u"--mode"_s, u"live"_s, u"--queue"_s, queue});
+            QVERIFY2(cli.finish(Patience), "the command must end by itself");
+            QCOMPARE(cli.process.exitStatus(), QProcess::NormalExit);
+            QVERIFY2(cli.process.exitCode() == 7, qPrintable(cli.errorText()));
+            QCOMPARE(cli.lines().size(), 1);
+            const QJsonObject line = cli.lines().constFirst();
+            QCOMPARE(line.value(u"status").toString(), u"queued"_s);
+            QCOMPARE(line.value(u"queue").toString(), queue);
+            txnIds.append(line.value(u"txnId").toString());
+            QVERIFY(!txnIds.constLast().isEmpty());
+        }
+        QFile stored(queue);
+        QVERIFY(stored.open(QIODevice::ReadOnly));
+        const QJsonArray operations
+            = QJsonDocument::fromJson(stored.readAll()).object().value(u"operations").toArray();
+        stored.close();
+        QCOMPARE(operations.size(), 2);
+        QCOMPARE(operations.at(0).toObject().value(u"txnId").toString(), txnIds.at(0));
+        QCOMPARE(operations.at(1).toObject().value(u"txnId").toString(), txnIds.at(1));
+
+        // The server is up now: the next run sends both, once each.
+        const QString snapshot = dir.filePath(u"snapshot.json"_s);
+        for (int run = 0; run < 2; ++run) {
+            CliProcess again(CliPath);
+            again.start(common(u"mirror"_s)
+                        + QStringList{u"--mode"_s, u"live"_s, u"--queue"_s, queue, u"--idle-ms"_s,
+                                      u"300"_s, u"--snapshot"_s, snapshot});
+            QVERIFY(again.finish(Patience));
+            QVERIFY2(again.process.exitCode() == 0, qPrintable(again.errorText()));
+            QVERIFY(!QFile::exists(queue));
+            QFile file(snapshot);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QJsonObject doc = QJsonDocument::fromJson(file.readAll()).object();
+            QCOMPARE(doc.value(u"counters").toObject().value(u"writesSent").toInteger(),
+                     run == 0 ? 2 : 0);
+            QCOMPARE(doc.value(u"counters").toObject().value(u"confirmed").toInteger(),
+                     run == 0 ? 2 : 0);
+            int created = 0;
+            for (const QJsonValue &r : doc.value(u"records").toArray())
+                created += r.toObject().value(u"hn").toString() == u"HN900001" ? 1 : 0;
+            QCOMPARE(created, 1);
+            QCOMPARE(doc.value(u"records").toArray().size(), 301);
+        }
+        ApiClient api;
+        api.setBaseUrl(m_server->baseUrl());
+        QVERIFY(test::await(api.login(u"nurse@demo.local"_s, u"nurse"_s)).ok);
+        const QJsonObject seven = test::await(api.fetch(u"/api/patients"_s, u"7"_s)).object();
+        QCOMPARE(seven.value(u"ward").toString(), u"Queued ward"_s);
+        QCOMPARE(seven.value(u"version").toInteger(), 2);
+    }
+
+    // HIS mode writes only while connected: a write started while the socket is still
+    // connecting waits for it instead of failing OFFLINE (it did in most runs), and prints
+    // the record as the server confirmed it.
+    void hisWritesWaitForTheSocketAndPrintTheRecord()
+    {
+        for (int run = 0; run < 6; ++run) {
+            CliProcess cli(CliPath);
+            cli.start(common(u"update"_s)
+                      + QStringList{u"--id"_s, u"5"_s, u"--set"_s, u"ward=Run %1"_s.arg(run)});
+            QVERIFY(cli.finish(Patience));
+            QVERIFY2(cli.process.exitCode() == 0,
+                     qPrintable(cli.errorText() + u" run "_s + QString::number(run)));
+            const QJsonObject line = cli.lines().constLast();
+            QCOMPARE(line.value(u"status").toString(), u"confirmed"_s);
+            QCOMPARE(line.value(u"record").toObject().value(u"ward").toString(),
+                     u"Run %1"_s.arg(run));
+        }
+        CliProcess create(CliPath);
+        create.start(common(u"create"_s)
+                     + QStringList{u"--set"_s, u"hn=HN900002"_s, u"--set"_s, u"name=His Person"_s});
+        QVERIFY(create.finish(Patience));
+        QVERIFY2(create.process.exitCode() == 0, qPrintable(create.errorText()));
+        const QJsonObject line = create.lines().constLast();
+        QCOMPARE(line.value(u"status").toString(), u"confirmed"_s);
+        const QJsonObject record = line.value(u"record").toObject();
+        QCOMPARE(record.value(u"hn").toString(), u"HN900002"_s);
+        QCOMPARE(record.value(u"name").toString(), u"His Person"_s);
+        QCOMPARE(record.value(u"version").toInteger(), 1);
+        QCOMPARE(record.value(u"id").toVariant().toString(), line.value(u"id").toString());
+    }
+
+    // No socket at all (a wrong path): the HIS write is given up after --wait-ms, saying
+    // so, and nothing was changed; it is not refused as if the user were offline by choice.
+    void hisWriteWithoutSocketGivesUpAfterTheWait()
+    {
+        CliProcess cli(CliPath);
+        cli.start(common(u"update"_s, u"/nowhere/"_s)
+                  + QStringList{u"--id"_s, u"5"_s, u"--set"_s, u"ward=Never"_s, u"--wait-ms"_s,
+                                u"1500"_s});
+        QVERIFY(cli.finish(Patience));
+        QVERIFY2(cli.process.exitCode() == 4, qPrintable(cli.errorText()));
+        const QJsonObject line = cli.lines().constLast();
+        QCOMPARE(line.value(u"status").toString(), u"failed"_s);
+        QCOMPARE(line.value(u"code").toString(), u"UNREACHABLE"_s);
+        ApiClient api;
+        api.setBaseUrl(m_server->baseUrl());
+        QVERIFY(test::await(api.login(u"nurse@demo.local"_s, u"nurse"_s)).ok);
+        QCOMPARE(test::await(api.fetch(u"/api/patients"_s, u"5"_s))
+                     .object()
+                     .value(u"version")
+                     .toInteger(),
+                 1);
     }
 
     void queuedEditSurvivesKillAndAppliesOnce()

@@ -233,6 +233,44 @@ private Q_SLOTS:
         m_server.reset();
     }
 
+    // Reads refused while the socket is up (a token nobody can renew): the data is marked
+    // stale with the reason, announced changes do not each cause another refused read (the
+    // retry backs off), and a read after signing in again clears it.
+    void failingReadsMarkStaleAndBackOff()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::His));
+        Manager *m = nurse.manager.get();
+        QVERIFY(!m->staleSince().isValid());
+        nurse.api.setTokens(u"not-a-token"_s); // and no refresh token
+        QVERIFY(test::await(
+                    m_writer->api.update(u"/api/patients"_s, u"1"_s, {{u"ward"_s, u"Refused 1"_s}}))
+                    .ok);
+        QTRY_VERIFY_WITH_TIMEOUT(m->staleSince().isValid(), Patience);
+        QVERIFY(m->isConnected()); // the socket is fine; the data is not current
+        QVERIFY2(m->staleReason().contains(u"Could not read"_s), qPrintable(m->staleReason()));
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isLoading(), Patience);
+        const qint64 failed = m->counters().reloads;
+        const qint64 seen = m->counters().eventsSeen;
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(test::await(m_writer->api.update(u"/api/patients"_s, QString::number(2 + i),
+                                                     {{u"ward"_s, u"Refused more"_s}}))
+                        .ok);
+        QTRY_VERIFY_WITH_TIMEOUT(m->counters().eventsSeen >= seen + 10, Patience);
+        QTest::qWait(300); // a reload per hint would have started by now
+        // At most the one retry that was due (2 s after the failure), never one per event.
+        QVERIFY2(m->counters().reloads <= failed + 1,
+                 qPrintable(QString::number(m->counters().reloads - failed)));
+        QVERIFY(m->isRefreshPending());
+
+        QVERIFY(test::await(nurse.api.login(u"nurse@demo.local"_s, u"nurse"_s)).ok);
+        m->reload();
+        QTRY_VERIFY_WITH_TIMEOUT(!m->staleSince().isValid(), Patience);
+        QVERIFY(m->staleReason().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isLoading() && !m->isRefreshPending(), Patience);
+        QCOMPARE(m->serverRecord(u"11"_s).value(u"ward").toString(), u"Refused more"_s);
+    }
+
     void hisLoadsEverythingAndFollowsOtherUsers()
     {
         Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
