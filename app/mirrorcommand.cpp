@@ -77,8 +77,8 @@ MirrorCommand::MirrorCommand(QObject *parent)
         // says so. Otherwise a reload due (after a reconnect until the resync) or a write on
         // its way is waited for.
         const bool stale = m_manager && m_manager->staleSince().isValid();
-        const bool disconnected = !m_manager || !m_manager->isConnected() || !m_client
-            || !m_client->isConnected();
+        const bool disconnected
+            = !m_manager || !m_manager->isConnected() || !m_client || !m_client->isConnected();
         if (!m_manager || m_manager->isLoading() || m_signingIn || disconnected
             || (!stale
                 && (m_manager->isRefreshPending()

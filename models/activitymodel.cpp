@@ -57,10 +57,12 @@ void ActivityModel::addUnclaimed(const QString &eventName)
     event.name = eventName;
     event.action = u"unclaimed"_s;
     event.priority = RealtimeEvent::Priority::High;
-    append({event, QDateTime::currentDateTimeUtc(),
+    append({event,
+            QDateTime::currentDateTimeUtc(),
             tr("The server announced %1, but no list took it: a list may be named otherwise "
                "than the server names it, and miss changes.")
-                .arg(eventName)});
+                .arg(eventName),
+            {}});
 }
 
 void ActivityModel::append(Entry entry)

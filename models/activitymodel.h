@@ -6,8 +6,8 @@
 
 #include <QtCore/QAbstractTableModel>
 #include <QtCore/QHash>
-#include <QtCore/QSet>
 #include <QtCore/QJsonObject>
+#include <QtCore/QSet>
 #include <QtCore/QTimer>
 
 #include <deque>

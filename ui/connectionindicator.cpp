@@ -70,6 +70,11 @@ QString ConnectionIndicator::statusText() const
                      0, (QDateTime::currentDateTimeUtc().msecsTo(next) + 999) / 1000)))
                   .arg(m_client->reconnectAttempt())
             : tr("Reconnecting (attempt %1)…").arg(m_client->reconnectAttempt());
+        // The server may answer HTTP with nothing at the Socket.IO path: "cannot reach" would
+        // send the person to check the network instead of the path.
+        const QString why = m_client->diagnosis();
+        if (!why.isEmpty())
+            return (since.isEmpty() ? why : since + u' ' + why) + u' ' + retry;
         return since.isEmpty() ? tr("Cannot reach %1. %2").arg(host, retry) : since + u' ' + retry;
     }
     case SocketIoClient::State::Failed:

@@ -14,12 +14,13 @@ namespace livedesk {
  * over, "31 Feb 2099" came out as 5 Feb 2099 or 28 Feb 2026, depending on the date shown
  * before (a day that does not fit the month is replaced by another, a section typed while the
  * date would be impossible is dropped), and even a real date typed in one go can lose its day;
- * on focus out, text it cannot read is silently put back to the last value. A record form cannot accept either, so this field keeps the text as typed and
- * reads it only when asked: in the locale's short format with four-digit years (the
- * placeholder shows it), its long format, as "28 Feb 2099", or as ISO 8601 (`2099-02-28`,
- * `2099-02-28 08:30`); a date and time in the short format or ISO 8601. Text that names
- * no real day is Invalid with a sentence saying why ("February 2099 has 28 days."). Empty
- * text is no value. The calendar button beside the text picks a date with the mouse.
+ * on focus out, text it cannot read is silently put back to the last value. A record form cannot
+ * accept either, so this field keeps the text as typed and reads it only when asked: in the
+ * locale's short format with four-digit years (the placeholder shows it), its long format, as "28
+ * Feb 2099", or as ISO 8601 (`2099-02-28`, `2099-02-28 08:30`); a date and time in the short format
+ * or ISO 8601. Text that names no real day is Invalid with a sentence saying why ("February 2099
+ * has 28 days."). Empty text is no value. The calendar button beside the text picks a date with the
+ * mouse.
  */
 class DateField : public QLineEdit
 {

@@ -10,6 +10,13 @@
             <numerusform>%n records</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 and %n more field(s)</source>
+        <translation>
+            <numerusform>%1 and %n more field</numerusform>
+            <numerusform>%1 and %n more fields</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>livedesk::ConnectionIndicator</name>
@@ -18,6 +25,30 @@
         <translation>
             <numerusform>Reconnecting in %n s (attempt %1).</numerusform>
             <numerusform>Reconnecting in %n s (attempt %1).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>livedesk::MainWindow</name>
+    <message numerus="yes">
+        <source>%n change(s) of %1 wait for them to sign in; they are kept for them.</source>
+        <translation>
+            <numerusform>%n change of %1 waits for them to sign in; it is kept for them.</numerusform>
+            <numerusform>%n changes of %1 wait for them to sign in; they are kept for them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n change(s) that %1 made and the server has not received? They cannot be recovered.</source>
+        <translation>
+            <numerusform>Discard %n change that %1 made and the server has not received? It cannot be recovered.</numerusform>
+            <numerusform>Discard %n changes that %1 made and the server has not received? They cannot be recovered.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) of %1 were discarded.</source>
+        <translation>
+            <numerusform>%n change of %1 was discarded.</numerusform>
+            <numerusform>%n changes of %1 were discarded.</numerusform>
         </translation>
     </message>
 </context>

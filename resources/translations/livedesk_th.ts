@@ -98,6 +98,33 @@
             <numerusform>%n ระเบียน</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The server announced %1, but no list took it: a list may be named otherwise than the server names it, and miss changes.</source>
+        <translation>เซิร์ฟเวอร์แจ้ง %1 แต่ไม่มีรายการใดรับไว้ รายการหนึ่งอาจตั้งชื่อต่างจากที่เซิร์ฟเวอร์ใช้ และพลาดการเปลี่ยนแปลงไป</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(ว่าง)</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <comment>field: old value → new value</comment>
+        <translation>%1: %2 → %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 and %n more field(s)</source>
+        <translation>
+            <numerusform>%1 และอีก %n ช่อง</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 changed: %3</source>
+        <translation>%1: %2 มีการเปลี่ยนแปลง: %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 changed by %3: %4</source>
+        <translation>%1: %2 ถูกเปลี่ยนโดย %3: %4</translation>
+    </message>
 </context>
 <context>
     <name>livedesk::ActivityPanel</name>
@@ -185,10 +212,6 @@
         <translation>คุณลบ %1 แต่ระหว่างนั้นผู้ใช้อื่นได้แก้ไขไว้ ต้องการลบต่อไป หรือเก็บไว้พร้อมการแก้ไขของผู้ใช้อื่น?</translation>
     </message>
     <message>
-        <source>Someone else changed %1 while your change was waiting to be saved. For each field, choose whether to keep your value or theirs.</source>
-        <translation>ผู้ใช้อื่นแก้ไข %1 ขณะที่การเปลี่ยนแปลงของคุณกำลังรอบันทึก โปรดเลือกในแต่ละช่องข้อมูลว่าจะใช้ค่าของคุณหรือค่าของอีกฝ่าย</translation>
-    </message>
-    <message>
         <source>Field</source>
         <translation>ช่องข้อมูล</translation>
     </message>
@@ -264,6 +287,22 @@
         <source>&amp;Close</source>
         <translation>ปิด (&amp;C)</translation>
     </message>
+    <message>
+        <source>%1 deleted %2 while your change was waiting to be saved. Create it again with your values, or leave it deleted?</source>
+        <translation>%1 ลบ %2 ขณะที่การเปลี่ยนแปลงของคุณกำลังรอบันทึก ต้องการสร้างขึ้นใหม่ด้วยค่าของคุณ หรือปล่อยให้ถูกลบไป?</translation>
+    </message>
+    <message>
+        <source>You deleted %1, but %2 changed it meanwhile. Delete it anyway, or keep it with their changes?</source>
+        <translation>คุณลบ %1 แต่ระหว่างนั้น %2 ได้เปลี่ยนแปลงระเบียนนี้ ต้องการลบต่อไป หรือเก็บไว้พร้อมการเปลี่ยนแปลงของเขา?</translation>
+    </message>
+    <message>
+        <source>Someone else changed %1 while you were editing it. For each field, choose whether to keep your value or theirs.</source>
+        <translation>ผู้ใช้อื่นเปลี่ยนแปลง %1 ขณะที่คุณกำลังแก้ไข โปรดเลือกในแต่ละช่องว่าจะเก็บค่าของคุณหรือค่าของเขา</translation>
+    </message>
+    <message>
+        <source>%1 changed %2 of %3 while you were editing it. For each field, choose whether to keep your value or theirs.</source>
+        <translation>%1 เปลี่ยน %2 ของ %3 ขณะที่คุณกำลังแก้ไข โปรดเลือกในแต่ละช่องว่าจะเก็บค่าของคุณหรือค่าของเขา</translation>
+    </message>
 </context>
 <context>
     <name>livedesk::ConnectDialog</name>
@@ -315,6 +354,10 @@
         <source>Enter the e-mail address you sign in with.</source>
         <translation>โปรดกรอกอีเมลที่ใช้เข้าสู่ระบบ</translation>
     </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>กำลังเข้าสู่ระบบ…</translation>
+    </message>
 </context>
 <context>
     <name>livedesk::ConnectionIndicator</name>
@@ -363,6 +406,33 @@
     <message>
         <source>Not connected.</source>
         <translation>ไม่ได้เชื่อมต่อ</translation>
+    </message>
+</context>
+<context>
+    <name>livedesk::DateField</name>
+    <message>
+        <source>Choose from a calendar</source>
+        <translation>เลือกจากปฏิทิน</translation>
+    </message>
+    <message>
+        <source>“%1” is not a date and time. Write it like %2.</source>
+        <translation>“%1” ไม่ใช่วันที่และเวลา โปรดเขียนในรูปแบบ %2</translation>
+    </message>
+    <message>
+        <source>“%1” is not a date. Write it like %2.</source>
+        <translation>“%1” ไม่ใช่วันที่ โปรดเขียนในรูปแบบ %2</translation>
+    </message>
+    <message>
+        <source>Write the year with four digits, like %1.</source>
+        <translation>โปรดเขียนปีเป็นตัวเลขสี่หลัก เช่น %1</translation>
+    </message>
+    <message>
+        <source>There is no month %1: months go from 1 to 12.</source>
+        <translation>ไม่มีเดือนที่ %1 เดือนมีตั้งแต่ 1 ถึง 12</translation>
+    </message>
+    <message>
+        <source>%1 %2 has %3 days: there is no day %4.</source>
+        <translation>%1 %2 มี %3 วัน ไม่มีวันที่ %4</translation>
     </message>
 </context>
 <context>
@@ -1045,10 +1115,6 @@
         <translation>ไม่ได้เชื่อมต่อ</translation>
     </message>
     <message>
-        <source>signing in…</source>
-        <translation>กำลังเข้าสู่ระบบ…</translation>
-    </message>
-    <message>
         <source>livedesk — %1 — %2</source>
         <translation>livedesk — %1 — %2</translation>
     </message>
@@ -1147,6 +1213,60 @@
     <message>
         <source>An import into %1 started earlier is still running; its progress is shown here again.</source>
         <translation>การนำเข้าข้อมูลลงใน %1 ที่เริ่มไว้ก่อนหน้านี้ยังทำงานอยู่ แสดงความคืบหน้าที่นี่อีกครั้ง</translation>
+    </message>
+    <message>
+        <source>%1 Sign in again to go on. Until then the lists show what was last read, marked as possibly out of date, and your unsaved changes are kept.</source>
+        <translation>%1 โปรดเข้าสู่ระบบอีกครั้งเพื่อทำงานต่อ ระหว่างนี้รายการจะแสดงข้อมูลที่อ่านไว้ล่าสุดพร้อมเครื่องหมายว่าอาจไม่เป็นปัจจุบัน และการเปลี่ยนแปลงที่ยังไม่ได้บันทึกของคุณจะถูกเก็บไว้</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) of %1 wait for them to sign in; they are kept for them.</source>
+        <translation>
+            <numerusform>การเปลี่ยนแปลง %n รายการของ %1 รอให้เจ้าของเข้าสู่ระบบ และจะถูกเก็บไว้ให้</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Discard…</source>
+        <translation>ทิ้ง…</translation>
+    </message>
+    <message>
+        <source>Discard unsaved changes</source>
+        <translation>ทิ้งการเปลี่ยนแปลงที่ยังไม่ได้บันทึก</translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n change(s) that %1 made and the server has not received? They cannot be recovered.</source>
+        <translation>
+            <numerusform>ทิ้งการเปลี่ยนแปลง %n รายการที่ %1 ทำไว้และเซิร์ฟเวอร์ยังไม่ได้รับหรือไม่? จะกู้คืนไม่ได้อีก</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The changes of %1 could not be removed from %2.</source>
+        <translation>ไม่สามารถลบการเปลี่ยนแปลงของ %1 ออกจาก %2 ได้</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) of %1 were discarded.</source>
+        <translation>
+            <numerusform>ทิ้งการเปลี่ยนแปลง %n รายการของ %1 แล้ว</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>livedesk — %1 — signing in…</source>
+        <translation>livedesk — %1 — กำลังเข้าสู่ระบบ…</translation>
+    </message>
+    <message>
+        <source>Signing in at %1…</source>
+        <translation>กำลังเข้าสู่ระบบที่ %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2, which you changed, was deleted by someone else. Choose what to keep.</source>
+        <translation>%1: %2 ที่คุณเปลี่ยนแปลงไว้ถูกผู้ใช้อื่นลบ โปรดเลือกสิ่งที่จะเก็บไว้</translation>
+    </message>
+    <message>
+        <source>%1: %2, which you changed, was deleted by %3. Choose what to keep.</source>
+        <translation>%1: %2 ที่คุณเปลี่ยนแปลงไว้ถูกลบโดย %3 โปรดเลือกสิ่งที่จะเก็บไว้</translation>
+    </message>
+    <message>
+        <source>%1: your change to %2 conflicts with a change %3 made to %4. Choose what to keep.</source>
+        <translation>%1: การเปลี่ยนแปลง %2 ของคุณขัดแย้งกับที่ %3 เปลี่ยน %4 โปรดเลือกสิ่งที่จะเก็บไว้</translation>
     </message>
 </context>
 <context>
@@ -1393,22 +1513,6 @@
         <translation>เลือก…</translation>
     </message>
     <message>
-        <source>No date and time</source>
-        <translation>ไม่ระบุวันที่และเวลา</translation>
-    </message>
-    <message>
-        <source>No date</source>
-        <translation>ไม่ระบุวันที่</translation>
-    </message>
-    <message>
-        <source>Give %1 a date and time</source>
-        <translation>ระบุวันที่และเวลาของ %1</translation>
-    </message>
-    <message>
-        <source>Give %1 a date</source>
-        <translation>ระบุวันที่ของ %1</translation>
-    </message>
-    <message>
         <source>Whole number</source>
         <translation>จำนวนเต็ม</translation>
     </message>
@@ -1545,16 +1649,8 @@
         <translation>มีบางค่าที่ไม่ได้รับการยอมรับ โปรดดูข้อความใต้ช่องข้อมูล</translation>
     </message>
     <message>
-        <source>Someone else changed the same fields while your change was being saved. Choose which values to keep.</source>
-        <translation>ผู้ใช้อื่นแก้ไขช่องข้อมูลเดียวกันขณะที่กำลังบันทึกการเปลี่ยนแปลงของคุณ โปรดเลือกค่าที่จะเก็บไว้</translation>
-    </message>
-    <message>
         <source>This record was deleted by someone else. Your changes can no longer be saved.</source>
         <translation>ระเบียนนี้ถูกผู้ใช้อื่นลบไปแล้ว การเปลี่ยนแปลงของคุณจึงบันทึกไม่ได้อีกต่อไป</translation>
-    </message>
-    <message>
-        <source>Someone else changed this record while you were editing it: %1. Reload to see their values, or keep editing; only the fields you change will be saved.</source>
-        <translation>ผู้ใช้อื่นแก้ไขระเบียนนี้ขณะที่คุณกำลังแก้ไขอยู่: %1 กด “โหลดใหม่” เพื่อดูค่าของผู้ใช้นั้น หรือแก้ไขต่อ โดยจะบันทึกเฉพาะช่องข้อมูลที่คุณแก้ไข</translation>
     </message>
     <message>
         <source>Someone else changed this to “%1”.</source>
@@ -1571,6 +1667,46 @@
     <message>
         <source>The server refused the change.</source>
         <translation>เซิร์ฟเวอร์ปฏิเสธการเปลี่ยนแปลง</translation>
+    </message>
+    <message>
+        <source>This cannot be in the future.</source>
+        <translation>ค่านี้เป็นวันในอนาคตไม่ได้</translation>
+    </message>
+    <message>
+        <source>This is too early: the earliest allowed is %1.</source>
+        <translation>เร็วเกินไป วันที่เร็วที่สุดที่อนุญาตคือ %1</translation>
+    </message>
+    <message>
+        <source>This is too late: the latest allowed is %1.</source>
+        <translation>ช้าเกินไป วันที่ช้าที่สุดที่อนุญาตคือ %1</translation>
+    </message>
+    <message>
+        <source>This cannot be in the future: today is %1.</source>
+        <translation>ค่านี้เป็นวันในอนาคตไม่ได้ วันนี้คือ %1</translation>
+    </message>
+    <message>
+        <source>Someone else deleted this record while you were editing it. Choose whether to create it again with your values.</source>
+        <translation>ผู้ใช้อื่นลบระเบียนนี้ขณะที่คุณกำลังแก้ไข โปรดเลือกว่าจะสร้างขึ้นใหม่ด้วยค่าของคุณหรือไม่</translation>
+    </message>
+    <message>
+        <source>Someone else changed the same fields while you were editing this record. Choose which values to keep.</source>
+        <translation>ผู้ใช้อื่นเปลี่ยนช่องเดียวกันขณะที่คุณกำลังแก้ไขระเบียนนี้ โปรดเลือกค่าที่จะเก็บไว้</translation>
+    </message>
+    <message>
+        <source>%1 changed %2 while you were editing this record. Choose which values to keep.</source>
+        <translation>%1 เปลี่ยน %2 ขณะที่คุณกำลังแก้ไขระเบียนนี้ โปรดเลือกค่าที่จะเก็บไว้</translation>
+    </message>
+    <message>
+        <source>Someone else changed %1 while you were editing this record. Reload to see their values, or keep editing; if you change a field they changed too, you will be asked which value to keep.</source>
+        <translation>ผู้ใช้อื่นเปลี่ยน %1 ขณะที่คุณกำลังแก้ไขระเบียนนี้ โหลดใหม่เพื่อดูค่าของเขา หรือแก้ไขต่อ หากคุณเปลี่ยนช่องที่เขาเปลี่ยนด้วย ระบบจะถามว่าจะเก็บค่าใด</translation>
+    </message>
+    <message>
+        <source>%1 changed %2 while you were editing this record. Reload to see the new values, or keep editing; if you change a field they changed too, you will be asked which value to keep.</source>
+        <translation>%1 เปลี่ยน %2 ขณะที่คุณกำลังแก้ไขระเบียนนี้ โหลดใหม่เพื่อดูค่าใหม่ หรือแก้ไขต่อ หากคุณเปลี่ยนช่องที่เขาเปลี่ยนด้วย ระบบจะถามว่าจะเก็บค่าใด</translation>
+    </message>
+    <message>
+        <source>%1 changed this to “%2”.</source>
+        <translation>%1 เปลี่ยนค่านี้เป็น “%2”</translation>
     </message>
 </context>
 <context>
@@ -1868,6 +2004,18 @@
     <message>
         <source>The server describes no resources, and none were named (--resource or --schema).</source>
         <translation>เซิร์ฟเวอร์ไม่ได้ระบุชุดข้อมูลใด และไม่ได้กำหนดชุดข้อมูลไว้ (--resource หรือ --schema)</translation>
+    </message>
+    <message>
+        <source>The server refused the connection (%1).</source>
+        <translation>เซิร์ฟเวอร์ปฏิเสธการเชื่อมต่อ (%1)</translation>
+    </message>
+    <message>
+        <source>Your sign-in expired and the server could not renew it (%1).</source>
+        <translation>การเข้าสู่ระบบของคุณหมดอายุ และเซิร์ฟเวอร์ต่ออายุให้ไม่ได้ (%1)</translation>
+    </message>
+    <message>
+        <source>The server no longer accepts your sign-in (%1).</source>
+        <translation>เซิร์ฟเวอร์ไม่ยอมรับการเข้าสู่ระบบของคุณอีกต่อไป (%1)</translation>
     </message>
 </context>
 <context>

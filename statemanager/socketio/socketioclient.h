@@ -17,11 +17,10 @@
 #include <QtCore/QUrl>
 
 #include <deque>
+#include <functional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
-#include <functional>
-
 class QWebSocket;
 
 namespace livedesk {

@@ -418,7 +418,8 @@ const httpServer = http.createServer((req, res) => {
 // ---------------------------------------------------------------------------------------
 // Socket.IO
 
-const io = new Server(httpServer, { path: wsPath, transports: ["websocket"] });
+// As AegisX: an upgrade at another path is left hanging, not refused (no error ever comes).
+const io = new Server(httpServer, { path: wsPath, transports: ["websocket"], destroyUpgrade: false });
 io.use((socket, next) => {
   if (userOfToken(socket.handshake.auth && socket.handshake.auth.token, "access")) return next();
   const err = new Error("invalid token");

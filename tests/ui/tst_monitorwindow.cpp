@@ -99,6 +99,29 @@ private Q_SLOTS:
         QCOMPARE(window.indicator()->level(), ConnectionIndicator::Level::Error);
         saveScreenshot(&window, u"monitor-refused.png"_s);
     }
+
+    // A wrong Socket.IO path on a server that leaves the upgrade hanging (as AegisX does): the
+    // indicator says that the HTTP server answers and nothing answers Socket.IO at the path
+    // tried, while it keeps trying, instead of "cannot reach".
+    void wrongPathIsExplainedWhileRetrying()
+    {
+        test::PeerProcess backend(u"aegisx-backend.js"_s);
+        QVERIFY2(backend.start({u"--seed"_s, u"1"_s}), qPrintable(backend.errorOutput()));
+        MonitorWindow window;
+        window.applySettings({backend.url().toString(), u"/socket.io/"_s, {}, {u"patients"_s}});
+        window.show();
+        window.connectToServer();
+        auto options = window.client()->options();
+        options.connectTimeoutMs = 500; // the default waits 20 s for the handshake
+        window.client()->close();
+        window.client()->setOptions(options);
+        window.client()->open();
+        QTRY_VERIFY2_WITH_TIMEOUT(window.indicator()->statusText().contains(
+                                      u"nothing answers Socket.IO at /socket.io/"_s),
+                                  qPrintable(window.indicator()->statusText()), 20000);
+        QCOMPARE(window.client()->state(), SocketIoClient::State::Reconnecting);
+        QCOMPARE(window.indicator()->level(), ConnectionIndicator::Level::Offline);
+    }
 };
 
 QTEST_MAIN(TestMonitorWindow)
