@@ -396,6 +396,20 @@ void MainWindow::setMode(const QString &resource, RealtimeStateManager::Mode mod
         return;
     if (view->manager() && view->manager()->mode() == mode)
         return;
+    // Changes waiting for the server (live mode's queue) or for the person's decision (a
+    // conflict, in either mode) belong to this manager: the other mode would neither send nor
+    // show them. The list keeps its mode until they are settled.
+    if (const int waiting = view->manager() ? view->manager()->pendingCount() : 0; waiting > 0) {
+        m_toasts->showToast(
+            ToastArea::Level::Warning,
+            tr("%1 stays in %2 mode: %n change(s) still wait for the server or for your "
+               "decision, and %3 mode would not send them. Switch once they are sent or "
+               "resolved.",
+               nullptr, waiting)
+                .arg(resourceLabel(resource), modeName(view->manager()->mode()), modeName(mode)));
+        updateModeActions();
+        return;
+    }
     // The old manager goes when the session makes the new one: let go of it first.
     view->setManager(nullptr);
     RealtimeStateManager *manager = m_session->manager(resource, mode);
@@ -404,6 +418,11 @@ void MainWindow::setMode(const QString &resource, RealtimeStateManager::Mode mod
     QSettings().setValue(u"modes/"_s + resource,
                          mode == RealtimeStateManager::Mode::Live ? u"live"_s : u"his"_s);
     updateModeActions();
+}
+
+QString MainWindow::modeName(RealtimeStateManager::Mode mode)
+{
+    return mode == RealtimeStateManager::Mode::Live ? tr("live") : tr("HIS");
 }
 
 void MainWindow::updateModeActions()

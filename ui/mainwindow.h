@@ -79,7 +79,9 @@ public:
     ResourceListView *currentListView() const;
     /// Shows @p resource's list and makes it current.
     void showResource(const QString &resource);
-    /// Switches @p resource's list to @p mode (HIS is the default) and remembers it.
+    /// Switches @p resource's list to @p mode (HIS is the default) and remembers it. Refused,
+    /// with a toast saying why, while the list has changes waiting for the server or for a
+    /// decision (RealtimeStateManager::pendingCount()): the other mode would not send them.
     void setMode(const QString &resource, RealtimeStateManager::Mode mode);
     /// Writes the current list, as shown (columns in view order, display text), as CSV.
     bool exportCsv(const QString &path, QString *error = nullptr) const;
@@ -132,6 +134,7 @@ private:
     void announceWaitingChanges();
     void buildLists();
     void clearLists();
+    static QString modeName(RealtimeStateManager::Mode mode);
     void updateModeActions();
     void updateTitle();
     void saveLists();

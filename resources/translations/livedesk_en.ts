@@ -51,6 +51,13 @@
             <numerusform>%n changes of %1 were discarded.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 stays in %2 mode: %n change(s) still wait for the server or for your decision, and %3 mode would not send them. Switch once they are sent or resolved.</source>
+        <translation>
+            <numerusform>%1 stays in %2 mode: %n change still waits for the server or for your decision, and %3 mode would not send it. Switch once it is sent or resolved.</numerusform>
+            <numerusform>%1 stays in %2 mode: %n changes still wait for the server or for your decision, and %3 mode would not send them. Switch once they are sent or resolved.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>livedesk::RecordDialog</name>

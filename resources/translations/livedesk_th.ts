@@ -1268,6 +1268,20 @@
         <source>%1: your change to %2 conflicts with a change %3 made to %4. Choose what to keep.</source>
         <translation>%1: การเปลี่ยนแปลง %2 ของคุณขัดแย้งกับที่ %3 เปลี่ยน %4 โปรดเลือกสิ่งที่จะเก็บไว้</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 stays in %2 mode: %n change(s) still wait for the server or for your decision, and %3 mode would not send them. Switch once they are sent or resolved.</source>
+        <translation>
+            <numerusform>%1 ยังคงอยู่ในโหมด %2 เพราะยังมีการเปลี่ยนแปลง %n รายการรอเซิร์ฟเวอร์หรือรอการตัดสินใจของคุณ และโหมด %3 จะไม่ส่งการเปลี่ยนแปลงเหล่านี้ โปรดสลับโหมดเมื่อส่งหรือแก้ไขเรียบร้อยแล้ว</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>เรียลไทม์</translation>
+    </message>
+    <message>
+        <source>HIS</source>
+        <translation>HIS</translation>
+    </message>
 </context>
 <context>
     <name>livedesk::MonitorWindow</name>

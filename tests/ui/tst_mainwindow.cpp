@@ -26,6 +26,7 @@
 #include "toastarea.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QPointer>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
@@ -238,6 +239,42 @@ private Q_SLOTS:
     // Live mode, an edit made offline: it belongs to this server and this user. Another user
     // signing in at the workstation does not send it and is told whose it is; the same user
     // signing in again (File > Connect…) sends it, once.
+    // HIS mode does not send queued changes: switching a list with changes still waiting for
+    // the server to HIS would leave them unsent and unannounced. The switch is refused with a
+    // toast saying why, and the change goes out when the server is back.
+    void switchToHisKeepsWaitingChanges()
+    {
+        QDir(queueRoot()).removeRecursively();
+        auto window = openWindow();
+        QVERIFY(window);
+        window->toasts()->setDurationScale(100);
+        window->setMode(u"patients"_s, Manager::Mode::Live);
+        ResourceListView *patients = settledPatients(window.get());
+        QVERIFY(patients);
+        window->session()->socket()->close();
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isConnected(), Patience);
+        patients->manager()->updateRecord(u"4"_s, {{u"ward"_s, u"Waiting ward"_s}});
+        QTRY_COMPARE_WITH_TIMEOUT(patients->manager()->pendingCount(), 1, Patience);
+
+        QPointer<Manager> live = patients->manager();
+        window->setMode(u"patients"_s, Manager::Mode::His);
+        QVERIFY2(live, "the live manager, and with it the waiting change, was dropped");
+        QCOMPARE(patients->manager(), live.data());
+        QCOMPARE(live->mode(), Manager::Mode::Live);
+        QCOMPARE(live->pendingCount(), 1);
+        const QStringList told = window->toasts()->texts().filter(u"wait"_s);
+        QVERIFY2(told.size() == 1 && told.constFirst().contains(u"HIS"_s),
+                 qPrintable(told.join(u'|')));
+
+        window->session()->socket()->open();
+        QTRY_COMPARE_WITH_TIMEOUT(live->counters().confirmed, 1, Patience);
+        QCOMPARE(
+            test::await(m_doctor.fetch(Patients, u"4"_s)).data.toObject().value(u"ward").toString(),
+            u"Waiting ward"_s);
+        window->setMode(u"patients"_s, Manager::Mode::His);
+        QCOMPARE(patients->manager()->mode(), Manager::Mode::His);
+    }
+
     void unsavedChangesBelongToTheirUser()
     {
         QDir(queueRoot()).removeRecursively();
@@ -319,8 +356,9 @@ private Q_SLOTS:
         ResourceListView *again = window->listView(u"patients"_s);
         QTRY_COMPARE_WITH_TIMEOUT(again->manager()->counters().confirmed, 1, Patience);
         QVERIFY(test::await(m_doctor.login(u"doctor@demo.local"_s, u"doctor"_s)).ok);
-        QCOMPARE(test::await(m_doctor.fetch(Patients, u"4"_s)).object().value(u"ward").toString(),
-                 u"Kept ward"_s);
+        QCOMPARE(
+            test::await(m_doctor.fetch(Patients, u"4"_s)).data.toObject().value(u"ward").toString(),
+            u"Kept ward"_s);
         QVERIFY(window->connectionIndicator());
         QVERIFY(window->statusBar()->currentMessage().isEmpty());
     }
