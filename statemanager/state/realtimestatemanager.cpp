@@ -705,11 +705,14 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
     const QString id = idOf(record);
     if (id.isEmpty())
         return Outcome::Ignored;
-    // Whatever arrives while a reload reads its pages is newer than those pages.
-    if (m_reload) {
-        m_reload->upserted.insert(id, record);
-        m_reload->removed.remove(id);
-    }
+    // Whatever arrives while a reload reads its pages is newer than those pages, unless it is
+    // older than what is held (below): that must not win when the reload ends either.
+    const auto noteForReload = [this, &id, &record] {
+        if (m_reload) {
+            m_reload->upserted.insert(id, record);
+            m_reload->removed.remove(id);
+        }
+    };
     if (const auto tomb = m_tombstones.constFind(id); tomb != m_tombstones.cend()) {
         const qint64 incoming = versionOf(record);
         if (!m_schema.hasVersions() || incoming <= *tomb)
@@ -757,6 +760,7 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
             outcome = Outcome::Fetched;
         }
     }
+    noteForReload();
     if (fromEvent)
         checkConflicts(id, record, false);
     qCDebug(lcState).noquote() << m_schema.name << ": record" << id << "version"

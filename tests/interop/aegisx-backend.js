@@ -39,6 +39,9 @@
 //   --partial-updates    `updated` events carry only the id, the fields the request changed
 //                        and updated_at (some AegisX services emit the request body)
 //   --confirm-delay-ms MS   answer `subscribe:features` this much later (a slow server)
+//   --list-delay-ms MS   answer list requests this much later, with the list as it was when
+//                        asked (a slow list: changes announced meanwhile overtake it)
+//   --update-priority P  give every `updated` event priority P instead of a random one
 // A list answer is computed once per query and kept until the next write, so that reading a
 // large list page by page does not filter and sort the whole set for every page.
 //
@@ -85,6 +88,8 @@ const inactivityMs = Number(opt("--inactivity-ms", "300000"));
 const missingStatus = Number(opt("--missing-status", "400"));
 const partialUpdates = flag("--partial-updates");
 const confirmDelayMs = Number(opt("--confirm-delay-ms", "0"));
+const listDelayMs = Number(opt("--list-delay-ms", "0"));
+const updatePriority = opt("--update-priority", null);
 
 // A small deterministic generator (mulberry32), so a failing run can be repeated.
 let rngState = Number(opt("--random-seed", "1")) >>> 0;
@@ -326,7 +331,12 @@ async function handle(req, res) {
   if (!m) return fail(res, 404, "NOT_FOUND", `Route ${req.method} ${path} not found`);
   const id = m[1];
   if (id === undefined) {
-    if (req.method === "GET") return list(res, url.searchParams);
+    if (req.method === "GET") {
+      if (listDelayMs <= 0) return list(res, url.searchParams);
+      // The answer as the list was when asked, sent later.
+      const late = { writeHead: (...a) => res.writeHead(...a), end: (...a) => setTimeout(() => res.end(...a), listDelayMs) };
+      return list(late, url.searchParams);
+    }
     if (req.method !== "POST") return fail(res, 404, "NOT_FOUND", `Route ${req.method} ${path} not found`);
     const details = validate(body, true);
     if (details.length) return fail(res, 400, "VALIDATION_ERROR", "Validation failed", details);
@@ -363,7 +373,7 @@ async function handle(req, res) {
     if (partialUpdates) {
       for (const f of Object.keys(announced)) if (f !== "id" && f !== "updated_at" && !(f in body)) delete announced[f];
     }
-    announce("updated", announced, user.id, priorities[Math.floor(random() * priorities.length)]);
+    announce("updated", announced, user.id, updatePriority || priorities[Math.floor(random() * priorities.length)]);
     return send(res, 200, { success: true, data: record, message: "Updated" });
   }
   if (req.method === "DELETE") {

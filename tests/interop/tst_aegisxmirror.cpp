@@ -558,6 +558,28 @@ private Q_SLOTS:
         QVERIFY(nurse.manager->counters().reloads > reloads);
     }
 
+    // A reload is reading the list when a record is updated and then deleted, and AegisX sends
+    // the deletion (high priority) before the update (low): the update is older than the
+    // deletion and is ignored, and must not bring the record back when the reload ends.
+    void liveOvertakenEventDuringAReloadDoesNotResurrect()
+    {
+        QVERIFY(startBackend({u"--seed"_s, u"10"_s, u"--flush-ms"_s, u"300"_s, u"--list-delay-ms"_s,
+                              u"1500"_s, u"--update-priority"_s, u"low"_s}));
+        Mirror nurse(url(), u"nurse@demo.local"_s, u"nurse"_s);
+        Mirror writer(url(), u"doctor@demo.local"_s, u"doctor"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        const qint64 ignored = nurse.manager->counters().eventsIgnored;
+        nurse.manager->reload();
+        QVERIFY(nurse.manager->isLoading());
+        QVERIFY(test::await(writer.api.update(Path, u"7"_s, {{u"ward"_s, u"Late"_s}})).ok);
+        QVERIFY(test::await(writer.api.remove(Path, u"7"_s)).ok);
+        QTRY_VERIFY_WITH_TIMEOUT(nurse.manager->counters().eventsIgnored > ignored, Patience);
+        QVERIFY2(nurse.manager->isLoading(), "the events were meant to come during the reload");
+        QTRY_VERIFY_WITH_TIMEOUT(!nurse.manager->isLoading(), Patience);
+        QCOMPARE(nurse.manager->rowOf(u"7"_s), -1);
+        QVERIFY(nurse.settlesTo(*m_backend));
+    }
+
     // The restart race: right after a reconnect, until the resync has read the list, the rows
     // may miss what changed while the server was away, so a reload is due (isRefreshPending())
     // and nothing may take them for current. The server confirms subscriptions late here, which
