@@ -1915,7 +1915,8 @@ void RealtimeStateManager::scheduleSend()
 
 void RealtimeStateManager::sendNext()
 {
-    if (m_sending || !m_online || !m_api || !m_started || m_reload || m_resyncWhenSubscribed)
+    if (m_sending || m_sendHeld || !m_online || !m_api || !m_started || m_reload
+        || m_resyncWhenSubscribed)
         return;
     // The first operation of each record only: a record's changes go out in order.
     QSet<QString> busy;
@@ -2031,9 +2032,15 @@ void RealtimeStateManager::checkThenSend(const QString &txnId)
             const RestError error = reply->error();
             if (error.code == u"NOT_FOUND") {
                 removeServer(recordId); // deleted meanwhile: a conflict, as after its event
-            } else if (error.isNetworkError() || error.httpStatus == 401
-                       || error.httpStatus >= 502) {
-                QTimer::singleShot(2000, this, &RealtimeStateManager::scheduleSend);
+            } else if (error.isNetworkError() || error.httpStatus == 401 || error.httpStatus == 429
+                       || error.httpStatus >= 500) {
+                // The server failing for a while says nothing about the change: it waits, and
+                // nothing is sent meanwhile (no request storm against a failing server).
+                m_sendHeld = true;
+                QTimer::singleShot(2000, this, [this] {
+                    m_sendHeld = false;
+                    scheduleSend();
+                });
             } else {
                 rollBack(txnId, error); // cannot be checked, so not sent
             }

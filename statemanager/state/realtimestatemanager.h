@@ -536,6 +536,8 @@ private:
     QList<PendingOperation> m_hisConflicts;
     bool m_sending = false;
     bool m_sendScheduled = false;
+    // A check before sending failed for a reason of the server's: sending waits a while.
+    bool m_sendHeld = false;
     std::unique_ptr<OfflineQueue> m_queue;
     QSet<QString> m_fetching;
     // Pages read (Options::loadAll false), the server's total and whether it has more.

@@ -48,6 +48,7 @@
 // Prints {"ready":true,"port":N}. Commands on stdin, JSON lines; "id" is answered {"done":id}:
 //   {"cmd":"dropEngines"}              close every Engine.IO connection (clients reconnect and
 //                                      are not recovered)
+//   {"cmd":"failReads","count":N}      the next N reads of one record answer 500
 //   {"cmd":"lose","count":N}           the next N changes are applied but their events are
 //                                      never sent (with --seq they still take a seq number)
 //   {"cmd":"flush"}                    send the queued events now
@@ -144,6 +145,8 @@ const priorities = ["critical", "high", "normal", "low"];
 let queue = [];
 let delayed = [];
 let lose = 0;
+// Reads of one record still to answer with 500 (the "failReads" command).
+let failReads = 0;
 let seq = 0;
 let eventsSent = 0;
 
@@ -356,6 +359,10 @@ async function handle(req, res) {
   const record = db.records[id];
   if (req.method === "GET") {
     reads += 1;
+    if (failReads > 0) {
+      failReads -= 1;
+      return fail(res, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
+    }
     if (!record) {
       if (missingStatus === 404) return fail(res, 404, "NOT_FOUND", `Patient ${id} not found`);
       return fail(res, 400, "VALIDATION_ERROR", `Patient with ID ${id} not found`);
@@ -500,6 +507,9 @@ stdin.on("line", (line) => {
       return done();
     case "lose":
       lose += Number(c.count || 1);
+      return done();
+    case "failReads":
+      failReads += Number(c.count || 1);
       return done();
     case "flush":
       flush();

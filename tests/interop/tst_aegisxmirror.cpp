@@ -558,6 +558,31 @@ private Q_SLOTS:
         QVERIFY(nurse.manager->counters().reloads > reloads);
     }
 
+    // An edit made offline is checked against the server's record before it is sent (no
+    // versions); a server failing for a moment (500) is no reason to drop it: the check is
+    // tried again and the edit goes out once.
+    void liveQueuedEditSurvivesAFailingCheck()
+    {
+        QVERIFY(startBackend({u"--seed"_s, u"10"_s}));
+        Mirror nurse(url(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        nurse.client.close();
+        QTRY_VERIFY_WITH_TIMEOUT(!nurse.manager->isConnected(), Patience);
+        // As the record form saves: on the record it showed.
+        const QJsonObject shown = nurse.manager->record(nurse.manager->rowOf(u"5"_s));
+        nurse.manager->updateRecord(u"5"_s, {{u"ward"_s, u"Queued ward"_s}}, shown);
+        QCOMPARE(nurse.manager->pendingCount(), 1);
+        m_backend->request({{u"cmd"_s, u"failReads"_s}, {u"count"_s, 1}});
+        const qint64 checks = nurse.manager->counters().baseChecks;
+        nurse.client.open();
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->counters().confirmed, 1, Patience);
+        QCOMPARE(nurse.manager->counters().rolledBack, 0);
+        QCOMPARE(nurse.manager->counters().baseChecks, checks + 2); // failed, then passed
+        QVERIFY(nurse.settlesTo(*m_backend));
+        QCOMPARE(nurse.manager->record(nurse.manager->rowOf(u"5"_s)).value(u"ward").toString(),
+                 u"Queued ward"_s);
+    }
+
     // A reload is reading the list when a record is updated and then deleted, and AegisX sends
     // the deletion (high priority) before the update (low): the update is older than the
     // deletion and is ignored, and must not bring the record back when the reload ends.
