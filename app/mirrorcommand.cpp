@@ -482,7 +482,10 @@ void MirrorCommand::signInAgain(const QString &why, bool reopenSocket)
         m_err << "livedesk-cli: signed in again as " << m_user << "\n";
         m_err.flush();
         // The socket presents the new token (tokensChanged); the data is read again.
-        if (reopenSocket && m_client && !m_client->isConnected())
+        // A socket refused at CONNECT stays closed by itself (Failed), also when an earlier try
+        // to sign in again failed and this one is its retry.
+        if (m_client && !m_client->isConnected()
+            && (reopenSocket || m_client->state() == SocketIoClient::State::Failed))
             m_client->open();
         if (m_manager)
             m_manager->reload();
