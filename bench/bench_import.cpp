@@ -47,7 +47,7 @@ constexpr auto progressEvent = "patients.import.progress";
 // The server validates a whole file in one request; a million rows take a while.
 constexpr int requestTimeoutMs = 15 * 60 * 1000;
 constexpr int statusPollMs = 100;
-// The throttle DESIGN.md §6 promises: at most this many progress events per second per job.
+// The throttle docs/protocol.md §3 promises: at most this many progress events per second per job.
 constexpr int maxProgressPerSecond = 10;
 
 void complain(const QString &message)
@@ -357,7 +357,7 @@ private:
         ProgressFigures f;
         f.events = qint64(m_progress.size());
         // Most events within any one second, the final state excepted: it is always sent,
-        // however soon after the last one (DESIGN.md §6).
+        // however soon after the last one (docs/protocol.md §3).
         std::vector<double> times;
         for (const Progress &p : m_progress) {
             if (p.status == u"pending" || p.status == u"processing")

@@ -20,10 +20,11 @@ class QPushButton;
 namespace livedesk {
 
 /**
- * Lets the user end a conflict (DESIGN.md §4: "the user chooses; nothing is silently lost"):
- * a change of the user's that the server's record overtook, found by the state manager
- * (RealtimeStateManager::conflictDetected(); live mode, or HIS mode for a change made on a
- * form). The sentence at the top says who changed which fields (People).
+ * Lets the user end a conflict (the user chooses and nothing is silently lost:
+ * docs/architecture.md, "The state manager"): a change of the user's that the server's record
+ * overtook, found by the state manager (RealtimeStateManager::conflictDetected(); live mode, or HIS
+ * mode for a change made on a form). The sentence at the top says who changed which fields
+ * (People).
  *
  * For an edit against an edit, a grid shows each field of the user's change side by side:
  * the value before (base), yours (mine) and theirs (the server's now), and the user picks

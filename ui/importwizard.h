@@ -21,7 +21,7 @@ class RealtimeChannel;
 class RestError;
 
 /**
- * The CSV import wizard of AegisX-style resources (DESIGN.md §2 import routes).
+ * The CSV import wizard of AegisX-style resources (docs/protocol.md import routes).
  *
  * 1. ImportFilePage: the resource and the CSV file (or the server's template to start from).
  * 2. ImportValidatePage: the server's check of the file: counts, problem rows, a preview,

@@ -28,8 +28,8 @@ class RealtimeStateManager;
 class RestError;
 
 /**
- * A form for one record of a resource, generated from its schema (DESIGN.md §1 "record
- * dialog"): create a new record or edit an existing one through a RealtimeStateManager.
+ * A form for one record of a resource, generated from its schema (docs/architecture.md, "UI"):
+ * create a new record or edit an existing one through a RealtimeStateManager.
  *
  * Each declared column gets the editor its type calls for: a line edit (string), a multi-line
  * edit (text), a line edit that accepts only digits (integer, number), a DateField (date,

@@ -11,7 +11,7 @@ namespace livedesk::server {
 
 /**
  * The state of one import job: what the status endpoint answers and the progress event
- * carries (DESIGN.md §2), plus who owns it.
+ * carries (docs/protocol.md), plus who owns it.
  *
  * Counting: @c totalRecords is every data row of the validated file (blank lines excluded).
  * Rows are processed in file order; a row that failed validation (imported only with

@@ -29,7 +29,8 @@ class ResourceSpec;
 class ServerSchema;
 
 /**
- * CSV imports for every resource of the schema: the AegisX import routes (DESIGN.md §2, §6).
+ * CSV imports for every resource of the schema: the AegisX import routes (docs/protocol.md;
+ * docs/architecture.md, "The server").
  *
  * ApiServer hands over every request under `<resource base>/import/...` after checking the
  * bearer token; handle() answers it. Routes, relative to the resource's base path:

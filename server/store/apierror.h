@@ -8,7 +8,7 @@
 namespace livedesk::server {
 
 /**
- * An error the server reports to a client, in AegisX terms (DESIGN.md §2).
+ * An error the server reports to a client, in AegisX terms (docs/protocol.md).
  *
  * The store returns these instead of throwing or logging, so that the HTTP layer can answer
  * with toEnvelope() and the HTTP status without knowing what went wrong. Clients are told to
@@ -80,7 +80,7 @@ public:
     void setCurrent(const QJsonObject &current) { m_current = current; }
 
     /// `{success:false, error:{code, message, details?, statusCode, current?}}`: details only
-    /// when there are some; `current` (our extension, DESIGN.md §3) only for conflicts.
+    /// when there are some; `current` (our extension, docs/protocol.md §3) only for conflicts.
     QJsonObject toEnvelope() const;
 
 private:

@@ -16,7 +16,7 @@ QT_END_NAMESPACE
 namespace livedesk::server {
 
 /**
- * An AegisX list query (DESIGN.md §2), parsed and checked against one resource.
+ * An AegisX list query (docs/protocol.md), parsed and checked against one resource.
  *
  * Parameters:
  *  - `page`: 1-based, default 1. `limit`: 1..1000, default 20. Anything else is an error,

@@ -14,10 +14,10 @@ namespace livedesk::server {
 /**
  * The schema file: which resources the server offers, which tenants and users exist.
  *
- * The embedded server is schema-driven (DESIGN.md §6): one JSON file declares everything, the
- * store creates a table per resource and the HTTP and Socket.IO layers derive their routes and
- * event names from it. The client reads the same format (users left out), so the format is a
- * contract and is checked strictly: unknown attributes are errors (a misspelt "requried" must
+ * The embedded server is schema-driven (docs/architecture.md, "The server"): one JSON file declares
+ * everything, the store creates a table per resource and the HTTP and Socket.IO layers derive their
+ * routes and event names from it. The client reads the same format (users left out), so the format
+ * is a contract and is checked strictly: unknown attributes are errors (a misspelt "requried" must
  * not silently make a field optional); free-form data goes into `ui`, `demo` or `description`.
  *
  * ## Format

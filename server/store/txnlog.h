@@ -15,7 +15,7 @@ class RecordStore;
 
 /**
  * The answers to writes that carried a client transaction id (`X-Client-Txn-Id`), kept so
- * that sending the same write again does not apply it twice (DESIGN.md §3).
+ * that sending the same write again does not apply it twice (docs/protocol.md §3).
  *
  * A client that lost the answer to a write (timeout, dropped connection, its own crash)
  * cannot know whether the write happened; it sends it again with the same txn id. The API

@@ -55,7 +55,7 @@ public:
     QString userId;
     QString sessionId;
     Priority priority = Priority::Normal;
-    /// livedesk-server extensions (DESIGN.md §3); absent on plain AegisX servers.
+    /// livedesk-server extensions (docs/protocol.md §3); absent on plain AegisX servers.
     QString eventId;
     qint64 seq = -1;
     QString txnId;

@@ -20,8 +20,9 @@ class QNetworkRequest;
 namespace livedesk {
 
 /**
- * The REST side of an AegisX backend (DESIGN.md §2), for any resource: one QNetworkAccessManager,
- * a base URL, a bearer token, and the AegisX envelopes decoded into RestReply.
+ * The REST side of an AegisX backend (docs/protocol.md), for any resource: one
+ * QNetworkAccessManager, a base URL, a bearer token, and the AegisX envelopes decoded into
+ * RestReply.
  *
  * Paths are absolute on the server (`/api/patients`, from ResourceSchema::restPath) and are
  * resolved against the base URL, keeping its own path as a prefix (a backend behind

@@ -12,7 +12,7 @@ namespace livedesk {
  * Why a REST call failed, in the server's words when it gave any.
  *
  * AegisX answers errors as `{success:false, error:{code, message, details?, statusCode}}`;
- * the code is what to act on (DESIGN.md §2: trust `error.code` over the HTTP status). Errors
+ * the code is what to act on (docs/protocol.md: trust `error.code` over the HTTP status). Errors
  * that never reached the server get codes of our own: `NETWORK_ERROR`, `TIMEOUT`,
  * `CANCELLED`, `BAD_RESPONSE` (not JSON, or not an envelope). Nothing is swallowed: every
  * failed call produces one of these.

@@ -11,7 +11,7 @@
 namespace livedesk {
 
 /**
- * The parameters of an AegisX list request (DESIGN.md §2): `page` (1-based), `limit` (at most
+ * The parameters of an AegisX list request (docs/protocol.md): `page` (1-based), `limit` (at most
  * 1000), `sort=field:asc,other:desc`, `search`, `fields` as repeated keys, and filters
  * `col=value`, `col_min`, `col_max`.
  */

@@ -10,7 +10,7 @@ namespace livedesk {
 
 /**
  * The live mode's unconfirmed operations on disk, so that a crash, a kill or a power cut
- * loses no edit (DESIGN.md §4 "Offline").
+ * loses no edit (docs/architecture.md, "The state manager" "Offline").
  *
  * The whole list is written on every change with QSaveFile: to a temporary file in the same
  * directory, flushed to disk, then renamed over the old file, so the file on disk is always

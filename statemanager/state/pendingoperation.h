@@ -11,7 +11,7 @@ namespace livedesk {
 
 /**
  * A local change in live mode, from the moment the user makes it until the server has
- * confirmed or refused it (DESIGN.md §4).
+ * confirmed or refused it (docs/architecture.md, "The state manager").
  *
  * The change is shown at once; the operation remembers what is needed to send it (kind,
  * record, values, the version it was based on), to recognise its echo (txnId, sent as

@@ -27,8 +27,9 @@ class RestReply;
 
 /**
  * A live mirror of one resource of an AegisX-style backend: the heart of livedesk
- * (DESIGN.md §4). One manager per resource, configured by a ResourceSchema, fed by the
- * Socket.IO channel (events) and the REST API (reads and writes); no per-resource code.
+ * (docs/architecture.md, "The state manager"). One manager per resource, configured by a
+ * ResourceSchema, fed by the Socket.IO channel (events) and the REST API (reads and writes); no
+ * per-resource code.
  *
  * ## Rows
  * The manager holds the records the list query selects (Options::query; every page is read),

@@ -16,9 +16,9 @@ namespace livedesk {
 
 /**
  * What the state manager and the views need to know about one resource of any AegisX-style
- * backend, so that no per-resource code exists (DESIGN.md §4): where it lives (REST path),
- * what its events are called (feature, entity), how records are keyed and versioned, and its
- * columns.
+ * backend, so that no per-resource code exists (docs/architecture.md, "The state manager"): where
+ * it lives (REST path), what its events are called (feature, entity), how records are keyed and
+ * versioned, and its columns.
  *
  * Three sources, best first:
  * - the server's own description, `GET /api/schema` on livedesk-server (fromSchemaDocument());

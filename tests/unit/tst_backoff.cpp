@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Reconnection backoff: the curve of socket.io-client's backo2 (DESIGN.md §2), with the
+// Reconnection backoff: the curve of socket.io-client's backo2 (docs/protocol.md), with the
 // random source pinned so every delay is exact.
 //
 // Expected values by the formula: ms = min * factor^attempt; deviation = floor(r * jitter * ms);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Engine.IO v4 packet framing and the OPEN handshake (DESIGN.md §2).
+// Engine.IO v4 packet framing and the OPEN handshake (docs/protocol.md).
 
 #include "enginepacket.h"
 
@@ -139,7 +139,7 @@ void TestEnginePacket::handshake_data()
     QTest::addColumn<int>("pingTimeout");
     QTest::addColumn<qint64>("maxPayload");
 
-    QTest::newRow("websocket only (DESIGN.md)")
+    QTest::newRow("websocket only (docs/protocol.md)")
         << u"{\"sid\":\"abc123\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,"
            "\"maxPayload\":1000000}"_s
         << u"abc123"_s << QStringList() << 25000 << 20000 << qint64(1000000);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Every AegisX event dialect of DESIGN.md §2, with realistic payloads, into RealtimeEvent; and
+// Every AegisX event dialect of docs/protocol.md, with realistic payloads, into RealtimeEvent; and
 // the shapes that must be reported rather than guessed at.
 
 #include "eventdecoder.h"
