@@ -1777,6 +1777,16 @@ bool RealtimeStateManager::unchangedSinceBase(const PendingOperation &op,
     return true;
 }
 
+bool RealtimeStateManager::goesOnto(const PendingOperation &op, const QJsonObject &current)
+{
+    if (unchangedSinceBase(op, current))
+        return true;
+    if (clashes(op, current))
+        return false;
+    ++m_counters.merged;
+    return true;
+}
+
 void RealtimeStateManager::hisWrite(const PendingOperation &op)
 {
     if (!m_api)
@@ -1795,12 +1805,9 @@ void RealtimeStateManager::hisWrite(const PendingOperation &op)
             return;
         }
         const QJsonObject current = reply->data().toObject();
-        if (!unchangedSinceBase(op, current)) {
-            if (clashes(op, current)) {
-                hisConflict(op, current, {});
-                return;
-            }
-            ++m_counters.merged;
+        if (!goesOnto(op, current)) {
+            hisConflict(op, current, {});
+            return;
         }
         hisSend(op);
     });
@@ -2051,12 +2058,9 @@ void RealtimeStateManager::checkThenSend(const QString &txnId)
         const int i = opIndex(txnId);
         if (i < 0 || m_ops[i].state != PendingOperation::State::Pending)
             return;
-        if (!unchangedSinceBase(m_ops[i], current)) {
-            if (clashes(m_ops[i], current)) {
-                enterConflict(txnId, current);
-                return;
-            }
-            ++m_counters.merged;
+        if (!goesOnto(m_ops[i], current)) {
+            enterConflict(txnId, current);
+            return;
         }
         ApiClient::WriteOptions options;
         options.txnId = txnId;

@@ -461,6 +461,10 @@ private:
     // Without versions: @p current's `updated_at` is the one @p op's base had (a weak
     // version: the record has not changed since).
     bool unchangedSinceBase(const PendingOperation &op, const QJsonObject &current) const;
+    // Without versions, read just before writing: whether @p op may go out on @p current.
+    // False when a field it changes changed since its base (a conflict); a change to other
+    // fields only is merged (Counters::merged).
+    bool goesOnto(const PendingOperation &op, const QJsonObject &current);
     RestReply *request(const PendingOperation &op, const ApiClient::WriteOptions &options);
     /// Whether @p theirs changed a field that @p op changes (or deletes) since its base.
     bool clashes(const PendingOperation &op, const QJsonObject &theirs) const;
