@@ -182,7 +182,7 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     connect(&m_heartbeat, &QTimer::timeout, this, &RealtimeStateManager::checkHeartbeat);
     compileFilters();
 
-    if (m_options.mode == Mode::Live && !m_options.queuePath.isEmpty())
+    if (!m_options.queuePath.isEmpty())
         m_queue = std::make_unique<OfflineQueue>(m_options.queuePath, m_schema.name);
     if (m_channel) {
         connect(m_channel, &RealtimeChannel::eventReceived, this, &RealtimeStateManager::onEvent);
@@ -218,6 +218,15 @@ void RealtimeStateManager::start()
         QList<PendingOperation> stored;
         if (!m_queue->load(&stored, &error)) {
             Q_EMIT errorOccurred(error);
+        } else if (m_options.mode == Mode::His) {
+            // Conflicts the user had not decided when the last session ended.
+            for (PendingOperation &op : stored) {
+                if (op.state == PendingOperation::State::Conflict)
+                    m_hisConflicts.append(std::move(op));
+            }
+            if (!m_hisConflicts.isEmpty())
+                qCInfo(lcState).noquote() << m_schema.name << ": loaded" << m_hisConflicts.size()
+                                          << "undecided conflicts from" << m_queue->path();
         } else if (!stored.isEmpty()) {
             for (PendingOperation &op : stored) {
                 // Its answer was lost with the process: send it again, same txn id.
@@ -1873,6 +1882,7 @@ void RealtimeStateManager::hisConflict(PendingOperation op, const QJsonObject &t
                               << "conflicts with a change made meanwhile";
     const QString txnId = op.txnId;
     m_hisConflicts.append(std::move(op));
+    persistQueue();
     Q_EMIT conflictDetected(txnId);
     Q_EMIT stateChanged();
 }
@@ -1886,6 +1896,7 @@ bool RealtimeStateManager::resolveHisConflict(const QString &txnId, Resolution r
         return false;
     PendingOperation op = *it;
     m_hisConflicts.erase(it);
+    persistQueue();
     Q_EMIT conflictResolved(txnId, op.recordId, resolution);
     if (resolution == Resolution::Merge)
         op.values = merged;
@@ -2295,12 +2306,72 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
     return true;
 }
 
+QList<PendingOperation> RealtimeStateManager::discardableOperations() const
+{
+    QList<PendingOperation> out = m_hisConflicts;
+    for (const PendingOperation &op : m_ops) {
+        if (op.state == PendingOperation::State::Pending
+            || op.state == PendingOperation::State::Conflict)
+            out.append(op);
+    }
+    return out;
+}
+
+bool RealtimeStateManager::discardOperation(const QString &txnId)
+{
+    if (const auto his
+        = std::find_if(m_hisConflicts.begin(), m_hisConflicts.end(),
+                       [&](const PendingOperation &op) { return op.txnId == txnId; });
+        his != m_hisConflicts.end()) {
+        const QString recordId = his->recordId;
+        m_hisConflicts.erase(his);
+        persistQueue();
+        qCInfo(lcState).noquote() << m_schema.name << ": the user discarded" << txnId;
+        Q_EMIT operationDiscarded(txnId, recordId);
+        Q_EMIT stateChanged();
+        return true;
+    }
+    const int index = opIndex(txnId);
+    if (index < 0
+        || (m_ops[index].state != PendingOperation::State::Pending
+            && m_ops[index].state != PendingOperation::State::Conflict))
+        return false;
+    const QString recordId = m_ops[index].recordId;
+    QList<std::pair<QString, QString>> dropped{{txnId, recordId}};
+    m_ops.removeAt(index);
+    if (recordId.startsWith(PendingOperation::localId({}))) {
+        // The record exists nowhere but here: what was to follow its create goes with it.
+        for (int i = m_ops.size() - 1; i >= 0; --i) {
+            if (m_ops[i].recordId == recordId && m_ops[i].state != PendingOperation::State::Sent) {
+                dropped.append({m_ops[i].txnId, recordId});
+                m_ops.removeAt(i);
+            }
+        }
+    }
+    persistQueue();
+    qCInfo(lcState).noquote() << m_schema.name << ": the user discarded" << dropped.size()
+                              << "change(s) of" << recordId;
+    // Shown on the next turn, never inside the caller (which may be a slot of ours).
+    QMetaObject::invokeMethod(
+        this,
+        [this, recordId] {
+            applyLocal(recordId);
+            Q_EMIT stateChanged();
+        },
+        Qt::QueuedConnection);
+    for (const auto &[txn, record] : std::as_const(dropped))
+        Q_EMIT operationDiscarded(txn, record);
+    Q_EMIT stateChanged();
+    scheduleSend();
+    return true;
+}
+
 void RealtimeStateManager::persistQueue()
 {
     if (!m_queue)
         return;
     QString error;
-    if (!m_queue->save(m_ops, &error)) {
+    if (!m_queue->save(m_options.mode == Mode::His ? m_hisConflicts : m_ops, &error)) {
         qCWarning(lcState).noquote() << m_schema.name << ":" << error;
         Q_EMIT errorOccurred(error);
     }

@@ -125,7 +125,8 @@ class RestReply;
  * Offline: writes keep being accepted and queue in order; with Options::queuePath set they are
  * stored on disk after every change (OfflineQueue) and loaded by start(), so a crash loses
  * nothing. They are sent on reconnect; a request whose answer was lost is sent again with the
- * same txn id, which livedesk-server recognises and does not apply twice.
+ * same txn id, which livedesk-server recognises and does not apply twice. The user can drop
+ * a change that has not gone out yet (discardOperation()), never one on its way.
  *
  * ## Both modes
  * Re-subscription is the channel's job. After a reconnect the manager resyncs (reloads)
@@ -169,7 +170,8 @@ public:
         bool loadAll = true;
         /// Sort, search, filters, fields of the list (page and limit are the manager's).
         RestQuery query;
-        /// Live mode: where pending operations are kept across restarts (empty: memory only).
+        /// Where the user's unsettled changes are kept across sign-ins and restarts (empty:
+        /// memory only): live mode's pending operations; HIS mode's conflicts not decided yet.
         QString queuePath;
         /// How late the server's ping may be before the data counts as stale.
         int heartbeatGraceMs = 1000;
@@ -302,6 +304,19 @@ public:
     /// the rows show the outcome.
     bool resolveConflict(const QString &txnId, Resolution resolution,
                          const QJsonObject &merged = {});
+    /**
+     * Drops the user's own change @p txnId that the server has not received: one waiting to
+     * be sent (live mode, offline or queued) or one in conflict (either mode). The row shows
+     * the server's record again and the change leaves the stored queue. Dropping a waiting
+     * create drops the later changes of the record it made too (they could never be sent).
+     * A change already on its way (Sent) cannot be taken back, as the server may apply it:
+     * false, and nothing changes. operationDiscarded() is emitted for each change dropped
+     * once pendingOperations() no longer has it; the row shows the server's record from the
+     * next turn of the event loop (never inside the caller, which may be a slot of ours).
+     */
+    bool discardOperation(const QString &txnId);
+    /// The changes discardOperation() would drop now (the pending ones not on their way).
+    QList<PendingOperation> discardableOperations() const;
     /// Reads everything again now (coalesced with one already running).
     void reload();
     /// Switches to another list query (sort, search, filters): the rows are reset (the one
@@ -340,6 +355,8 @@ Q_SIGNALS:
     /// is the user's decision, not news from someone else.
     void conflictResolved(const QString &txnId, const QString &recordId,
                           livedesk::RealtimeStateManager::Resolution resolution);
+    /// The user dropped the change @p txnId to @p recordId (discardOperation()).
+    void operationDiscarded(const QString &txnId, const QString &recordId);
     /// Something the user should know (a reload failed, the queue cannot be stored, ...).
     void errorOccurred(const QString &message);
 

@@ -109,7 +109,8 @@ QList<Session::WaitingChanges> Session::waitingForOthers() const
         w.user = owner.value(u"user").toString();
         w.directory = directory;
         const QDir dir(directory);
-        for (const QString &file : dir.entryList({u"*.queue.json"_s}, QDir::Files)) {
+        for (const QString &file :
+             dir.entryList({u"*.queue.json"_s, u"*.conflicts.json"_s}, QDir::Files)) {
             QFile queue(dir.filePath(file));
             if (queue.open(QIODevice::ReadOnly))
                 w.count += int(QJsonDocument::fromJson(queue.readAll())
@@ -365,9 +366,11 @@ RealtimeStateManager *Session::manager(const QString &name, RealtimeStateManager
     RealtimeStateManager::Options options;
     options.mode = mode;
     options.query.sort = {{schema->idField, Qt::AscendingOrder}};
-    if (const QString directory = queueDirectory();
-        !directory.isEmpty() && mode == RealtimeStateManager::Mode::Live)
-        options.queuePath = directory + u'/' + name + u".queue.json"_s;
+    // Live mode's waiting changes, and HIS mode's conflicts the user has not decided yet: both
+    // are typed work that a new sign-in or a restart must find again.
+    if (const QString directory = queueDirectory(); !directory.isEmpty())
+        options.queuePath = directory + u'/' + name
+            + (mode == RealtimeStateManager::Mode::Live ? u".queue.json"_s : u".conflicts.json"_s);
     auto it = m_managers.find(name);
     if (it != m_managers.end()) {
         if (it->second->mode() == mode)

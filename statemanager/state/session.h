@@ -39,8 +39,9 @@ namespace livedesk {
  * setFallbackResources() gets default conventions (ResourceSchema::named()).
  *
  * ## Unsaved changes belong to a server and a user
- * With setQueueRoot(), every live-mode manager keeps its unconfirmed changes in a file under
- * a directory of its own for this server and this user (queueDirectory()): a new sign-in
+ * With setQueueRoot(), every live-mode manager keeps its unconfirmed changes (and every
+ * HIS-mode manager the conflicts its user has not decided yet) in a file under a directory
+ * of its own for this server and this user (queueDirectory()): a new sign-in
  * or a restart of the application as the same user at the same server finds them and sends
  * them; another user at the same workstation never sends them, and waitingForOthers() lets
  * the window say whose they are. Only discardWaiting() removes them.

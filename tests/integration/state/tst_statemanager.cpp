@@ -987,6 +987,140 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(queue)); // nothing left to keep
     }
 
+    // Live mode: the user drops changes that have not gone out (offline). The rows show the
+    // server's records again at once, the stored queue forgets them, a dropped create takes
+    // the later change of its record along, and on reconnect only what was kept is sent.
+    void liveDiscardDropsWaitingChangesOnly()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString queue = dir.filePath(u"patients.queue.json"_s);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live, queue));
+        const QString kept = nurse.manager->idAt(32);
+        const QString dropped = nurse.manager->idAt(33);
+        const QJsonObject droppedBefore = nurse.manager->record(33);
+        nurse.client.close();
+        QTRY_VERIFY_WITH_TIMEOUT(!nurse.manager->isConnected(), Patience);
+        const QString keptTxn = nurse.manager->updateRecord(kept, {{u"ward"_s, u"Kept"_s}});
+        const QString droppedTxn
+            = nurse.manager->updateRecord(dropped, {{u"ward"_s, u"Dropped"_s}});
+        const QString createTxn = nurse.manager->createRecord(
+            {{u"hn"_s, u"DROPPED-1"_s}, {u"name"_s, u"Never sent"_s}});
+        const QString localId = PendingOperation::localId(createTxn);
+        QTRY_VERIFY_WITH_TIMEOUT(nurse.manager->rowOf(localId) >= 0, Patience);
+        nurse.manager->updateRecord(localId, {{u"ward"_s, u"Ward of a record never sent"_s}});
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->pendingCount(), 4, Patience);
+        QCOMPARE(nurse.manager->discardableOperations().size(), 4);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nurse.manager->record(nurse.manager->rowOf(dropped)).value(u"ward").toString(),
+            u"Dropped"_s, Patience);
+
+        // A slot that calls back sees the change gone already.
+        QSignalSpy discarded(nurse.manager.get(), &Manager::operationDiscarded);
+        QStringList seenInSlot;
+        connect(nurse.manager.get(), &Manager::operationDiscarded, this, [&](const QString &txn) {
+            if (nurse.hasOperationOn(txn) || nurse.manager->discardOperation(txn))
+                seenInSlot.append(txn);
+            for (const PendingOperation &op : nurse.manager->pendingOperations()) {
+                if (op.txnId == txn)
+                    seenInSlot.append(txn);
+            }
+        });
+        QVERIFY(!nurse.manager->discardOperation(u"no-such-change"_s));
+        QVERIFY(nurse.manager->discardOperation(droppedTxn));
+        QCOMPARE(discarded.size(), 1);
+        QCOMPARE(discarded.at(0).at(0).toString(), droppedTxn);
+        QCOMPARE(discarded.at(0).at(1).toString(), dropped);
+        QCOMPARE(nurse.manager->pendingCount(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->record(nurse.manager->rowOf(dropped)),
+                                  droppedBefore, Patience);
+        QCOMPARE(nurse.manager->rowState(nurse.manager->rowOf(dropped)),
+                 Manager::RowState::Stale); // offline: the server's record, not known current
+
+        QVERIFY(nurse.manager->discardOperation(createTxn));
+        QCOMPARE(discarded.size(), 3); // the create and the change of its record
+        QCOMPARE(nurse.manager->pendingCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(nurse.manager->rowOf(localId), -1, Patience);
+        QVERIFY2(seenInSlot.isEmpty(), qPrintable(seenInSlot.join(u", "_s)));
+        {
+            QFile file(queue);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QJsonArray stored
+                = QJsonDocument::fromJson(file.readAll()).object().value(u"operations").toArray();
+            QCOMPARE(stored.size(), 1);
+            QCOMPARE(stored.at(0).toObject().value(u"txnId").toString(), keptTxn);
+        }
+
+        const qint64 sentBefore = nurse.manager->counters().writesSent;
+        QSignalSpy confirmed(nurse.manager.get(), &Manager::operationConfirmed);
+        nurse.client.open();
+        QTRY_COMPARE_WITH_TIMEOUT(confirmed.size(), 1, Patience);
+        QCOMPARE(confirmed.at(0).at(0).toString(), keptTxn);
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(nurse.manager->counters().writesSent, sentBefore + 1);
+        QCOMPARE(nurse.manager->record(nurse.manager->rowOf(kept)).value(u"ward").toString(),
+                 u"Kept"_s);
+        QCOMPARE(nurse.manager->record(nurse.manager->rowOf(dropped)).value(u"ward"),
+                 droppedBefore.value(u"ward"));
+        QCOMPARE(nurse.rowsWithHn(u"DROPPED-1"_s), 0);
+        QVERIFY(!QFile::exists(queue));
+    }
+
+    // HIS mode: a conflict the user has not decided is stored, so that a new manager (signed
+    // in again, or the application restarted) still holds it and can resolve it; discarding
+    // it is the other way out.
+    void hisConflictSurvivesANewManager()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString file = dir.filePath(u"patients.conflicts.json"_s);
+        QString id;
+        QString txn;
+        QString other;
+        QString otherTxn;
+        {
+            Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+            QVERIFY(nurse.start(Manager::Mode::His, file));
+            id = nurse.manager->idAt(18);
+            other = nurse.manager->idAt(19);
+            const QJsonObject form = nurse.manager->record(18);
+            const QJsonObject otherForm = nurse.manager->record(19);
+            QVERIFY(changedByTheOther(id, {{u"ward"_s, u"Ward of the doctor"_s}}));
+            QVERIFY(changedByTheOther(other, {{u"ward"_s, u"Other ward of the doctor"_s}}));
+            QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
+            txn = nurse.manager->updateRecord(id, {{u"ward"_s, u"Ward of the nurse"_s}}, form);
+            otherTxn
+                = nurse.manager->updateRecord(other, {{u"ward"_s, u"Mine, dropped"_s}}, otherForm);
+            QTRY_COMPARE_WITH_TIMEOUT(conflict.size(), 2, Patience);
+            QVERIFY(QFile::exists(file));
+        }
+        Mirror again(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(again.start(Manager::Mode::His, file));
+        QCOMPARE(again.manager->conflicts().size(), 2);
+        QCOMPARE(again.manager->pendingCount(), 2);
+        const PendingOperation op = again.manager->conflicts().constFirst();
+        QCOMPARE(op.txnId, txn);
+        QCOMPARE(op.values.value(u"ward").toString(), u"Ward of the nurse"_s);
+        QCOMPARE(op.theirs.value(u"ward").toString(), u"Ward of the doctor"_s);
+
+        QSignalSpy discarded(again.manager.get(), &Manager::operationDiscarded);
+        QVERIFY(again.manager->discardOperation(otherTxn));
+        QCOMPARE(discarded.size(), 1);
+        QCOMPARE(again.manager->conflicts().size(), 1);
+
+        QSignalSpy confirmed(again.manager.get(), &Manager::operationConfirmed);
+        QVERIFY(again.manager->resolveConflict(txn, Manager::Resolution::KeepMine));
+        QTRY_COMPARE_WITH_TIMEOUT(confirmed.size(), 1, Patience);
+        QCOMPARE(confirmed.at(0).at(0).toString(), txn);
+        QVERIFY(again.settlesTo(&again.api));
+        QCOMPARE(again.manager->record(again.manager->rowOf(id)).value(u"ward").toString(),
+                 u"Ward of the nurse"_s);
+        QCOMPARE(again.manager->record(again.manager->rowOf(other)).value(u"ward").toString(),
+                 u"Other ward of the doctor"_s);
+        QVERIFY(!QFile::exists(file));
+    }
+
     void randomWritesFromSeveralClientsEndEqual_data()
     {
         QTest::addColumn<int>("mode");
