@@ -207,6 +207,11 @@ void MainWindow::setServerDescription(const QString &description)
 
 void MainWindow::startSession(std::unique_ptr<Session> session)
 {
+    // Forms left open go on with the new session when it is the same person at the same
+    // server (their typed values and the record they were opened on stay).
+    const bool samePerson = m_session && session && m_session->url() == session->url()
+        && m_session->userName() == session->userName();
+    const QString previousUser = m_session ? m_session->userName() : QString();
     clearLists();
     if (m_indicator) {
         statusBar()->removeWidget(m_indicator);
@@ -269,6 +274,16 @@ void MainWindow::startSession(std::unique_ptr<Session> session)
         settings.setValue(u"server/email"_s, m_lastEmail);
     m_activity->setResources(m_session->resources());
     buildLists();
+    const auto dialogs = findChildren<RecordDialog *>(Qt::FindDirectChildrenOnly);
+    for (RecordDialog *d : dialogs) {
+        if (samePerson) {
+            rebindRecordDialogs(d->resourceName());
+        } else {
+            d->detach(tr("%1 signed in at this window, so this form of %2 can no longer be "
+                         "saved. Copy what you need, then close it.")
+                          .arg(m_session->userName(), previousUser));
+        }
+    }
     updateTitle();
     resumeRememberedImport();
     announceWaitingChanges();
@@ -313,6 +328,51 @@ bool MainWindow::discardWaitingChanges(const QString &user, const QString &direc
     return true;
 }
 
+bool MainWindow::discardMyChanges(const QString &resource)
+{
+    ResourceListView *view = listView(resource);
+    RealtimeStateManager *manager = view ? view->manager() : nullptr;
+    if (!manager)
+        return false;
+    QList<PendingOperation> waiting;
+    QStringList records;
+    for (const PendingOperation &op : manager->pendingOperations()) {
+        if (op.state != PendingOperation::State::Pending)
+            continue;
+        waiting.append(op);
+        const QString title
+            = op.isLocalCreate() ? tr("a new record") : view->recordTitle(op.recordId);
+        if (!records.contains(title))
+            records.append(title);
+    }
+    if (waiting.isEmpty())
+        return false;
+    const int count = int(waiting.size());
+    const auto answer = QMessageBox::warning(
+        this, tr("Discard your waiting changes"),
+        tr("Discard %n change(s) you made to %1 that the server has not received (%2)? The list "
+           "will show the server's records again. This cannot be undone.",
+           nullptr, count)
+            .arg(resourceLabel(resource), QLocale().createSeparatedList(records)),
+        QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Discard || !view->manager())
+        return false;
+    int discarded = 0;
+    for (const PendingOperation &op : std::as_const(waiting))
+        discarded += manager->discardOperation(op.txnId) ? 1 : 0;
+    if (discarded > 0)
+        m_activity->addNotice(tr("%n of your changes to %1 were discarded.", nullptr, discarded)
+                                  .arg(resourceLabel(resource)),
+                              true);
+    if (discarded < count)
+        // Sent while the question was open: their answer decides now.
+        m_toasts->showToast(ToastArea::Level::Info,
+                            tr("%n change(s) had already gone to the server and could not be "
+                               "discarded; the list shows whether it took them.",
+                               nullptr, count - discarded));
+    return discarded > 0;
+}
+
 void MainWindow::buildLists()
 {
     clearLists();
@@ -335,6 +395,8 @@ void MainWindow::buildLists()
                 [this, name](const QString &id) { openRecord(name, id); });
         connect(view, &ResourceListView::conflictsRequested, this,
                 [this, name] { resolveConflicts(name); });
+        connect(view, &ResourceListView::discardRequested, this,
+                [this, name] { discardMyChanges(name); });
         connect(view, &ResourceListView::othersChanged, this,
                 [this, name](const QStringList &ids) { othersChanged(name, ids); });
         connect(view, &ResourceListView::othersRemoved, this,
@@ -415,6 +477,7 @@ void MainWindow::setMode(const QString &resource, RealtimeStateManager::Mode mod
     RealtimeStateManager *manager = m_session->manager(resource, mode);
     watchManager(resource, manager);
     view->setManager(manager);
+    rebindRecordDialogs(resource);
     QSettings().setValue(u"modes/"_s + resource,
                          mode == RealtimeStateManager::Mode::Live ? u"live"_s : u"his"_s);
     updateModeActions();
@@ -564,12 +627,7 @@ QDialog *MainWindow::openRecord(const QString &resource, const QString &id)
     auto *dialog = new RecordDialog(view->manager(), id, this);
     dialog->setPeople(peopleOf(resource));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    // A mode switch deletes the manager the dialog works on.
-    connect(m_session.get(), &Session::managerAboutToBeReplaced, dialog,
-            [dialog, resource](const QString &name) {
-                if (name == resource)
-                    dialog->close();
-            });
+    // A mode switch or a new sign-in gives it the list's new manager (rebindRecordDialogs()).
     dialog->show();
     return dialog;
 }
@@ -735,11 +793,28 @@ QDialog *MainWindow::recordDialogFor(const QString &resource, const QString &id)
 {
     const auto dialogs = findChildren<RecordDialog *>(Qt::FindDirectChildrenOnly);
     for (RecordDialog *d : dialogs) {
-        if (!id.isEmpty() && d->recordId() == id && d->manager()
-            && d->manager()->schema().name == resource)
+        if (!id.isEmpty() && d->recordId() == id && d->manager() && d->resourceName() == resource)
             return d;
     }
     return nullptr;
+}
+
+void MainWindow::rebindRecordDialogs(const QString &resource)
+{
+    ResourceListView *view = listView(resource);
+    const auto dialogs = findChildren<RecordDialog *>(Qt::FindDirectChildrenOnly);
+    for (RecordDialog *d : dialogs) {
+        if (d->resourceName() != resource)
+            continue;
+        if (view && view->manager()) {
+            d->setPeople(peopleOf(resource));
+            d->setManager(view->manager());
+        } else {
+            d->detach(tr("%1 is no longer offered by the server, so this form can no longer be "
+                         "saved. Copy what you need, then close it.")
+                          .arg(resourceLabel(resource)));
+        }
+    }
 }
 
 void MainWindow::watchManager(const QString &resource, RealtimeStateManager *manager)

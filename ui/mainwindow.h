@@ -103,6 +103,9 @@ public:
     /// Asks for confirmation, then removes the unsaved changes @p user left in @p directory
     /// (Session::waitingForOthers()). True when they were removed.
     bool discardWaitingChanges(const QString &user, const QString &directory, int count);
+    /// Asks for confirmation, then drops the person's own changes to @p resource that wait
+    /// for the server (the list's "Discard N waiting change(s)…"). True when any was dropped.
+    bool discardMyChanges(const QString &resource);
     /// Opens the import wizard (File > Import…) on the current list's resource; the same
     /// wizard, still following its job, when an import runs.
     void openImport();
@@ -139,6 +142,8 @@ private:
     void updateTitle();
     void saveLists();
     void about();
+    // Gives the open record dialogs of @p resource the list's manager now in use.
+    void rebindRecordDialogs(const QString &resource);
     void watchManager(const QString &resource, RealtimeStateManager *manager);
     void othersChanged(const QString &resource, const QStringList &ids);
     void othersRemoved(const QString &resource, const QStringList &ids, const QStringList &titles);

@@ -196,31 +196,93 @@ RecordDialog::RecordDialog(RealtimeStateManager *manager, const QString &recordI
     m_base = initial;
     load(initial);
 
-    if (m_manager) {
-        using M = RealtimeStateManager;
-        connect(m_manager, &M::operationConfirmed, this, &RecordDialog::onConfirmed);
-        connect(m_manager, &M::operationFailed, this, &RecordDialog::onFailed);
-        connect(m_manager, &M::conflictDetected, this, &RecordDialog::onConflict);
-        if (!m_newRecord) {
-            connect(m_manager, &M::rowsChanged, this,
-                    [this](int first, int last, const QStringList &, bool) {
-                        const int row = m_manager->rowOf(m_recordId);
-                        if (row < 0 || (row >= first && row <= last))
-                            scheduleCheck();
-                    });
-            connect(m_manager, &M::rowsRemoved, this, &RecordDialog::scheduleCheck);
-            connect(m_manager, &M::rowsInserted, this, &RecordDialog::scheduleCheck);
-            connect(m_manager, &M::synced, this, &RecordDialog::scheduleCheck);
-            connect(m_manager, &M::resetDone, this, &RecordDialog::scheduleCheck);
-            // The record may already be gone, or have changed since the caller read it.
-            scheduleCheck();
-        }
-        connect(m_manager, &QObject::destroyed, this, &RecordDialog::updateSaveEnabled);
-    }
+    watchManager();
     updateSaveEnabled();
 
     const QSize hint = m_formWidget->sizeHint();
     resize(std::max(520, hint.width() + 60), std::min(hint.height() + 170, 720));
+}
+
+void RecordDialog::watchManager()
+{
+    if (!m_manager)
+        return;
+    using M = RealtimeStateManager;
+    connect(m_manager, &M::operationConfirmed, this, &RecordDialog::onConfirmed);
+    connect(m_manager, &M::operationFailed, this, &RecordDialog::onFailed);
+    connect(m_manager, &M::conflictDetected, this, &RecordDialog::onConflict);
+    if (!m_newRecord) {
+        connect(m_manager, &M::rowsChanged, this,
+                [this](int first, int last, const QStringList &, bool) {
+                    const int row = m_manager->rowOf(m_recordId);
+                    if (row < 0 || (row >= first && row <= last))
+                        scheduleCheck();
+                });
+        connect(m_manager, &M::rowsRemoved, this, &RecordDialog::scheduleCheck);
+        connect(m_manager, &M::rowsInserted, this, &RecordDialog::scheduleCheck);
+        connect(m_manager, &M::synced, this, &RecordDialog::scheduleCheck);
+        connect(m_manager, &M::resetDone, this, &RecordDialog::scheduleCheck);
+        // The record may already be gone, or have changed since the caller read it.
+        scheduleCheck();
+    }
+    connect(m_manager, &QObject::destroyed, this, &RecordDialog::updateSaveEnabled);
+}
+
+void RecordDialog::setManager(RealtimeStateManager *manager)
+{
+    if (manager == m_manager || m_done)
+        return;
+    if (m_manager)
+        m_manager->disconnect(this);
+    // Its conflict dialog worked on the old manager; Resolve opens one on the new.
+    if (m_conflictDialog)
+        m_conflictDialog->close();
+    m_manager = manager;
+    if (!m_manager) {
+        updateSaveEnabled();
+        return;
+    }
+    watchManager();
+    if (m_saving || m_conflict) {
+        PendingOperation held;
+        for (const PendingOperation &op : m_manager->pendingOperations()) {
+            if (op.txnId == m_txnId)
+                held = op;
+        }
+        if (held.txnId.isEmpty()) {
+            const bool wasSaving = m_saving;
+            if (m_saving)
+                setSaving(false);
+            m_conflict = false;
+            m_txnId.clear();
+            hideBanner();
+            if (wasSaving) {
+                setGeneralError(
+                    tr("Your save went out just before the connection changed, and its answer "
+                       "was lost: it may or may not be stored. The list shows what the server "
+                       "has; check it, then save again if your change is not there."));
+            }
+            // A conflict not kept anywhere: the form still has the values, and saving
+            // again on the same base finds the conflict again.
+        } else if (held.state == PendingOperation::State::Conflict && !m_conflict) {
+            onConflict(m_txnId);
+        }
+    }
+    updateSaveEnabled();
+    scheduleCheck();
+}
+
+void RecordDialog::detach(const QString &reason)
+{
+    if (m_manager)
+        m_manager->disconnect(this);
+    if (m_conflictDialog)
+        m_conflictDialog->close();
+    m_manager = nullptr;
+    if (m_saving)
+        setSaving(false);
+    showBanner(reason, false, false, true);
+    updateSaveEnabled();
 }
 
 RecordDialog::~RecordDialog() = default;

@@ -83,6 +83,23 @@ public:
     bool isNewRecord() const { return m_newRecord; }
     /// The manager the dialog edits through (null once it is gone).
     RealtimeStateManager *manager() const;
+    /**
+     * Goes on with @p manager, a new manager of the same resource for the same person (the
+     * list switched mode, or the person signed in again): what is typed stays, and Save sends
+     * it based on the record as the form showed it, so that a change someone made meanwhile
+     * is still a conflict, never overwritten. A save or a conflict the new manager still holds
+     * (live mode's stored queue, HIS mode's stored conflicts) is followed there; a save whose
+     * answer was lost with the old manager is said to be unknown, and Save is offered again.
+     */
+    void setManager(RealtimeStateManager *manager);
+    /**
+     * Lets go of the manager for good (another person signed in at this window): the form
+     * stays readable so that nothing typed vanishes, Save is disabled, and the banner says
+     * @p reason.
+     */
+    void detach(const QString &reason);
+    /// The name of the resource the record belongs to (ResourceSchema::name).
+    QString resourceName() const { return m_schema.name; }
     /// The record edited; for a new record, empty until the server has given it an id.
     QString recordId() const { return m_recordId; }
     /// Names the people the banner and the ConflictDialog speak of (by default by their ids).
@@ -193,6 +210,7 @@ private:
     // The labels of @p fields, as a list in words ("Name and Ward").
     QString fieldList(const QStringList &fields) const;
 
+    void watchManager();
     void onConfirmed(const QString &txnId, const QString &recordId);
     void onFailed(const QString &txnId, const RestError &error);
     void onConflict(const QString &txnId);

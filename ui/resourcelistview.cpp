@@ -2,6 +2,7 @@
 #include "resourcelistview.h"
 
 #include "changehighlightdelegate.h"
+#include "pendingoperation.h"
 #include "realtimestatemanager.h"
 #include "realtimetablemodel.h"
 
@@ -21,6 +22,8 @@
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
+
+#include <algorithm>
 
 namespace livedesk {
 
@@ -49,6 +52,7 @@ ResourceListView::ResourceListView(QWidget *parent)
     , m_edit(new QPushButton(tr("&Edit…"), this))
     , m_delete(new QPushButton(tr("&Delete"), this))
     , m_conflicts(new QPushButton(this))
+    , m_discard(new QPushButton(this))
     , m_highlight(new ChangeHighlightDelegate(m_table, RealtimeTableModel::RecordIdRole))
 {
     m_search->setPlaceholderText(tr("Search"));
@@ -101,6 +105,10 @@ ResourceListView::ResourceListView(QWidget *parent)
     m_table->setAccessibleName(tr("Records"));
     m_status->setAccessibleName(tr("List status"));
     m_conflicts->setAccessibleName(tr("Resolve conflicts"));
+    m_discard->setAccessibleName(tr("Discard your changes waiting for the server"));
+    m_discard->setToolTip(tr("Your changes that have not reached the server yet: drop them, "
+                             "after confirmation, so the list shows the server's records"));
+    m_discard->hide();
     m_new->setAccessibleName(tr("New record"));
     m_edit->setAccessibleName(tr("Edit the selected record"));
     m_delete->setAccessibleName(tr("Delete the selected records"));
@@ -121,6 +129,7 @@ ResourceListView::ResourceListView(QWidget *parent)
     buttons->addWidget(m_edit);
     buttons->addWidget(m_delete);
     buttons->addWidget(m_conflicts);
+    buttons->addWidget(m_discard);
     buttons->addStretch(1);
     buttons->addWidget(m_status);
     auto *layout = new QVBoxLayout(this);
@@ -157,6 +166,7 @@ ResourceListView::ResourceListView(QWidget *parent)
     });
     connect(m_delete, &QPushButton::clicked, this, &ResourceListView::deleteSelected);
     connect(m_conflicts, &QPushButton::clicked, this, &ResourceListView::conflictsRequested);
+    connect(m_discard, &QPushButton::clicked, this, &ResourceListView::discardRequested);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ResourceListView::refresh);
     connect(m_model, &QAbstractItemModel::dataChanged, this,
@@ -644,6 +654,7 @@ void ResourceListView::refresh()
         for (QPushButton *b : {m_new, m_edit, m_delete})
             b->setEnabled(false);
         m_conflicts->hide();
+        m_discard->hide();
         return;
     }
     const bool his = m_manager->mode() == RealtimeStateManager::Mode::His;
@@ -679,6 +690,13 @@ void ResourceListView::refresh()
 
     m_conflicts->setText(tr("Resolve %n conflict(s)…", nullptr, conflicts));
     m_conflicts->setVisible(conflicts > 0);
+    // Conflicts have their own way out (take theirs); these are the changes still to go.
+    const QList<PendingOperation> ops = m_manager->pendingOperations();
+    const int waiting = int(std::count_if(ops.cbegin(), ops.cend(), [](const PendingOperation &op) {
+        return op.state == PendingOperation::State::Pending;
+    }));
+    m_discard->setText(tr("Discard %n waiting change(s)…", nullptr, waiting));
+    m_discard->setVisible(waiting > 0);
 
     const QDateTime staleSince = m_manager->staleSince();
     if (staleSince.isValid()) {

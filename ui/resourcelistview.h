@@ -70,6 +70,8 @@ public:
     QPushButton *editButton() const { return m_edit; }
     QPushButton *deleteButton() const { return m_delete; }
     QPushButton *conflictsButton() const { return m_conflicts; }
+    /// "Discard N waiting change(s)…": shown while the user's changes wait to be sent.
+    QPushButton *discardButton() const { return m_discard; }
     ChangeHighlightDelegate *highlighter() const { return m_highlight; }
 
     /// The record ids of the selected rows, in row order.
@@ -117,6 +119,8 @@ Q_SIGNALS:
     void createRequested();
     void editRequested(const QString &id);
     void conflictsRequested();
+    /// The user wants to drop their changes still waiting for the server (the window asks).
+    void discardRequested();
     /// Someone else changed these records after the list was read (they got the tint).
     void othersChanged(const QStringList &ids);
     /// These records left the list without this user deleting them: deleted by someone else,
@@ -170,6 +174,7 @@ private:
     QPushButton *m_edit;
     QPushButton *m_delete;
     QPushButton *m_conflicts;
+    QPushButton *m_discard;
     ChangeHighlightDelegate *m_highlight;
     QTimer m_searchDelay;
     QTimer m_clock;

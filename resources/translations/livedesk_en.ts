@@ -58,6 +58,27 @@
             <numerusform>%1 stays in %2 mode: %n changes still wait for the server or for your decision, and %3 mode would not send them. Switch once they are sent or resolved.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Discard %n change(s) you made to %1 that the server has not received (%2)? The list will show the server&apos;s records again. This cannot be undone.</source>
+        <translation>
+            <numerusform>Discard %n change you made to %1 that the server has not received (%2)? The list will show the server's record again. This cannot be undone.</numerusform>
+            <numerusform>Discard %n changes you made to %1 that the server has not received (%2)? The list will show the server's records again. This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of your changes to %1 were discarded.</source>
+        <translation>
+            <numerusform>%n of your changes to %1 was discarded.</numerusform>
+            <numerusform>%n of your changes to %1 were discarded.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) had already gone to the server and could not be discarded; the list shows whether it took them.</source>
+        <translation>
+            <numerusform>%n change had already gone to the server and could not be discarded; the list shows whether it took it.</numerusform>
+            <numerusform>%n changes had already gone to the server and could not be discarded; the list shows whether it took them.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>livedesk::RecordDialog</name>
@@ -111,6 +132,13 @@
         <translation>
             <numerusform>Resolve %n conflict…</numerusform>
             <numerusform>Resolve %n conflicts…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n waiting change(s)…</source>
+        <translation>
+            <numerusform>Discard %n waiting change…</numerusform>
+            <numerusform>Discard %n waiting changes…</numerusform>
         </translation>
     </message>
 </context>

@@ -1282,6 +1282,40 @@
         <source>HIS</source>
         <translation>HIS</translation>
     </message>
+    <message>
+        <source>%1 signed in at this window, so this form of %2 can no longer be saved. Copy what you need, then close it.</source>
+        <translation>%1 เข้าสู่ระบบที่หน้าต่างนี้แล้ว แบบฟอร์มนี้ของ %2 จึงบันทึกไม่ได้อีก โปรดคัดลอกสิ่งที่ต้องการ แล้วปิดแบบฟอร์ม</translation>
+    </message>
+    <message>
+        <source>a new record</source>
+        <translation>ระเบียนใหม่</translation>
+    </message>
+    <message>
+        <source>Discard your waiting changes</source>
+        <translation>ทิ้งการเปลี่ยนแปลงที่รออยู่ของคุณ</translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n change(s) you made to %1 that the server has not received (%2)? The list will show the server&apos;s records again. This cannot be undone.</source>
+        <translation>
+            <numerusform>ทิ้งการเปลี่ยนแปลง %n รายการที่คุณทำกับ %1 ซึ่งเซิร์ฟเวอร์ยังไม่ได้รับ (%2) หรือไม่? รายการจะกลับไปแสดงระเบียนของเซิร์ฟเวอร์ และย้อนกลับไม่ได้</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of your changes to %1 were discarded.</source>
+        <translation>
+            <numerusform>ทิ้งการเปลี่ยนแปลงของคุณใน %1 แล้ว %n รายการ</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) had already gone to the server and could not be discarded; the list shows whether it took them.</source>
+        <translation>
+            <numerusform>การเปลี่ยนแปลง %n รายการส่งถึงเซิร์ฟเวอร์แล้วจึงทิ้งไม่ได้ รายการจะแสดงว่าเซิร์ฟเวอร์รับไว้หรือไม่</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is no longer offered by the server, so this form can no longer be saved. Copy what you need, then close it.</source>
+        <translation>เซิร์ฟเวอร์ไม่มี %1 ให้ใช้อีกแล้ว แบบฟอร์มนี้จึงบันทึกไม่ได้ โปรดคัดลอกสิ่งที่ต้องการ แล้วปิดแบบฟอร์ม</translation>
+    </message>
 </context>
 <context>
     <name>livedesk::MonitorWindow</name>
@@ -1722,6 +1756,10 @@
         <source>%1 changed this to “%2”.</source>
         <translation>%1 เปลี่ยนค่านี้เป็น “%2”</translation>
     </message>
+    <message>
+        <source>Your save went out just before the connection changed, and its answer was lost: it may or may not be stored. The list shows what the server has; check it, then save again if your change is not there.</source>
+        <translation>การบันทึกของคุณถูกส่งออกไปก่อนการเชื่อมต่อเปลี่ยนเล็กน้อย และคำตอบสูญหาย อาจบันทึกแล้วหรือไม่ก็ได้ รายการแสดงข้อมูลที่เซิร์ฟเวอร์มี โปรดตรวจสอบ แล้วบันทึกอีกครั้งหากไม่พบการเปลี่ยนแปลงของคุณ</translation>
+    </message>
 </context>
 <context>
     <name>livedesk::ResourceListView</name>
@@ -1987,6 +2025,20 @@
     <message>
         <source>F&amp;ilters (%1)</source>
         <translation>ตัวกรอง (%1) (&amp;I)</translation>
+    </message>
+    <message>
+        <source>Discard your changes waiting for the server</source>
+        <translation>ทิ้งการเปลี่ยนแปลงของคุณที่รอเซิร์ฟเวอร์</translation>
+    </message>
+    <message>
+        <source>Your changes that have not reached the server yet: drop them, after confirmation, so the list shows the server&apos;s records</source>
+        <translation>การเปลี่ยนแปลงของคุณที่ยังไม่ถึงเซิร์ฟเวอร์: ทิ้งไปหลังยืนยัน เพื่อให้รายการแสดงระเบียนของเซิร์ฟเวอร์</translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n waiting change(s)…</source>
+        <translation>
+            <numerusform>ทิ้งการเปลี่ยนแปลงที่รออยู่ %n รายการ…</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,7 @@
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
 #include <QtCore/QTranslator>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -39,6 +40,7 @@
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QScrollBar>
 #include <QtWidgets/QStatusBar>
@@ -129,6 +131,23 @@ ResourceListView *settledPatients(MainWindow *window)
             Patience))
         return nullptr;
     return view;
+}
+
+// Presses @p button of the next message box to open (they block in exec()) and returns its
+// text through @p text.
+void answerNextMessageBox(QMessageBox::StandardButton button, QString *text)
+{
+    auto *poll = new QTimer(qApp);
+    poll->setInterval(20);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, button, text] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box || !box->button(button))
+            return;
+        *text = box->text();
+        poll->deleteLater();
+        box->button(button)->click();
+    });
+    poll->start();
 }
 
 } // namespace
@@ -361,6 +380,153 @@ private Q_SLOTS:
             u"Kept ward"_s);
         QVERIFY(window->connectionIndicator());
         QVERIFY(window->statusBar()->currentMessage().isEmpty());
+    }
+
+    // Live mode, offline: the person drops their own changes still waiting for the server,
+    // after confirming; the rows show the server's records again and nothing is sent later.
+    // Cancel keeps them.
+    void discardMyWaitingChanges()
+    {
+        QDir(queueRoot()).removeRecursively();
+        auto window = openWindow();
+        QVERIFY(window);
+        window->toasts()->setDurationScale(100);
+        window->setMode(u"patients"_s, Manager::Mode::Live);
+        ResourceListView *patients = settledPatients(window.get());
+        QVERIFY(patients);
+        Manager *manager = patients->manager();
+        const QString wardOf5 = valueAt(patients, u"5"_s, u"ward"_s);
+        QVERIFY(patients->discardButton()->isHidden());
+        window->session()->socket()->close();
+        QTRY_VERIFY_WITH_TIMEOUT(!manager->isConnected(), Patience);
+        manager->updateRecord(u"5"_s, {{u"ward"_s, u"Ward to drop"_s}});
+        manager->updateRecord(u"6"_s, {{u"ward"_s, u"Another ward to drop"_s}});
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(patients, u"5"_s, u"ward"_s), u"Ward to drop"_s,
+                                  Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->discardButton()->isVisible(), Patience);
+        QCOMPARE(patients->discardButton()->text(), u"Discard 2 waiting changes…"_s);
+
+        QString asked;
+        answerNextMessageBox(QMessageBox::Cancel, &asked);
+        QVERIFY(!window->discardMyChanges(u"patients"_s));
+        QCOMPARE(manager->pendingCount(), 2);
+
+        answerNextMessageBox(QMessageBox::Discard, &asked);
+        patients->discardButton()->click();
+        QVERIFY2(asked.startsWith(u"Discard 2 changes you made to Patients"_s)
+                     && asked.contains(u"5 ("_s) && asked.contains(u"6 ("_s),
+                 qPrintable(asked));
+        QCOMPARE(manager->pendingCount(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(valueAt(patients, u"5"_s, u"ward"_s), wardOf5, Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->discardButton()->isHidden(), Patience);
+        QVERIFY2(activityLines(window.get()).filter(u"2 of your changes to Patients"_s).size() == 1,
+                 qPrintable(activityLines(window.get()).join(u'|')));
+        QVERIFY(!QFile::exists(window->session()->queueDirectory() + u"/patients.queue.json"_s));
+
+        window->session()->socket()->open();
+        QTRY_VERIFY_WITH_TIMEOUT(manager->isConnected() && !manager->isLoading(), Patience);
+        QCOMPARE(manager->counters().writesSent, 0);
+        QCOMPARE(onTheServer(u"5"_s).value(u"version").toInteger(), 1);
+    }
+
+    // A form left open while the person signs in again (File > Connect…, or after a refused
+    // token) and then switches the list's mode goes on with the new manager: what was typed
+    // stays, Save is offered, and the save is still based on the record as the form showed it:
+    // the doctor's change to the same field made meanwhile is a conflict, not overwritten.
+    void openFormSurvivesSigningInAgain_data() { twoPeopleSameFieldIsAConflict_data(); }
+    void openFormSurvivesSigningInAgain()
+    {
+        QFETCH(int, mode);
+        std::unique_ptr<MainWindow> nurse;
+        std::unique_ptr<MainWindow> doctor;
+        QVERIFY(openTwoWindows(Manager::Mode(mode), &nurse, &doctor));
+        const QString id = u"7"_s;
+        QPointer<RecordDialog> form
+            = qobject_cast<RecordDialog *>(nurse->openRecord(u"patients"_s, id));
+        QVERIFY(form);
+        retype(form, u"ward"_s, u"Ward typed before"_s);
+        QVERIFY(doctorEditsInHisWindow(doctor.get(), id, u"ward"_s, u"Ward of the doctor"_s));
+
+        QPointer<Manager> old = nurse->listView(u"patients"_s)->manager();
+        QSignalSpy ready(nurse.get(), &MainWindow::ready);
+        nurse->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(ready.wait(Patience));
+        QVERIFY(!old);
+        ResourceListView *patients = settledPatients(nurse.get());
+        QVERIFY(patients);
+        QVERIFY2(form, "the form was closed with what the nurse typed");
+        QCOMPARE(form->manager(), patients->manager());
+        QVERIFY(form->saveButton()->isEnabled());
+        QCOMPARE(qobject_cast<QLineEdit *>(form->editorFor(u"ward"_s))->text(),
+                 u"Ward typed before"_s);
+
+        const auto other
+            = Manager::Mode(mode) == Manager::Mode::His ? Manager::Mode::Live : Manager::Mode::His;
+        nurse->setMode(u"patients"_s, other);
+        QCOMPARE(patients->manager()->mode(), other);
+        QVERIFY2(form, "the form was closed by the mode switch");
+        QCOMPARE(form->manager(), patients->manager());
+        QVERIFY(form->saveButton()->isEnabled());
+        QCOMPARE(qobject_cast<QLineEdit *>(form->editorFor(u"ward"_s))->text(),
+                 u"Ward typed before"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(settledPatients(nurse.get()), Patience);
+
+        form->save();
+        QTRY_VERIFY_WITH_TIMEOUT(!form || form->hasConflict(), Patience);
+        QVERIFY2(form, "saved over the doctor's change");
+        QCOMPARE(patients->manager()->conflicts().size(), 1);
+        QCOMPARE(onTheServer(id).value(u"ward").toString(), u"Ward of the doctor"_s);
+    }
+
+    // HIS mode: a conflict the nurse has not decided yet is kept for her through another
+    // person's sign-in at the window (whose form of hers stays readable but cannot be saved)
+    // and is there again when she signs in.
+    void hisConflictIsKeptForItsPerson()
+    {
+        QDir(queueRoot()).removeRecursively();
+        auto window = openWindow();
+        QVERIFY(window);
+        ResourceListView *patients = settledPatients(window.get());
+        QVERIFY(patients);
+        const QJsonObject form = patients->manager()->serverRecord(u"8"_s);
+        QVERIFY(test::await(m_doctor.update(Patients, u"8"_s, {{u"ward"_s, u"Doctor's"_s}})).ok);
+        QSignalSpy conflict(patients->manager(), &Manager::conflictDetected);
+        const QString txn
+            = patients->manager()->updateRecord(u"8"_s, {{u"ward"_s, u"Nurse's"_s}}, form);
+        QVERIFY(conflict.wait(Patience));
+        QTRY_VERIFY_WITH_TIMEOUT(patients->conflictsButton()->isVisible(), Patience);
+        QPointer<RecordDialog> open
+            = qobject_cast<RecordDialog *>(window->openRecord(u"patients"_s, u"9"_s));
+        QVERIFY(open);
+        retype(open, u"ward"_s, u"Typed by the nurse"_s);
+
+        QSignalSpy ready(window.get(), &MainWindow::ready);
+        window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"doctor@demo.local"_s, u"doctor"_s);
+        QVERIFY(ready.wait(Patience));
+        ResourceListView *doctors = settledPatients(window.get());
+        QVERIFY(doctors);
+        QVERIFY(doctors->manager()->conflicts().isEmpty());
+        QVERIFY2(open, "the nurse's form was closed with what she typed");
+        QVERIFY(!open->manager());
+        QVERIFY(!open->saveButton()->isEnabled());
+        QVERIFY2(open->bannerText().contains(u"doctor@demo.local signed in"_s),
+                 qPrintable(open->bannerText()));
+        QCOMPARE(qobject_cast<QLineEdit *>(open->editorFor(u"ward"_s))->text(),
+                 u"Typed by the nurse"_s);
+        open->close();
+
+        window->connectTo(m_server->baseUrl(), u"/api/ws/"_s, u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(ready.wait(Patience));
+        ResourceListView *again = settledPatients(window.get());
+        QVERIFY(again);
+        QCOMPARE(again->manager()->conflicts().size(), 1);
+        QCOMPARE(again->manager()->conflicts().constFirst().txnId, txn);
+        QTRY_VERIFY_WITH_TIMEOUT(again->conflictsButton()->isVisible(), Patience);
+        auto *dialog = qobject_cast<ConflictDialog *>(window->resolveConflicts(u"patients"_s));
+        QVERIFY(dialog);
+        QCOMPARE(dialog->choiceButton(u"ward"_s, ConflictDialog::Choice::Mine)->text(),
+                 u"Nurse's"_s);
+        dialog->close();
     }
 
     // A wrong password: the reason in the sign-in dialog, which stays open; the title and the
