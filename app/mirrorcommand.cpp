@@ -11,6 +11,8 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSaveFile>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace livedesk {
@@ -60,7 +62,9 @@ QJsonObject countersJson(const RealtimeStateManager::Counters &c,
             {u"confirmed"_s, c.confirmed},
             {u"rolledBack"_s, c.rolledBack},
             {u"conflicts"_s, c.conflicts},
-            {u"replayed"_s, c.replayed}};
+            {u"replayed"_s, c.replayed},
+            {u"baseChecks"_s, c.baseChecks},
+            {u"merged"_s, c.merged}};
 }
 
 } // namespace
@@ -72,17 +76,23 @@ MirrorCommand::MirrorCommand(QObject *parent)
     connect(&m_idle, &QTimer::timeout, this, [this] {
         // Quiet means nothing is due: not while reading or signing in, and not while the
         // connection is down (the rows may miss what changes meanwhile; the reconnect reads
-        // them again). Data that cannot be brought up to date over an open connection (reads
-        // failing) is written as it is, stale, rather than waited for for ever: the exit code
-        // says so. Otherwise a reload due (after a reconnect until the resync) or a write on
-        // its way is waited for.
-        const bool stale = m_manager && m_manager->staleSince().isValid();
-        const bool disconnected
-            = !m_manager || !m_manager->isConnected() || !m_client || !m_client->isConnected();
-        if (!m_manager || m_manager->isLoading() || m_signingIn || disconnected
-            || (!stale
-                && (m_manager->isRefreshPending()
-                    || m_manager->pendingCount() > m_manager->conflicts().size()))) {
+        // them again), though not for ever either. Data that cannot be brought up to date
+        // (a server that stays away, reads failing over an open connection) is written as it
+        // is, stale: the exit code says so. Otherwise a reload due (after a reconnect until
+        // the resync) or a write on its way is waited for.
+        if (!m_manager) {
+            m_idle.start(m_idleMs);
+            return;
+        }
+        bool stale = m_manager->staleSince().isValid();
+        if (!m_manager->isConnected() || !m_client || !m_client->isConnected()) {
+            if (!waitedForTheConnection())
+                return;
+            stale = true;
+        } else if (m_manager->isLoading() || m_signingIn
+                   || (!stale
+                       && (m_manager->isRefreshPending()
+                           || m_manager->pendingCount() > m_manager->conflicts().size()))) {
             m_idle.start(m_idleMs);
             return;
         }
@@ -107,9 +117,15 @@ bool MirrorCommand::configure(const QString &command, const QStringList &argumen
     QCommandLineParser p;
     p.setApplicationDescription(
         command == u"mirror"
-            ? u"Keep a copy of one resource through the state manager and write it to a file."_s
-            : u"%1 one record through the state manager and print the outcome."_s.arg(
-                command.left(1).toUpper() + command.mid(1)));
+            ? u"Keep a copy of one resource through the state manager and write it to a file.\n\n"
+              "Exit codes: 0 done, 2 usage, 3 sign-in refused, 4 unreachable, 8 ended with\n"
+              "data that may be out of date (the server stayed away, or reads failed)."_s
+            : u"%1 one record through the state manager and print the outcome.\n\n"
+              "Exit codes: 0 confirmed, 1 refused by the server, 2 usage, 3 sign-in refused,\n"
+              "4 unreachable (nothing was changed), 5 sent but not answered within --wait-ms\n"
+              "(it may or may not have been applied: check the record), 6 conflict, 7 queued\n"
+              "(live mode with --queue) and not sent yet."_s.arg(command.left(1).toUpper()
+                                                                 + command.mid(1)));
     p.addHelpOption();
     p.addOption({u"url"_s, u"Server base URL, e.g. http://localhost:3333"_s, u"url"_s});
     p.addOption({u"path"_s, u"Socket.IO path (default /api/ws/)"_s, u"path"_s, m_path});
@@ -125,17 +141,27 @@ bool MirrorCommand::configure(const QString &command, const QStringList &argumen
     p.addOption({u"queue"_s, u"Live mode: keep unconfirmed changes in this file"_s, u"file"_s});
     if (command != u"mirror")
         p.addOption({u"wait-ms"_s,
-                     u"How long a write waits for the server (default 15000); then it is queued "
-                     "(--queue) or given up"_s,
+                     u"How long a write waits to go out, then for its answer (default 15000); "
+                     "then it is queued (--queue), given up, or reported unconfirmed if it was "
+                     "sent"_s,
                      u"ms"_s});
     if (command == u"mirror") {
         p.addOption({u"snapshot"_s, u"Write the snapshot here (default: stdout)"_s, u"file"_s});
-        p.addOption({u"idle-ms"_s, u"Write and exit after this long without changes"_s, u"ms"_s});
+        p.addOption({u"idle-ms"_s,
+                     u"Write and exit after this long without changes; with the connection "
+                     "down, after this long (at least 10 s) with exit 8"_s,
+                     u"ms"_s});
     } else {
         if (command != u"create")
             p.addOption({u"id"_s, u"The record's id"_s, u"id"_s});
         if (command != u"delete") {
             p.addOption({u"set"_s, u"field=value (repeatable; JSON numbers and booleans)"_s,
+                         u"field=value"_s});
+        }
+        if (command == u"update") {
+            p.addOption({u"expect"_s,
+                         u"field=value as read before (repeatable, typed as --set): a field of "
+                         "--set the server holds otherwise is a conflict (exit 6)"_s,
                          u"field=value"_s});
         }
     }
@@ -195,16 +221,23 @@ bool MirrorCommand::configure(const QString &command, const QStringList &argumen
             if (m_recordId.isEmpty())
                 return complain(u"--id is required"_s);
         }
-        if (command != u"delete") {
-            for (const QString &set : p.values(u"set"_s)) {
-                const qsizetype eq = set.indexOf(u'=');
+        const auto fieldValues = [&](const QString &option, QJsonObject *into) {
+            for (const QString &pair : p.values(option)) {
+                const qsizetype eq = pair.indexOf(u'=');
                 if (eq <= 0)
-                    return complain(u"--set takes field=value, not \"%1\""_s.arg(set));
-                m_values.insert(set.left(eq), cellValue(set.mid(eq + 1)));
+                    return complain(u"--%1 takes field=value, not \"%2\""_s.arg(option, pair));
+                into->insert(pair.left(eq), cellValue(pair.mid(eq + 1)));
             }
+            return true;
+        };
+        if (command != u"delete") {
+            if (!fieldValues(u"set"_s, &m_values))
+                return false;
             if (m_values.isEmpty())
                 return complain(u"nothing to write: add --set field=value"_s);
         }
+        if (command == u"update" && !fieldValues(u"expect"_s, &m_expected))
+            return false;
     }
     return true;
 }
@@ -310,6 +343,13 @@ void MirrorCommand::startManager(const ResourceSchema &schema)
     m_client->setOptions(o);
     m_channel = std::make_unique<RealtimeChannel>(m_client.get());
     m_channel->setSubscription({schema.feature});
+    m_downSince.start();
+    connect(m_client.get(), &SocketIoClient::stateChanged, this, [this] {
+        if (m_client->isConnected())
+            m_downSince.invalidate();
+        else if (!m_downSince.isValid())
+            m_downSince.start();
+    });
     connect(m_client.get(), &SocketIoClient::connectError, this, [this](const QString &message) {
         // A token that expired while the connection was down: sign in again when we can.
         if (!m_user.isEmpty() && m_synced) {
@@ -382,11 +422,11 @@ void MirrorCommand::writeDeadline()
 {
     if (m_done || m_command == u"mirror")
         return;
-    const QString why = u"no answer from the server within %1 ms"_s.arg(m_waitMs);
+    const bool queue = m_mode == RealtimeStateManager::Mode::Live && !m_queue.isEmpty();
     if (!m_wrote) {
-        if (m_mode == RealtimeStateManager::Mode::Live && !m_queue.isEmpty()) {
+        if (queue) {
             if (!m_manager) {
-                unreachable(why);
+                unreachable(u"no answer from the server within %1 ms"_s.arg(m_waitMs));
                 return;
             }
             runWrite();
@@ -394,26 +434,89 @@ void MirrorCommand::writeDeadline()
         }
         print({{u"status"_s, u"failed"_s},
                {u"code"_s, u"UNREACHABLE"_s},
-               {u"message"_s, u"Nothing was changed: %1."_s.arg(why)}});
+               {u"message"_s,
+                u"Nothing was changed: no answer from the server within %1 ms."_s.arg(m_waitMs)}});
         finish(Unreachable);
         return;
     }
-    if (m_mode == RealtimeStateManager::Mode::His)
-        return; // the request is on its way; its own time limit ends it
-    // Live mode: sent or waiting, not confirmed.
-    if (!m_queue.isEmpty()) {
+    if (m_sent) {
+        printUnconfirmed(u"has not answered within %1 ms"_s.arg(m_waitMs));
+        return;
+    }
+    // Never sent: waiting for the connection, or for the read that checks the change first.
+    if (queue) {
         if (!m_reportedQueued)
             print({{u"txnId"_s, m_txnId}, {u"status"_s, u"queued"_s}, {u"queue"_s, m_queue}});
         finish(Queued);
         return;
     }
-    print(
-        {{u"txnId"_s, m_txnId},
-         {u"status"_s, u"failed"_s},
-         {u"code"_s, u"UNREACHABLE"_s},
-         {u"message"_s,
-          u"Not saved: %1 (with --queue the change would be kept for the next run)."_s.arg(why)}});
+    print({{u"txnId"_s, m_txnId},
+           {u"status"_s, u"failed"_s},
+           {u"code"_s, u"UNREACHABLE"_s},
+           {u"message"_s,
+            u"Not sent, so nothing was changed: the server could not be reached within %1 ms%2."_s
+                .arg(QString::number(m_waitMs),
+                     m_mode == RealtimeStateManager::Mode::Live
+                         ? u" (with --queue the change would be kept for the next run)"_s
+                         : QString())}});
     finish(Unreachable);
+}
+
+void MirrorCommand::printUnconfirmed(const QString &why)
+{
+    const bool queued = m_mode == RealtimeStateManager::Mode::Live && !m_queue.isEmpty();
+    QJsonObject line{
+        {u"txnId"_s, m_txnId},
+        {u"status"_s, u"unconfirmed"_s},
+        {u"message"_s,
+         u"Sent to the server, which %1: the change may or may not have been applied; check "
+         "the record.%2"_s.arg(why,
+                               queued ? u" It stays in the queue: the next run with it sends it "
+                                        "again, with the same txn id."_s
+                                      : QString())}};
+    if (!m_recordId.isEmpty())
+        line.insert(u"id"_s, m_recordId);
+    if (queued)
+        line.insert(u"queue"_s, m_queue);
+    print(line);
+    finish(Unconfirmed);
+}
+
+void MirrorCommand::writeFailed(const QString &txnId, const RestError &error)
+{
+    if (txnId != m_txnId)
+        return;
+    // No answer at all (HIS mode; live mode keeps such a change and sends it again): not a
+    // refusal. Sent, it may have been applied; not sent, nothing was changed.
+    if (error.isNetworkError() || error.code == u"OFFLINE") {
+        if (m_sent) {
+            printUnconfirmed(u"has not answered (%1)"_s.arg(error.message));
+            return;
+        }
+        print({{u"txnId"_s, txnId},
+               {u"status"_s, u"failed"_s},
+               {u"code"_s, u"UNREACHABLE"_s},
+               {u"message"_s, u"Not sent, so nothing was changed: %1"_s.arg(error.message)}});
+        finish(Unreachable);
+        return;
+    }
+    print({{u"txnId"_s, txnId},
+           {u"status"_s, u"failed"_s},
+           {u"code"_s, error.code},
+           {u"message"_s, error.message},
+           {u"details"_s, error.details}});
+    finish(Refused);
+}
+
+bool MirrorCommand::waitedForTheConnection()
+{
+    if (!m_downSince.isValid())
+        m_downSince.start();
+    const qint64 left = std::max(m_idleMs, ReconnectGraceMs) - m_downSince.elapsed();
+    if (left <= 0)
+        return true;
+    m_idle.start(int(left));
+    return false;
 }
 
 void MirrorCommand::unreachable(const QString &message)
@@ -494,6 +597,7 @@ void MirrorCommand::signInAgain(const QString &why, bool reopenSocket)
 
 void MirrorCommand::printConfirmed(const QString &txnId, const QString &id)
 {
+    m_deadline.stop();
     const QJsonObject record = m_manager->serverRecord(id);
     if (m_mode == RealtimeStateManager::Mode::Live || id.isEmpty() || m_command == u"delete") {
         print({{u"txnId"_s, txnId},
@@ -518,10 +622,9 @@ void MirrorCommand::printConfirmed(const QString &txnId, const QString &id)
 void MirrorCommand::runWrite()
 {
     m_wrote = true;
-    if (m_mode == RealtimeStateManager::Mode::Live)
-        m_deadline.start(m_waitMs); // for the answer
-    else
-        m_deadline.stop();
+    m_deadline.start(m_waitMs); // for the answer
+    connect(m_manager.get(), &RealtimeStateManager::operationSent, this,
+            [this](const QString &txnId) { m_sent = m_sent || txnId == m_txnId; });
     connect(m_manager.get(), &RealtimeStateManager::operationConfirmed, this,
             [this](const QString &txnId, const QString &id) {
                 if (txnId != m_txnId)
@@ -529,16 +632,7 @@ void MirrorCommand::runWrite()
                 printConfirmed(txnId, id);
             });
     connect(m_manager.get(), &RealtimeStateManager::operationFailed, this,
-            [this](const QString &txnId, const RestError &error) {
-                if (txnId != m_txnId)
-                    return;
-                print({{u"txnId"_s, txnId},
-                       {u"status"_s, u"failed"_s},
-                       {u"code"_s, error.code},
-                       {u"message"_s, error.message},
-                       {u"details"_s, error.details}});
-                finish(Refused);
-            });
+            &MirrorCommand::writeFailed);
     connect(m_manager.get(), &RealtimeStateManager::conflictDetected, this,
             [this](const QString &txnId) {
                 if (txnId != m_txnId)
@@ -557,8 +651,10 @@ void MirrorCommand::runWrite()
             });
     if (m_command == u"create")
         m_txnId = m_manager->createRecord(m_values);
-    else if (m_command == u"update")
+    else if (m_command == u"update" && m_expected.isEmpty())
         m_txnId = m_manager->updateRecord(m_recordId, m_values);
+    else if (m_command == u"update")
+        m_txnId = m_manager->updateRecord(m_recordId, m_values, expectedBase());
     else
         m_txnId = m_manager->deleteRecord(m_recordId);
     if (m_mode == RealtimeStateManager::Mode::Live && !m_queue.isEmpty()
@@ -570,6 +666,24 @@ void MirrorCommand::runWrite()
         if (!m_synced)
             finish(Queued);
     }
+}
+
+QJsonObject MirrorCommand::expectedBase() const
+{
+    QJsonObject base = m_manager->serverRecord(m_recordId);
+    bool asHeld = !base.isEmpty();
+    for (auto it = m_expected.begin(); it != m_expected.end(); ++it) {
+        asHeld = asHeld && base.value(it.key()) == it.value();
+        base.insert(it.key(), it.value());
+    }
+    // Not the record as held: a state the server may never have had, so it must not claim the
+    // held one's version or time of change, which the manager trusts to say "nothing changed
+    // since" before it looks at the fields.
+    if (!asHeld) {
+        base.remove(m_manager->schema().versionField);
+        base.remove(u"updated_at"_s);
+    }
+    return base;
 }
 
 void MirrorCommand::writeSnapshot()

@@ -1800,12 +1800,13 @@ void RealtimeStateManager::hisWrite(const PendingOperation &op)
 {
     if (!m_api)
         return;
-    if (op.kind != PendingOperation::Kind::Update || !op.checkBase || m_schema.hasVersions()) {
+    if (op.kind != PendingOperation::Kind::Update || !op.checkBase
+        || (m_schema.hasVersions() && op.baseVersion >= 0)) {
         hisSend(op);
         return;
     }
-    // No versions: the server's record now, compared with what the form showed; the write
-    // follows at once (see hisSend()).
+    // No versions (or a base without one, which If-Match cannot check): the server's record
+    // now, compared with what the form showed; the write follows at once (see hisSend()).
     ++m_counters.baseChecks;
     RestReply *reply = m_api->fetch(m_schema.restPath, op.recordId);
     connect(reply, &RestReply::finished, this, [this, reply, op] {
@@ -1818,7 +1819,10 @@ void RealtimeStateManager::hisWrite(const PendingOperation &op)
             hisConflict(op, current, {});
             return;
         }
-        hisSend(op);
+        // With versions, on the one just read: If-Match closes the window until the write.
+        PendingOperation checked = op;
+        checked.baseVersion = versionOf(current);
+        hisSend(checked);
     });
 }
 
@@ -1831,6 +1835,7 @@ void RealtimeStateManager::hisSend(PendingOperation op)
     ++op.attempts;
     RestReply *reply = request(op, options);
     ++m_counters.writesSent;
+    announceSent(op.txnId);
     connect(reply, &RestReply::finished, this, [this, reply, op] {
         const QString &txnId = op.txnId;
         const QString &recordId = op.recordId;
@@ -2005,6 +2010,15 @@ void RealtimeStateManager::transmit(PendingOperation &op, const ApiClient::Write
     const QString txnId = op.txnId;
     connect(reply, &RestReply::finished, this,
             [this, reply, txnId] { onWriteFinished(txnId, reply); });
+    announceSent(txnId);
+}
+
+void RealtimeStateManager::announceSent(const QString &txnId)
+{
+    // Never inside the caller: in HIS mode a write goes out within createRecord() and friends,
+    // before the caller holds its txn id.
+    QMetaObject::invokeMethod(
+        this, [this, txnId] { Q_EMIT operationSent(txnId); }, Qt::QueuedConnection);
 }
 
 void RealtimeStateManager::enterConflict(const QString &txnId, const QJsonObject &theirs)

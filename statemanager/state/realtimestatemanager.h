@@ -288,9 +288,11 @@ public:
      * was loaded): the change is checked against @p base, not against the record as it is
      * now, so that someone else's change made while the form was open is never silently
      * overwritten. With versions, the write carries `If-Match` with @p base's version; the
-     * server's 409 is compared field by field. Without versions the server's current record is
-     * read just before the write and compared with @p base (its `updated_at`, where present,
-     * tells at once that nothing changed). Either way, someone else's change to a field of
+     * server's 409 is compared field by field. Without versions (or when @p base carries none:
+     * a base put together rather than read, such as what a script expects) the server's
+     * current record is read just before the write and compared with @p base (its
+     * `updated_at`, where present, tells at once that nothing changed). Either way, someone else's
+     * change to a field of
      * @p changes is a conflict (conflictDetected(), in both modes); changes to other fields
      * are kept and the change is sent on top of them (Counters::merged).
      *
@@ -348,6 +350,9 @@ Q_SIGNALS:
     void stateChanged();
     /// A reload completed (@p changedRows: rows inserted, removed or changed by it).
     void synced(int changedRows);
+    /// The request of @p txnId went out (again), on the turn after: from then on the server
+    /// may have applied it, whatever becomes of its answer.
+    void operationSent(const QString &txnId);
     void operationConfirmed(const QString &txnId, const QString &recordId);
     void operationFailed(const QString &txnId, const livedesk::RestError &error);
     void conflictDetected(const QString &txnId);
@@ -470,6 +475,7 @@ private:
     // Live mode: reads the record of @p txnId's update before sending it (no versions).
     void checkThenSend(const QString &txnId);
     void transmit(PendingOperation &op, const ApiClient::WriteOptions &options);
+    void announceSent(const QString &txnId);
     // HIS mode: reads the record first where a base must be checked without versions.
     void hisWrite(const PendingOperation &op);
     void hisSend(PendingOperation op);

@@ -49,6 +49,13 @@
 //   {"cmd":"dropEngines"}              close every Engine.IO connection (clients reconnect and
 //                                      are not recovered)
 //   {"cmd":"failReads","count":N}      the next N reads of one record answer 500
+//   {"cmd":"failLogins","count":N}     the next N sign-ins answer 500 (an auth service that
+//                                      fails for a moment)
+//   {"cmd":"holdAnswers","count":N}    the next N writes (POST, PUT, DELETE of patients) are
+//                                      applied and announced, but their answers are held back
+//                                      (a server slow to answer, an answer lost); each held
+//                                      write prints {"held":"PUT /api/patients/5"}
+//   {"cmd":"releaseAnswers"}           send the held answers now
 //   {"cmd":"lose","count":N}           the next N changes are applied but their events are
 //                                      never sent (with --seq they still take a seq number)
 //   {"cmd":"flush"}                    send the queued events now
@@ -147,6 +154,27 @@ let delayed = [];
 let lose = 0;
 // Reads of one record still to answer with 500 (the "failReads" command).
 let failReads = 0;
+// Sign-ins still to answer with 500 (the "failLogins" command).
+let failLogins = 0;
+// Writes whose answers are still to hold back, and the answers held (the "holdAnswers"
+// command): the calls made on each response, replayed by "releaseAnswers".
+let holdAnswers = 0;
+let heldAnswers = [];
+function heldResponse(res) {
+  const calls = [];
+  heldAnswers.push({ res, calls });
+  return {
+    writeHead: (...a) => calls.push(["writeHead", a]),
+    end: (...a) => calls.push(["end", a]),
+  };
+}
+function releaseAnswers() {
+  for (const { res, calls } of heldAnswers) {
+    if (res.destroyed) continue;
+    for (const [method, args] of calls) res[method](...args);
+  }
+  heldAnswers = [];
+}
 let seq = 0;
 let eventsSent = 0;
 
@@ -316,6 +344,10 @@ async function handle(req, res) {
   if (body === undefined) return fail(res, 400, "BAD_REQUEST", "The body is not valid JSON");
 
   if (req.method === "POST" && path === "/api/auth/login") {
+    if (failLogins > 0) {
+      failLogins -= 1;
+      return fail(res, 500, "INTERNAL_SERVER_ERROR", "The authentication service is unavailable");
+    }
     const user = users[body.email];
     if (!user || user.password !== body.password) return fail(res, 401, "INVALID_CREDENTIALS", "Invalid email or password");
     return send(res, 200, { success: true, data: tokens({ email: body.email, ...user }) });
@@ -333,6 +365,11 @@ async function handle(req, res) {
   const m = /^\/api\/patients(?:\/([^/]+))?$/.exec(path);
   if (!m) return fail(res, 404, "NOT_FOUND", `Route ${req.method} ${path} not found`);
   const id = m[1];
+  if (req.method !== "GET" && holdAnswers > 0) {
+    holdAnswers -= 1;
+    out({ held: `${req.method} ${path}` });
+    res = heldResponse(res);
+  }
   if (id === undefined) {
     if (req.method === "GET") {
       if (listDelayMs <= 0) return list(res, url.searchParams);
@@ -510,6 +547,15 @@ stdin.on("line", (line) => {
       return done();
     case "failReads":
       failReads += Number(c.count || 1);
+      return done();
+    case "failLogins":
+      failLogins += Number(c.count || 1);
+      return done();
+    case "holdAnswers":
+      holdAnswers += Number(c.count || 1);
+      return done();
+    case "releaseAnswers":
+      releaseAnswers();
       return done();
     case "flush":
       flush();

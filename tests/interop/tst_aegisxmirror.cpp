@@ -4,7 +4,9 @@
 // again later, no event ids, no sequence numbers, no versions, no txn echo, no recovery. After
 // random writes from several clients, dropped connections and a killed and restarted server,
 // the mirror must equal the server's records in both modes. With `--seq` the backend numbers
-// its events as livedesk-server does, and a lost event must cause a resync.
+// its events as livedesk-server does, and a lost event must cause a resync. livedesk-cli on
+// the same backend: its mirror survives a restart and ends stale when the server stays away;
+// a write the server applied without answering in time is reported unconfirmed (exit 5).
 #include "apiclient.h"
 #include "cliprocess.h"
 #include "peerprocess.h"
@@ -134,11 +136,47 @@ private:
     // `livedesk-cli mirror` as a person connecting to a plain AegisX server runs it: the
     // resource's name and nothing else (no --schema, no --entity).
     void startCliMirror(test::CliProcess &cli, const QString &mode, int idleMs,
-                        const QString &snapshot, const QString &resource = u"patients"_s)
+                        const QString &snapshot, const QString &resource = u"patients"_s,
+                        const QStringList &extra = {})
     {
-        cli.start({u"mirror"_s, u"--url"_s, url().toString(), u"--user"_s, u"nurse@demo.local"_s,
-                   u"--password"_s, u"nurse"_s, u"--resource"_s, resource, u"--mode"_s, mode,
-                   u"--idle-ms"_s, QString::number(idleMs), u"--snapshot"_s, snapshot});
+        cli.start(QStringList{u"mirror"_s, u"--url"_s, url().toString(), u"--user"_s,
+                              u"nurse@demo.local"_s, u"--password"_s, u"nurse"_s, u"--resource"_s,
+                              resource, u"--mode"_s, mode, u"--idle-ms"_s, QString::number(idleMs),
+                              u"--snapshot"_s, snapshot}
+                  + extra);
+    }
+
+    // `livedesk-cli create|update|delete` on the backend's patients, by resource name.
+    QStringList cliArguments(const QString &command, const QString &mode) const
+    {
+        return {command,
+                u"--url"_s,
+                url().toString(),
+                u"--user"_s,
+                u"nurse@demo.local"_s,
+                u"--password"_s,
+                u"nurse"_s,
+                u"--resource"_s,
+                u"patients"_s,
+                u"--mode"_s,
+                mode};
+    }
+
+    QJsonObject backendRecord(int id)
+    {
+        for (const QJsonObject &r : backendRecords(*m_backend)) {
+            if (r.value(u"id"_s).toInteger() == id)
+                return r;
+        }
+        return {};
+    }
+
+    static QJsonArray queuedOperations(const QString &path)
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return {};
+        return QJsonDocument::fromJson(file.readAll()).object().value(u"operations"_s).toArray();
     }
 
     static QJsonObject readSnapshot(const QString &path)
@@ -475,6 +513,9 @@ private Q_SLOTS:
         const qint64 reloaded = c.value(u"eventsReloaded"_s).toInteger();
         const qint64 ignored = c.value(u"eventsIgnored"_s).toInteger();
         QCOMPARE(applied + fetched + reloaded + ignored, 300);
+        // Nothing was written here: no check before a write, nothing merged.
+        QCOMPARE(c.value(u"baseChecks"_s).toInteger(-1), 0);
+        QCOMPARE(c.value(u"merged"_s).toInteger(-1), 0);
         const qint64 reads = backendStats().value(u"reads"_s).toInteger() - readsBefore;
         if (mode == u"his") {
             QCOMPARE(reloaded, 300);
@@ -676,6 +717,163 @@ private Q_SLOTS:
         QCOMPARE(recordsOf(result), backendRecords(*m_backend));
         QCOMPARE(result.value(u"state"_s).toObject().value(u"connected"_s).toBool(), true);
         QVERIFY(result.value(u"counters"_s).toObject().value(u"resyncs"_s).toInteger() >= 1);
+    }
+
+    // The server goes away and stays away: the mirror does not wait for it for ever. Once the
+    // connection has been down for the idle time (at least the grace for a server restart), it
+    // writes what it holds, marked stale, and ends with 8.
+    void cliMirrorEndsStaleWhenTheServerStaysDown_data()
+    {
+        cliMirrorByResourceNameHearsEveryEvent_data();
+    }
+    void cliMirrorEndsStaleWhenTheServerStaysDown()
+    {
+        QFETCH(QString, mode);
+        QVERIFY(startBackend({u"--seed"_s, u"10"_s}));
+        const QString snapshot = m_dir->filePath(u"snapshot.json"_s);
+        test::CliProcess cli(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE));
+        startCliMirror(cli, mode, 2000, snapshot);
+        QTRY_VERIFY_WITH_TIMEOUT(m_backend->count(u"subscribed") == 1, Patience);
+        const QList<QJsonObject> held = backendRecords(*m_backend);
+        m_backend->kill();
+        QVERIFY2(cli.finish(Patience), "a mirror whose server stays down must end by itself");
+        QVERIFY2(cli.process.exitCode() == 8, qPrintable(cli.errorText()));
+        QVERIFY2(cli.errorText().contains(u"may be out of date"_s), qPrintable(cli.errorText()));
+        const QJsonObject result = readSnapshot(snapshot);
+        QCOMPARE(recordsOf(result), held);
+        const QJsonObject state = result.value(u"state"_s).toObject();
+        QCOMPARE(state.value(u"connected"_s).toBool(true), false);
+        QVERIFY(state.value(u"staleSince"_s).isString());
+    }
+
+    // A write that reached the server but was not answered within --wait-ms (the backend
+    // applies it and holds its answer back) may well have been applied: it is reported
+    // `unconfirmed` (exit 5), never as "not saved, nothing was changed".
+    void cliWriteNotAnsweredIsUnconfirmed_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("command");
+        QTest::newRow("his update") << u"his"_s << u"update"_s;
+        QTest::newRow("live update") << u"live"_s << u"update"_s;
+        QTest::newRow("his delete") << u"his"_s << u"delete"_s;
+        QTest::newRow("live create") << u"live"_s << u"create"_s;
+    }
+    void cliWriteNotAnsweredIsUnconfirmed()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QString, command);
+        QVERIFY(startBackend({u"--seed"_s, u"10"_s}));
+        m_backend->request({{u"cmd"_s, u"holdAnswers"_s}, {u"count"_s, 1}});
+        QStringList change;
+        if (command == u"create")
+            change = {u"--set"_s, u"hn=HELD-1"_s, u"--set"_s, u"name=Held"_s};
+        else if (command == u"update")
+            change = {u"--id"_s, u"5"_s, u"--set"_s, u"ward=Held"_s};
+        else
+            change = {u"--id"_s, u"5"_s};
+        test::CliProcess cli(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE));
+        cli.start(cliArguments(command, mode) + change + QStringList{u"--wait-ms"_s, u"1500"_s});
+        QVERIFY2(cli.finish(Patience), "the command must end at --wait-ms");
+        QVERIFY2(cli.process.exitCode() == 5, qPrintable(cli.errorText()));
+        QCOMPARE(m_backend->count(u"held"), 1);
+        QVERIFY(!cli.lines().isEmpty());
+        const QJsonObject line = cli.lines().constLast();
+        QCOMPARE(line.value(u"status"_s).toString(), u"unconfirmed"_s);
+        QVERIFY(!line.value(u"txnId"_s).toString().isEmpty());
+        QVERIFY2(line.value(u"message"_s).toString().contains(u"may or may not"_s),
+                 qPrintable(line.value(u"message"_s).toString()));
+        QVERIFY(!line.contains(u"queue"_s));
+        // And it was applied indeed.
+        if (command == u"create") {
+            QCOMPARE(m_backend->linesWith(u"held").constFirst().value(u"held").toString(),
+                     u"POST /api/patients"_s);
+            QCOMPARE(backendRecords(*m_backend).constLast().value(u"hn"_s).toString(), u"HELD-1"_s);
+        } else {
+            QCOMPARE(line.value(u"id"_s).toString(), u"5"_s);
+            if (command == u"update")
+                QCOMPARE(backendRecord(5).value(u"ward"_s).toString(), u"Held"_s);
+            else
+                QVERIFY(backendRecord(5).isEmpty());
+        }
+    }
+
+    // The same in live mode with --queue: the change stays in the queue file, and the next run
+    // with it sends the change again, with the same txn id.
+    void cliUnconfirmedWriteStaysQueued()
+    {
+        QVERIFY(startBackend({u"--seed"_s, u"10"_s}));
+        m_backend->request({{u"cmd"_s, u"holdAnswers"_s}, {u"count"_s, 1}});
+        const QString queue = m_dir->filePath(u"patients.queue.json"_s);
+        test::CliProcess cli(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE));
+        cli.start(cliArguments(u"update"_s, u"live"_s)
+                  + QStringList{u"--id"_s, u"5"_s, u"--set"_s, u"ward=Held"_s, u"--queue"_s, queue,
+                                u"--wait-ms"_s, u"1500"_s});
+        QVERIFY2(cli.finish(Patience), "the command must end at --wait-ms");
+        QVERIFY2(cli.process.exitCode() == 5, qPrintable(cli.errorText()));
+        QCOMPARE(m_backend->count(u"held"), 1);
+        const QJsonObject line = cli.lines().constLast();
+        QCOMPARE(line.value(u"status"_s).toString(), u"unconfirmed"_s);
+        QCOMPARE(line.value(u"queue"_s).toString(), queue);
+        const QString txnId = line.value(u"txnId"_s).toString();
+        const QJsonArray stored = queuedOperations(queue);
+        QCOMPARE(stored.size(), 1);
+        QCOMPARE(stored.at(0).toObject().value(u"txnId"_s).toString(), txnId);
+        QCOMPARE(stored.at(0).toObject().value(u"state"_s).toString(), u"sent"_s);
+
+        const QString snapshot = m_dir->filePath(u"snapshot.json"_s);
+        test::CliProcess again(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE));
+        startCliMirror(again, u"live"_s, 500, snapshot, u"patients"_s, {u"--queue"_s, queue});
+        QVERIFY(again.finish(Patience));
+        QVERIFY2(again.process.exitCode() == 0, qPrintable(again.errorText()));
+        QVERIFY(!QFile::exists(queue));
+        const QJsonObject result = readSnapshot(snapshot);
+        const QJsonObject c = result.value(u"counters"_s).toObject();
+        QCOMPARE(c.value(u"writesSent"_s).toInteger(), 1);
+        QCOMPARE(c.value(u"replayed"_s).toInteger(), 1);
+        QCOMPARE(c.value(u"confirmed"_s).toInteger(), 1);
+        QCOMPARE(backendRecord(5).value(u"ward"_s).toString(), u"Held"_s);
+        QCOMPARE(recordsOf(result), backendRecords(*m_backend));
+    }
+
+    // A change a script bases on what it read (--expect), queued: the next run reads the record
+    // just before sending it (no versions here), finds that someone else changed another field
+    // meanwhile, and sends the change on top of theirs. The snapshot counts both.
+    void cliQueuedExpectationIsCheckedBeforeSending()
+    {
+        QVERIFY(startBackend({u"--seed"_s, u"10"_s}));
+        const QString queue = m_dir->filePath(u"patients.queue.json"_s);
+        const QString ward = backendRecord(4).value(u"ward"_s).toString();
+        QVERIFY(!ward.isEmpty());
+        {
+            // REST works, the socket never connects (a wrong path): the change is queued.
+            test::CliProcess cli(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE));
+            cli.start(cliArguments(u"update"_s, u"live"_s)
+                      + QStringList{u"--path"_s, u"/nowhere/"_s, u"--queue"_s, queue, u"--id"_s,
+                                    u"4"_s, u"--expect"_s, u"ward="_s + ward, u"--set"_s,
+                                    u"ward=Queued"_s, u"--wait-ms"_s, u"1000"_s});
+            QVERIFY(cli.finish(Patience));
+            QVERIFY2(cli.process.exitCode() == 7, qPrintable(cli.errorText()));
+            QCOMPARE(cli.lines().constLast().value(u"status"_s).toString(), u"queued"_s);
+        }
+        Mirror writer(url(), u"doctor@demo.local"_s, u"doctor"_s);
+        QVERIFY(test::await(writer.api.update(Path, u"4"_s, {{u"name"_s, u"Renamed"_s}})).ok);
+
+        const QString snapshot = m_dir->filePath(u"snapshot.json"_s);
+        test::CliProcess again(QString::fromUtf8(LIVEDESK_CLI_EXECUTABLE));
+        startCliMirror(again, u"live"_s, 500, snapshot, u"patients"_s, {u"--queue"_s, queue});
+        QVERIFY(again.finish(Patience));
+        QVERIFY2(again.process.exitCode() == 0, qPrintable(again.errorText()));
+        const QJsonObject result = readSnapshot(snapshot);
+        const QJsonObject c = result.value(u"counters"_s).toObject();
+        qInfo().noquote() << QJsonDocument(c).toJson(QJsonDocument::Compact);
+        QCOMPARE(c.value(u"baseChecks"_s).toInteger(-1), 1);
+        QCOMPARE(c.value(u"merged"_s).toInteger(-1), 1);
+        QCOMPARE(c.value(u"confirmed"_s).toInteger(), 1);
+        QCOMPARE(c.value(u"conflicts"_s).toInteger(), 0);
+        const QJsonObject four = backendRecord(4);
+        QCOMPARE(four.value(u"ward"_s).toString(), u"Queued"_s);
+        QCOMPARE(four.value(u"name"_s).toString(), u"Renamed"_s);
+        QCOMPARE(recordsOf(result), backendRecords(*m_backend));
     }
 
     // AegisX's own system events: two `connection:established` on every connect, and

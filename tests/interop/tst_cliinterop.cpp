@@ -2,7 +2,8 @@
 // `livedesk-cli watch` end to end against a real AegisX-like Socket.IO server: the JSON lines
 // it prints, and its exit codes (0 on SIGTERM, 2 usage, 3 refused, 4 unreachable, 5 server
 // disconnect). `livedesk-cli mirror` against the plain AegisX backend whose token refresh
-// answers 500: it signs in again with the credentials it holds, or ends stale (exit 8).
+// answers 500: it signs in again with the credentials it holds, or ends stale (exit 8); a
+// socket refused at CONNECT is opened again once a sign-in succeeds, also on a retry.
 #include "cliprocess.h"
 #include "peerprocess.h"
 
@@ -84,6 +85,7 @@ private Q_SLOTS:
     void watchPlainAegisxBackend();
     void failingRefreshSignsInAgainWithTheCredentials();
     void failingRefreshWithATokenOnlyEndsStale();
+    void refusedSocketReopensWhenASignInRetrySucceeds();
 
 private:
     bool startPeer(PeerProcess &peer, const QStringList &extra = {});
@@ -365,6 +367,42 @@ void TestCliInterop::failingRefreshWithATokenOnlyEndsStale()
     // not one per announced change.
     const qint64 reloads = doc.value(u"counters").toObject().value(u"reloads").toInteger();
     QVERIFY2(reloads >= 3 && reloads <= 8, qPrintable(QString::number(reloads)));
+}
+
+// The socket is refused at CONNECT (its token expired while the connection was down) and the
+// first try to sign in again fails (the auth service answers 500): the retry that succeeds
+// must open the socket again, or the mirror never hears another change.
+void TestCliInterop::refusedSocketReopensWhenASignInRetrySucceeds()
+{
+    QTemporaryDir dir;
+    PeerProcess backend(u"aegisx-backend.js"_s);
+    QVERIFY2(backend.start({u"--seed"_s, u"20"_s, u"--token-ttl"_s, u"2"_s, u"--data"_s,
+                            dir.filePath(u"data.json"_s)}),
+             qPrintable(backend.errorOutput()));
+    const QString snapshot = dir.filePath(u"snapshot.json"_s);
+    CliProcess cli(CliPath);
+    cli.start(mirrorArguments(backend, snapshot)
+              + QStringList{u"--user"_s, u"nurse@demo.local"_s, u"--password"_s, u"nurse"_s});
+    QTRY_COMPARE_WITH_TIMEOUT(backend.count(u"subscribed"), 1, Patience);
+    QCOMPARE(backend.count(u"login"), 1);
+    QTest::qWait(2500); // the access token has expired
+    backend.request({{u"cmd"_s, u"failLogins"_s}, {u"count"_s, 1}});
+    backend.request({{u"cmd"_s, u"dropEngines"_s}});
+    QTRY_COMPARE_WITH_TIMEOUT(backend.count(u"subscribed"), 2, Patience);
+    backend.request({{u"cmd"_s, u"burst"_s}, {u"count"_s, 5}, {u"tag"_s, u"After"_s}});
+    QVERIFY2(cli.finish(60000), qPrintable(cli.errorText()));
+    QVERIFY2(cli.process.exitCode() == 0, qPrintable(cli.errorText()));
+    QVERIFY2(cli.errorText().contains(u"the server refused the connection"_s),
+             qPrintable(cli.errorText()));
+    QVERIFY2(cli.errorText().contains(u"signed in again as nurse@demo.local"_s),
+             qPrintable(cli.errorText()));
+    // The first sign-in, the one answered 500, its retry.
+    QCOMPARE(backend.count(u"login"), 3);
+    const QJsonObject doc = readJson(snapshot);
+    QCOMPARE(doc.value(u"records").toArray(), backendRecords(backend));
+    const QJsonObject state = doc.value(u"state").toObject();
+    QCOMPARE(state.value(u"connected").toBool(), true);
+    QVERIFY(state.value(u"staleSince").isNull());
 }
 
 QTEST_GUILESS_MAIN(TestCliInterop)

@@ -2,7 +2,8 @@
 // livedesk-cli mirror / update as child processes against the embedded server: the snapshot
 // equals the server, and a live-mode edit queued offline survives `kill -9` of the process
 // and is applied exactly once by the next run; a write never fails for a reason the user did not
-// cause (the socket still connecting, the server down: queued, exit 7).
+// cause (the socket still connecting, the server down: queued, exit 7); `update --expect`
+// makes a change based on what a script read, a conflict when the server holds otherwise.
 #include "apiclient.h"
 #include "cliprocess.h"
 #include "livedeskserver.h"
@@ -226,6 +227,73 @@ private Q_SLOTS:
                      .value(u"version")
                      .toInteger(),
                  1);
+    }
+
+    // `update --expect field=value`: the change is based on what the script read. Unchanged
+    // since, it is written; a field it sets that someone else changed meanwhile is a conflict
+    // (exit 6, mine / theirs / base), and nothing is written; an expected field it does not
+    // set only says what the change was made on, and someone else's change to it is kept.
+    void updateExpectingValuesIsBasedOnThem_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::newRow("his") << u"his"_s;
+        QTest::newRow("live") << u"live"_s;
+    }
+    void updateExpectingValuesIsBasedOnThem()
+    {
+        QFETCH(QString, mode);
+        ApiClient api;
+        api.setBaseUrl(m_server->baseUrl());
+        QVERIFY(test::await(api.login(u"nurse@demo.local"_s, u"nurse"_s)).ok);
+        const auto fetch = [&](const QString &id) {
+            return test::await(api.fetch(u"/api/patients"_s, id)).object();
+        };
+        const QJsonObject five = fetch(u"5"_s);
+        const QJsonObject six = fetch(u"6"_s);
+        QVERIFY(five.value(u"ward"_s).isString() && six.value(u"ward"_s).isString());
+        QVERIFY(six.value(u"ward"_s).toString() != u"Changed meanwhile"_s);
+
+        CliProcess unchanged(CliPath);
+        unchanged.start(common(u"update"_s)
+                        + QStringList{u"--mode"_s, mode, u"--id"_s, u"5"_s, u"--expect"_s,
+                                      u"ward="_s + five.value(u"ward"_s).toString(), u"--set"_s,
+                                      u"ward=Expected"_s});
+        QVERIFY(unchanged.finish(Patience));
+        QVERIFY2(unchanged.process.exitCode() == 0, qPrintable(unchanged.errorText()));
+        QCOMPARE(unchanged.lines().constLast().value(u"status"_s).toString(), u"confirmed"_s);
+        QCOMPARE(fetch(u"5"_s).value(u"ward"_s).toString(), u"Expected"_s);
+
+        QVERIFY(test::await(
+                    api.update(u"/api/patients"_s, u"6"_s, {{u"ward"_s, u"Changed meanwhile"_s}}))
+                    .ok);
+        CliProcess clash(CliPath);
+        clash.start(common(u"update"_s)
+                    + QStringList{u"--mode"_s, mode, u"--id"_s, u"6"_s, u"--expect"_s,
+                                  u"ward="_s + six.value(u"ward"_s).toString(), u"--set"_s,
+                                  u"ward=Mine"_s});
+        QVERIFY(clash.finish(Patience));
+        QVERIFY2(clash.process.exitCode() == 6, qPrintable(clash.errorText()));
+        const QJsonObject conflict = clash.lines().constLast();
+        QCOMPARE(conflict.value(u"status"_s).toString(), u"conflict"_s);
+        QCOMPARE(conflict.value(u"fields"_s).toArray(), QJsonArray{u"ward"_s});
+        QCOMPARE(conflict.value(u"mine"_s).toObject().value(u"ward"_s).toString(), u"Mine"_s);
+        QCOMPARE(conflict.value(u"theirs"_s).toObject().value(u"ward"_s).toString(),
+                 u"Changed meanwhile"_s);
+        QCOMPARE(conflict.value(u"base"_s).toObject().value(u"ward"_s), six.value(u"ward"_s));
+        QCOMPARE(fetch(u"6"_s).value(u"ward"_s).toString(), u"Changed meanwhile"_s);
+        QCOMPARE(fetch(u"6"_s).value(u"version"_s).toInteger(), 2);
+
+        CliProcess merged(CliPath);
+        merged.start(common(u"update"_s)
+                     + QStringList{u"--mode"_s, mode, u"--id"_s, u"6"_s, u"--expect"_s,
+                                   u"ward="_s + six.value(u"ward"_s).toString(), u"--set"_s,
+                                   u"name=Renamed"_s});
+        QVERIFY(merged.finish(Patience));
+        QVERIFY2(merged.process.exitCode() == 0, qPrintable(merged.errorText()));
+        QCOMPARE(merged.lines().constLast().value(u"status"_s).toString(), u"confirmed"_s);
+        const QJsonObject result = fetch(u"6"_s);
+        QCOMPARE(result.value(u"name"_s).toString(), u"Renamed"_s);
+        QCOMPARE(result.value(u"ward"_s).toString(), u"Changed meanwhile"_s);
     }
 
     void queuedEditSurvivesKillAndAppliesOnce()
