@@ -629,8 +629,10 @@ private Q_SLOTS:
     // deletion and is ignored, and must not bring the record back when the reload ends.
     void liveOvertakenEventDuringAReloadDoesNotResurrect()
     {
-        QVERIFY(startBackend({u"--seed"_s, u"10"_s, u"--flush-ms"_s, u"300"_s, u"--list-delay-ms"_s,
-                              u"1500"_s, u"--update-priority"_s, u"low"_s}));
+        // Events go out on the flush command only, so the update and the deletion are always
+        // in one batch, where the deletion (high priority) overtakes the update (low).
+        QVERIFY(startBackend({u"--seed"_s, u"10"_s, u"--flush-ms"_s, u"3600000"_s,
+                              u"--list-delay-ms"_s, u"1500"_s, u"--update-priority"_s, u"low"_s}));
         Mirror nurse(url(), u"nurse@demo.local"_s, u"nurse"_s);
         Mirror writer(url(), u"doctor@demo.local"_s, u"doctor"_s);
         QVERIFY(nurse.start(Manager::Mode::Live));
@@ -639,6 +641,7 @@ private Q_SLOTS:
         QVERIFY(nurse.manager->isLoading());
         QVERIFY(test::await(writer.api.update(Path, u"7"_s, {{u"ward"_s, u"Late"_s}})).ok);
         QVERIFY(test::await(writer.api.remove(Path, u"7"_s)).ok);
+        m_backend->request({{u"cmd"_s, u"flush"_s}});
         QTRY_VERIFY_WITH_TIMEOUT(nurse.manager->counters().eventsIgnored > ignored, Patience);
         QVERIFY2(nurse.manager->isLoading(), "the events were meant to come during the reload");
         QTRY_VERIFY_WITH_TIMEOUT(!nurse.manager->isLoading(), Patience);
