@@ -271,6 +271,57 @@ private Q_SLOTS:
         QCOMPARE(m->serverRecord(u"11"_s).value(u"ward").toString(), u"Refused more"_s);
     }
 
+    // A list read page by page (loadAll false) whose reads fail: a page that fetchMore()
+    // then reads fine says nothing about the pages held, so the list stays stale, the reload
+    // stays due, and the retry still comes and clears it once reads work again.
+    void fetchMoreKeepsAFailingListStale()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        const auto parsed = nurse.serverSchema();
+        QVERIFY(parsed);
+        Manager::Options options;
+        options.mode = Manager::Mode::His;
+        options.pageSize = 50;
+        options.loadAll = false;
+        options.query.sort = {{u"id"_s, Qt::AscendingOrder}};
+        QVERIFY(nurse.StateClient::start(*parsed, options));
+        Manager *m = nurse.manager.get();
+        QCOMPARE(m->rowCount(), 50);
+        QVERIFY(m->canFetchMore());
+        QVERIFY(!m->staleSince().isValid());
+
+        const QString access = nurse.api.accessToken();
+        const QString refresh = nurse.api.refreshToken();
+        nurse.api.setTokens(u"not-a-token"_s); // and no refresh token
+        QVERIFY(test::await(
+                    m_writer->api.update(u"/api/patients"_s, u"1"_s, {{u"ward"_s, u"Unread"_s}}))
+                    .ok);
+        QTRY_VERIFY_WITH_TIMEOUT(m->staleSince().isValid(), Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isLoading(), Patience);
+        const QDateTime staleSince = m->staleSince();
+        const QString staleReason = m->staleReason();
+        QVERIFY(m->isRefreshPending());
+
+        // The page request goes out with a good token; everything after it fails again.
+        nurse.api.setTokens(access, refresh);
+        m->fetchMore();
+        QVERIFY(m->isLoading());
+        nurse.api.setTokens(u"not-a-token"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 100, Patience);
+        QCOMPARE(m->staleSince(), staleSince);
+        QCOMPARE(m->staleReason(), staleReason);
+        QCOMPARE(m->rowState(0), Manager::RowState::Stale);
+        QVERIFY(m->isRefreshPending());
+        QCOMPARE(m->serverRecord(u"1"_s).value(u"ward").toString() == u"Unread", false);
+
+        // Reads work again: the retry, not a hint or a hand-made reload, reads both pages.
+        nurse.api.setTokens(access, refresh);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->staleSince().isValid(), Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isLoading() && !m->isRefreshPending(), Patience);
+        QCOMPARE(m->rowCount(), 100);
+        QCOMPARE(m->serverRecord(u"1"_s).value(u"ward").toString(), u"Unread"_s);
+    }
+
     void hisLoadsEverythingAndFollowsOtherUsers()
     {
         Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
