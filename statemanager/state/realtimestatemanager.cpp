@@ -2258,16 +2258,11 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
     const int index = opIndex(txnId);
     if (index < 0 || m_ops[index].state != PendingOperation::State::Conflict)
         return false;
-    const QString recordId = m_ops[index].recordId;
-    Q_EMIT conflictResolved(txnId, recordId, resolution);
-    // Again: a slot may have written (and moved the list).
-    const int at = opIndex(txnId);
-    if (at < 0 || m_ops[at].state != PendingOperation::State::Conflict)
-        return true;
-    PendingOperation &op = m_ops[at];
+    PendingOperation &op = m_ops[index];
+    const QString recordId = op.recordId;
     QString shownId = recordId;
     if (resolution == Resolution::TakeTheirs) {
-        m_ops.removeAt(at);
+        m_ops.removeAt(index);
     } else {
         if (resolution == Resolution::Merge) {
             op.values = merged;
@@ -2310,6 +2305,8 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
         },
         Qt::QueuedConnection);
     scheduleSend();
+    // Once the conflict is over, and last: a slot may call anything, resolveConflict() too.
+    Q_EMIT conflictResolved(txnId, recordId, resolution);
     return true;
 }
 

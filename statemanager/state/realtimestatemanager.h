@@ -301,8 +301,9 @@ public:
     QString updateRecord(const QString &id, const QJsonObject &changes, const QJsonObject &base);
     QString deleteRecord(const QString &id);
     /// Ends the conflict of @p txnId; @p merged: for Merge, the value to keep per field.
-    /// False when there is no such conflict. conflictResolved() is emitted at once, before
-    /// the rows show the outcome.
+    /// False when there is no such conflict. conflictResolved() is emitted before this returns,
+    /// once the conflict is over (conflicts() no longer lists it), and before the rows show
+    /// the outcome (on the next turn, as for every write).
     bool resolveConflict(const QString &txnId, Resolution resolution,
                          const QJsonObject &merged = {});
     /**

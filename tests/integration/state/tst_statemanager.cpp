@@ -763,6 +763,87 @@ private Q_SLOTS:
                  u"Ward of the doctor"_s);
     }
 
+    // Live mode: conflictResolved() goes out once the conflict has ended, so a slot that asks
+    // the manager finds it over: not among conflicts(), its operation pending again (or gone
+    // when theirs is taken), and a second resolveConflict() of it refused.
+    void liveConflictResolvedComesAfterTheConflictEnded_data()
+    {
+        QTest::addColumn<int>("resolution");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("keep mine") << int(Manager::Resolution::KeepMine) << u"Ward of the nurse"_s;
+        QTest::newRow("take theirs")
+            << int(Manager::Resolution::TakeTheirs) << u"Ward of the doctor"_s;
+        QTest::newRow("merge") << int(Manager::Resolution::Merge) << u"Ward merged"_s;
+    }
+    void liveConflictResolvedComesAfterTheConflictEnded()
+    {
+        QFETCH(int, resolution);
+        QFETCH(QString, expected);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        Manager *m = nurse.manager.get();
+        const QString id = m->idAt(19);
+        const QJsonObject form = m->record(19);
+        QVERIFY(changedByTheOther(id, {{u"ward"_s, u"Ward of the doctor"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(m->record(m->rowOf(id)).value(u"ward").toString(),
+                                  u"Ward of the doctor"_s, Patience);
+        QSignalSpy conflict(m, &Manager::conflictDetected);
+        const QString txn = m->updateRecord(id, {{u"ward"_s, u"Ward of the nurse"_s}}, form);
+        QVERIFY(conflict.wait(Patience));
+        QTRY_COMPARE_WITH_TIMEOUT(m->rowState(m->rowOf(id)), Manager::RowState::Conflict, Patience);
+
+        struct Seen
+        {
+            int calls = 0;
+            QString recordId;
+            qsizetype conflicts = -1;
+            int pending = -1;
+            QString operation; // the state of txn's operation, "gone" when there is none
+            bool resolvedAgain = true;
+        } seen;
+        connect(m, &Manager::conflictResolved, this,
+                [&](const QString &txnId, const QString &recordId) {
+                    if (++seen.calls > 1)
+                        return;
+                    seen.recordId = recordId;
+                    seen.conflicts = m->conflicts().size();
+                    seen.pending = m->pendingCount();
+                    seen.operation = u"gone"_s;
+                    const QList<PendingOperation> ops = m->pendingOperations();
+                    for (const PendingOperation &op : ops) {
+                        if (op.txnId == txnId)
+                            seen.operation = op.state == PendingOperation::State::Conflict
+                                ? u"conflict"_s
+                                : u"not a conflict"_s;
+                    }
+                    seen.resolvedAgain = m->resolveConflict(txnId, Manager::Resolution(resolution),
+                                                            {{u"ward"_s, u"Ward merged"_s}});
+                });
+        QVERIFY(m->resolveConflict(txn, Manager::Resolution(resolution),
+                                   {{u"ward"_s, u"Ward merged"_s}}));
+        QCOMPARE(seen.recordId, id);
+        QCOMPARE(seen.conflicts, 0);
+        if (Manager::Resolution(resolution) == Manager::Resolution::TakeTheirs) {
+            QCOMPARE(seen.pending, 0);
+            QCOMPARE(seen.operation, u"gone"_s);
+        } else {
+            QCOMPARE(seen.pending, 1);
+            QCOMPARE(seen.operation, u"not a conflict"_s);
+        }
+        QVERIFY(!seen.resolvedAgain);
+        QCOMPARE(seen.calls, 1);
+
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(seen.calls, 1);
+        QCOMPARE(m->rowState(m->rowOf(id)), Manager::RowState::Synced);
+        QCOMPARE(m->record(m->rowOf(id)).value(u"ward").toString(), expected);
+        QCOMPARE(test::await(nurse.api.fetch(u"/api/patients"_s, id))
+                     .data.toObject()
+                     .value(u"ward")
+                     .toString(),
+                 expected);
+    }
+
     // Live mode on a filtered list shows what the server's list would: a pushed record that
     // does not match is not inserted, one that stops matching is removed, one that starts
     // matching is inserted in its place; all judged locally, without a reload. The user's own
