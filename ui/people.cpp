@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "people.h"
 
+#include "session.h"
+
 #include <QtCore/QJsonValue>
 
 namespace livedesk {
 
 QString People::nameOf(const QString &userId) const
 {
-    return names.value(userId, userId);
+    return Session::displayNameOf(names, userId);
 }
 
 QString People::authorOf(const QString &recordId, const QJsonObject &record) const

@@ -27,7 +27,8 @@ public:
     /// (empty when unknown). Optional.
     std::function<QString(const QString &recordId)> lastAuthor;
 
-    /// @p userId as a person reads it: the directory's name, else the id itself.
+    /// @p userId as a person reads it: the directory's name, else the id itself
+    /// (Session::displayNameOf(), the rule of every name shown).
     QString nameOf(const QString &userId) const;
     /// Who made @p record (of @p recordId) what it is, by name: its `updated_by` (livedesk-
     /// server and AegisX tables with audit columns), else the author of the last change event

@@ -72,10 +72,10 @@ void SocketIoClient::probePath()
             return;
         }
         const QString diagnosis
-            = u"the HTTP server at %1 answers (status %2), but nothing answers Socket.IO at "
-              "%3 (no reply to the WebSocket upgrade within %4 ms): check the Socket.IO path"_s.arg(
-                  base.toString(QUrl::RemovePath | QUrl::StripTrailingSlash), status.toString(),
-                  tried, QString::number(waitedMs));
+            = tr("the HTTP server at %1 answers (status %2), but nothing answers Socket.IO at "
+                 "%3 (no reply to the WebSocket upgrade within %4 ms): check the Socket.IO path")
+                  .arg(base.toString(QUrl::RemovePath | QUrl::StripTrailingSlash),
+                       status.toString(), tried, QString::number(waitedMs));
         if (diagnosis != m_pathDiagnosis)
             qCWarning(lcSocketIo).noquote() << diagnosis;
         m_pathDiagnosis = diagnosis;
@@ -620,10 +620,11 @@ void SocketIoClient::scheduleReconnect()
 {
     if (m_options.reconnectionAttempts >= 0
         && m_backoff.attempts() >= m_options.reconnectionAttempts) {
-        fail(Failure::RetriesExhausted,
-             m_pathDiagnosis.isEmpty()
-                 ? u"server unreachable after %1 attempt(s)"_s.arg(m_backoff.attempts() + 1)
-                 : u"%1 (%2 attempt(s))"_s.arg(m_pathDiagnosis).arg(m_backoff.attempts() + 1));
+        fail(
+            Failure::RetriesExhausted,
+            m_pathDiagnosis.isEmpty()
+                ? tr("server unreachable after %n attempt(s)", nullptr, m_backoff.attempts() + 1)
+                : tr("%1 (%n attempt(s))", nullptr, m_backoff.attempts() + 1).arg(m_pathDiagnosis));
         return;
     }
     const int delay = m_backoff.next();

@@ -175,7 +175,8 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     connect(&m_subscribeFallback, &QTimer::timeout, this, &RealtimeStateManager::onSubscribed);
     m_retryReload.setSingleShot(true);
     connect(&m_retryReload, &QTimer::timeout, this, [this] {
-        if (m_online && !m_reload)
+        // A page of fetchMore() on its way is no reload: the whole read follows it.
+        if (m_online && (!m_reload || m_reload->appendPage))
             startReload();
     });
     m_heartbeat.setInterval(250);
@@ -1383,9 +1384,14 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         Q_EMIT stateChanged();
         return;
     }
-    m_failedReloads = 0;
-    m_retryReload.stop();
-    if (m_staleByReload) {
+    // A page added by fetchMore() says nothing of the pages held: only a whole read ends the
+    // staleness that failing reads set, and the reload they made due stays due.
+    const bool whole = !done->appendPage;
+    if (whole) {
+        m_failedReloads = 0;
+        m_retryReload.stop();
+    }
+    if (whole && m_staleByReload) {
         m_staleByReload = false;
         if (m_online) {
             m_staleSince = QDateTime();
@@ -1445,10 +1451,11 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         records = std::move(merged);
     }
     applyServerSet(records);
-    m_lastSyncAt = QDateTime::currentDateTimeUtc();
+    if (whole)
+        m_lastSyncAt = QDateTime::currentDateTimeUtc();
     if (m_reloadAgain) {
         startReload();
-    } else {
+    } else if (whole) {
         m_refreshPending = false;
     }
     scheduleSend(); // writes wait while a reload runs
@@ -2265,16 +2272,11 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
     const int index = opIndex(txnId);
     if (index < 0 || m_ops[index].state != PendingOperation::State::Conflict)
         return false;
-    const QString recordId = m_ops[index].recordId;
-    Q_EMIT conflictResolved(txnId, recordId, resolution);
-    // Again: a slot may have written (and moved the list).
-    const int at = opIndex(txnId);
-    if (at < 0 || m_ops[at].state != PendingOperation::State::Conflict)
-        return true;
-    PendingOperation &op = m_ops[at];
+    PendingOperation &op = m_ops[index];
+    const QString recordId = op.recordId;
     QString shownId = recordId;
     if (resolution == Resolution::TakeTheirs) {
-        m_ops.removeAt(at);
+        m_ops.removeAt(index);
     } else {
         if (resolution == Resolution::Merge) {
             op.values = merged;
@@ -2317,6 +2319,8 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
         },
         Qt::QueuedConnection);
     scheduleSend();
+    // Once the conflict is over, and last: a slot may call anything, resolveConflict() too.
+    Q_EMIT conflictResolved(txnId, recordId, resolution);
     return true;
 }
 

@@ -256,7 +256,8 @@ public:
     // State.
     bool isConnected() const { return m_online; }
     /// When the data stopped being known to be current (offline, heartbeat overdue, reads
-    /// failing: a refused token, a server error; retried with a back-off); null while it is.
+    /// failing: a refused token, a server error; retried with a back-off, and only a whole
+    /// reload ends it, not a page of fetchMore()); null while it is.
     /// staleReason() says why, in a sentence.
     QDateTime staleSince() const { return m_staleSince; }
     QString staleReason() const { return m_staleReason; }
@@ -267,7 +268,7 @@ public:
     /// subscription): the rows may miss what changed while the connection was down.
     bool isRefreshPending() const { return m_refreshPending || m_resyncWhenSubscribed; }
     bool isLoading() const { return m_reload != nullptr; }
-    /// When the last reload completed.
+    /// When the last reload completed (a page added by fetchMore() is not one).
     QDateTime lastSyncAt() const { return m_lastSyncAt; }
     /// Operations not confirmed yet, in conflict included (HIS mode: conflicts only, which
     /// wait for the user outside the rows).
@@ -302,8 +303,9 @@ public:
     QString updateRecord(const QString &id, const QJsonObject &changes, const QJsonObject &base);
     QString deleteRecord(const QString &id);
     /// Ends the conflict of @p txnId; @p merged: for Merge, the value to keep per field.
-    /// False when there is no such conflict. conflictResolved() is emitted at once, before
-    /// the rows show the outcome.
+    /// False when there is no such conflict. conflictResolved() is emitted before this returns,
+    /// once the conflict is over (conflicts() no longer lists it), and before the rows show
+    /// the outcome (on the next turn, as for every write).
     bool resolveConflict(const QString &txnId, Resolution resolution,
                          const QJsonObject &merged = {});
     /**

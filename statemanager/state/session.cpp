@@ -333,7 +333,12 @@ void Session::loadUserNames()
 
 QString Session::displayNameOf(const QString &id) const
 {
-    return m_userNames.value(id, id);
+    return displayNameOf(m_userNames, id);
+}
+
+QString Session::displayNameOf(const QHash<QString, QString> &names, const QString &id)
+{
+    return names.value(id, id);
 }
 
 void Session::connectSocket()

@@ -99,6 +99,9 @@ public:
     /// (`GET /api/users`, livedesk-server; read after signing in), else the id itself. A
     /// plain AegisX server may refuse the directory to non-admins: ids are shown then.
     QString displayNameOf(const QString &id) const;
+    /// The same rule with the user directory @p names (userNames()): for what names people
+    /// without a session at hand (People).
+    static QString displayNameOf(const QHash<QString, QString> &names, const QString &id);
     const QHash<QString, QString> &userNames() const { return m_userNames; }
     QString userName() const;
     bool isSignedIn() const { return m_signedIn; }

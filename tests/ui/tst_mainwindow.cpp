@@ -150,6 +150,25 @@ void answerNextMessageBox(QMessageBox::StandardButton button, QString *text)
     poll->start();
 }
 
+// @p window's patients list switched to live mode, its socket closed and @p changes of @p id
+// made meanwhile, waiting in the list's queue; null when a step does not happen.
+ResourceListView *changeWaitingOffline(MainWindow *window, const QString &id,
+                                       const QJsonObject &changes)
+{
+    window->setMode(u"patients"_s, Manager::Mode::Live);
+    ResourceListView *patients = settledPatients(window);
+    if (!patients)
+        return nullptr;
+    Manager *manager = patients->manager();
+    window->session()->socket()->close();
+    if (!QTest::qWaitFor([manager] { return !manager->isConnected(); }, Patience))
+        return nullptr;
+    manager->updateRecord(id, changes);
+    if (!QTest::qWaitFor([manager] { return manager->pendingCount() == 1; }, Patience))
+        return nullptr;
+    return patients;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -255,9 +274,6 @@ private Q_SLOTS:
         QDir(queueRoot()).removeRecursively();
     }
 
-    // Live mode, an edit made offline: it belongs to this server and this user. Another user
-    // signing in at the workstation does not send it and is told whose it is; the same user
-    // signing in again (File > Connect…) sends it, once.
     // HIS mode does not send queued changes: switching a list with changes still waiting for
     // the server to HIS would leave them unsent and unannounced. The switch is refused with a
     // toast saying why, and the change goes out when the server is back.
@@ -267,13 +283,9 @@ private Q_SLOTS:
         auto window = openWindow();
         QVERIFY(window);
         window->toasts()->setDurationScale(100);
-        window->setMode(u"patients"_s, Manager::Mode::Live);
-        ResourceListView *patients = settledPatients(window.get());
+        ResourceListView *patients
+            = changeWaitingOffline(window.get(), u"4"_s, {{u"ward"_s, u"Waiting ward"_s}});
         QVERIFY(patients);
-        window->session()->socket()->close();
-        QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isConnected(), Patience);
-        patients->manager()->updateRecord(u"4"_s, {{u"ward"_s, u"Waiting ward"_s}});
-        QTRY_COMPARE_WITH_TIMEOUT(patients->manager()->pendingCount(), 1, Patience);
 
         QPointer<Manager> live = patients->manager();
         window->setMode(u"patients"_s, Manager::Mode::His);
@@ -294,21 +306,18 @@ private Q_SLOTS:
         QCOMPARE(patients->manager()->mode(), Manager::Mode::His);
     }
 
+    // Live mode, an edit made offline: it belongs to this server and this user. Another user
+    // signing in at the workstation does not send it and is told whose it is; the same user
+    // signing in again (File > Connect…) sends it, once.
     void unsavedChangesBelongToTheirUser()
     {
         QDir(queueRoot()).removeRecursively();
         auto window = openWindow();
         QVERIFY(window);
         window->toasts()->setDurationScale(100);
-        window->setMode(u"patients"_s, Manager::Mode::Live);
-        ResourceListView *patients = settledPatients(window.get());
-        QVERIFY(patients);
+        QVERIFY(changeWaitingOffline(window.get(), u"3"_s, {{u"ward"_s, u"Offline ward"_s}}));
         const QString queueFile = window->session()->queueDirectory() + u"/patients.queue.json"_s;
         QVERIFY(queueFile.startsWith(queueRoot()));
-        window->session()->socket()->close();
-        QTRY_VERIFY_WITH_TIMEOUT(!patients->manager()->isConnected(), Patience);
-        patients->manager()->updateRecord(u"3"_s, {{u"ward"_s, u"Offline ward"_s}});
-        QTRY_COMPARE_WITH_TIMEOUT(patients->manager()->pendingCount(), 1, Patience);
         QVERIFY(QFile::exists(queueFile));
 
         QSignalSpy ready(window.get(), &MainWindow::ready);

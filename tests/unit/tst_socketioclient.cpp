@@ -12,6 +12,8 @@
 #include <QtCore/QMetaEnum>
 #include <QtCore/QPointer>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QScopeGuard>
+#include <QtCore/QTranslator>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
@@ -40,6 +42,25 @@ QString compact(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
+
+// Marks every string of SocketIoClient it is asked to translate, placeholders kept: a
+// sentence that does not come through tr() stays unmarked.
+class MarkingTranslator : public QTranslator
+{
+public:
+    static inline const QString Mark = QStringLiteral("[tr]");
+
+    QString translate(const char *context, const char *sourceText, const char *disambiguation,
+                      int n) const override
+    {
+        Q_UNUSED(disambiguation);
+        Q_UNUSED(n);
+        if (qstrcmp(context, "livedesk::SocketIoClient") != 0)
+            return {};
+        return Mark + QString::fromUtf8(sourceText);
+    }
+    bool isEmpty() const override { return false; }
+};
 
 QString stateName(State s)
 {
@@ -1235,6 +1256,10 @@ void TestSocketIoClient::wrongPathIsDiagnosed()
     o.connectTimeoutMs = 300;
     o.reconnectionAttempts = 2;
     client.setOptions(o);
+    // The sentence reaches the person (ConnectionIndicator) in their language.
+    MarkingTranslator translator;
+    QVERIFY(QCoreApplication::installTranslator(&translator));
+    const auto uninstall = qScopeGuard([&] { QCoreApplication::removeTranslator(&translator); });
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"nothing answers Socket.IO"_s));
     client.open();
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Failed, kTimeout);
@@ -1242,6 +1267,9 @@ void TestSocketIoClient::wrongPathIsDiagnosed()
     const QString message = client.failureMessage();
     QVERIFY2(message.contains(u"answers (status 404)"_s), qPrintable(message));
     QVERIFY2(message.contains(u"nothing answers Socket.IO at /wrong/"_s), qPrintable(message));
+    QVERIFY2(client.diagnosis().startsWith(MarkingTranslator::Mark + u"the HTTP server at"_s),
+             qPrintable(client.diagnosis()));
+    QVERIFY2(message.startsWith(MarkingTranslator::Mark), qPrintable(message));
     QVERIFY(plainRequests >= 1);
     QVERIFY(hanging.size() >= 3);
 }

@@ -271,6 +271,57 @@ private Q_SLOTS:
         QCOMPARE(m->serverRecord(u"11"_s).value(u"ward").toString(), u"Refused more"_s);
     }
 
+    // A list read page by page (loadAll false) whose reads fail: a page that fetchMore()
+    // then reads fine says nothing about the pages held, so the list stays stale, the reload
+    // stays due, and the retry still comes and clears it once reads work again.
+    void fetchMoreKeepsAFailingListStale()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        const auto parsed = nurse.serverSchema();
+        QVERIFY(parsed);
+        Manager::Options options;
+        options.mode = Manager::Mode::His;
+        options.pageSize = 50;
+        options.loadAll = false;
+        options.query.sort = {{u"id"_s, Qt::AscendingOrder}};
+        QVERIFY(nurse.StateClient::start(*parsed, options));
+        Manager *m = nurse.manager.get();
+        QCOMPARE(m->rowCount(), 50);
+        QVERIFY(m->canFetchMore());
+        QVERIFY(!m->staleSince().isValid());
+
+        const QString access = nurse.api.accessToken();
+        const QString refresh = nurse.api.refreshToken();
+        nurse.api.setTokens(u"not-a-token"_s); // and no refresh token
+        QVERIFY(test::await(
+                    m_writer->api.update(u"/api/patients"_s, u"1"_s, {{u"ward"_s, u"Unread"_s}}))
+                    .ok);
+        QTRY_VERIFY_WITH_TIMEOUT(m->staleSince().isValid(), Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isLoading(), Patience);
+        const QDateTime staleSince = m->staleSince();
+        const QString staleReason = m->staleReason();
+        QVERIFY(m->isRefreshPending());
+
+        // The page request goes out with a good token; everything after it fails again.
+        nurse.api.setTokens(access, refresh);
+        m->fetchMore();
+        QVERIFY(m->isLoading());
+        nurse.api.setTokens(u"not-a-token"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 100, Patience);
+        QCOMPARE(m->staleSince(), staleSince);
+        QCOMPARE(m->staleReason(), staleReason);
+        QCOMPARE(m->rowState(0), Manager::RowState::Stale);
+        QVERIFY(m->isRefreshPending());
+        QCOMPARE(m->serverRecord(u"1"_s).value(u"ward").toString() == u"Unread", false);
+
+        // Reads work again: the retry, not a hint or a hand-made reload, reads both pages.
+        nurse.api.setTokens(access, refresh);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->staleSince().isValid(), Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isLoading() && !m->isRefreshPending(), Patience);
+        QCOMPARE(m->rowCount(), 100);
+        QCOMPARE(m->serverRecord(u"1"_s).value(u"ward").toString(), u"Unread"_s);
+    }
+
     void hisLoadsEverythingAndFollowsOtherUsers()
     {
         Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
@@ -710,6 +761,87 @@ private Q_SLOTS:
         QCOMPARE(nurse.manager->counters().writesSent, writes);
         QCOMPARE(nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(),
                  u"Ward of the doctor"_s);
+    }
+
+    // Live mode: conflictResolved() goes out once the conflict has ended, so a slot that asks
+    // the manager finds it over: not among conflicts(), its operation pending again (or gone
+    // when theirs is taken), and a second resolveConflict() of it refused.
+    void liveConflictResolvedComesAfterTheConflictEnded_data()
+    {
+        QTest::addColumn<int>("resolution");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("keep mine") << int(Manager::Resolution::KeepMine) << u"Ward of the nurse"_s;
+        QTest::newRow("take theirs")
+            << int(Manager::Resolution::TakeTheirs) << u"Ward of the doctor"_s;
+        QTest::newRow("merge") << int(Manager::Resolution::Merge) << u"Ward merged"_s;
+    }
+    void liveConflictResolvedComesAfterTheConflictEnded()
+    {
+        QFETCH(int, resolution);
+        QFETCH(QString, expected);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        Manager *m = nurse.manager.get();
+        const QString id = m->idAt(19);
+        const QJsonObject form = m->record(19);
+        QVERIFY(changedByTheOther(id, {{u"ward"_s, u"Ward of the doctor"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(m->record(m->rowOf(id)).value(u"ward").toString(),
+                                  u"Ward of the doctor"_s, Patience);
+        QSignalSpy conflict(m, &Manager::conflictDetected);
+        const QString txn = m->updateRecord(id, {{u"ward"_s, u"Ward of the nurse"_s}}, form);
+        QVERIFY(conflict.wait(Patience));
+        QTRY_COMPARE_WITH_TIMEOUT(m->rowState(m->rowOf(id)), Manager::RowState::Conflict, Patience);
+
+        struct Seen
+        {
+            int calls = 0;
+            QString recordId;
+            qsizetype conflicts = -1;
+            int pending = -1;
+            QString operation; // the state of txn's operation, "gone" when there is none
+            bool resolvedAgain = true;
+        } seen;
+        connect(m, &Manager::conflictResolved, this,
+                [&](const QString &txnId, const QString &recordId) {
+                    if (++seen.calls > 1)
+                        return;
+                    seen.recordId = recordId;
+                    seen.conflicts = m->conflicts().size();
+                    seen.pending = m->pendingCount();
+                    seen.operation = u"gone"_s;
+                    const QList<PendingOperation> ops = m->pendingOperations();
+                    for (const PendingOperation &op : ops) {
+                        if (op.txnId == txnId)
+                            seen.operation = op.state == PendingOperation::State::Conflict
+                                ? u"conflict"_s
+                                : u"not a conflict"_s;
+                    }
+                    seen.resolvedAgain = m->resolveConflict(txnId, Manager::Resolution(resolution),
+                                                            {{u"ward"_s, u"Ward merged"_s}});
+                });
+        QVERIFY(m->resolveConflict(txn, Manager::Resolution(resolution),
+                                   {{u"ward"_s, u"Ward merged"_s}}));
+        QCOMPARE(seen.recordId, id);
+        QCOMPARE(seen.conflicts, 0);
+        if (Manager::Resolution(resolution) == Manager::Resolution::TakeTheirs) {
+            QCOMPARE(seen.pending, 0);
+            QCOMPARE(seen.operation, u"gone"_s);
+        } else {
+            QCOMPARE(seen.pending, 1);
+            QCOMPARE(seen.operation, u"not a conflict"_s);
+        }
+        QVERIFY(!seen.resolvedAgain);
+        QCOMPARE(seen.calls, 1);
+
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(seen.calls, 1);
+        QCOMPARE(m->rowState(m->rowOf(id)), Manager::RowState::Synced);
+        QCOMPARE(m->record(m->rowOf(id)).value(u"ward").toString(), expected);
+        QCOMPARE(test::await(nurse.api.fetch(u"/api/patients"_s, id))
+                     .data.toObject()
+                     .value(u"ward")
+                     .toString(),
+                 expected);
     }
 
     // Live mode on a filtered list shows what the server's list would: a pushed record that
