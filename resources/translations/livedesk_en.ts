@@ -61,8 +61,8 @@
     <message numerus="yes">
         <source>Discard %n change(s) you made to %1 that the server has not received (%2)? The list will show the server&apos;s records again. This cannot be undone.</source>
         <translation>
-            <numerusform>Discard %n change you made to %1 that the server has not received (%2)? The list will show the server's record again. This cannot be undone.</numerusform>
-            <numerusform>Discard %n changes you made to %1 that the server has not received (%2)? The list will show the server's records again. This cannot be undone.</numerusform>
+            <numerusform>Discard %n change you made to %1 that the server has not received (%2)? The list will show the server&apos;s record again. This cannot be undone.</numerusform>
+            <numerusform>Discard %n changes you made to %1 that the server has not received (%2)? The list will show the server&apos;s records again. This cannot be undone.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -139,6 +139,23 @@
         <translation>
             <numerusform>Discard %n waiting change…</numerusform>
             <numerusform>Discard %n waiting changes…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>livedesk::SocketIoClient</name>
+    <message numerus="yes">
+        <source>server unreachable after %n attempt(s)</source>
+        <translation>
+            <numerusform>server unreachable after %n attempt</numerusform>
+            <numerusform>server unreachable after %n attempts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n attempt(s))</source>
+        <translation>
+            <numerusform>%1 (%n attempt)</numerusform>
+            <numerusform>%1 (%n attempts)</numerusform>
         </translation>
     </message>
 </context>

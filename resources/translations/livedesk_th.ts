@@ -2085,6 +2085,25 @@
     </message>
 </context>
 <context>
+    <name>livedesk::SocketIoClient</name>
+    <message>
+        <source>the HTTP server at %1 answers (status %2), but nothing answers Socket.IO at %3 (no reply to the WebSocket upgrade within %4 ms): check the Socket.IO path</source>
+        <translation>เซิร์ฟเวอร์ HTTP ที่ %1 ตอบกลับ (สถานะ %2) แต่ไม่มีสิ่งใดตอบ Socket.IO ที่ %3 (ไม่มีคำตอบต่อการอัปเกรด WebSocket ภายใน %4 มิลลิวินาที) โปรดตรวจสอบพาธของ Socket.IO</translation>
+    </message>
+    <message numerus="yes">
+        <source>server unreachable after %n attempt(s)</source>
+        <translation>
+            <numerusform>ติดต่อเซิร์ฟเวอร์ไม่ได้หลังพยายาม %n ครั้ง</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n attempt(s))</source>
+        <translation>
+            <numerusform>%1 (พยายาม %n ครั้ง)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>livedesk::ToastArea</name>
     <message>
         <source>Error</source>
