@@ -3,6 +3,9 @@
 #include "connectdialog.h"
 #include "mainwindow.h"
 #include "monitorwindow.h"
+#include "realtimestatemanager.h"
+#include "resourcelistview.h"
+#include "session.h"
 #include "serverthread.h"
 
 #include <QtCore/QCommandLineParser>
@@ -207,9 +210,26 @@ int main(int argc, char **argv)
             QApplication::quit();
         };
         if (window) {
-            // Once the lists have data (or after 20 s whatever is shown).
-            QObject::connect(window.get(), &livedesk::MainWindow::ready, shown,
-                             [&window, take] { QTimer::singleShot(1500, window.get(), take); });
+            // Once the socket is up and the lists have read their rows, as a person would see
+            // the window (or after 20 s whatever is shown): a loaded machine may take seconds.
+            QObject::connect(window.get(), &livedesk::MainWindow::ready, shown, [&window, take] {
+                auto *poll = new QTimer(window.get());
+                poll->setInterval(100);
+                QObject::connect(poll, &QTimer::timeout, window.get(), [&window, poll, take] {
+                    livedesk::Session *session = window->session();
+                    if (!session || !session->socket()->isConnected())
+                        return;
+                    for (const livedesk::ResourceSchema &r : session->resources()) {
+                        const livedesk::ResourceListView *list = window->listView(r.name);
+                        const livedesk::RealtimeStateManager *m = list ? list->manager() : nullptr;
+                        if (!m || !m->lastSyncAt().isValid() || m->isLoading())
+                            return;
+                    }
+                    poll->stop();
+                    QTimer::singleShot(500, window.get(), take); // painted
+                });
+                poll->start();
+            });
             QTimer::singleShot(20000, shown, take);
         } else {
             QTimer::singleShot(1500, shown, take);
