@@ -1803,10 +1803,21 @@ bool RealtimeStateManager::goesOnto(const PendingOperation &op, const QJsonObjec
     return true;
 }
 
+void RealtimeStateManager::hisSettled(const QString &txnId)
+{
+    m_hisSending.removeIf([&](const PendingOperation &op) { return op.txnId == txnId; });
+}
+
 void RealtimeStateManager::hisWrite(const PendingOperation &op)
 {
     if (!m_api)
         return;
+    if (std::none_of(m_hisSending.cbegin(), m_hisSending.cend(),
+                     [&](const PendingOperation &o) { return o.txnId == op.txnId; })) {
+        PendingOperation sending = op;
+        sending.state = PendingOperation::State::Sent;
+        m_hisSending.append(sending);
+    }
     if (op.kind != PendingOperation::Kind::Update || !op.checkBase
         || (m_schema.hasVersions() && op.baseVersion >= 0)) {
         hisSend(op);
@@ -1818,11 +1829,13 @@ void RealtimeStateManager::hisWrite(const PendingOperation &op)
     RestReply *reply = m_api->fetch(m_schema.restPath, op.recordId);
     connect(reply, &RestReply::finished, this, [this, reply, op] {
         if (!reply->ok()) {
+            hisSettled(op.txnId);
             Q_EMIT operationFailed(op.txnId, reply->error());
             return;
         }
         const QJsonObject current = reply->data().toObject();
         if (!goesOnto(op, current)) {
+            hisSettled(op.txnId);
             hisConflict(op, current, {});
             return;
         }
@@ -1855,6 +1868,7 @@ void RealtimeStateManager::hisSend(PendingOperation op)
                 // Changed since the version the change was made on: a conflict if a field of
                 // the change changed, else the change goes on top of their version.
                 if (clashes(op, theirs) || op.rebases >= MaxRebases) {
+                    hisSettled(txnId);
                     hisConflict(op, theirs, error);
                     return;
                 }
@@ -1870,9 +1884,11 @@ void RealtimeStateManager::hisSend(PendingOperation op)
                 if (const int row = rowOf(recordId); row >= 0)
                     refreshRow(row);
             }
+            hisSettled(txnId);
             Q_EMIT operationFailed(txnId, error);
             return;
         }
+        hisSettled(txnId);
         ++m_counters.confirmed;
         const QString id = idOf(reply->data().toObject());
         // The rows change only through the reload that follows.

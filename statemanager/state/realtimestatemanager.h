@@ -270,10 +270,18 @@ public:
     bool isLoading() const { return m_reload != nullptr; }
     /// When the last reload completed (a page added by fetchMore() is not one).
     QDateTime lastSyncAt() const { return m_lastSyncAt; }
-    /// Operations not confirmed yet, in conflict included (HIS mode: conflicts only, which
-    /// wait for the user outside the rows).
-    int pendingCount() const { return int(m_ops.size() + m_hisConflicts.size()); }
-    QList<PendingOperation> pendingOperations() const { return m_ops + m_hisConflicts; }
+    /// Operations not confirmed yet, in conflict included (HIS mode: the writes on their way
+    /// and the conflicts, which wait for the user outside the rows).
+    int pendingCount() const
+    {
+        return int(m_ops.size() + m_hisSending.size() + m_hisConflicts.size());
+    }
+    /// Those operations: live mode's queue; in HIS mode the writes on their way (state Sent)
+    /// and the conflicts.
+    QList<PendingOperation> pendingOperations() const
+    {
+        return m_ops + m_hisSending + m_hisConflicts;
+    }
     QList<PendingOperation> conflicts() const;
     const Counters &counters() const { return m_counters; }
 
@@ -480,6 +488,8 @@ private:
     void announceSent(const QString &txnId);
     // HIS mode: reads the record first where a base must be checked without versions.
     void hisWrite(const PendingOperation &op);
+    // The HIS write @p txnId has its answer: no longer on its way.
+    void hisSettled(const QString &txnId);
     void hisSend(PendingOperation op);
     void hisConflict(PendingOperation op, const QJsonObject &theirs, const RestError &error);
     bool resolveHisConflict(const QString &txnId, Resolution resolution, const QJsonObject &merged);
@@ -564,6 +574,8 @@ private:
     // HIS mode: edits the server refused as conflicting, until the user decides. Never in the
     // rows: HIS shows nothing unconfirmed.
     QList<PendingOperation> m_hisConflicts;
+    // HIS mode: writes sent (or being checked before sending) whose answer has not come.
+    QList<PendingOperation> m_hisSending;
     bool m_sending = false;
     bool m_sendScheduled = false;
     // A check before sending failed for a reason of the server's: sending waits a while.

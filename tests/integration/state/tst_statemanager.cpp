@@ -414,6 +414,30 @@ private Q_SLOTS:
         QVERIFY(nurse.settlesTo(&nurse.api));
     }
 
+    // HIS mode: a write on its way counts as pending until its answer, so that whoever waits
+    // for "nothing pending" (a mode switch, a test, the CLI) does not take it for settled, and
+    // it cannot be discarded (the server may apply it). Its answer ends it before the signal.
+    void hisWriteOnItsWayIsPending()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::His));
+        const QString id = nurse.manager->idAt(40);
+        QSignalSpy confirmed(nurse.manager.get(), &Manager::operationConfirmed);
+        int pendingInSlot = -1;
+        connect(nurse.manager.get(), &Manager::operationConfirmed, this,
+                [&] { pendingInSlot = nurse.manager->pendingCount(); });
+        const QString txn = nurse.manager->updateRecord(id, {{u"ward"_s, u"On its way"_s}});
+        QCOMPARE(nurse.manager->pendingCount(), 1);
+        QCOMPARE(nurse.manager->pendingOperations().constFirst().txnId, txn);
+        QCOMPARE(nurse.manager->pendingOperations().constFirst().state,
+                 PendingOperation::State::Sent);
+        QVERIFY(nurse.manager->discardableOperations().isEmpty());
+        QVERIFY(!nurse.manager->discardOperation(txn));
+        QVERIFY(confirmed.wait(Patience));
+        QCOMPARE(pendingInSlot, 0);
+        QCOMPARE(nurse.manager->pendingCount(), 0);
+    }
+
     void hisOfflineIsStaleRefusesWritesAndReloadsOnReconnect()
     {
         Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
