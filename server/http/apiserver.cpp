@@ -157,7 +157,7 @@ quint16 ApiServer::listen(const QHostAddress &address, quint16 port)
 {
     auto *listener = new HttpListener(
         m_options.connection, [this](const HttpRequestHead &head) { return admit(head); }, this);
-    if (!listener->listen(address, port)) {
+    if (!listener->listenAndAccept(address, port)) {
         qCCritical(lcHttp).noquote() << "cannot listen:" << listener->errorString();
         delete listener;
         return 0;

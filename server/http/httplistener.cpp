@@ -5,13 +5,16 @@
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
+#include <QtCore/QSocketNotifier>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
 #include <algorithm>
 
 #ifdef Q_OS_UNIX
+#include <cerrno>
 #include <sys/socket.h>
+#include <unistd.h>
 #endif
 
 using namespace Qt::StringLiterals;
@@ -135,7 +138,6 @@ HttpListener::HttpListener(const Options &options, Admit admit, QObject *parent)
     , m_options(options)
     , m_admit(std::move(admit))
 {
-    connect(this, &QTcpServer::acceptError, this, &HttpListener::onAcceptError);
 }
 
 HttpListener::~HttpListener()
@@ -146,6 +148,57 @@ HttpListener::~HttpListener()
         delete c;
     }
     m_connections.clear();
+#ifdef Q_OS_UNIX
+    if (m_acceptFd >= 0)
+        ::close(m_acceptFd);
+#endif
+}
+
+bool HttpListener::listenAndAccept(const QHostAddress &address, quint16 port)
+{
+    if (!listen(address, port))
+        return false;
+#ifdef Q_OS_UNIX
+    // QTcpServer keeps the listening socket (and isListening(), serverPort()), but never
+    // accepts: with no room for pending connections it turns its notifier off whenever it
+    // fires. We accept on a duplicate of the descriptor, with a notifier of our own.
+    setMaxPendingConnections(0);
+    pauseAccepting();
+    m_acceptFd = ::dup(int(socketDescriptor()));
+    if (m_acceptFd < 0) {
+        close();
+        return false;
+    }
+    m_acceptNotifier = new QSocketNotifier(m_acceptFd, QSocketNotifier::Read, this);
+    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &HttpListener::acceptPending);
+#endif
+    return true;
+}
+
+void HttpListener::acceptPending()
+{
+#ifdef Q_OS_UNIX
+    // A bounded batch per wake-up, so that a flood of connections cannot starve the others.
+    for (int i = 0; i < 64; ++i) {
+        const int fd = ::accept4(m_acceptFd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd >= 0) {
+            incomingConnection(fd);
+            continue;
+        }
+        if (errno == EINTR || errno == ECONNABORTED)
+            continue;
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            // Retrying at once would spin: pause, and make room meanwhile.
+            qCWarning(lcHttpConn) << "out of descriptors: accepting paused for"
+                                  << m_options.acceptPauseMs << "ms";
+            shedIdle(16);
+            m_acceptNotifier->setEnabled(false);
+            QTimer::singleShot(m_options.acceptPauseMs, m_acceptNotifier,
+                               [notifier = m_acceptNotifier] { notifier->setEnabled(true); });
+        }
+        return;
+    }
+#endif
 }
 
 int HttpListener::connectionsFrom(const QHostAddress &address) const
@@ -313,7 +366,10 @@ void HttpListener::responded(QTcpSocket *socket)
         c->closing = true;
         c->hiding = false;
         QObject::disconnect(socket, &QIODevice::readyRead, parent(), nullptr);
-        c->timer->start(m_options.lingerMs);
+        // The answer may be large and the client slow: give up only when it stops reading.
+        c->timer->start(m_options.bodyTimeoutMs);
+        connect(socket, &QIODevice::bytesWritten, c->timer,
+                [timer = c->timer, ms = m_options.bodyTimeoutMs] { timer->start(ms); });
         socket->disconnectFromHost();
         return;
     }
@@ -376,6 +432,12 @@ void HttpListener::onTimeout(QTcpSocket *socket)
     ++m_timedOut;
     switch (c->timerKind) {
     case Timer::Idle:
+        if (socket->bytesToWrite() > 0) {
+            // Still sending the last answer: not idle.
+            --m_timedOut;
+            arm(*c, Timer::Idle);
+            return;
+        }
         qCDebug(lcHttpConn).noquote() << "closing an idle connection from" << c->address;
         c->closing = true;
         QObject::disconnect(socket, &QIODevice::readyRead, parent(), nullptr);
@@ -409,15 +471,6 @@ void HttpListener::forget(QTcpSocket *socket)
             m_perAddress.erase(it);
     }
     delete c;
-}
-
-void HttpListener::onAcceptError(QAbstractSocket::SocketError error)
-{
-    // QTcpServer has paused accepting; it would be paused for good.
-    qCWarning(lcHttpConn) << "accept failed:" << error << errorString();
-    if (error == QAbstractSocket::SocketResourceError)
-        shedIdle(16);
-    QTimer::singleShot(m_options.acceptPauseMs, this, [this] { resumeAccepting(); });
 }
 
 void HttpListener::shedIdle(int count)

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 
+class QSocketNotifier;
 class QTimer;
 
 namespace livedesk::server {
@@ -49,7 +50,8 @@ public:
         /// A request head (request line and headers) must be complete this long after the
         /// connection opened or the request's first byte arrived.
         int headerTimeoutMs = 10000;
-        /// A body must keep arriving: no byte for this long closes the connection.
+        /// A body must keep arriving: no byte for this long closes the connection. An answer
+        /// that closes the connection may stall as long before the connection is dropped.
         int bodyTimeoutMs = 30000;
         /// A keep-alive connection with no request in progress is closed after this long.
         int idleTimeoutMs = 60000;
@@ -79,6 +81,12 @@ public:
     explicit HttpListener(const Options &options, Admit admit, QObject *parent = nullptr);
     ~HttpListener() override;
 
+    /**
+     * Listens like QTcpServer::listen(), but accepts connections itself: Qt 6.4's QTcpServer
+     * retries a failing accept() at once, for ever, when descriptors run out.
+     */
+    bool listenAndAccept(const QHostAddress &address, quint16 port);
+
     /// Qt handed a complete request on @p socket to the server: what follows is a new request.
     void requestRead(QTcpSocket *socket);
     /// The oldest unanswered request on @p socket has its answer written; closes the
@@ -106,7 +114,7 @@ private:
     enum class Timer { Header, Body, Idle };
 
     void onReadyRead(QTcpSocket *socket);
-    void onAcceptError(QAbstractSocket::SocketError error);
+    void acceptPending();
     void arm(Connection &c, Timer which);
     void onTimeout(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, const HttpResponse &response);
@@ -114,6 +122,9 @@ private:
     void shedIdle(int count);
 
     Options m_options;
+    // A duplicate of the listening descriptor, which we accept on (see listenAndAccept()).
+    int m_acceptFd = -1;
+    QSocketNotifier *m_acceptNotifier = nullptr;
     Admit m_admit;
     QHash<QTcpSocket *, Connection *> m_connections;
     QHash<QString, int> m_perAddress;

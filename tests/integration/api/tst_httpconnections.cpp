@@ -8,9 +8,16 @@
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QScopeGuard>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QTest>
 #include <QtWebSockets/QWebSocket>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 using namespace Qt::StringLiterals;
 using namespace livedesk;
@@ -115,6 +122,7 @@ private:
         options.http.bodyTimeoutMs = timeoutMs;
         options.http.idleTimeoutMs = timeoutMs;
         options.http.lingerMs = 1000;
+        options.http.acceptPauseMs = 100;
         options.http.maxConnectionsPerAddress = perAddress;
         m_server = std::make_unique<server::LivedeskServer>(options);
         QString error;
@@ -348,6 +356,51 @@ private Q_SLOTS:
         again.send(get("/api/health"));
         QTRY_VERIFY(again.hasResponse());
         QCOMPARE(again.status(), 200);
+    }
+
+    void descriptorExhaustionShedsIdleConnections()
+    {
+#ifdef Q_OS_UNIX
+        QVERIFY(start(60000));
+        server::HttpListener *listener = m_server->api()->listener();
+        std::vector<std::unique_ptr<RawClient>> idle;
+        for (int i = 0; i < 3; ++i) {
+            idle.push_back(std::make_unique<RawClient>(port()));
+            QVERIFY(idle.back()->waitConnected());
+            idle.back()->send(get("/api/health"));
+            QTRY_VERIFY(idle.back()->hasResponse());
+        }
+
+        // Use up every descriptor but one, which the next client takes: the server's
+        // accept() then fails for want of a descriptor.
+        rlimit saved{};
+        QCOMPARE(getrlimit(RLIMIT_NOFILE, &saved), 0);
+        rlimit low = saved;
+        low.rlim_cur = std::min<rlim_t>(saved.rlim_max, 1024);
+        QCOMPARE(setrlimit(RLIMIT_NOFILE, &low), 0);
+        std::vector<int> filler;
+        for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;)
+            filler.push_back(fd);
+        QVERIFY(!filler.empty());
+        ::close(filler.back());
+        filler.pop_back();
+        auto restore = qScopeGuard([&] {
+            for (int fd : filler)
+                ::close(fd);
+            setrlimit(RLIMIT_NOFILE, &saved);
+        });
+
+        RawClient late(port());
+        QVERIFY(late.waitConnected());
+        late.send(get("/api/health"));
+        // The server closes the longest-idle connections, accepts again, and serves it.
+        QTRY_VERIFY(late.hasResponse());
+        QCOMPARE(late.status(), 200);
+        QVERIFY(listener->shedCount() >= 1);
+        QTRY_VERIFY(idle.front()->closed);
+#else
+        QSKIP("descriptor limits are a POSIX matter");
+#endif
     }
 
     void socketIoStillConnectsAndOutlivesTheIdleTimeout()
