@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "httplistener.h"
+
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 #include <QtNetwork/QHostAddress>
@@ -48,6 +50,9 @@ public:
         int recoveryWindowMs = 120000;
         /// Lifetime of access tokens (AegisX-like 15 minutes by default).
         qint64 accessTokenSeconds = 15 * 60;
+        /// Timeouts and caps of HTTP connections (header 10 s, body 30 s without a byte,
+        /// idle keep-alive 60 s, 256 connections per client address; see HttpListener).
+        HttpListener::Options http;
     };
 
     explicit LivedeskServer(const Options &options, QObject *parent = nullptr);

@@ -153,13 +153,85 @@ ApiServer::ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoSer
 
 ApiServer::~ApiServer() = default;
 
+quint16 ApiServer::listen(const QHostAddress &address, quint16 port)
+{
+    auto *listener = new HttpListener(
+        m_options.connection, [this](const HttpRequestHead &head) { return admit(head); }, this);
+    if (!listener->listenAndAccept(address, port)) {
+        qCCritical(lcHttp).noquote() << "cannot listen:" << listener->errorString();
+        delete listener;
+        return 0;
+    }
+    bind(listener);
+    m_listener = listener;
+    return listener->serverPort();
+}
+
+HttpListener::Verdict ApiServer::admit(const HttpRequestHead &head) const
+{
+    HttpListener::Verdict verdict;
+    if (head.isUpgrade() || !head.hasBody())
+        return verdict;
+    QString path = head.path;
+    while (path.size() > 1 && path.endsWith(u'/'))
+        path.chop(1);
+    QString socketIoPath = m_socketIo->options().path;
+    while (socketIoPath.size() > 1 && socketIoPath.endsWith(u'/'))
+        socketIoPath.chop(1);
+    const QString method = QString::fromLatin1(head.method);
+    if (head.method == "GET" || head.method == "HEAD" || head.method == "OPTIONS"
+        || path == u"/api/health" || path == socketIoPath) {
+        verdict.refusal = failure(u"PAYLOAD_TOO_LARGE"_s,
+                                  u"%1 %2 takes no request body."_s.arg(method, path), 413);
+        return verdict;
+    }
+    if (path != u"/api/auth/login" && path != u"/api/auth/refresh") {
+        // Same answers as route() gives, but before the body is read.
+        const QByteArray authorization = head.value("authorization");
+        if (!authorization.startsWith("Bearer ") && !authorization.startsWith("bearer ")) {
+            verdict.refusal = failure(u"UNAUTHORIZED"_s, u"Sign in first: no bearer token."_s, 401);
+            return verdict;
+        }
+        QString tokenError;
+        if (!verifyAccessToken(QString::fromLatin1(authorization.mid(7).trimmed()), &tokenError)) {
+            verdict.refusal = failure(u"UNAUTHORIZED"_s,
+                                      u"The access token was refused: %1."_s.arg(tokenError), 401);
+            return verdict;
+        }
+    }
+    verdict.maxBody = m_options.maxJsonBody;
+    for (const auto &resource : m_schema.resources) {
+        if (path.startsWith(resource.path + u"/import"))
+            verdict.maxBody = m_options.maxUploadBody;
+    }
+    return verdict;
+}
+
+void ApiServer::respond(const QHttpServerRequest &request, QTcpSocket *socket,
+                        HttpResponse response)
+{
+    if (m_listener && m_listener->closesAfterResponse(socket))
+        response.addHeader("Connection", "close");
+    auto responder = makeResponder(request, socket);
+    response.writeTo(responder);
+    if (m_listener)
+        m_listener->responded(socket);
+}
+
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    if (m_listener)
+        m_listener->requestRead(socket);
     // Small JSON answers and events must not wait for the peer's delayed ACK (~40 ms).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Qt asks us before accepting a WebSocket upgrade: only the Socket.IO path may upgrade.
-    if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
-        return m_socketIo->acceptsUpgrade(request.url());
+    if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        if (!m_socketIo->acceptsUpgrade(request.url()))
+            return false;
+        if (m_listener)
+            m_listener->upgraded(socket);
+        return true;
+    }
     HttpResponse response = route(request);
     if (response.isDeferred()) {
         // Qt keeps the request object as long as its socket lives and reuses it only for the
@@ -175,22 +247,19 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                 return;
             }
             qCDebug(lcHttp) << "(deferred)" << path << answer.status;
-            auto responder = self->makeResponder(*pending, guard.data());
-            answer.writeTo(responder);
+            self->respond(*pending, guard.data(), answer);
         });
         return true;
     }
     qCDebug(lcHttp) << methodName(request.method()) << request.url().path() << response.status;
-    auto responder = makeResponder(request, socket);
-    response.writeTo(responder);
+    respond(request, socket, std::move(response));
     return true;
 }
 
 void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    auto responder = makeResponder(request, socket);
-    failure(u"NOT_FOUND"_s, u"No route for %1."_s.arg(request.url().path()), 404)
-        .writeTo(responder);
+    respond(request, socket,
+            failure(u"NOT_FOUND"_s, u"No route for %1."_s.arg(request.url().path()), 404));
 }
 
 QString ApiServer::issueAccessToken(const QString &email) const

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "httplistener.h"
 #include "httpresponse.h"
 
 #include <QtCore/QJsonObject>
+#include <QtCore/QPointer>
 #include <QtHttpServer/QAbstractHttpServer>
 
 #include <memory>
@@ -37,6 +39,11 @@ class SocketIoServer;
  * PUT/DELETE conditional (409 VERSION_CONFLICT with the current record); single records
  * carry an `ETag`. `X-Client-Txn-Id` is echoed as `meta.txnId` in the event a write causes.
  * Bad input gets an AegisX error envelope and changes nothing.
+ *
+ * Requests are judged by their head before their body is read (see HttpListener): a body
+ * larger than the route takes is refused with 413 (`maxJsonBody`, `maxUploadBody` for
+ * `import/...`, none for `GET`, `HEAD`, `OPTIONS`, health and the Socket.IO path), and a body
+ * for a route that needs a token comes with a valid one or is refused with 401, unread.
  */
 class ApiServer : public QAbstractHttpServer
 {
@@ -52,6 +59,8 @@ public:
         /// JSON bodies above this are refused with 413 (imports have their own limit).
         qint64 maxJsonBody = 2 * 1024 * 1024;
         qint64 maxUploadBody = 256 * 1024 * 1024;
+        /// Timeouts and caps of the HTTP connections.
+        HttpListener::Options connection;
     };
 
     ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoServer *socketIo,
@@ -67,6 +76,15 @@ public:
     std::optional<QJsonObject> verifyAccessToken(const QString &token,
                                                  QString *error = nullptr) const;
 
+    /**
+     * Listens on @p address and @p port (0: any free port) through an HttpListener with
+     * Options::connection; the bound port, or 0 when it cannot listen. Hides
+     * QAbstractHttpServer::listen(), whose plain QTcpServer has no limits.
+     */
+    quint16 listen(const QHostAddress &address, quint16 port);
+    /// The listener of listen(), nullptr before.
+    HttpListener *listener() const { return m_listener; }
+
     /// Sets up the log of answered client transactions (see TxnLog); call once the store is
     /// open. Without it, writes are never recognised as repeated.
     bool openTxnLog(QString *error);
@@ -80,6 +98,8 @@ protected:
 
 private:
     class Context;
+    HttpListener::Verdict admit(const HttpRequestHead &head) const;
+    void respond(const QHttpServerRequest &request, QTcpSocket *socket, HttpResponse response);
     HttpResponse route(const QHttpServerRequest &request);
     HttpResponse login(const QHttpServerRequest &request);
     HttpResponse refresh(const QHttpServerRequest &request);
@@ -98,6 +118,7 @@ private:
     ImportService *m_imports = nullptr;
     Options m_options;
     std::unique_ptr<TxnLog> m_txns;
+    QPointer<HttpListener> m_listener;
 };
 
 } // namespace livedesk::server
