@@ -497,9 +497,10 @@ HttpResponse ApiServer::resourceRequest(const ResourceSpec &resource, const QStr
         return methodNotAllowed(request);
     }
 
+    // Only the canonical spelling names a record: "+1", " 1" or "01" is no id.
     bool idOk = false;
     const qint64 id = rest.toLongLong(&idOk);
-    if (!idOk || id <= 0 || rest.contains(u'/'))
+    if (!idOk || id <= 0 || rest != QString::number(id))
         return failure(u"NOT_FOUND"_s, u"No route for %1."_s.arg(request.url().path()), 404);
     const auto expected = ifMatch(request);
     if (expected && *expected < 0)
