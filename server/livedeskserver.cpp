@@ -105,6 +105,7 @@ bool LivedeskServer::start(QString *error)
     ApiServer::Options api;
     api.jwtSecret = m_options.jwtSecret;
     api.accessTokenSeconds = m_options.accessTokenSeconds;
+    api.loginThrottle = m_options.loginThrottle;
     m_api = std::make_unique<ApiServer>(*m_schema, m_store.get(), m_socketIo.get(),
                                         m_publisher.get(), api);
     m_api->setImportService(m_imports.get());

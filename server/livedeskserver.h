@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "loginthrottle.h"
+
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 #include <QtNetwork/QHostAddress>
@@ -48,6 +50,8 @@ public:
         int recoveryWindowMs = 120000;
         /// Lifetime of access tokens (AegisX-like 15 minutes by default).
         qint64 accessTokenSeconds = 15 * 60;
+        /// Who may try a password when (tests shorten the locks).
+        LoginThrottle::Options loginThrottle;
     };
 
     explicit LivedeskServer(const Options &options, QObject *parent = nullptr);

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "httpresponse.h"
+#include "loginthrottle.h"
 
 #include <QtCore/QJsonObject>
+#include <QtCore/QThreadPool>
 #include <QtHttpServer/QAbstractHttpServer>
 
 #include <memory>
@@ -37,6 +39,13 @@ class SocketIoServer;
  * PUT/DELETE conditional (409 VERSION_CONFLICT with the current record); single records
  * carry an `ETag`. `X-Client-Txn-Id` is echoed as `meta.txnId` in the event a write causes.
  * Bad input gets an AegisX error envelope and changes nothing.
+ *
+ * Login checks the password (PBKDF2, ~0.1 s of CPU) on a small pool of worker threads and
+ * answers when that is done, so other clients are served meanwhile; LoginThrottle decides who
+ * may try (429 `TOO_MANY_REQUESTS` with `Retry-After` otherwise). At most
+ * Options::maxPendingLogins checks wait or run at once; beyond that a login is answered 503
+ * `SERVICE_UNAVAILABLE` with `Retry-After: 1`. An unknown e-mail costs the same hash as a
+ * wrong password, so neither the answer nor its time tells which accounts exist.
  */
 class ApiServer : public QAbstractHttpServer
 {
@@ -52,6 +61,12 @@ public:
         /// JSON bodies above this are refused with 413 (imports have their own limit).
         qint64 maxJsonBody = 2 * 1024 * 1024;
         qint64 maxUploadBody = 256 * 1024 * 1024;
+        /// Who may try a password when (see LoginThrottle).
+        LoginThrottle::Options loginThrottle;
+        /// Threads checking passwords.
+        int passwordThreads = 2;
+        /// Password checks running or waiting for a thread, at most.
+        int maxPendingLogins = 32;
     };
 
     ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoServer *socketIo,
@@ -70,6 +85,9 @@ public:
     /// Sets up the log of answered client transactions (see TxnLog); call once the store is
     /// open. Without it, writes are never recognised as repeated.
     bool openTxnLog(QString *error);
+
+    /// Passwords checked on the worker threads so far (none is checked on the server's thread).
+    qint64 passwordChecks() const { return m_passwordChecks; }
 
     /// Where `import/...` requests go; not owned, may be nullptr (501).
     void setImportService(ImportService *imports) { m_imports = imports; }
@@ -98,6 +116,11 @@ private:
     ImportService *m_imports = nullptr;
     Options m_options;
     std::unique_ptr<TxnLog> m_txns;
+    LoginThrottle m_throttle;
+    int m_pendingLogins = 0;
+    qint64 m_passwordChecks = 0;
+    // Last member: destroyed first, so its threads are done before anything they use goes.
+    QThreadPool m_passwordPool;
 };
 
 } // namespace livedesk::server
