@@ -40,6 +40,8 @@ public:
     QString resource;
     QString userId;
     QDeadlineTimer expiry;
+    /// Bytes of the upload it was checked from: what the session budget counts.
+    qint64 bytes = 0;
 
     /// Every data row, in file order.
     QList<Row> rows;
