@@ -4,6 +4,7 @@
 #include "apiserver.h"
 #include "apitestclient.h"
 #include "livedeskserver.h"
+#include "loginthrottle.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtNetwork/QTcpSocket>
@@ -148,6 +149,27 @@ private Q_SLOTS:
         QCOMPARE(locked.status, 429);
         QVERIFY(locked.retryAfter.toInt() >= 1);
         QCOMPARE(login(here, u"doctor@demo.local"_s, u"doctor"_s).status, 200);
+    }
+
+    // An IPv6 host usually owns a whole /64, so the address limit counts per /64; an
+    // IPv4-mapped address is its IPv4 address.
+    void addressesCountPerHostNetwork()
+    {
+        server::LoginThrottle::Options options;
+        options.accountFailures = 100;
+        options.addressFailures = 2;
+        server::LoginThrottle throttle(options);
+        QVERIFY(!throttle.admit(u"a"_s, QHostAddress(u"2001:db8::1"_s)));
+        throttle.failed(u"a"_s, QHostAddress(u"2001:db8::1"_s));
+        QVERIFY(!throttle.admit(u"b"_s, QHostAddress(u"2001:db8::ffff:2"_s)));
+        throttle.failed(u"b"_s, QHostAddress(u"2001:db8::ffff:2"_s));
+        QVERIFY(throttle.admit(u"c"_s, QHostAddress(u"2001:db8::3"_s)).has_value());
+        QVERIFY(!throttle.admit(u"c"_s, QHostAddress(u"2001:db8:0:1::3"_s)));
+
+        QVERIFY(!throttle.admit(u"d"_s, QHostAddress(u"::ffff:192.0.2.7"_s)));
+        QVERIFY(!throttle.admit(u"e"_s, QHostAddress(u"192.0.2.7"_s)));
+        QVERIFY(throttle.admit(u"f"_s, QHostAddress(u"192.0.2.7"_s)).has_value());
+        QCOMPARE(throttle.refusedCount(), 2);
     }
 
     // Passwords are checked on worker threads: the server answers others meanwhile.
