@@ -83,7 +83,8 @@ std::optional<qint64> ifMatch(const QHttpServerRequest &request)
         v = v.mid(1, v.size() - 2);
     bool ok = false;
     const qint64 version = v.toLongLong(&ok);
-    return ok && version > 0 ? version : -1;
+    // As with ids, only the canonical spelling: "+3" or " 3" is no version.
+    return ok && version > 0 && v == QByteArray::number(version) ? version : -1;
 }
 
 // Parses a JSON body; an error response when it is missing, malformed or too large.

@@ -486,6 +486,11 @@ private Q_SLOTS:
             QVERIFY2(r.status == 404,
                      qPrintable(spelling + u" answered "_s + QString::number(r.status)));
         }
+        // A version in If-Match likewise.
+        const QString path = u"/api/patients/%1"_s.arg(id);
+        for (const char *version : {"\"+1\"", "\" 1\"", "\"01\""})
+            QCOMPARE(m_nurse->raw("PUT", path, "{}", {{"If-Match", QByteArray(version)}}).status,
+                     400);
     }
 
     void unknownRoutesAndMethods()
