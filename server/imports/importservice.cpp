@@ -602,7 +602,8 @@ bool ImportService::runBatch(RunningJob &run)
     for (qsizetype i = run.cursor; i < end; ++i) {
         ImportSession::Row &row = run.rows[i];
         if (row.valid) {
-            batch.append(std::move(row.values));
+            batch.append(row.values());
+            row.clearValues();
             batchSource.append(i);
         } else {
             ++invalid;
