@@ -75,7 +75,7 @@ class ServerSchema;
  * ## Sessions and jobs
  * Sessions (ImportSession) are kept in memory for Options::sessionLifetimeMs (30 minutes)
  * and used up by a successful execute; at most Options::maxSessionsPerTenant per tenant (the
- * oldest goes first). They hold every row in memory (about 15 times the file), so the uploads
+ * oldest goes first). They hold every row in memory (several times the file), so the uploads
  * they come from, together with the uploads being checked, are budgeted: at most
  * Options::maxSessionBytesPerTenant bytes per tenant and Options::maxSessionBytes in all. A
  * validate that would exceed its tenant's budget is refused before anything is read: 413
