@@ -106,6 +106,7 @@ bool LivedeskServer::start(QString *error)
     api.jwtSecret = m_options.jwtSecret;
     api.accessTokenSeconds = m_options.accessTokenSeconds;
     api.connection = m_options.http;
+    api.loginThrottle = m_options.loginThrottle;
     m_api = std::make_unique<ApiServer>(*m_schema, m_store.get(), m_socketIo.get(),
                                         m_publisher.get(), api);
     m_api->setImportService(m_imports.get());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "httplistener.h"
+#include "loginthrottle.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
@@ -53,6 +54,8 @@ public:
         /// Timeouts and caps of HTTP connections (header 10 s, body 30 s without a byte,
         /// idle keep-alive 60 s, 256 connections per client address; see HttpListener).
         HttpListener::Options http;
+        /// Who may try a password when (tests shorten the locks).
+        LoginThrottle::Options loginThrottle;
     };
 
     explicit LivedeskServer(const Options &options, QObject *parent = nullptr);

@@ -83,7 +83,8 @@ std::optional<qint64> ifMatch(const QHttpServerRequest &request)
         v = v.mid(1, v.size() - 2);
     bool ok = false;
     const qint64 version = v.toLongLong(&ok);
-    return ok && version > 0 ? version : -1;
+    // As with ids, only the canonical spelling: "+3" or " 3" is no version.
+    return ok && version > 0 && v == QByteArray::number(version) ? version : -1;
 }
 
 // Parses a JSON body; an error response when it is missing, malformed or too large.
@@ -144,14 +145,19 @@ ApiServer::ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoSer
     , m_socketIo(socketIo)
     , m_publisher(publisher)
     , m_options(options)
+    , m_throttle(options.loginThrottle)
 {
+    m_passwordPool.setMaxThreadCount(std::max(1, options.passwordThreads));
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
         while (hasPendingWebSocketConnections())
             m_socketIo->handleConnection(nextPendingWebSocketConnection());
     });
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer()
+{
+    m_passwordPool.waitForDone();
+}
 
 quint16 ApiServer::listen(const QHostAddress &address, quint16 port)
 {
@@ -388,11 +394,58 @@ HttpResponse ApiServer::login(const QHttpServerRequest &request)
                 ApiError::detail(u"password"_s, u"REQUIRED"_s, u"Password is required."_s));
         return failure(ApiError::validation(details));
     }
+    const QHostAddress address = request.remoteAddress();
+    if (m_pendingLogins >= m_options.maxPendingLogins) {
+        HttpResponse r = failure(u"SERVICE_UNAVAILABLE"_s,
+                                 u"The server is busy checking other sign-ins: try again in a "
+                                 "second."_s,
+                                 503);
+        r.addHeader("Retry-After", "1");
+        return r;
+    }
+    if (const auto waitMs = m_throttle.admit(email, address)) {
+        const qint64 seconds = (*waitMs + 999) / 1000;
+        qCInfo(lcHttp).noquote() << "Login for" << email << "from" << address.toString()
+                                 << "refused for" << seconds << "s after too many failures";
+        HttpResponse r = failure(
+            u"TOO_MANY_REQUESTS"_s,
+            u"Too many failed sign-ins for this account or from this address: try again in %1."_s
+                .arg(seconds == 1 ? u"1 second"_s : u"%1 seconds"_s.arg(seconds)),
+            429);
+        r.addHeader("Retry-After", QByteArray::number(seconds));
+        return r;
+    }
     const UserSpec *user = m_schema.userByEmail(email);
-    // The same answer for an unknown user and a wrong password: no account probing.
-    if (!user || !PasswordHash::verify(password, user->passwordHash))
-        return failure(u"INVALID_CREDENTIALS"_s, u"Email or password is incorrect."_s, 401);
-    return success(tokenPair(user->toPublicJson()), 200, u"Login successful"_s);
+    // An unknown user costs a hash too: the time of the answer must not tell who exists.
+    static const QString unknownUserHash
+        = u"pbkdf2-sha256$%1$AAAAAAAAAAAAAAAAAAAAAA==$"
+          "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="_s.arg(PasswordHash::defaultIterations);
+    const QString encoded = user ? user->passwordHash : unknownUserHash;
+    const QJsonObject publicUser = user ? user->toPublicJson() : QJsonObject();
+    ++m_pendingLogins;
+    return HttpResponse::deferred(
+        [this, email, password, encoded, publicUser, address](HttpResponse::Reply reply) {
+            m_passwordPool.start(
+                [this, password, encoded, email, publicUser, address, reply = std::move(reply)] {
+                    const bool ok = PasswordHash::verify(password, encoded);
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, ok, email, publicUser, address, reply] {
+                            --m_pendingLogins;
+                            ++m_passwordChecks;
+                            // The same answer for an unknown user and a wrong password.
+                            if (!ok || publicUser.isEmpty()) {
+                                m_throttle.failed(email, address);
+                                reply(failure(u"INVALID_CREDENTIALS"_s,
+                                              u"Email or password is incorrect."_s, 401));
+                                return;
+                            }
+                            m_throttle.succeeded(email, address);
+                            reply(success(tokenPair(publicUser), 200, u"Login successful"_s));
+                        },
+                        Qt::QueuedConnection);
+                });
+        });
 }
 
 HttpResponse ApiServer::refresh(const QHttpServerRequest &request)
@@ -566,9 +619,10 @@ HttpResponse ApiServer::resourceRequest(const ResourceSpec &resource, const QStr
         return methodNotAllowed(request);
     }
 
+    // Only the canonical spelling names a record: "+1", " 1" or "01" is no id.
     bool idOk = false;
     const qint64 id = rest.toLongLong(&idOk);
-    if (!idOk || id <= 0 || rest.contains(u'/'))
+    if (!idOk || id <= 0 || rest != QString::number(id))
         return failure(u"NOT_FOUND"_s, u"No route for %1."_s.arg(request.url().path()), 404);
     const auto expected = ifMatch(request);
     if (expected && *expected < 0)

@@ -3,9 +3,11 @@
 
 #include "httplistener.h"
 #include "httpresponse.h"
+#include "loginthrottle.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QPointer>
+#include <QtCore/QThreadPool>
 #include <QtHttpServer/QAbstractHttpServer>
 
 #include <memory>
@@ -44,6 +46,13 @@ class SocketIoServer;
  * larger than the route takes is refused with 413 (`maxJsonBody`, `maxUploadBody` for
  * `import/...`, none for `GET`, `HEAD`, `OPTIONS`, health and the Socket.IO path), and a body
  * for a route that needs a token comes with a valid one or is refused with 401, unread.
+ *
+ * Login checks the password (PBKDF2, ~0.1 s of CPU) on a small pool of worker threads and
+ * answers when that is done, so other clients are served meanwhile; LoginThrottle decides who
+ * may try (429 `TOO_MANY_REQUESTS` with `Retry-After` otherwise). At most
+ * Options::maxPendingLogins checks wait or run at once; beyond that a login is answered 503
+ * `SERVICE_UNAVAILABLE` with `Retry-After: 1`. An unknown e-mail costs the same hash as a
+ * wrong password, so neither the answer nor its time tells which accounts exist.
  */
 class ApiServer : public QAbstractHttpServer
 {
@@ -61,6 +70,12 @@ public:
         qint64 maxUploadBody = 256 * 1024 * 1024;
         /// Timeouts and caps of the HTTP connections.
         HttpListener::Options connection;
+        /// Who may try a password when (see LoginThrottle).
+        LoginThrottle::Options loginThrottle;
+        /// Threads checking passwords.
+        int passwordThreads = 2;
+        /// Password checks running or waiting for a thread, at most.
+        int maxPendingLogins = 32;
     };
 
     ApiServer(const ServerSchema &schema, RecordStore *store, SocketIoServer *socketIo,
@@ -88,6 +103,9 @@ public:
     /// Sets up the log of answered client transactions (see TxnLog); call once the store is
     /// open. Without it, writes are never recognised as repeated.
     bool openTxnLog(QString *error);
+
+    /// Passwords checked on the worker threads so far (none is checked on the server's thread).
+    qint64 passwordChecks() const { return m_passwordChecks; }
 
     /// Where `import/...` requests go; not owned, may be nullptr (501).
     void setImportService(ImportService *imports) { m_imports = imports; }
@@ -119,6 +137,11 @@ private:
     Options m_options;
     std::unique_ptr<TxnLog> m_txns;
     QPointer<HttpListener> m_listener;
+    LoginThrottle m_throttle;
+    int m_pendingLogins = 0;
+    qint64 m_passwordChecks = 0;
+    // Last member: destroyed first, so its threads are done before anything they use goes.
+    QThreadPool m_passwordPool;
 };
 
 } // namespace livedesk::server

@@ -246,7 +246,10 @@ HttpResponse ImportService::validate(const ResourceSpec &resource,
         return failure(ApiError::badRequest(
             u"Send the CSV file as multipart/form-data (field \"file\") or as a text/csv body."_s));
     }
+    if (auto refused = overBudget(origin.tenant, request.body().size()))
+        return *refused;
     auto task = std::make_shared<Validation>(resource, origin);
+    task->bytes = request.body().size();
     task->validator.setLimits(m_options.previewRows, m_options.reportedErrors);
     task->contentType = contentType;
     // text/csv, application/csv, text/plain, application/vnd.ms-excel (what Windows browsers
@@ -316,6 +319,7 @@ void ImportService::checkStoredRows(const std::shared_ptr<Validation> &task)
     session.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     session.userId = origin.userId;
     session.expiry = QDeadlineTimer(m_options.sessionLifetimeMs);
+    session.bytes = task->bytes;
     const QString expiresAt = QDateTime::currentDateTimeUtc()
                                   .addMSecs(m_options.sessionLifetimeMs)
                                   .toString(Qt::ISODateWithMs);
@@ -492,6 +496,62 @@ void ImportService::purgeSessions()
     }
 }
 
+qint64 ImportService::sessionBytes(const QString &tenant) const
+{
+    qint64 bytes = 0;
+    for (const ImportSession &session : m_sessions) {
+        if (tenant.isEmpty() || session.tenant == tenant)
+            bytes += session.bytes;
+    }
+    for (const auto &task : m_validations) {
+        if (tenant.isEmpty() || task->origin.tenant == tenant)
+            bytes += task->bytes;
+    }
+    return bytes;
+}
+
+std::optional<HttpResponse> ImportService::overBudget(const QString &tenant, qint64 bytes) const
+{
+    const auto mb = [](qint64 n) {
+        return QString::number(double(n) / (1024 * 1024), 'f', 1);
+    };
+    const qint64 perTenant = m_options.maxSessionBytesPerTenant;
+    if (bytes > perTenant) {
+        return failure(
+            ApiError(u"PAYLOAD_TOO_LARGE"_s,
+                     u"This file (%1 MB) is larger than the %2 MB of checked files "
+                     "the server keeps per organisation: split it into smaller files."_s.arg(
+                         mb(bytes), mb(perTenant)),
+                     413));
+    }
+    const qint64 held = sessionBytes(tenant);
+    const qint64 all = sessionBytes();
+    const bool tenantFull = held + bytes > perTenant;
+    if (!tenantFull && all + bytes <= m_options.maxSessionBytes)
+        return std::nullopt;
+    // The oldest session that makes room when it expires.
+    qint64 waitMs = m_options.sessionLifetimeMs;
+    for (const ImportSession &session : m_sessions) {
+        if (!tenantFull || session.tenant == tenant)
+            waitMs = std::min(waitMs, session.expiry.remainingTime());
+    }
+    HttpResponse r = tenantFull
+        ? failure(ApiError(
+            u"TOO_MANY_REQUESTS"_s,
+            u"Checked files waiting to be imported already take %1 of the %2 MB the server keeps "
+            "per organisation, and this one has %3 MB: import those first, or try again once they "
+            "expire (%4 minutes after their check)."_s.arg(mb(held), mb(perTenant), mb(bytes))
+                .arg(std::max(1, m_options.sessionLifetimeMs / 60000)),
+            429))
+        : failure(
+            ApiError(u"SERVICE_UNAVAILABLE"_s,
+                     u"The server holds as many checked files as it can (%1 MB): try again "
+                     "once some are imported or expired."_s.arg(mb(m_options.maxSessionBytes)),
+                     503));
+    r.addHeader("Retry-After", QByteArray::number(std::max<qint64>(1, (waitMs + 999) / 1000)));
+    return r;
+}
+
 ImportService::RunningJob *
 ImportService::runningJob(const QString &jobId, const ResourceSpec &resource, const QString &tenant)
 {
@@ -542,7 +602,8 @@ bool ImportService::runBatch(RunningJob &run)
     for (qsizetype i = run.cursor; i < end; ++i) {
         ImportSession::Row &row = run.rows[i];
         if (row.valid) {
-            batch.append(std::move(row.values));
+            batch.append(row.values());
+            row.clearValues();
             batchSource.append(i);
         } else {
             ++invalid;

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QHttpServerRequest;
@@ -74,10 +75,17 @@ class ServerSchema;
  * ## Sessions and jobs
  * Sessions (ImportSession) are kept in memory for Options::sessionLifetimeMs (30 minutes)
  * and used up by a successful execute; at most Options::maxSessionsPerTenant per tenant (the
- * oldest goes first). Jobs are persisted (ImportJobStore) when created and after each
- * batch; a job found unfinished at start-up (the process died) is marked `failed` with
- * "interrupted by a server restart", and shutdown() fails the running ones with
- * "interrupted: the server stopped", so no status is ever left at `processing`.
+ * oldest goes first). They hold every row in memory (several times the file), so the uploads
+ * they come from, together with the uploads being checked, are budgeted: at most
+ * Options::maxSessionBytesPerTenant bytes per tenant and Options::maxSessionBytes in all. A
+ * validate that would exceed its tenant's budget is refused before anything is read: 413
+ * `PAYLOAD_TOO_LARGE` when the file alone is larger than the budget, 429 `TOO_MANY_REQUESTS`
+ * when the tenant's waiting files fill it, 503 `SERVICE_UNAVAILABLE` when all tenants' do;
+ * the message says the sizes and what to do, `Retry-After` when the oldest session expires. Jobs
+ * are persisted (ImportJobStore) when created and after each batch; a job found unfinished at
+ * start-up (the process died) is marked `failed` with "interrupted by a server restart", and
+ * shutdown() fails the running ones with "interrupted: the server stopped", so no status is ever
+ * left at `processing`.
  *
  * Jobs run in the server's thread, one batch (Options::batchSize rows, 1000) per event-loop
  * turn, driven by a zero-delay timer and taking turns when several run, so requests keep
@@ -114,6 +122,11 @@ public:
         int progressIntervalMs = 100;
         int sessionLifetimeMs = 30 * 60 * 1000;
         int maxSessionsPerTenant = 16;
+        /// Upload bytes held by one tenant's sessions and validations (a million-row file,
+        /// ~70 MB, fits).
+        qint64 maxSessionBytesPerTenant = 128 * 1024 * 1024;
+        /// Upload bytes held by all sessions and validations.
+        qint64 maxSessionBytes = 256 * 1024 * 1024;
         int previewRows = 10;
         int reportedErrors = 1000;
     };
@@ -148,6 +161,8 @@ public:
 
     int runningJobCount() const { return int(m_running.size()); }
     int sessionCount() const { return int(m_sessions.size()); }
+    /// Upload bytes held by the sessions and validations of @p tenant (all when empty).
+    qint64 sessionBytes(const QString &tenant = {}) const;
     /// Uploads being checked right now (POST import/validate not answered yet).
     int validationCount() const { return int(m_validations.size()); }
 
@@ -182,6 +197,7 @@ private:
         ImportValidator validator;
         QByteArray contentType;
         QByteArray body;
+        qint64 bytes = 0;
         QElapsedTimer clock;
         HttpResponse::Reply reply;
         std::atomic_bool cancelled = false;
@@ -205,6 +221,8 @@ private:
     void checkStoredRows(const std::shared_ptr<Validation> &task);
     void finishValidation(const std::shared_ptr<Validation> &task, const HttpResponse &response);
     void purgeSessions();
+    /// The refusal of an upload of @p bytes for @p tenant over the budget, or nullopt.
+    std::optional<HttpResponse> overBudget(const QString &tenant, qint64 bytes) const;
     RunningJob *runningJob(const QString &jobId, const ResourceSpec &resource,
                            const QString &tenant);
     void runNextBatch();

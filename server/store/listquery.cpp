@@ -164,6 +164,19 @@ struct Parser
     {
         if (key.startsWith(u'_'))
             return;
+        if (key.contains(QChar(0)) || value.contains(QChar(0))) {
+            problem(key, u"INVALID_TYPE"_s, u"%1 must not contain a NUL character"_s.arg(key),
+                    QString(value).replace(QChar(0), u"\\0"_s));
+            return;
+        }
+        const int limit
+            = key == "search"_L1 ? ListQuery::maxSearchLength : ListQuery::maxValueLength;
+        if (value.size() > limit) {
+            problem(key, u"MAX_LENGTH"_s,
+                    u"%1 may be at most %2 characters long"_s.arg(key).arg(limit),
+                    value.left(64) + u"…"_s);
+            return;
+        }
         if (key == "page"_L1) {
             parseInt(key, value, 1, std::numeric_limits<int>::max(), &query.page);
         } else if (key == "limit"_L1) {
@@ -209,6 +222,13 @@ StoreResult<ListQuery> ListQuery::fromQueryString(QStringView encodedQuery,
                                                   const ResourceSpec &resource)
 {
     Parser parser{resource, {}, {}, {}, false, {}, {}};
+    if (encodedQuery.size() > ListQuery::maxQueryLength) {
+        parser.problem(
+            u"query"_s, u"MAX_LENGTH"_s,
+            u"the query string may be at most %1 characters long"_s.arg(ListQuery::maxQueryLength),
+            QString());
+        return parser.finish();
+    }
     const auto pairs = encodedQuery.split(u'&', Qt::SkipEmptyParts);
     for (const QStringView pair : pairs) {
         const auto eq = pair.indexOf(u'=');

@@ -41,6 +41,13 @@ namespace livedesk::server {
  * A field named like a query key (page, limit, sort, ...) cannot be filtered on. All problems
  * are reported at once in the error's details.
  *
+ * Limits, each a `VALIDATION_ERROR` with code `MAX_LENGTH` that names the limit: `search` at
+ * most maxSearchLength characters (longer than any searchable value, and far below what
+ * SQLite refuses as a too complex LIKE pattern), each other value at most maxValueLength, the
+ * whole query string (still encoded) at most maxQueryLength bytes (detail field `query`). A NUL
+ * character in a key or value is refused (`INVALID_TYPE`): SQLite would end the text there
+ * and answer another question than the one asked.
+ *
  * In the URL, `+` means a space (HTML form encoding, as Fastify reads it); a literal plus
  * must be sent as `%2B`.
  */
@@ -49,6 +56,12 @@ class ListQuery
 public:
     static constexpr int defaultLimit = 20;
     static constexpr int maxLimit = 1000;
+    /// Characters of `search`.
+    static constexpr int maxSearchLength = 200;
+    /// Characters of any other parameter's value (a filter, sort or fields list).
+    static constexpr int maxValueLength = 1000;
+    /// Characters of the whole query string, percent-encoded as sent.
+    static constexpr int maxQueryLength = 8192;
 
     struct SortKey
     {

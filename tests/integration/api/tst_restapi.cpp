@@ -440,6 +440,59 @@ private Q_SLOTS:
         QCOMPARE(count(after), 1);
     }
 
+    // A search or filter value the server will not take is a 400 that says the limit, never a
+    // 500 from the database or a silently shortened question.
+    void oversizedOrBrokenQueriesAreRefusedPlainly()
+    {
+        const auto longSearch = m_nurse->get(u"/api/patients?search="_s + QString(201, u'a'));
+        QCOMPARE(longSearch.status, 400);
+        QCOMPARE(longSearch.errorCode(), u"VALIDATION_ERROR"_s);
+        const auto detail = longSearch.json.value(u"error")
+                                .toObject()
+                                .value(u"details")
+                                .toArray()
+                                .at(0)
+                                .toObject();
+        QCOMPARE(detail.value(u"field").toString(), u"search"_s);
+        QCOMPARE(detail.value(u"code").toString(), u"MAX_LENGTH"_s);
+        QVERIFY2(detail.value(u"message").toString().contains(u"200"_s),
+                 qPrintable(detail.value(u"message").toString()));
+        QCOMPARE(m_nurse->get(u"/api/patients?search="_s + QString(200, u'a')).status, 200);
+
+        // A NUL would cut the pattern short in SQLite: refused rather than half-answered.
+        const auto nul = m_nurse->get(u"/api/patients?search=HN%00zzzz"_s);
+        QCOMPARE(nul.status, 400);
+        QCOMPARE(nul.errorCode(), u"VALIDATION_ERROR"_s);
+        QCOMPARE(m_nurse->get(u"/api/patients?ward=ICU%00x"_s).status, 400);
+
+        const auto longFilter = m_nurse->get(u"/api/patients?name="_s + QString(1001, u'b'));
+        QCOMPARE(longFilter.status, 400);
+        QCOMPARE(longFilter.errorCode(), u"VALIDATION_ERROR"_s);
+    }
+
+    // Only the canonical spelling of an id names a record.
+    void idsMustBeCanonical()
+    {
+        const qint64 id = m_nurse->get(u"/api/patients?limit=1"_s)
+                              .data()
+                              .toArray()
+                              .at(0)
+                              .toObject()
+                              .value(u"id")
+                              .toInteger();
+        QCOMPARE(m_nurse->get(u"/api/patients/%1"_s.arg(id)).status, 200);
+        for (const QString &spelling : {u"+%1"_s, u"%20%1"_s, u"0%1"_s, u"%1%20"_s, u"%2B%1"_s}) {
+            const auto r = m_nurse->get(u"/api/patients/"_s + spelling.arg(id));
+            QVERIFY2(r.status == 404,
+                     qPrintable(spelling + u" answered "_s + QString::number(r.status)));
+        }
+        // A version in If-Match likewise.
+        const QString path = u"/api/patients/%1"_s.arg(id);
+        for (const char *version : {"\"+1\"", "\" 1\"", "\"01\""})
+            QCOMPARE(m_nurse->raw("PUT", path, "{}", {{"If-Match", QByteArray(version)}}).status,
+                     400);
+    }
+
     void unknownRoutesAndMethods()
     {
         QCOMPARE(m_nurse->get(u"/api/nothing"_s).status, 404);

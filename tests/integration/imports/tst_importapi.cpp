@@ -664,6 +664,43 @@ private Q_SLOTS:
         QVERIFY(!detail.value(u"message").toString().contains(unknown));
     }
 
+    // Checked files wait in memory: a tenant may keep only so many bytes of them, and is told.
+    void sessionsAreBoundedByBytesPerTenant()
+    {
+        auto *imports = m_server->imports();
+        const auto saved = imports->options();
+        QStringList lines{u"hn,name"_s};
+        for (int i = 0; i < 100; ++i)
+            lines.append(u"IMPB-%1,Budget patient"_s.arg(i, 4, 10, QChar(u'0')));
+        const QByteArray file = ImportTestClient::csv(lines);
+        auto limited = saved;
+        // Room for two uploads of this file (with their multipart wrapping), not three.
+        limited.maxSessionBytesPerTenant
+            = imports->sessionBytes(u"ward-a"_s) + 2 * file.size() + 1000;
+        imports->setOptions(limited);
+
+        QVERIFY(!validated(file, 100, 100).isEmpty());
+        QVERIFY(!validated(file, 100, 100).isEmpty());
+        const auto refused = m_nurse->upload(patients, file);
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.errorCode(), u"TOO_MANY_REQUESTS"_s);
+        const QString message
+            = refused.json.value(u"error").toObject().value(u"message").toString();
+        QVERIFY2(message.contains(u"Checked files waiting to be imported"_s), qPrintable(message));
+        QVERIFY(refused.header("Retry-After").toInt() >= 1);
+
+        // Another tenant has a budget of its own.
+        ImportTestClient auditor(m_server->baseUrl());
+        QVERIFY(auditor.login(u"auditor@demo.local"_s, u"auditor"_s));
+        QCOMPARE(auditor.upload(patients, file).status, 200);
+
+        // A file larger than the whole budget is refused as such.
+        limited.maxSessionBytesPerTenant = file.size() / 2;
+        imports->setOptions(limited);
+        QCOMPARE(auditor.upload(patients, file).status, 413);
+        imports->setOptions(saved);
+    }
+
     void sessionsExpire()
     {
         auto *imports = m_server->imports();

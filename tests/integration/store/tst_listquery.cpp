@@ -65,6 +65,7 @@ private Q_SLOTS:
     void legacySort();
     void badSort();
     void searchDecoding();
+    void limitsAreSaid();
     void fields();
     void typedFilters();
     void repeatedFilterMatchesAny();
@@ -173,6 +174,34 @@ void TestListQuery::searchDecoding()
     QCOMPARE(parseOk(u"search=%E0%B8%AA%E0%B8%A1"_s).search, u"สม"_s);
     QCOMPARE(parseOk(u"search=++x++"_s).search, u"x"_s); // trimmed
     QVERIFY(parseOk(u"search="_s).search.isEmpty());
+}
+
+void TestListQuery::limitsAreSaid()
+{
+    QCOMPARE(parseOk(u"search="_s + QString(ListQuery::maxSearchLength, u'x')).search.size(),
+             ListQuery::maxSearchLength);
+    auto r = parse(u"search="_s + QString(ListQuery::maxSearchLength + 1, u'x'));
+    QVERIFY(!r);
+    QCOMPARE(detailCodes(r.error()), QStringList{u"search:MAX_LENGTH"_s});
+
+    r = parse(u"search=a%00b"_s);
+    QVERIFY(!r);
+    QCOMPARE(detailCodes(r.error()), QStringList{u"search:INVALID_TYPE"_s});
+    r = parse(u"name=a%00b"_s);
+    QVERIFY(!r);
+    QCOMPARE(detailCodes(r.error()), QStringList{u"name:INVALID_TYPE"_s});
+
+    r = parse(u"name="_s + QString(ListQuery::maxValueLength + 1, u'x'));
+    QVERIFY(!r);
+    QCOMPARE(detailCodes(r.error()), QStringList{u"name:MAX_LENGTH"_s});
+
+    // The whole query string is bounded too (a thousand repeated filters, say).
+    QString many;
+    for (int i = 0; many.size() <= ListQuery::maxQueryLength; ++i)
+        many += u"ward=ICU&"_s;
+    r = parse(many);
+    QVERIFY(!r);
+    QCOMPARE(detailCodes(r.error()), QStringList{u"query:MAX_LENGTH"_s});
 }
 
 void TestListQuery::fields()
