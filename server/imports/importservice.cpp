@@ -602,8 +602,7 @@ bool ImportService::runBatch(RunningJob &run)
     for (qsizetype i = run.cursor; i < end; ++i) {
         ImportSession::Row &row = run.rows[i];
         if (row.valid) {
-            batch.append(row.values());
-            row.clearValues();
+            batch.append(std::move(row.values));
             batchSource.append(i);
         } else {
             ++invalid;

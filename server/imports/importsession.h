@@ -13,8 +13,8 @@ namespace livedesk::server {
  * A validated upload, waiting to be executed: the outcome of `POST import/validate`.
  *
  * Sessions live in memory only and expire (30 minutes by default): they hold every row of
- * the file, typed (packed as CBOR), and are cheap to recreate by validating the file again, while
- * the job an execution starts is persisted (ImportJobStore). A session is used up by a successful
+ * the file, typed, and are cheap to recreate by validating the file again, while the job an
+ * execution starts is persisted (ImportJobStore). A session is used up by a successful
  * execution.
  */
 class ImportSession
@@ -24,26 +24,14 @@ public:
     class Row
     {
     public:
-        Row() = default;
-        Row(int rowNumber, int lineNumber, bool isValid);
-
         /// The row number reported to the user (see ImportValidator).
         int row = 0;
         /// The line of the file the row starts on.
         int line = 0;
         bool valid = false;
-
         /// Valid rows: the values to insert, normalized (RecordStore::validate). Empty for
         /// invalid rows.
-        QJsonObject values() const;
-        void setValues(const QJsonObject &values);
-        /// Frees the values (a refused row, or one handed to the store).
-        void clearValues() { m_packed = QByteArray(); }
-
-    private:
-        // The values as CBOR: a third of a QJsonObject's memory, and a session holds every
-        // row of a file until it is executed.
-        QByteArray m_packed;
+        QJsonObject values;
     };
 
     QString id;

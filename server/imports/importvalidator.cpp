@@ -267,15 +267,13 @@ void ImportValidator::checkRecord(const CsvReader::Record &record, int rowNumber
                         m_seen[f].insert(v, rowNumber);
                 }
                 ++m_session.validRows;
-                ImportSession::Row row{rowNumber, record.line, true};
-                row.setValues(values);
-                m_session.rows.append(std::move(row));
+                m_session.rows.append({rowNumber, record.line, true, values});
                 return;
             }
         }
     }
     ++m_session.invalidRows;
-    m_session.rows.append({rowNumber, record.line, false});
+    m_session.rows.append({rowNumber, record.line, false, {}});
     m_session.errorCount += int(rowErrors.size());
     for (const QJsonObject &e : std::as_const(rowErrors))
         keepError(&m_fileErrors, e);
@@ -291,12 +289,6 @@ StoreResult<bool> ImportValidator::checkStored(RecordStore *store, qsizetype max
         m_storedCursor = rows.size();
         return true;
     }
-    // The slice's valid rows, unpacked once for all unique fields.
-    QList<QJsonObject> unpacked(to - from);
-    for (qsizetype i = from; i < to; ++i) {
-        if (rows[i].valid)
-            unpacked[i - from] = rows[i].values();
-    }
     // Per row, the conflicts found, in field order.
     QHash<qsizetype, QList<QJsonObject>> conflicts;
     for (const FieldSpec *f : std::as_const(m_uniqueFields)) {
@@ -305,7 +297,7 @@ StoreResult<bool> ImportValidator::checkStored(RecordStore *store, qsizetype max
         for (qsizetype i = from; i < to; ++i) {
             if (!rows[i].valid)
                 continue;
-            const QJsonValue v = unpacked[i - from].value(f->name);
+            const QJsonValue v = rows[i].values.value(f->name);
             if (v.isNull() || v.isUndefined())
                 continue;
             at.append(i);
@@ -335,7 +327,7 @@ StoreResult<bool> ImportValidator::checkStored(RecordStore *store, qsizetype max
     for (const qsizetype i : std::as_const(conflicted)) {
         ImportSession::Row &row = rows[i];
         row.valid = false;
-        row.clearValues();
+        row.values = QJsonObject();
         --m_session.validRows;
         ++m_session.invalidRows;
         const QList<QJsonObject> &errors = conflicts.value(i);
@@ -368,7 +360,7 @@ StoreResult<ImportSession> ImportValidator::takeSession()
         if (m_session.preview.size() >= m_previewRows)
             break;
         if (row.valid)
-            m_session.preview.append(row.values());
+            m_session.preview.append(row.values);
     }
     m_fileErrors.clear();
     m_storedErrors.clear();
