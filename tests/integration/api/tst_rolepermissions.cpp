@@ -4,6 +4,7 @@
 #include "apitestclient.h"
 #include "livedeskserver.h"
 #include "realtimechannel.h"
+#include "session.h"
 #include "socketioclient.h"
 
 #include <QtCore/QFile>
@@ -37,8 +38,9 @@ QJsonObject user(const QString &id, const QString &role)
 
 QJsonObject resource(const QString &name, const QJsonValue &permissions = QJsonValue::Undefined)
 {
-    QJsonObject r{{u"name"_s, name},
-                  {u"fields"_s, QJsonArray{QJsonObject{{u"name"_s, u"title"_s}, {u"type"_s, u"string"_s}}}}};
+    QJsonObject r{
+        {u"name"_s, name},
+        {u"fields"_s, QJsonArray{QJsonObject{{u"name"_s, u"title"_s}, {u"type"_s, u"string"_s}}}}};
     if (!permissions.isUndefined())
         r.insert(u"permissions"_s, permissions);
     return r;
@@ -326,6 +328,28 @@ private Q_SLOTS:
         // the secret's would have been too.
         QTRY_COMPARE_WITH_TIMEOUT(heard.size(), 1, 10000);
         QCOMPARE(heard, QStringList{u"notes.notes.created"_s});
+    }
+
+    // The client's session knows the role and what it may do; a resource the role may not
+    // read is left out (its list would only be refused).
+    void sessionKnowsTheRole()
+    {
+        auto server = startSmall(
+            {resource(u"notes"_s, QJsonObject{{u"*"_s, QJsonArray{u"read"_s}}}),
+             resource(u"secrets"_s, QJsonObject{{u"admin"_s, QJsonArray{u"read"_s}}})});
+        QVERIFY(server);
+        Session session;
+        session.setServer(server->baseUrl());
+        QSignalSpy signedIn(&session, &Session::signedIn);
+        session.signIn(u"porter@small.local"_s, u"nurse"_s);
+        QVERIFY(signedIn.wait(10000));
+        QCOMPARE(session.resources().size(), 1);
+        const ResourceSchema &notes = session.resources().constFirst();
+        QCOMPARE(notes.name, u"notes"_s);
+        QCOMPARE(notes.role, u"porter"_s);
+        QCOMPARE(notes.allowed, QStringList{u"read"_s});
+        QCOMPARE(notes.refusal(ResourceSchema::Action::Create),
+                 u"Your role (porter) may only read notes."_s);
     }
 
     // Permissions name known actions only: a misspelt one is an error, not a silent refusal.
