@@ -57,29 +57,54 @@ void EventPublisher::onEvent(const QString &nsp, const QString &sid, const QStri
     const bool subscribe = event == u"subscribe:features";
     if (!subscribe && event != u"unsubscribe:features")
         return;
-    const QString tenant = m_socketIo->socketData(nsp, sid).value(u"tenant").toString();
+    const QJsonObject data = m_socketIo->socketData(nsp, sid);
+    const QString tenant = data.value(u"tenant").toString();
+    const QString role = data.value(u"role").toString();
     const QJsonObject body = args.at(0).toObject();
-    const QJsonArray features = body.value(u"features").toArray();
-    const QJsonArray entities = body.value(u"entities").toArray();
+    QJsonArray features;
+    QJsonArray entities;
     QJsonArray rooms;
-    const auto apply = [&](const QJsonArray &names, const QString &kind) {
+    QJsonArray denied;
+    const auto apply = [&](const QJsonArray &names, const QString &kind, QJsonArray *taken) {
         for (const auto &n : names) {
             const QString name = n.toString();
             if (name.isEmpty())
                 continue;
-            if (subscribe)
+            if (subscribe) {
+                // A room carries the events of every resource with that feature (entity): the
+                // role must be allowed to read each of them.
+                const ResourceSpec *unreadable = nullptr;
+                for (const ResourceSpec &r : m_schema.resources) {
+                    if ((kind == u"feature" ? r.feature : r.entity) == name
+                        && !r.permissions.allows(role, Permissions::Action::Read)) {
+                        unreadable = &r;
+                        break;
+                    }
+                }
+                if (unreadable) {
+                    denied.append(
+                        QJsonObject{{kind, name},
+                                    {u"message"_s,
+                                     Permissions::refusal(role, Permissions::Action::Read,
+                                                          unreadable->nameInSentence())}});
+                    continue;
+                }
                 m_socketIo->join(nsp, sid, room(tenant, kind, name));
-            else
+            } else {
                 m_socketIo->leave(nsp, sid, room(tenant, kind, name));
+            }
+            taken->append(name);
             rooms.append(QString(kind + u':' + name));
         }
     };
-    apply(features, u"feature"_s);
-    apply(entities, u"entity"_s);
-    const QJsonObject reply{{u"features"_s, features},
-                            {u"entities"_s, entities},
-                            {u"rooms"_s, rooms},
-                            {u"timestamp"_s, nowIso()}};
+    apply(body.value(u"features").toArray(), u"feature"_s, &features);
+    apply(body.value(u"entities").toArray(), u"entity"_s, &entities);
+    QJsonObject reply{{u"features"_s, features},
+                      {u"entities"_s, entities},
+                      {u"rooms"_s, rooms},
+                      {u"timestamp"_s, nowIso()}};
+    if (!denied.isEmpty())
+        reply.insert(u"denied"_s, denied);
     if (ackId >= 0)
         m_socketIo->sendAck(nsp, sid, ackId, {reply});
     m_socketIo->emitToSocket(

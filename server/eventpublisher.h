@@ -19,6 +19,10 @@ class SocketIoServer;
  * tenant's events. A change is emitted once to the union of the feature and entity rooms,
  * so a subscriber in both gets one copy (unlike real AegisX, which emits twice).
  *
+ * A socket joins the room of a feature or entity only when its role (from its token) may read
+ * every resource of that name (ResourceSpec::permissions); `subscribe:confirmed` lists what
+ * was joined, and what was not under `denied: [{feature | entity, message}]`.
+ *
  * Every event's meta carries, beyond AegisX's `timestamp, userId, sessionId,
  * featureVersion, priority`: `eventId` (unique), `seq` (strictly increasing per tenant and
  * feature — per tenant so that a client never sees gaps caused by other tenants), `txnId`

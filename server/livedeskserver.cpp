@@ -125,10 +125,12 @@ bool LivedeskServer::start(QString *error)
                     : u"Invalid token: %1"_s.arg(why);
                 return std::nullopt;
             }
+            // The role as the schema has it now, as the REST side judges it.
+            const UserSpec *user = m_schema->userById(claims->value(u"sub").toString());
             return QJsonObject{{u"userId"_s, claims->value(u"sub")},
                                {u"email"_s, claims->value(u"email")},
                                {u"tenant"_s, claims->value(u"tenant")},
-                               {u"role"_s, claims->value(u"role")}};
+                               {u"role"_s, user ? QJsonValue(user->role) : claims->value(u"role")}};
         });
 
     m_port = m_api->listen(m_options.address, m_options.port);

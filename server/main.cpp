@@ -121,7 +121,7 @@ int main(int argc, char **argv)
         << "  schema:    " << options.schemaPath << "\n"
         << "  users:";
     for (const auto &user : server.schema().users)
-        out << "  " << user.email << " (" << user.tenant << ")";
+        out << "  " << user.email << " (" << user.tenant << ", " << user.role << ")";
     out << "\n";
     out.flush();
 

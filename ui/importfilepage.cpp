@@ -55,8 +55,13 @@ ImportFilePage::ImportFilePage(ApiClient *api, const QList<ResourceSchema> &reso
     setSubTitle(tr("Choose what to import and the CSV file that holds the records. Nothing is "
                    "written until you start the import."));
 
-    for (const ResourceSchema &r : std::as_const(m_resources))
+    for (const ResourceSchema &r : std::as_const(m_resources)) {
         m_resource->addItem(displayName(r), r.name);
+        // An import creates records: a role that may not create them is told why here.
+        const QString refusal = r.refusal(ResourceSchema::Action::Create);
+        if (!refusal.isEmpty())
+            m_resource->setItemData(m_resource->count() - 1, refusal, Qt::ToolTipRole);
+    }
     m_resource->setAccessibleName(tr("Import into"));
     m_resource->setEnabled(m_resources.size() > 1);
 
@@ -143,7 +148,8 @@ void ImportFilePage::setFilePath(const QString &path)
 bool ImportFilePage::isComplete() const
 {
     const QFileInfo info(filePath());
-    return resource().isValid() && !filePath().isEmpty() && info.isFile() && info.isReadable();
+    return resource().isValid() && resource().allows(ResourceSchema::Action::Create)
+        && !filePath().isEmpty() && info.isFile() && info.isReadable();
 }
 
 void ImportFilePage::resourceChosen()
@@ -160,7 +166,10 @@ void ImportFilePage::resourceChosen()
                            : tr("Columns of %1: %2.").arg(displayName(r), columns.join(u", "_s)));
     m_columns->setVisible(!columns.isEmpty());
     m_template->setEnabled(r.isValid() && m_api && !m_templateReply);
-    setMessage({}, false);
+    const QString refusal = r.refusal(ResourceSchema::Action::Create);
+    setMessage(refusal.isEmpty() ? QString() : tr("%1 An import creates records.").arg(refusal),
+               !refusal.isEmpty());
+    m_resource->setToolTip(refusal);
     Q_EMIT completeChanged();
 }
 

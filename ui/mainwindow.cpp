@@ -495,7 +495,13 @@ void MainWindow::updateModeActions()
     m_his->setEnabled(has);
     m_live->setEnabled(has);
     m_export->setEnabled(has);
-    m_importAction->setEnabled(has);
+    // An import creates records: the current list's resource decides (the wizard offers the
+    // others too, each saying whether the role may import into it).
+    const QString importRefusal
+        = has ? view->manager()->schema().refusal(ResourceSchema::Action::Create) : QString();
+    m_importAction->setEnabled(has && importRefusal.isEmpty());
+    m_importAction->setToolTip(importRefusal.isEmpty() ? tr("Import…") : importRefusal);
+    m_importAction->setStatusTip(importRefusal);
     if (has) {
         const bool live = view->manager()->mode() == RealtimeStateManager::Mode::Live;
         (live ? m_live : m_his)->setChecked(true);

@@ -769,7 +769,20 @@ void RecordDialog::setSaving(bool saving)
 
 void RecordDialog::updateSaveEnabled()
 {
-    m_save->setEnabled(m_manager && !m_saving && !m_deleted && !m_conflict && !m_done);
+    const QString refusal = saveRefusal();
+    m_save->setEnabled(m_manager && !m_saving && !m_deleted && !m_conflict && !m_done
+                       && refusal.isEmpty());
+    m_save->setToolTip(
+        refusal.isEmpty()
+            ? tr("Save (%1)")
+                  .arg(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText))
+            : refusal);
+}
+
+QString RecordDialog::saveRefusal() const
+{
+    return m_schema.refusal(m_newRecord ? ResourceSchema::Action::Create
+                                        : ResourceSchema::Action::Update);
 }
 
 void RecordDialog::announce(QWidget *widget, const QString &text)

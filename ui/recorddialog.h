@@ -129,6 +129,10 @@ public:
     /// What Save would send: every non-empty value (new record) or the changed fields (edit).
     QJsonObject changes() const;
 
+    /// Why the user's role may not save this form (ResourceSchema::refusal(): a new record
+    /// needs create, an edit update); empty when it may. Save is disabled with it as tooltip,
+    /// and the form can still be read.
+    QString saveRefusal() const;
     /// Save was pressed and the server has not answered yet.
     bool isSaving() const { return m_saving; }
     /// The operation of the save waiting for the server's answer (empty when none): its

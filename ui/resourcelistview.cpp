@@ -356,7 +356,8 @@ QString ResourceListView::writeBlockedReason() const
 bool ResourceListView::deleteSelected()
 {
     const QStringList ids = selectedIds();
-    if (!m_manager || ids.isEmpty() || !writeBlockedReason().isEmpty())
+    if (!m_manager || ids.isEmpty() || !writeBlockedReason().isEmpty()
+        || !m_manager->schema().allows(ResourceSchema::Action::Delete))
         return false;
     if (m_confirmDeletes) {
         const QString question = ids.size() == 1
@@ -710,11 +711,16 @@ void ResourceListView::refresh()
 
     const QString blocked = writeBlockedReason();
     const bool selected = !selectedIds().isEmpty();
-    m_new->setEnabled(blocked.isEmpty());
-    m_edit->setEnabled(blocked.isEmpty() && selected);
-    m_delete->setEnabled(blocked.isEmpty() && selected);
-    for (QPushButton *b : {m_new, m_edit, m_delete})
-        b->setToolTip(blocked);
+    // What the user's role may not do stays so; the connection's reason comes and goes.
+    using Action = ResourceSchema::Action;
+    const ResourceSchema &schema = m_manager->schema();
+    const std::pair<QPushButton *, Action> buttons[]
+        = {{m_new, Action::Create}, {m_edit, Action::Update}, {m_delete, Action::Delete}};
+    for (const auto &[button, action] : buttons) {
+        const QString refusal = schema.refusal(action);
+        button->setEnabled(refusal.isEmpty() && blocked.isEmpty() && (button == m_new || selected));
+        button->setToolTip(refusal.isEmpty() ? blocked : refusal);
+    }
 }
 
 } // namespace livedesk

@@ -34,7 +34,10 @@ class RealtimeTableModel;
  * Its first duty is that the screen never claims more than it knows: while the data may be
  * out of date a banner above the table says since when and why, and the rows turn grey (the
  * model's Stale state); in HIS mode writes are refused while the server cannot be reached,
- * and the buttons say so in their tooltips. Rows that someone else changed get a brief tint
+ * and the buttons say so in their tooltips. What the user's role may not do
+ * (ResourceSchema::allowed) is not offered either: New, Edit or Delete is disabled with the
+ * reason as tooltip ("Your role (auditor) may only read patients."); a double click still
+ * opens the record, to read. Rows that someone else changed get a brief tint
  * instead of jumping (ChangeHighlightDelegate).
  *
  * The view does not open dialogs itself: it asks (createRequested(), editRequested(),

@@ -35,6 +35,8 @@ class ApiServer::Context
 {
 public:
     QJsonObject claims;
+    /// The user's role as the schema has it now (the token's for a user it no longer has).
+    QString role;
     QString tenant() const { return claims.value(u"tenant").toString(); }
     QString userId() const { return claims.value(u"sub").toString(); }
     EventPublisher::Origin origin(const QHttpServerRequest &request) const
@@ -125,6 +127,36 @@ QString methodName(QHttpServerRequest::Method m)
         return u"OPTIONS"_s;
     default:
         return u"OTHER"_s;
+    }
+}
+
+// What a request on a resource does, for the role check; nullopt for a method no route of
+// the resource takes (405 follows).
+std::optional<Permissions::Action> actionOf(QHttpServerRequest::Method method, const QString &rest)
+{
+    using Method = QHttpServerRequest::Method;
+    using Action = Permissions::Action;
+    // Imports: the template and a job's status are reads; validating, running and cancelling
+    // are part of creating records.
+    if (rest.startsWith(u"import")) {
+        if (method == Method::Get)
+            return Action::Read;
+        if (method == Method::Post)
+            return Action::Create;
+        return std::nullopt;
+    }
+    switch (method) {
+    case Method::Get:
+        return Action::Read;
+    case Method::Post:
+        return Action::Create;
+    case Method::Put:
+    case Method::Patch:
+        return rest.isEmpty() ? std::nullopt : std::optional(Action::Update);
+    case Method::Delete:
+        return rest.isEmpty() ? std::nullopt : std::optional(Action::Delete);
+    default:
+        return std::nullopt;
     }
 }
 
@@ -345,7 +377,8 @@ HttpResponse ApiServer::route(const QHttpServerRequest &request)
     if (!claims)
         return failure(u"UNAUTHORIZED"_s, u"The access token was refused: %1."_s.arg(tokenError),
                        401);
-    Context ctx{*claims};
+    const UserSpec *signedIn = m_schema.userById(claims->value(u"sub").toString());
+    Context ctx{*claims, signedIn ? signedIn->role : claims->value(u"role").toString()};
 
     if (path == u"/api/auth/me") {
         const UserSpec *user = m_schema.userByEmail(claims->value(u"email").toString());
@@ -365,7 +398,7 @@ HttpResponse ApiServer::route(const QHttpServerRequest &request)
         return success(users);
     }
     if (path == u"/api/schema") {
-        return method == QHttpServerRequest::Method::Get ? success(m_schema.toPublicJson())
+        return method == QHttpServerRequest::Method::Get ? success(m_schema.toClientJson(ctx.role))
                                                          : methodNotAllowed(request);
     }
     for (const auto &resource : m_schema.resources) {
@@ -481,6 +514,15 @@ HttpResponse ApiServer::resourceRoute(const ResourceSpec &resource, const QStrin
 {
     using Method = QHttpServerRequest::Method;
     const auto method = request.method();
+    // Before anything else, the body included: a role that may not do it learns nothing more.
+    if (const auto action = actionOf(method, rest);
+        action && !resource.permissions.allows(ctx.role, *action)) {
+        QString why = Permissions::refusal(ctx.role, *action, resource.nameInSentence());
+        if (rest.startsWith(u"import") && *action == Permissions::Action::Create)
+            why = u"%1, so it may not import them."_s.arg(why.chopped(1));
+        qCInfo(lcHttp).noquote() << methodName(method) << request.url().path() << "refused:" << why;
+        return failure(ApiError::forbidden(why));
+    }
     const bool write = method == Method::Post || method == Method::Put || method == Method::Patch
         || method == Method::Delete;
     const QString txnId = QString::fromUtf8(request.value("x-client-txn-id"));

@@ -23,6 +23,11 @@ QString ApiError::badRequestCode()
     return u"BAD_REQUEST"_s;
 }
 
+QString ApiError::forbiddenCode()
+{
+    return u"FORBIDDEN"_s;
+}
+
 QString ApiError::notFoundCode()
 {
     return u"NOT_FOUND"_s;
@@ -58,6 +63,11 @@ ApiError ApiError::validation(const QJsonArray &details, const QString &message)
 ApiError ApiError::badRequest(const QString &message)
 {
     return ApiError(badRequestCode(), message, 400);
+}
+
+ApiError ApiError::forbidden(const QString &message)
+{
+    return ApiError(forbiddenCode(), message, 403);
 }
 
 ApiError ApiError::notFound(const QString &message)

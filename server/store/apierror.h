@@ -18,6 +18,7 @@ namespace livedesk::server {
  * |--------------------|--------|------------------------------------------------------------|
  * | `VALIDATION_ERROR` | 400    | the body or query is invalid; `details` lists every field  |
  * | `BAD_REQUEST`      | 400    | the request is malformed as a whole (not a JSON object...) |
+ * | `FORBIDDEN`        | 403    | the user's role may not do this (Permissions); nothing done |
  * | `NOT_FOUND`        | 404    | no such record in this tenant (other tenants' included)    |
  * | `VERSION_CONFLICT` | 409    | `If-Match` is stale; `current` holds the record as it is   |
  * | `DUPLICATE_ENTRY`  | 409    | the only problem is a unique field whose value is taken    |
@@ -44,6 +45,7 @@ public:
     // The error codes, as sent on the wire.
     static QString validationErrorCode();
     static QString badRequestCode();
+    static QString forbiddenCode();
     static QString notFoundCode();
     static QString versionConflictCode();
     static QString duplicateEntryCode();
@@ -53,6 +55,8 @@ public:
     static ApiError validation(const QJsonArray &details, const QString &message = {});
     /// 400 BAD_REQUEST: the request as a whole makes no sense.
     static ApiError badRequest(const QString &message);
+    /// 403 FORBIDDEN: @p message says which role may not do what (Permissions::refusal()).
+    static ApiError forbidden(const QString &message);
     /// 404 NOT_FOUND.
     static ApiError notFound(const QString &message);
     /// 409 VERSION_CONFLICT carrying the record as it is now; @p expected is the stale version

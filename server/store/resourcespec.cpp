@@ -73,6 +73,13 @@ const FieldSpec *ResourceSpec::column(QStringView name) const
     return nullptr;
 }
 
+QString ResourceSpec::nameInSentence() const
+{
+    if (label.size() > 1 && label.at(0).isUpper() && label.at(1).isUpper())
+        return label;
+    return label.isEmpty() ? name : label.at(0).toLower() + label.mid(1);
+}
+
 QList<const FieldSpec *> ResourceSpec::searchFields() const
 {
     QList<const FieldSpec *> marked;
@@ -119,8 +126,8 @@ bool ResourceSpec::isValidPath(QStringView path, QString *why)
 bool ResourceSpec::fromJson(const QJsonObject &json, ResourceSpec *out, QString *error)
 {
     static const QSet<QString> known{
-        u"name"_s,         u"label"_s,  u"path"_s,        u"feature"_s, u"entity"_s,
-        u"importModule"_s, u"fields"_s, u"description"_s, u"demo"_s,    u"ui"_s,
+        u"name"_s,   u"label"_s,       u"path"_s, u"feature"_s, u"entity"_s,      u"importModule"_s,
+        u"fields"_s, u"description"_s, u"demo"_s, u"ui"_s,      u"permissions"_s,
     };
     auto fail = [error](const QString &message) {
         if (error)
@@ -170,6 +177,11 @@ bool ResourceSpec::fromJson(const QJsonObject &json, ResourceSpec *out, QString 
     }
     r.demo = json.value("demo"_L1).toObject();
     r.ui = json.value("ui"_L1).toObject();
+    if (const QJsonValue permissions = json.value("permissions"_L1); !permissions.isUndefined()) {
+        QString why;
+        if (!Permissions::fromJson(permissions, &r.permissions, &why))
+            return fail(why);
+    }
 
     const QJsonValue fields = json.value("fields"_L1);
     if (!fields.isArray() || fields.toArray().isEmpty())
@@ -217,6 +229,8 @@ QJsonObject ResourceSpec::toJson(bool withDemo) const
         json.insert("description"_L1, description);
     if (!ui.isEmpty())
         json.insert("ui"_L1, ui);
+    if (permissions.isDeclared())
+        json.insert("permissions"_L1, permissions.toJson());
     if (withDemo && !demo.isEmpty())
         json.insert("demo"_L1, demo);
     return json;

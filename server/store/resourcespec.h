@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fieldspec.h"
+#include "permissions.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
@@ -35,11 +36,17 @@ public:
     QJsonObject demo;
     /// Opaque client hints.
     QJsonObject ui;
+    /// What each role may do with these records; everything for everyone when not declared.
+    Permissions permissions;
 
     /// The declared field called @p name, or nullptr.
     const FieldSpec *field(QStringView name) const;
     /// A declared field or a system field (for sorting, filtering and projection).
     const FieldSpec *column(QStringView name) const;
+
+    /// The records named in a sentence ("patients", "lab orders"): the label, its first
+    /// letter in lower case unless the label starts with an acronym ("HN codes").
+    QString nameInSentence() const;
 
     /// Fields that take part in `search`: the searchable ones, or every string and text
     /// field when none is marked searchable.

@@ -241,4 +241,19 @@ QJsonObject ServerSchema::toPublicJson() const
     return json;
 }
 
+QJsonObject ServerSchema::toClientJson(const QString &role) const
+{
+    QJsonObject json = toPublicJson();
+    QJsonArray resourceArray;
+    for (const ResourceSpec &r : resources) {
+        QJsonObject resource = r.toJson(false);
+        resource.remove("permissions"_L1);
+        resource.insert("allowed"_L1, Permissions::toJson(r.permissions.allowed(role)));
+        resourceArray.append(resource);
+    }
+    json.insert("resources"_L1, resourceArray);
+    json.insert("role"_L1, role);
+    return json;
+}
+
 } // namespace livedesk::server

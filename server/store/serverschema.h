@@ -44,6 +44,10 @@ namespace livedesk::server {
  *     "entity": "patient",           // default: name
  *     "importModule": "patients",    // <importModule>.import.progress; default: name
  *     "description": "...", "ui": {}, "demo": {},   // optional, opaque to the server
+ *     "permissions": {               // optional; without it every role may do everything
+ *       "auditor": ["read"],         // role -> actions: read, create, update, delete
+ *       "*": ["read", "create", "update", "delete"]   // every role not named; none without
+ *     },                             // (see Permissions)
  *     "fields": [{                   // required, at least one
  *       "name": "hn",                // required; letters, digits, '_'; not a system name
  *       "type": "string",            // string|text|integer|number|boolean|date|datetime|enum
@@ -95,6 +99,10 @@ public:
     /// What a client may see: name, version, description, tenants and resources (without
     /// demo); never users.
     QJsonObject toPublicJson() const;
+    /// What `GET /api/schema` answers a user with @p role: toPublicJson() with the `role`,
+    /// and each resource's `permissions` replaced by `allowed`, the actions of that role
+    /// (other roles' rights are none of the client's business).
+    QJsonObject toClientJson(const QString &role) const;
 };
 
 } // namespace livedesk::server

@@ -61,8 +61,9 @@ QString quoted(const QString &text)
 const QSet<QString> &knownResourceKeys()
 {
     static const QSet<QString> keys{
-        u"name"_s,   u"label"_s,       u"path"_s, u"feature"_s, u"entity"_s,  u"importModule"_s,
-        u"fields"_s, u"description"_s, u"demo"_s, u"ui"_s,      u"idField"_s, u"versionField"_s};
+        u"name"_s,         u"label"_s,        u"path"_s,        u"feature"_s, u"entity"_s,
+        u"importModule"_s, u"fields"_s,       u"description"_s, u"demo"_s,    u"ui"_s,
+        u"idField"_s,      u"versionField"_s, u"permissions"_s, u"allowed"_s};
     return keys;
 }
 
@@ -248,6 +249,26 @@ std::optional<ResourceSchema> parseResource(const QJsonObject &json, const QStri
         return fail(
             u"%1: %2 cannot be both the id and the version field."_s.arg(where, quoted(s.idField)));
 
+    // What the signed-in user may do; a file may say it too (to offer less than a plain
+    // AegisX server allows). `permissions` (every role's rights) is the server's business.
+    const QJsonValue allowed = json.value(u"allowed");
+    if (!allowed.isUndefined()) {
+        if (!allowed.isArray())
+            return fail(u"%1: \"allowed\" must be an array of actions."_s.arg(where));
+        s.allowed.clear();
+        for (const QJsonValue v : allowed.toArray()) {
+            const QString action = v.toString();
+            const bool known = action == u"read" || action == u"create" || action == u"update"
+                || action == u"delete";
+            if (!known && strict) {
+                return fail(u"%1: %2 in \"allowed\" is not read, create, update or delete."_s.arg(
+                    where, quoted(v.toVariant().toString())));
+            }
+            if (known && !s.allowed.contains(action))
+                s.allowed.append(action);
+        }
+    }
+
     const QJsonValue fields = json.value(u"fields");
     if (!fields.isArray())
         return fail(u"%1 has no \"fields\" array."_s.arg(where));
@@ -347,6 +368,59 @@ QString combinedType(const QSet<QString> &seen)
 }
 
 } // namespace
+
+QString ResourceSchema::actionName(Action action)
+{
+    switch (action) {
+    case Action::Read:
+        return u"read"_s;
+    case Action::Create:
+        return u"create"_s;
+    case Action::Update:
+        return u"update"_s;
+    case Action::Delete:
+        return u"delete"_s;
+    }
+    return {};
+}
+
+QString ResourceSchema::refusal(Action action) const
+{
+    if (allows(action))
+        return {};
+    // The records in a sentence: "patients", "lab orders", but "HN codes".
+    QString what = label.isEmpty() ? name : label;
+    if (!what.isEmpty() && (what.size() < 2 || !what.at(1).isUpper()))
+        what = what.at(0).toLower() + what.mid(1);
+    const bool readOnly = allowed.size() == 1 && allows(Action::Read);
+    if (role.isEmpty()) {
+        if (readOnly)
+            return tr("The server lets you only read %1.").arg(what);
+        switch (action) {
+        case Action::Read:
+            return tr("The server does not let you read %1.").arg(what);
+        case Action::Create:
+            return tr("The server does not let you create %1.").arg(what);
+        case Action::Update:
+            return tr("The server does not let you change %1.").arg(what);
+        case Action::Delete:
+            return tr("The server does not let you delete %1.").arg(what);
+        }
+    }
+    if (readOnly)
+        return tr("Your role (%1) may only read %2.").arg(role, what);
+    switch (action) {
+    case Action::Read:
+        return tr("Your role (%1) may not read %2.").arg(role, what);
+    case Action::Create:
+        return tr("Your role (%1) may not create %2.").arg(role, what);
+    case Action::Update:
+        return tr("Your role (%1) may not change %2.").arg(role, what);
+    case Action::Delete:
+        return tr("Your role (%1) may not delete %2.").arg(role, what);
+    }
+    return {};
+}
 
 int ResourceSchema::columnIndex(QStringView name) const
 {
@@ -544,7 +618,13 @@ ResourceSchema::fromSchemaDocument(const QJsonObject &document, const QString &n
         return fail(
             u"The schema has no resource %1; it has %2."_s.arg(quoted(name), listed(names)));
     }
-    return parseResource(*found, found->value(u"name").toString(), false, error);
+    auto parsed = parseResource(*found, found->value(u"name").toString(), false, error);
+    if (parsed) {
+        const QJsonObject top
+            = document.contains(u"resources") ? document : document.value(u"data").toObject();
+        parsed->role = top.value(u"role").toString();
+    }
+    return parsed;
 }
 
 std::optional<ResourceSchema> ResourceSchema::fromSchemaFile(const QString &path,
@@ -655,6 +735,8 @@ QJsonObject ResourceSchema::toJson() const
     // Only what differs from the server's conventions, so that the file suits it too.
     if (idField != u"id")
         json.insert(u"idField"_s, idField);
+    if (allowed.size() < 4)
+        json.insert(u"allowed"_s, QJsonArray::fromStringList(allowed));
     if (versionField.isEmpty())
         json.insert(u"versionField"_s, QJsonValue::Null);
     else if (versionField != u"version")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
@@ -32,9 +33,18 @@ namespace livedesk {
  * enums, `default`, `maxLength`, and `min`, `max`, `notFuture` for dates); records also carry the
  * system fields `id`, `version`, `created_at`, `updated_at`, `created_by`, `updated_by`, which
  * become read-only columns.
+ *
+ * What the signed-in user may do with the records comes with the server's description:
+ * livedesk-server's `/api/schema` names the user's `role` and, per resource, `allowed`
+ * (`["read"]` for a read-only role). A server that says nothing (AegisX has no such answer)
+ * allows everything as far as the client knows; the server still decides, and a refusal
+ * (403 FORBIDDEN) is shown with its reason. The views offer only what is allowed and say
+ * why the rest is not (refusal()).
  */
 class ResourceSchema
 {
+    Q_DECLARE_TR_FUNCTIONS(ResourceSchema)
+
 public:
     class Column
     {
@@ -76,6 +86,24 @@ public:
     QString versionField;
     /// Declared fields first, in order, then the system fields present.
     QList<Column> columns;
+
+    /// What a user may do with records, as `allowed` names it.
+    enum class Action { Read, Create, Update, Delete };
+    /// The actions the signed-in user's role may take (actionName() spelling); all four when
+    /// the server does not say.
+    QStringList allowed{QStringLiteral("read"), QStringLiteral("create"), QStringLiteral("update"),
+                        QStringLiteral("delete")};
+    /// The signed-in user's role as the server names it (`role` of `/api/schema`); empty when
+    /// the server does not say.
+    QString role;
+
+    /// Whether the server lets the signed-in user do @p action.
+    bool allows(Action action) const { return allowed.contains(actionName(action)); }
+    /// Why @p action is not offered ("Your role (auditor) may only read patients."); empty
+    /// when it is allowed.
+    QString refusal(Action action) const;
+    /// read, create, update, delete.
+    static QString actionName(Action action);
 
     bool isValid() const { return !name.isEmpty() && !restPath.isEmpty(); }
     bool hasVersions() const { return !versionField.isEmpty(); }

@@ -264,9 +264,8 @@ void Session::loadSchema()
             return;
         }
         // A plain AegisX server has no /api/schema: the fallback resources are used.
-        finishSchema(reply->ok() ? QJsonObject{{u"resources"_s,
-                                                reply->data().toObject().value(u"resources")}}
-                                 : QJsonObject(),
+        // The whole answer: it names the user's role beside the resources.
+        finishSchema(reply->ok() ? reply->data().toObject() : QJsonObject(),
                      tr("The server describes no resources, and none were named "
                         "(--resource or --schema)."));
     });
@@ -282,10 +281,14 @@ void Session::finishSchema(const QJsonObject &document, const QString &problem)
         QString error;
         const auto schema = ResourceSchema::fromSchemaDocument(
             document, r.toObject().value(u"name").toString(), &error);
-        if (schema)
+        if (schema && !schema->allows(ResourceSchema::Action::Read)) {
+            // Its list would only ever be refused: the role does not see this resource.
+            qCInfo(lcState).noquote() << "schema:" << schema->refusal(ResourceSchema::Action::Read);
+        } else if (schema) {
             m_resources.append(*schema);
-        else
+        } else {
             qCWarning(lcState).noquote() << "schema:" << error;
+        }
     }
     if (m_resources.isEmpty()) {
         for (const QString &name : std::as_const(m_fallback))

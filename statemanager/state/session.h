@@ -106,7 +106,8 @@ public:
     QString userName() const;
     bool isSignedIn() const { return m_signedIn; }
 
-    /// The resources, in the server's order (valid after signedIn()).
+    /// The resources, in the server's order (valid after signedIn()); those the user's role
+    /// may not read (ResourceSchema::allowed) are left out, their lists would only be refused.
     const QList<ResourceSchema> &resources() const { return m_resources; }
     /// The resource called @p name in any spelling (`lab-orders` finds the server's
     /// `lab_orders`), or null.

@@ -78,6 +78,9 @@ private Q_SLOTS:
     void toJsonOfOverrides();
     void dateBounds();
     void dateBoundsInFiles();
+    void allowedActions();
+    void allowedAbsentMeansEverything();
+    void allowedInFiles();
 };
 
 void TestResourceSchema::clinicalPatients()
@@ -564,7 +567,6 @@ void TestResourceSchema::toJsonOfOverrides()
     QCOMPARE(reread->columns.at(2).name, u"version"_s);
 }
 
-QTEST_GUILESS_MAIN(TestResourceSchema)
 // The demo bounds a date of birth to the past; a schema may bound any date or datetime, and
 // the client judges a value by the rule the server applies (in the record's own form).
 void TestResourceSchema::dateBounds()
@@ -639,4 +641,98 @@ void TestResourceSchema::dateBoundsInFiles()
     QVERIFY(refused(f, u"has \"notFuture\" but is not a date or datetime"_s));
 }
 
+void TestResourceSchema::allowedActions()
+{
+    // What /api/schema tells a read-only user: the role, and per resource what it may do.
+    QJsonObject data
+        = document({resource(u"patients"_s, {field(u"hn"_s, u"string"_s)},
+                             {{u"label"_s, u"Patients"_s}, {u"allowed"_s, QJsonArray{u"read"_s}}}),
+                    resource(u"codes"_s, {field(u"code"_s, u"string"_s)},
+                             {{u"label"_s, u"HN codes"_s},
+                              {u"allowed"_s, QJsonArray{u"read"_s, u"create"_s, u"future"_s}}})});
+    data.insert(u"role"_s, u"auditor"_s);
+    const QJsonObject envelope{{u"success"_s, true}, {u"data"_s, data}};
+    QString error;
+    const auto patients = ResourceSchema::fromSchemaDocument(envelope, u"patients"_s, &error);
+    QVERIFY2(patients, qPrintable(error));
+    QCOMPARE(patients->role, u"auditor"_s);
+    QCOMPARE(patients->allowed, QStringList{u"read"_s});
+    QVERIFY(patients->allows(ResourceSchema::Action::Read));
+    QVERIFY(!patients->allows(ResourceSchema::Action::Create));
+    QVERIFY(!patients->allows(ResourceSchema::Action::Update));
+    QVERIFY(!patients->allows(ResourceSchema::Action::Delete));
+    QCOMPARE(patients->refusal(ResourceSchema::Action::Read), QString());
+    QCOMPARE(patients->refusal(ResourceSchema::Action::Delete),
+             u"Your role (auditor) may only read patients."_s);
+    QCOMPARE(patients->refusal(ResourceSchema::Action::Create),
+             u"Your role (auditor) may only read patients."_s);
+
+    // An action this client does not know is left out; the sentence names what is refused.
+    const auto codes = ResourceSchema::fromSchemaDocument(data, u"codes"_s, &error);
+    QVERIFY2(codes, qPrintable(error));
+    QCOMPARE(codes->allowed, (QStringList{u"read"_s, u"create"_s}));
+    QVERIFY(codes->allows(ResourceSchema::Action::Create));
+    QCOMPARE(codes->refusal(ResourceSchema::Action::Update),
+             u"Your role (auditor) may not change HN codes."_s);
+    QCOMPARE(codes->refusal(ResourceSchema::Action::Delete),
+             u"Your role (auditor) may not delete HN codes."_s);
+
+    // The restriction survives the schema format (a --schema file written from it).
+    const auto again
+        = ResourceSchema::fromSchemaDocument(document({patients->toJson()}), u"patients"_s, &error);
+    QVERIFY2(again, qPrintable(error));
+    QCOMPARE(again->allowed, QStringList{u"read"_s});
+}
+
+void TestResourceSchema::allowedAbsentMeansEverything()
+{
+    // AegisX says nothing about roles: everything is offered, the server decides.
+    QString error;
+    const auto s = ResourceSchema::fromSchemaDocument(
+        document({resource(u"stock"_s, {field(u"sku"_s, u"string"_s)})}), u"stock"_s, &error);
+    QVERIFY2(s, qPrintable(error));
+    QVERIFY(s->role.isEmpty());
+    for (const auto action : {ResourceSchema::Action::Read, ResourceSchema::Action::Create,
+                              ResourceSchema::Action::Update, ResourceSchema::Action::Delete}) {
+        QVERIFY(s->allows(action));
+        QVERIFY(s->refusal(action).isEmpty());
+    }
+    QVERIFY(!s->toJson().contains(u"allowed"));
+    QVERIFY(ResourceSchema::named(u"stock"_s).allows(ResourceSchema::Action::Delete));
+
+    // Without a role the sentence does not invent one.
+    auto readOnly = *s;
+    readOnly.allowed = {u"read"_s};
+    QCOMPARE(readOnly.refusal(ResourceSchema::Action::Create),
+             u"The server lets you only read stock."_s);
+}
+
+void TestResourceSchema::allowedInFiles()
+{
+    // A file for a plain AegisX server may make a resource read-only in the workstation;
+    // `permissions` in the server's format is accepted and left to the server.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"allowed.json"_s);
+    const auto write = [&path](const QJsonObject &doc) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(doc).toJson());
+    };
+    write(document({resource(u"r"_s, {field(u"a"_s, u"string"_s)},
+                             {{u"allowed"_s, QJsonArray{u"read"_s}},
+                              {u"permissions"_s, QJsonObject{{u"*"_s, QJsonArray{u"read"_s}}}}})}));
+    QString error;
+    const auto s = ResourceSchema::fromSchemaFile(path, u"r"_s, &error);
+    QVERIFY2(s, qPrintable(error));
+    QCOMPARE(s->allowed, QStringList{u"read"_s});
+
+    // A misspelt action in a file is an error, not a silent refusal.
+    write(document(
+        {resource(u"r"_s, {field(u"a"_s, u"string"_s)}, {{u"allowed"_s, QJsonArray{u"raed"_s}}})}));
+    QVERIFY(!ResourceSchema::fromSchemaFile(path, u"r"_s, &error));
+    QVERIFY2(error.contains(u"\"raed\" in \"allowed\""_s), qPrintable(error));
+}
+
+QTEST_GUILESS_MAIN(TestResourceSchema)
 #include "tst_resourceschema.moc"

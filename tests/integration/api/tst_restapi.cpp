@@ -353,21 +353,20 @@ private Q_SLOTS:
 
     void tenantsNeverSeeEachOther()
     {
-        Client auditor(m_server->baseUrl());
-        QVERIFY(auditor.login(u"auditor@demo.local"_s, u"auditor"_s));
+        Client wardB(m_server->baseUrl());
+        QVERIFY(wardB.login(u"nurse-b@demo.local"_s, u"nurse-b"_s));
         const auto mine = m_nurse->post(
             u"/api/patients"_s, doc({{u"hn"_s, u"HN920001"_s}, {u"name"_s, u"Ward A only"_s}}));
         QCOMPARE(mine.status, 201);
         const qint64 id = mine.data().toObject().value(u"id").toInteger();
-        QCOMPARE(auditor.get(u"/api/patients/%1"_s.arg(id)).status, 404);
-        QCOMPARE(auditor.put(u"/api/patients/%1"_s.arg(id), doc({{u"name"_s, u"x"_s}})).status,
-                 404);
-        QCOMPARE(auditor.del(u"/api/patients/%1"_s.arg(id)).status, 404);
-        const auto search = auditor.get(u"/api/patients?search=HN920001"_s);
+        QCOMPARE(wardB.get(u"/api/patients/%1"_s.arg(id)).status, 404);
+        QCOMPARE(wardB.put(u"/api/patients/%1"_s.arg(id), doc({{u"name"_s, u"x"_s}})).status, 404);
+        QCOMPARE(wardB.del(u"/api/patients/%1"_s.arg(id)).status, 404);
+        const auto search = wardB.get(u"/api/patients?search=HN920001"_s);
         QCOMPARE(search.status, 200);
         QCOMPARE(search.data().toArray().size(), 0);
         // Uniqueness is per tenant: ward B may use the same HN.
-        QCOMPARE(auditor
+        QCOMPARE(wardB
                      .post(u"/api/patients"_s,
                            doc({{u"hn"_s, u"HN920001"_s}, {u"name"_s, u"Ward B's own"_s}}))
                      .status,

@@ -366,9 +366,9 @@ private Q_SLOTS:
         QCOMPARE(stored.value(u"value").toString(), u"IMPD-EXIST"_s);
 
         // Another tenant's HN is not a duplicate.
-        ImportTestClient auditor(m_server->baseUrl());
-        QVERIFY(auditor.login(u"auditor@demo.local"_s, u"auditor"_s));
-        const auto other = auditor.upload(patients, "hn,name\nIMPD-EXIST,Elsewhere\n");
+        ImportTestClient wardB(m_server->baseUrl());
+        QVERIFY(wardB.login(u"nurse-b@demo.local"_s, u"nurse-b"_s));
+        const auto other = wardB.upload(patients, "hn,name\nIMPD-EXIST,Elsewhere\n");
         QCOMPARE(other.data().toObject().value(u"summary").toObject().value(u"validRows").toInt(),
                  1);
     }
@@ -566,9 +566,9 @@ private Q_SLOTS:
         const QString sessionId
             = validated(ImportTestClient::csv({u"hn,name"_s, u"IMPF-1,One"_s}), 1, 1);
         QVERIFY(!sessionId.isEmpty());
-        ImportTestClient auditor(m_server->baseUrl()); // ward-b
-        QVERIFY(auditor.login(u"auditor@demo.local"_s, u"auditor"_s));
-        QCOMPARE(auditor.execute(patients, sessionId).status, 404);
+        ImportTestClient wardB(m_server->baseUrl());
+        QVERIFY(wardB.login(u"nurse-b@demo.local"_s, u"nurse-b"_s));
+        QCOMPARE(wardB.execute(patients, sessionId).status, 404);
         // ...nor under another resource.
         QCOMPARE(m_nurse->execute(u"/api/admissions"_s, sessionId).status, 404);
 
@@ -577,12 +577,12 @@ private Q_SLOTS:
         const QString jobId = x.data().toObject().value(u"jobId").toString();
         QCOMPARE(m_nurse->waitForJob(patients, jobId).value(u"status").toString(), u"completed"_s);
 
-        QCOMPARE(auditor.status(patients, jobId).status, 404);
-        QCOMPARE(auditor.status(patients, jobId).errorCode(), u"NOT_FOUND"_s);
-        QCOMPARE(auditor.cancel(patients, jobId).status, 404);
+        QCOMPARE(wardB.status(patients, jobId).status, 404);
+        QCOMPARE(wardB.status(patients, jobId).errorCode(), u"NOT_FOUND"_s);
+        QCOMPARE(wardB.cancel(patients, jobId).status, 404);
         QCOMPARE(m_nurse->status(u"/api/admissions"_s, jobId).status, 404);
         QCOMPARE(m_nurse->status(patients, u"no-such-job"_s).status, 404);
-        QCOMPARE(auditor.count(patients, u"IMPF-"_s), 0);
+        QCOMPARE(wardB.count(patients, u"IMPF-"_s), 0);
 
         // A colleague of the same tenant sees it.
         ImportTestClient doctor(m_server->baseUrl());
