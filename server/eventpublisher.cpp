@@ -61,6 +61,52 @@ void EventPublisher::onEvent(const QString &nsp, const QString &sid, const QStri
     const QJsonObject body = args.at(0).toObject();
     const QJsonArray features = body.value(u"features").toArray();
     const QJsonArray entities = body.value(u"entities").toArray();
+
+    // Every room a socket joins costs memory until it leaves: a subscription is refused
+    // whole, before joining anything, when it names too much.
+    const auto refuse = [&](const QString &message) {
+        const QJsonObject error{
+            {u"code"_s, u"SUBSCRIPTION_LIMIT"_s},
+            {u"message"_s, message},
+            {u"limits"_s,
+             QJsonObject{{u"namesPerSubscribe"_s, MaxNamesPerSubscribe},
+                         {u"nameLength"_s, MaxNameLength},
+                         {u"roomsPerSocket"_s, m_socketIo->options().maxRoomsPerSocket}}},
+            {u"timestamp"_s, nowIso()}};
+        if (ackId >= 0)
+            m_socketIo->sendAck(nsp, sid, ackId, {QJsonObject{{u"error"_s, error}}});
+        m_socketIo->emitToSocket(
+            nsp, sid, subscribe ? u"subscribe:error"_s : u"unsubscribe:error"_s, {error});
+    };
+    if (features.size() + entities.size() > MaxNamesPerSubscribe) {
+        refuse(u"A subscription names at most %1 features and entities together"_s.arg(
+            MaxNamesPerSubscribe));
+        return;
+    }
+    QStringList joining;
+    const QStringList current = m_socketIo->rooms(nsp, sid);
+    for (const auto &[names, kind] :
+         {std::pair{features, u"feature"_s}, std::pair{entities, u"entity"_s}}) {
+        for (const auto &n : names) {
+            const QString name = n.toString();
+            if (name.size() > MaxNameLength) {
+                refuse(u"A feature or entity name has at most %1 characters"_s.arg(MaxNameLength));
+                return;
+            }
+            const QString r = room(tenant, kind, name);
+            if (!name.isEmpty() && !current.contains(r) && !joining.contains(r))
+                joining.append(r);
+        }
+    }
+    const int roomLimit = m_socketIo->options().maxRoomsPerSocket;
+    if (subscribe && roomLimit > 0 && current.size() + joining.size() > roomLimit) {
+        refuse(u"A connection may be in at most %1 rooms; it is in %2 and this subscription "
+               "would add %3"_s.arg(roomLimit)
+                   .arg(current.size())
+                   .arg(joining.size()));
+        return;
+    }
+
     QJsonArray rooms;
     const auto apply = [&](const QJsonArray &names, const QString &kind) {
         for (const auto &n : names) {
