@@ -243,7 +243,8 @@ bool EventDecoder::isControlEvent(const QString &name)
     return name == u"pong" || name == u"ping" || name.startsWith(u"subscribe:")
         || name.startsWith(u"unsubscribe:") || name == u"error"
         || name.startsWith(u"connection:") // AegisX: established, timeout
-        || name.startsWith(u"auth:"); // livedesk-server: the socket's token (Session answers)
+        // livedesk-server asking for the socket's token (the Session answers)
+        || name == u"auth:expiring" || name == u"auth:expired" || name == u"auth:renew";
 }
 
 QString EventDecoder::normalizeAction(const QString &action)
