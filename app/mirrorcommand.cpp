@@ -364,6 +364,21 @@ void MirrorCommand::startManager(const ResourceSchema &schema)
         SocketIoClient::Options refreshed = m_client->options();
         refreshed.auth = {{u"token"_s, m_api->accessToken()}};
         m_client->setOptions(refreshed);
+        // A server that holds the socket to its token's lifetime asked for the new one.
+        if (m_socketRenews && m_client->isConnected())
+            m_client->emitWithAck(u"auth:renew"_s,
+                                  {QJsonObject{{u"token"_s, m_api->accessToken()}}}, this,
+                                  [](const SocketIoAck &) {});
+    });
+    // livedesk-server asks for a fresh token before the socket's expires (auth:expiring) and
+    // drops the socket when it does (auth:expired, then 41): sign in again in time, or after.
+    connect(m_client.get(), &SocketIoClient::eventReceived, this, [this](const SocketIoEvent &e) {
+        if (e.name == u"auth:expiring") {
+            m_socketRenews = true;
+            signInAgain(u"the server asks the socket for a fresh token"_s, false);
+        } else if (e.name == u"auth:expired") {
+            signInAgain(u"the socket's token expired"_s, true);
+        }
     });
 
     RealtimeStateManager::Options options;

@@ -118,6 +118,8 @@ private:
     QString m_path = QStringLiteral("/api/ws/");
     QString m_token;
     QString m_user;
+    // The server asks the socket for fresh tokens (auth:expiring): hand it every new one.
+    bool m_socketRenews = false;
     QString m_password;
     QString m_resource;
     QString m_schemaFile;

@@ -61,6 +61,54 @@ void EventPublisher::onEvent(const QString &nsp, const QString &sid, const QStri
     const QString tenant = data.value(u"tenant").toString();
     const QString role = data.value(u"role").toString();
     const QJsonObject body = args.at(0).toObject();
+    const QJsonArray requestedFeatures = body.value(u"features").toArray();
+    const QJsonArray requestedEntities = body.value(u"entities").toArray();
+
+    // Every room a socket joins costs memory until it leaves: a subscription is refused
+    // whole, before joining anything, when it names too much.
+    const auto refuse = [&](const QString &message) {
+        const QJsonObject error{
+            {u"code"_s, u"SUBSCRIPTION_LIMIT"_s},
+            {u"message"_s, message},
+            {u"limits"_s,
+             QJsonObject{{u"namesPerSubscribe"_s, MaxNamesPerSubscribe},
+                         {u"nameLength"_s, MaxNameLength},
+                         {u"roomsPerSocket"_s, m_socketIo->options().maxRoomsPerSocket}}},
+            {u"timestamp"_s, nowIso()}};
+        if (ackId >= 0)
+            m_socketIo->sendAck(nsp, sid, ackId, {QJsonObject{{u"error"_s, error}}});
+        m_socketIo->emitToSocket(
+            nsp, sid, subscribe ? u"subscribe:error"_s : u"unsubscribe:error"_s, {error});
+    };
+    if (requestedFeatures.size() + requestedEntities.size() > MaxNamesPerSubscribe) {
+        refuse(u"A subscription names at most %1 features and entities together"_s.arg(
+            MaxNamesPerSubscribe));
+        return;
+    }
+    QStringList joining;
+    const QStringList current = m_socketIo->rooms(nsp, sid);
+    for (const auto &[names, kind] :
+         {std::pair{requestedFeatures, u"feature"_s}, std::pair{requestedEntities, u"entity"_s}}) {
+        for (const auto &n : names) {
+            const QString name = n.toString();
+            if (name.size() > MaxNameLength) {
+                refuse(u"A feature or entity name has at most %1 characters"_s.arg(MaxNameLength));
+                return;
+            }
+            const QString r = room(tenant, kind, name);
+            if (!name.isEmpty() && !current.contains(r) && !joining.contains(r))
+                joining.append(r);
+        }
+    }
+    const int roomLimit = m_socketIo->options().maxRoomsPerSocket;
+    if (subscribe && roomLimit > 0 && current.size() + joining.size() > roomLimit) {
+        refuse(u"A connection may be in at most %1 rooms; it is in %2 and this subscription "
+               "would add %3"_s.arg(roomLimit)
+                   .arg(current.size())
+                   .arg(joining.size()));
+        return;
+    }
+
     QJsonArray features;
     QJsonArray entities;
     QJsonArray rooms;
@@ -97,8 +145,8 @@ void EventPublisher::onEvent(const QString &nsp, const QString &sid, const QStri
             rooms.append(QString(kind + u':' + name));
         }
     };
-    apply(body.value(u"features").toArray(), u"feature"_s, &features);
-    apply(body.value(u"entities").toArray(), u"entity"_s, &entities);
+    apply(requestedFeatures, u"feature"_s, &features);
+    apply(requestedEntities, u"entity"_s, &entities);
     QJsonObject reply{{u"features"_s, features},
                       {u"entities"_s, entities},
                       {u"rooms"_s, rooms},

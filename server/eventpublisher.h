@@ -27,12 +27,25 @@ class SocketIoServer;
  * featureVersion, priority`: `eventId` (unique), `seq` (strictly increasing per tenant and
  * feature — per tenant so that a client never sees gaps caused by other tenants), `txnId`
  * (echo of X-Client-Txn-Id) and `version` (the record's, when there is one).
+ *
+ * A subscription is bounded, since every room costs memory for as long as the socket stays:
+ * at most MaxNamesPerSubscribe features and entities per `subscribe:features`, names of at
+ * most MaxNameLength characters, and no more rooms per socket than the Socket.IO server's
+ * `maxRoomsPerSocket`. Beyond that the whole subscription is refused (nothing joined) with
+ * `subscribe:error {code: "SUBSCRIPTION_LIMIT", message, limits, timestamp}` (and the same
+ * as `{error}` in the ack, when one was asked for).
  */
 class EventPublisher : public QObject
 {
     Q_OBJECT
 
 public:
+    /// Most features and entities one subscribe:features may name (the clinical schema has a
+    /// handful; a large AegisX deployment some dozens).
+    static constexpr int MaxNamesPerSubscribe = 100;
+    /// Longest feature or entity name, in characters.
+    static constexpr int MaxNameLength = 100;
+
     EventPublisher(const ServerSchema &schema, SocketIoServer *socketIo, QObject *parent = nullptr);
 
     /// Who caused a change, and the client transaction it belongs to.

@@ -10,6 +10,7 @@
 #include "resourcespec.h"
 #include "serverschema.h"
 #include "socketioserver.h"
+#include "sockettokenguard.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QRandomGenerator>
@@ -90,6 +91,9 @@ bool LivedeskServer::start(QString *error)
     sio.path = m_options.socketIoPath;
     sio.recovery = true;
     sio.recoveryWindowMs = m_options.recoveryWindowMs;
+    // Its own room, its tenant's and its user's, and the subscriptions: the clinical demo
+    // needs a handful, a large AegisX deployment some dozens of features and entities.
+    sio.maxRoomsPerSocket = 256;
     m_socketIo = std::make_unique<SocketIoServer>();
     m_socketIo->setOptions(sio);
     m_publisher = std::make_unique<EventPublisher>(*m_schema, m_socketIo.get());
@@ -133,6 +137,12 @@ bool LivedeskServer::start(QString *error)
                                {u"role"_s, user ? QJsonValue(user->role) : claims->value(u"role")}};
         });
 
+    // A socket lives no longer than its access token unless the client renews it.
+    m_tokenGuard = std::make_unique<SocketTokenGuard>(
+        m_socketIo.get(), [api = m_api.get()](const QString &token, QString *why) {
+            return api->verifyAccessToken(token, why);
+        });
+
     m_port = m_api->listen(m_options.address, m_options.port);
     if (m_port == 0) {
         *error = u"cannot listen on %1:%2 (port in use?)"_s.arg(m_options.address.toString())
@@ -150,6 +160,7 @@ void LivedeskServer::stop()
         m_imports->shutdown();
     if (m_socketIo)
         m_socketIo->close();
+    m_tokenGuard.reset();
     m_api.reset();
     m_imports.reset();
     m_publisher.reset();

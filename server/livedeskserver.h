@@ -18,6 +18,7 @@ class ImportService;
 class RecordStore;
 class ServerSchema;
 class SocketIoServer;
+class SocketTokenGuard;
 
 /**
  * livedesk-server in one object: schema, SQLite store, REST API and Socket.IO on one port.
@@ -49,7 +50,9 @@ public:
         QString socketIoPath = QStringLiteral("/api/ws/");
         /// Keep sessions for recovery this long after a transport loss.
         int recoveryWindowMs = 120000;
-        /// Lifetime of access tokens (AegisX-like 15 minutes by default).
+        /// Lifetime of access tokens (AegisX-like 15 minutes by default). A socket is asked
+        /// for a fresh token before its token expires and dropped when it does (see
+        /// SocketTokenGuard).
         qint64 accessTokenSeconds = 15 * 60;
         /// Timeouts and caps of HTTP connections (header 10 s, body 30 s without a byte,
         /// idle keep-alive 60 s, 256 connections per client address; see HttpListener).
@@ -77,6 +80,7 @@ public:
     ApiServer *api() const { return m_api.get(); }
     EventPublisher *publisher() const { return m_publisher.get(); }
     ImportService *imports() const { return m_imports.get(); }
+    SocketTokenGuard *tokenGuard() const { return m_tokenGuard.get(); }
 
 private:
     Options m_options;
@@ -86,6 +90,7 @@ private:
     std::unique_ptr<EventPublisher> m_publisher;
     std::unique_ptr<ImportService> m_imports;
     std::unique_ptr<ApiServer> m_api;
+    std::unique_ptr<SocketTokenGuard> m_tokenGuard;
     quint16 m_port = 0;
 };
 

@@ -94,6 +94,11 @@ struct SocketIoServer::Socket
     QString sid;
     QString pid;
     QJsonObject data;
+    // What the authenticator answered the CONNECT that started the session: only a client it
+    // answers the same may resume it.
+    QJsonObject owner;
+    // The CONNECT payload that connected it (without pid and offset), as handshake.auth.
+    QJsonObject auth;
     QSet<QString> rooms;
     EngineIoConnection *engine = nullptr;
     qint64 nextAckId = 0;
@@ -128,6 +133,7 @@ struct SocketIoServer::Namespace
         QString pid;
         QSet<QString> rooms;
         QJsonObject data;
+        QJsonObject owner;
         qint64 floorSeq = 0;
         qint64 lostAtMs = 0;
     };
@@ -310,6 +316,13 @@ bool SocketIoServer::join(const QString &nsp, const QString &sid, const QString 
     Socket *socket = findSocket(nsp, sid);
     if (!socket)
         return false;
+    if (socket->rooms.contains(room))
+        return true;
+    if (m_options.maxRoomsPerSocket > 0 && socket->rooms.size() >= m_options.maxRoomsPerSocket) {
+        qCInfo(lcServerSocketIo) << "socket" << sid << "is in" << socket->rooms.size()
+                                 << "rooms already; not joining" << room.left(60);
+        return false;
+    }
     socket->rooms.insert(room);
     ns->rooms[room].insert(sid);
     return true;
@@ -483,6 +496,18 @@ int SocketIoServer::storedPacketCount(const QString &nsp) const
     return ns ? int(ns->packets.size()) : 0;
 }
 
+int SocketIoServer::roomCount(const QString &nsp) const
+{
+    const Namespace *ns = findNamespace(nsp);
+    return ns ? int(ns->rooms.size()) : 0;
+}
+
+QJsonObject SocketIoServer::handshakeAuth(const QString &nsp, const QString &sid) const
+{
+    const Socket *socket = findSocket(nsp, sid);
+    return socket ? socket->auth : QJsonObject();
+}
+
 int SocketIoServer::keptSessionCount(const QString &nsp) const
 {
     const Namespace *ns = findNamespace(nsp);
@@ -534,6 +559,10 @@ void SocketIoServer::onMessage(EngineIoConnection *engine, const QString &text)
     SocketIoPacket packet;
     QString error;
     if (!SocketIoPacket::decode(text, &packet, &error)) {
+        if (text.startsWith(u'0')) {
+            refuseMalformedConnect(engine, text, error);
+            return;
+        }
         protocolViolation(engine, u"parse error"_s, u"%1: %2"_s.arg(error, text.left(60)));
         return;
     }
@@ -633,7 +662,7 @@ void SocketIoServer::handleConnect(EngineIoConnection *engine, const SocketIoPac
     QJsonObject auth = packet.data.toObject();
     const QJsonValue pid = auth.take(u"pid"_s);
     const QJsonValue offset = auth.take(u"offset"_s);
-    const bool resuming = m_options.recovery && pid.isString();
+    bool resuming = m_options.recovery && pid.isString();
     const QString nspName = ns->name;
 
     // Authentication comes first, so that a refused client neither resumes nor learns what
@@ -658,29 +687,28 @@ void SocketIoServer::handleConnect(EngineIoConnection *engine, const SocketIoPac
         return;
     }
 
-    // The pid of a socket that still looks connected: its client has lost that connection
-    // (a half-open TCP link the heartbeat has not caught yet) and is back on a new one. End
-    // the old one now, as a transport loss, so that the session can be resumed at once.
-    if (resuming) {
-        if (const QString liveSid = ns->sidByPid.value(pid.toString()); !liveSid.isEmpty()) {
-            const auto live = ns->sockets.find(liveSid);
-            if (live != ns->sockets.end() && live->second.engine != engine) {
-                qCInfo(lcServerSocketIo)
-                    << "socket" << liveSid << "is back on a new connection; closing the old one";
-                live->second.engine->close(u"transport close"_s);
-                if (!m_clients.count(engine) || !engine->isOpen())
-                    return;
-            }
-        }
+    // The pid of a socket that is connected: never taken over, whoever asks. Its own client
+    // back on a new connection (a half-open link the heartbeat has not caught yet) starts
+    // a new session and resyncs, as with the reference server.
+    if (resuming && ns->sidByPid.contains(pid.toString())) {
+        qCInfo(lcServerSocketIo) << "CONNECT names the pid of the connected socket"
+                                 << ns->sidByPid.value(pid.toString()) << "; a new session instead";
+        resuming = false;
     }
 
-    // A kept session is taken out of the store whatever happens next: one attempt per pid.
+    // A kept session is taken out of the store whatever happens next (one attempt per pid),
+    // unless it belongs to someone else: it stays for its owner then.
     std::optional<Namespace::Session> session;
     qint64 replayFrom = 0;
     if (resuming) {
         const qint64 now = nowMs();
         pruneRecovery(*ns, now, false);
-        if (const auto it = ns->sessions.find(pid.toString()); it != ns->sessions.end()) {
+        const auto it = ns->sessions.find(pid.toString());
+        if (it != ns->sessions.end() && it->owner != *data) {
+            qCWarning(lcServerSocketIo)
+                << "CONNECT with the pid of session" << it->sid
+                << "by another user; a new session instead (the kept one stays for its owner)";
+        } else if (it != ns->sessions.end()) {
             const Namespace::Session kept = *it;
             ns->sessions.erase(it);
             // Resumable when every packet after the client's position is still stored. Without
@@ -715,6 +743,7 @@ void SocketIoServer::handleConnect(EngineIoConnection *engine, const SocketIoPac
         socket.sid = session->sid;
         socket.pid = session->pid;
         socket.data = session->data;
+        socket.owner = session->owner;
         socket.rooms = session->rooms;
         socket.floorSeq = replayFrom;
     } else {
@@ -722,8 +751,10 @@ void SocketIoServer::handleConnect(EngineIoConnection *engine, const SocketIoPac
         if (m_options.recovery)
             socket.pid = EngineIoConnection::generateId();
         socket.data = *data;
+        socket.owner = *data;
         socket.floorSeq = ns->lastSeq;
     }
+    socket.auth = auth;
     socket.rooms.insert(socket.sid);
     const QString sid = socket.sid;
     const QString pidText = socket.pid;
@@ -756,6 +787,21 @@ void SocketIoServer::handleConnect(EngineIoConnection *engine, const SocketIoPac
                               << (session ? u"(recovered, %1 replayed)"_s.arg(replayed)
                                           : QString());
     Q_EMIT clientConnected(ns->name, sid, session.has_value());
+}
+
+void SocketIoServer::refuseMalformedConnect(EngineIoConnection *engine, const QString &text,
+                                            const QString &error)
+{
+    // The namespace as the codec would read it, so that the refusal reaches the right one.
+    QString nsp = u"/"_s;
+    if (text.size() > 1 && text.at(1) == u'/') {
+        const qsizetype comma = text.indexOf(u',', 1);
+        nsp = text.mid(1, comma < 0 ? -1 : comma - 1);
+    }
+    qCInfo(lcServerSocketIo) << "engine" << engine->id() << "sent a malformed CONNECT:" << error;
+    SocketIoPacket reply{SocketIoPacket::ConnectError, nsp};
+    reply.data = QJsonObject{{u"message"_s, u"Invalid CONNECT: %1"_s.arg(error)}};
+    sendPacket(engine, reply, {});
 }
 
 void SocketIoServer::protocolViolation(EngineIoConnection *engine, const QString &reason,
@@ -907,9 +953,9 @@ QList<SocketIoServer::PendingAck> SocketIoServer::removeSocket(Namespace &ns, co
             ns.rooms.erase(r);
     }
     if (m_options.recovery && !socket.pid.isEmpty() && isRecoverable(reason)) {
-        ns.sessions.insert(
-            socket.pid,
-            {socket.sid, socket.pid, socket.rooms, socket.data, socket.floorSeq, nowMs()});
+        ns.sessions.insert(socket.pid,
+                           {socket.sid, socket.pid, socket.rooms, socket.data, socket.owner,
+                            socket.floorSeq, nowMs()});
     }
     qCDebug(lcServerSocketIo) << "socket" << sid << "left" << ns.name << ":" << reason;
     QList<PendingAck> acks = socket.acks.values();

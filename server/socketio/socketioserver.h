@@ -49,14 +49,16 @@ class WebSocketListener;
  *   still covered by the buffer resumes it: same sid, same rooms, same data, and the packets
  *   its rooms missed are sent before the `40{"sid","pid"}` reply. Otherwise it is a new
  *   session. Deliberate disconnects (`41` either way) end the session for good.
+ * - A session belongs to whoever started it: it is resumed only by a CONNECT that the
+ *   Authenticator answers with the same data as the CONNECT that started it (the same user of
+ *   the same tenant, for livedesk-server). Anyone else presenting its pid gets a new session,
+ *   is told so (a new pid in the reply), and the kept session stays for its owner. A socket
+ *   that is connected is never taken over: a CONNECT naming its pid gets a new session.
  *
  * Deliberate differences from the reference server, all on the safe side:
  * - The Authenticator runs before a session is resumed and before any missed packet is sent
  *   (the reference replays first and runs middlewares after): a revoked token resumes nothing
  *   and learns nothing. A refused or failed resume discards the kept session.
- * - A CONNECT with the pid of a socket that still looks connected on another connection (a
- *   half-open link the heartbeat has not caught yet) ends that connection as a transport loss
- *   and resumes the session on the new one (the reference would start a new session).
  * - A CONNECT with a kept pid but no offset (the client got no stored packet since it
  *   connected, so its client library had no offset to send) resumes the session too, replaying
  *   everything stored for it since it connected, as long as the buffer still covers that.
@@ -65,6 +67,10 @@ class WebSocketListener;
  *   `forced close`, which is).
  * - A connection left without any namespace (after `41`) gets connectTimeoutMs again to
  *   connect one before it is closed, instead of staying open forever.
+ * - A CONNECT whose payload is not an object (or not JSON) is answered
+ *   `44{"message":"Invalid CONNECT: .."}` and the connection stays open (the reference
+ *   closes it with `parse error`, which tells the client nothing).
+ * - A socket joins at most Options::maxRoomsPerSocket rooms; join() refuses more.
  * - emitToRooms() with no rooms sends nothing; emitToNamespace() is the explicit
  *   "everybody" (the reference's empty room set means everybody, an easy way to leak one
  *   tenant's events to all).
@@ -106,6 +112,10 @@ public:
         int recoveryWindowMs = 120000;
         /// Most packets kept per namespace for replay; the oldest go first.
         int recoveryBufferSize = 10000;
+        /// Most rooms one socket may be in, its own room included; join() refuses more. Every
+        /// room name a client makes the server join costs memory until the socket leaves;
+        /// 0 for no limit.
+        int maxRoomsPerSocket = 1000;
         /// > 0: pace writes, frames sent right after one wait this long and go out together
         /// (see EngineIoConnection). Only the conformance server needs it.
         int writeBatchMs = 0;
@@ -126,7 +136,9 @@ public:
      * Returns the socket's data (e.g. `{"userId":..,"tenant":..}`, see socketData()), or
      * std::nullopt after filling @p refusal. For a resumed session the data kept with the
      * session is restored and the returned data is not used: the authenticator's job there is
-     * to say whether this client may still resume.
+     * to say whether this client may still resume, and who it is: the session is resumed only
+     * when the data equals what the authenticator returned for the session's first CONNECT.
+     * Return identity only (user, tenant, role), nothing that changes with every token.
      */
     using Authenticator = std::function<std::optional<QJsonObject>(
         const QString &nsp, const QJsonObject &auth, Refusal *refusal)>;
@@ -219,6 +231,13 @@ public:
     int connectionCount() const;
     /// Packets currently kept for replay in @p nsp (diagnostics, tests).
     int storedPacketCount(const QString &nsp) const;
+    /// Rooms of @p nsp that have a connected socket in them, the sockets' own rooms included
+    /// (diagnostics, tests: it returns to its earlier value when sockets leave).
+    int roomCount(const QString &nsp) const;
+    /// The CONNECT payload (without `pid` and `offset`) with which the socket connected or
+    /// last resumed, e.g. `{"token":..}`: what socket.io calls `handshake.auth`. The host
+    /// reads the credentials from it, e.g. to know when they expire.
+    QJsonObject handshakeAuth(const QString &nsp, const QString &sid) const;
     /// Lost sessions currently kept for recovery in @p nsp (diagnostics, tests).
     int keptSessionCount(const QString &nsp) const;
 
@@ -253,6 +272,8 @@ private:
     void dispatch(EngineIoConnection *engine, const SocketIoPacket &packet,
                   const QByteArrayList &attachments);
     void handleConnect(EngineIoConnection *engine, const SocketIoPacket &packet);
+    void refuseMalformedConnect(EngineIoConnection *engine, const QString &text,
+                                const QString &error);
     void protocolViolation(EngineIoConnection *engine, const QString &reason, const QString &what);
     void armConnectTimeout(Client &client);
 

@@ -242,7 +242,9 @@ bool EventDecoder::isControlEvent(const QString &name)
 {
     return name == u"pong" || name == u"ping" || name.startsWith(u"subscribe:")
         || name.startsWith(u"unsubscribe:") || name == u"error"
-        || name.startsWith(u"connection:"); // AegisX: established, timeout
+        || name.startsWith(u"connection:") // AegisX: established, timeout
+        // livedesk-server asking for the socket's token (the Session answers)
+        || name == u"auth:expiring" || name == u"auth:expired" || name == u"auth:renew";
 }
 
 QString EventDecoder::normalizeAction(const QString &action)

@@ -74,6 +74,15 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
         Q_EMIT subscriptionConfirmed(event.args.at(0).toObject());
         return;
     }
+    if (event.name == u"subscribe:error") {
+        // livedesk-server refuses a subscription beyond its limits, whole: nothing of it is
+        // heard, which the lists must know (they are not live).
+        const QJsonObject error = event.args.at(0).toObject();
+        qCWarning(lcEvents).noquote()
+            << "the server refused the subscription:" << error.value(u"message").toString();
+        Q_EMIT subscriptionRefused(error.value(u"message").toString(), error);
+        return;
+    }
     if (event.name.startsWith(u"connection:")) {
         onSystemEvent(event);
         return;

@@ -84,6 +84,9 @@ Q_SIGNALS:
     void undecodableEvent(const QString &name, const QString &reason, const QJsonArray &args);
     /// The server's `subscribe:confirmed` payload.
     void subscriptionConfirmed(const QJsonObject &confirmation);
+    /// The server refused the subscription (`subscribe:error`, e.g. beyond livedesk-server's
+    /// limits): @p message says why, for a person; @p error is the whole payload.
+    void subscriptionRefused(const QString &message, const QJsonObject &error);
     /// An event on a subscribed feature that no list claimed (see claim()).
     void unclaimedEvent(const QString &name);
     /// The server announced it will drop the socket for inactivity (`connection:timeout`); the

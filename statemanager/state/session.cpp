@@ -34,10 +34,19 @@ QJsonObject jwtPayload(const QString &token)
 Session::Session(QObject *parent)
     : QObject(parent)
 {
-    // A reconnect presents the token again: it must be the current one.
+    // A reconnect presents the token again: it must be the current one. A server that asks
+    // the connected socket for fresh tokens (auth:expiring) gets every new one at once.
     connect(&m_api, &ApiClient::tokensChanged, this, [this] {
         m_socket.setAuth({{u"token"_s, m_api.accessToken()}});
         scheduleRefresh();
+        if (m_socketRenews && m_socket.isConnected())
+            offerSocketToken();
+    });
+    connect(&m_socket, &SocketIoClient::eventReceived, this, [this](const SocketIoEvent &event) {
+        if (event.name == u"auth:expiring")
+            onSocketTokenExpiring(event.args.at(0).toObject());
+        else if (event.name == u"auth:expired")
+            onSocketTokenExpired(event.args.at(0).toObject());
     });
     m_refreshTimer.setSingleShot(true);
     connect(&m_refreshTimer, &QTimer::timeout, this, [this] { renewToken(false); });
@@ -61,6 +70,48 @@ Session::Session(QObject *parent)
                       .arg(error.message)
                 : tr("The server no longer accepts your sign-in (%1).").arg(error.message));
     });
+}
+
+void Session::onSocketTokenExpiring(const QJsonObject &request)
+{
+    m_socketRenews = true;
+    const QDateTime serverExpiry
+        = QDateTime::fromString(request.value(u"expiresAt").toString(), Qt::ISODateWithMs);
+    const qint64 exp = jwtPayload(m_api.accessToken()).value(u"exp").toInteger(0);
+    // Renewed already (the timer at four fifths of the lifetime came first): hand it over.
+    if (serverExpiry.isValid() && exp * 1000 > serverExpiry.toMSecsSinceEpoch()) {
+        offerSocketToken();
+        return;
+    }
+    if (!m_api.refreshToken().isEmpty()) {
+        qCInfo(lcState) << "the server asks the socket for a fresh token; renewing it";
+        renewToken(false); // tokensChanged() hands the new one over
+    }
+    // Without a refresh token nothing can be offered: the server drops the socket at the
+    // token's expiry and says so (auth:expired), which asks the person to sign in again.
+}
+
+void Session::onSocketTokenExpired(const QJsonObject &notice)
+{
+    // The server drops the socket (`41`, no reconnect of its own) right after this event.
+    qCInfo(lcState).noquote() << "the server ended the socket:"
+                              << notice.value(u"message").toString();
+    if (!m_api.refreshToken().isEmpty())
+        renewToken(true);
+    else
+        requireSignIn(tr("Your sign-in expired (%1).").arg(notice.value(u"message").toString()));
+}
+
+void Session::offerSocketToken()
+{
+    m_socket.emitWithAck(u"auth:renew"_s, {QJsonObject{{u"token"_s, m_api.accessToken()}}}, this,
+                         [](const SocketIoAck &ack) {
+                             const QJsonObject answer = ack.args.at(0).toObject();
+                             if (!ack.ok || !answer.value(u"ok").toBool())
+                                 qCInfo(lcState).noquote()
+                                     << "the server did not take the renewed token:"
+                                     << (ack.ok ? answer.value(u"message").toString() : ack.error);
+                         });
 }
 
 void Session::requireSignIn(const QString &reason)

@@ -34,6 +34,13 @@ namespace livedesk {
  * read from its `exp` claim), not only when a request is refused: a socket that reconnects
  * after a quiet hour must find a valid token, and no REST call may have asked for one.
  *
+ * A server that holds sockets to their token's lifetime (livedesk-server) asks the connected
+ * socket for a fresh token (`auth:expiring`): the session answers `auth:renew` with its
+ * current token, renewing it first when it is the one about to expire, and from then on hands
+ * every renewed token to the socket, so the connection never drops for a renewal. If the
+ * server drops the socket all the same (`auth:expired`, then `41`), the session renews and
+ * connects again, or asks the person to sign in when it cannot renew.
+ *
  * The schema comes from the server (`GET /api/schema`, livedesk-server), else from a schema
  * file (setSchemaFile(), for a plain AegisX backend), else each resource named in
  * setFallbackResources() gets default conventions (ResourceSchema::named()).
@@ -149,6 +156,9 @@ private:
     void finishSchema(const QJsonObject &document, const QString &problem);
     void connectSocket();
     void requireSignIn(const QString &reason);
+    void onSocketTokenExpiring(const QJsonObject &request);
+    void onSocketTokenExpired(const QJsonObject &notice);
+    void offerSocketToken();
 
     QUrl m_url;
     QString m_socketPath;
@@ -166,6 +176,8 @@ private:
     QString m_queueRoot;
     QString m_serverKey;
     bool m_signInRequired = false;
+    // The server asks the socket for fresh tokens (auth:expiring): hand it every new one.
+    bool m_socketRenews = false;
 };
 
 } // namespace livedesk

@@ -658,6 +658,10 @@ void TestEventDecoder::isControlEvent_data()
     QTest::newRow("connection:timeout") << u"connection:timeout"_s << true;
     QTest::newRow("unsubscribe:confirmed") << u"unsubscribe:confirmed"_s << true;
     QTest::newRow("error") << u"error"_s << true;
+    // livedesk-server asks for the socket's token: the Session's business, not a change.
+    QTest::newRow("auth:expiring") << u"auth:expiring"_s << true;
+    QTest::newRow("auth:expired") << u"auth:expired"_s << true;
+    QTest::newRow("a resource called auth") << u"auth:created"_s << false;
     QTest::newRow("crud") << u"users.user.created"_s << false;
     QTest::newRow("operation") << u"operation:progress"_s << false;
     QTest::newRow("resource colon") << u"products:created"_s << false;

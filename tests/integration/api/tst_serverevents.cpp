@@ -2,8 +2,12 @@
 // Writes over REST become Socket.IO events for the right sockets, with our meta extensions.
 #include "apitestclient.h"
 #include "livedeskserver.h"
+#include "rawengineclient.h"
 #include "realtimechannel.h"
+#include "session.h"
 #include "socketioclient.h"
+#include "socketioserver.h"
+#include "sockettokenguard.h"
 
 #include <QtCore/QJsonArray>
 #include <QtTest/QSignalSpy>
@@ -12,6 +16,64 @@
 using namespace Qt::StringLiterals;
 using namespace livedesk;
 using Client = test::ApiTestClient;
+using test::RawEngineClient;
+
+namespace {
+
+// An upper bound for things that normally take milliseconds; nothing asserts a duration.
+constexpr int Patience = 15000;
+
+// The JSON of a frame after its @p prefix (e.g. "40", "42").
+QJsonValue payload(const QString &frame, const QString &prefix)
+{
+    if (!frame.startsWith(prefix))
+        return QJsonValue::Undefined;
+    QByteArray wrapped = QStringView(frame).sliced(prefix.size()).toUtf8();
+    wrapped.prepend('[').append(']');
+    return QJsonDocument::fromJson(wrapped).array().at(0);
+}
+
+QString accessToken(const QUrl &base, const QString &email, const QString &password)
+{
+    Client rest(base);
+    return rest
+        .post(u"/api/auth/login"_s,
+              QJsonDocument(QJsonObject{{u"email"_s, email}, {u"password"_s, password}}))
+        .data()
+        .toObject()
+        .value(u"accessToken")
+        .toString();
+}
+
+// The next text frame that is an EVENT named @p name (others are skipped), or empty.
+QString takeEvent(RawEngineClient &raw, const QString &name, int timeoutMs = Patience)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        const auto frame = raw.take(int(deadline.remainingTime()));
+        if (!frame)
+            break;
+        if (!frame->binary && payload(frame->text, u"42"_s)[0].toString() == name)
+            return frame->text;
+    }
+    return {};
+}
+
+// The next frame that starts with @p prefix (an ack: "431"), skipping others, or empty.
+QString takeFrame(RawEngineClient &raw, const QString &prefix, int timeoutMs = Patience)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        const auto frame = raw.take(int(deadline.remainingTime()));
+        if (!frame)
+            break;
+        if (!frame->binary && frame->text.startsWith(prefix))
+            return frame->text;
+    }
+    return {};
+}
+
+} // namespace
 
 class TestServerEvents : public QObject
 {
@@ -171,6 +233,299 @@ private Q_SLOTS:
         QVERIFY(nurse->client->emitEvent(u"ping"_s));
         QVERIFY(events.wait(5000));
         QCOMPARE(events.at(0).at(0).value<SocketIoEvent>().name, u"pong"_s);
+    }
+
+    // Connection state recovery belongs to the user and tenant who started the session: a
+    // ward-a token with a ward-b socket's pid neither takes over the live socket nor resumes
+    // the kept session, and learns none of ward-b's events.
+    void sessionsCannotBeTakenAcrossTenants()
+    {
+        const QUrl base = m_server->baseUrl();
+        const QUrl url = RawEngineClient::engineUrl(m_server->port(), u"/api/ws/"_s);
+        const QString auditorToken = accessToken(base, u"auditor@demo.local"_s, u"auditor"_s);
+        const QString nurseToken = accessToken(base, u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(!auditorToken.isEmpty() && !nurseToken.isEmpty());
+        server::SocketIoServer *sio = m_server->socketIo();
+
+        RawEngineClient victim;
+        QVERIFY(!victim.open(url).isEmpty());
+        const QJsonObject hello
+            = payload(victim.connectNamespace(u"/"_s, {{u"token"_s, auditorToken}}).last(), u"40"_s)
+                  .toObject();
+        const QString victimSid = hello.value(u"sid").toString();
+        QVERIFY(!victimSid.isEmpty());
+        victim.sendText(u"42[\"subscribe:features\",{\"features\":[\"patients\"]}]"_s);
+        const QString confirmed = takeEvent(victim, u"subscribe:confirmed"_s);
+        const QString offset = payload(confirmed, u"42"_s).toArray().last().toString();
+        QVERIFY(!offset.isEmpty());
+
+        // The live socket: a new session for the intruder, the victim keeps its own.
+        RawEngineClient live;
+        QVERIFY(!live.open(url).isEmpty());
+        const QStringList liveFrames = live.connectNamespace(
+            u"/"_s,
+            {{u"token"_s, nurseToken}, {u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+        QCOMPARE(liveFrames.size(), 1);
+        const QJsonObject liveReply = payload(liveFrames.at(0), u"40"_s).toObject();
+        QVERIFY(liveReply.value(u"sid").toString() != victimSid);
+        QVERIFY(liveReply.value(u"pid") != hello.value(u"pid"));
+        QVERIFY(sio->isConnected(u"/"_s, victimSid));
+        QCOMPARE(sio->socketData(u"/"_s, liveReply.value(u"sid").toString()).value(u"tenant"),
+                 u"ward-a"_s);
+
+        // The kept session: not resumed, nothing replayed.
+        victim.abort();
+        QTRY_VERIFY_WITH_TIMEOUT(!sio->isConnected(u"/"_s, victimSid), Patience);
+        Client wardB(base);
+        wardB.setToken(auditorToken);
+        QCOMPARE(
+            wardB
+                .post(u"/api/patients"_s,
+                      QJsonDocument(QJsonObject{{u"hn"_s, u"HN950001"_s}, {u"name"_s, u"B"_s}}))
+                .status,
+            201);
+        RawEngineClient kept;
+        QVERIFY(!kept.open(url).isEmpty());
+        const QStringList keptFrames = kept.connectNamespace(
+            u"/"_s,
+            {{u"token"_s, nurseToken}, {u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+        QCOMPARE(keptFrames.size(), 1);
+        const QJsonObject keptReply = payload(keptFrames.at(0), u"40"_s).toObject();
+        QVERIFY(keptReply.value(u"sid").toString() != victimSid);
+        QVERIFY(keptReply.value(u"pid") != hello.value(u"pid"));
+        QCOMPARE(sio->rooms(u"/"_s, keptReply.value(u"sid").toString()).filter(u"ward-b"_s),
+                 QStringList());
+        QCOMPARE(
+            wardB
+                .post(u"/api/patients"_s,
+                      QJsonDocument(QJsonObject{{u"hn"_s, u"HN950002"_s}, {u"name"_s, u"B"_s}}))
+                .status,
+            201);
+        QVERIFY(takeEvent(kept, u"patients.patient.created"_s, 500).isEmpty());
+        QVERIFY(takeEvent(live, u"patients.patient.created"_s, 100).isEmpty());
+
+        // Its owner still resumes it, with what it missed.
+        RawEngineClient back;
+        QVERIFY(!back.open(url).isEmpty());
+        const QStringList backFrames = back.connectNamespace(
+            u"/"_s,
+            {{u"token"_s, auditorToken}, {u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+        QCOMPARE(payload(backFrames.last(), u"40"_s)[u"sid"].toString(), victimSid);
+        QCOMPARE(backFrames.size(), 3); // both creations, then the reply
+    }
+
+    // A subscription is bounded: too many names in one subscribe:features, or more rooms than
+    // a socket may be in, is refused with subscribe:error and joins nothing; the rooms go
+    // when the socket goes.
+    void subscriptionsAreBounded()
+    {
+        const QUrl url = RawEngineClient::engineUrl(m_server->port(), u"/api/ws/"_s);
+        const QString token = accessToken(m_server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s);
+        server::SocketIoServer *sio = m_server->socketIo();
+        RawEngineClient raw;
+        QVERIFY(!raw.open(url).isEmpty());
+        const QString sid
+            = payload(raw.connectNamespace(u"/"_s, {{u"token"_s, token}}).last(), u"40"_s)[u"sid"]
+                  .toString();
+        const qsizetype roomsAtStart = sio->rooms(u"/"_s, sid).size();
+
+        const auto subscribe = [&raw](int from, int count) {
+            QJsonArray features;
+            for (int i = from; i < from + count; ++i)
+                features.append(u"feature-%1"_s.arg(i));
+            raw.sendText(u"42"_s
+                         + QString::fromUtf8(
+                             QJsonDocument(QJsonArray{u"subscribe:features"_s,
+                                                      QJsonObject{{u"features"_s, features}}})
+                                 .toJson(QJsonDocument::Compact)));
+        };
+        // One packet with far too many names (the attack: 650 KB of them).
+        subscribe(0, 5000);
+        const QString refused = takeEvent(raw, u"subscribe:error"_s);
+        QVERIFY2(!refused.isEmpty(), "no subscribe:error");
+        const QJsonObject error = payload(refused, u"42"_s)[1].toObject();
+        QCOMPARE(error.value(u"code").toString(), u"SUBSCRIPTION_LIMIT"_s);
+        QVERIFY(!error.value(u"message").toString().isEmpty());
+        QCOMPARE(sio->rooms(u"/"_s, sid).size(), roomsAtStart);
+
+        // Many small packets: accepted up to the cap on rooms, then refused.
+        int accepted = 0;
+        bool wasRefused = false;
+        for (int i = 0; i < 50 && !wasRefused; ++i) {
+            subscribe(i * 50, 50);
+            for (;;) {
+                const auto frame = raw.take(Patience);
+                QVERIFY(frame);
+                const QString name = payload(frame->text, u"42"_s)[0].toString();
+                if (name == u"subscribe:confirmed") {
+                    ++accepted;
+                    break;
+                }
+                if (name == u"subscribe:error") {
+                    wasRefused = true;
+                    break;
+                }
+            }
+        }
+        QVERIFY(wasRefused);
+        QVERIFY(accepted > 0);
+        QVERIFY(sio->rooms(u"/"_s, sid).size() < 50 * 50);
+        QVERIFY(!sio->socketsInRoom(u"/"_s, u"t:ward-a:feature:feature-0"_s).isEmpty());
+
+        raw.abort();
+        QTRY_VERIFY_WITH_TIMEOUT(!sio->isConnected(u"/"_s, sid), Patience);
+        QVERIFY(sio->socketsInRoom(u"/"_s, u"t:ward-a:feature:feature-0"_s).isEmpty());
+    }
+
+    // A socket does not outlive its access token: shortly before the token expires the
+    // server asks for a fresh one (auth:expiring); a socket that answers (auth:renew) with a
+    // valid token of the same user stays, one that does not is told why (auth:expired) and
+    // disconnected (41) when the token expires, and hears nothing more.
+    void socketsDoNotOutliveTheirToken()
+    {
+        server::LivedeskServer::Options options;
+        options.accessTokenSeconds = 3;
+        server::LivedeskServer shortLived(options);
+        QString startError;
+        QVERIFY2(shortLived.start(&startError), qPrintable(startError));
+        const QUrl url = RawEngineClient::engineUrl(shortLived.port(), u"/api/ws/"_s);
+        const QString token = accessToken(shortLived.baseUrl(), u"nurse@demo.local"_s, u"nurse"_s);
+
+        RawEngineClient silent;
+        QVERIFY(!silent.open(url).isEmpty());
+        QVERIFY(silent.connectNamespace(u"/"_s, {{u"token"_s, token}}).last().startsWith(u"40"));
+        RawEngineClient renewing;
+        QVERIFY(!renewing.open(url).isEmpty());
+        const QString renewingSid
+            = payload(renewing.connectNamespace(u"/"_s, {{u"token"_s, token}}).last(),
+                      u"40"_s)[u"sid"]
+                  .toString();
+        for (RawEngineClient *raw : {&silent, &renewing}) {
+            raw->sendText(u"42[\"subscribe:features\",{\"features\":[\"patients\"]}]"_s);
+            QVERIFY(!takeEvent(*raw, u"subscribe:confirmed"_s).isEmpty());
+        }
+
+        const QString asked = takeEvent(renewing, u"auth:expiring"_s);
+        QVERIFY2(!asked.isEmpty(), "not asked for a fresh token");
+        const QJsonObject ask = payload(asked, u"42"_s)[1].toObject();
+        const QDateTime expiresAt
+            = QDateTime::fromString(ask.value(u"expiresAt").toString(), Qt::ISODateWithMs);
+        QVERIFY(expiresAt.isValid());
+        // Another user's token is no renewal.
+        const QString other
+            = accessToken(shortLived.baseUrl(), u"doctor@demo.local"_s, u"doctor"_s);
+        renewing.sendText(u"421[\"auth:renew\",{\"token\":\"%1\"}]"_s.arg(other));
+        const QJsonObject no = payload(takeFrame(renewing, u"431"_s), u"431"_s)[0].toObject();
+        QCOMPARE(no.value(u"ok"), false);
+        QVERIFY(!no.value(u"message").toString().isEmpty());
+        // The same user's fresh token is.
+        const QString fresh = accessToken(shortLived.baseUrl(), u"nurse@demo.local"_s, u"nurse"_s);
+        renewing.sendText(u"422[\"auth:renew\",{\"token\":\"%1\"}]"_s.arg(fresh));
+        const QJsonObject yes = payload(takeFrame(renewing, u"432"_s), u"432"_s)[0].toObject();
+        QCOMPARE(yes.value(u"ok"), true);
+        QVERIFY(QDateTime::fromString(yes.value(u"expiresAt").toString(), Qt::ISODateWithMs)
+                > expiresAt);
+
+        // The silent one is told, then dropped, at its token's expiry.
+        QVERIFY(!takeEvent(silent, u"auth:expiring"_s).isEmpty());
+        const QString expired = takeEvent(silent, u"auth:expired"_s);
+        QVERIFY2(!expired.isEmpty(), "not told that the token expired");
+        QVERIFY(!payload(expired, u"42"_s)[1][u"message"].toString().isEmpty());
+        QCOMPARE(silent.takeText(), u"41"_s);
+
+        // After the first token's expiry the renewed socket is still there; renewed once more
+        // (this client renews by hand), a change reaches it and not the dropped one.
+        QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentDateTimeUtc() > expiresAt, Patience);
+        QVERIFY(shortLived.socketIo()->isConnected(u"/"_s, renewingSid));
+        const QString again = accessToken(shortLived.baseUrl(), u"nurse@demo.local"_s, u"nurse"_s);
+        renewing.sendText(u"423[\"auth:renew\",{\"token\":\"%1\"}]"_s.arg(again));
+        QCOMPARE(payload(takeFrame(renewing, u"433"_s), u"433"_s)[0][u"ok"], true);
+        QCOMPARE(shortLived.tokenGuard()->renewals(), 2);
+        Client rest(shortLived.baseUrl());
+        rest.setToken(again);
+        QCOMPARE(
+            rest.post(u"/api/patients"_s,
+                      QJsonDocument(QJsonObject{{u"hn"_s, u"HN960001"_s}, {u"name"_s, u"T"_s}}))
+                .status,
+            201);
+        QVERIFY(!takeEvent(renewing, u"patients.patient.created"_s).isEmpty());
+        QVERIFY(takeEvent(silent, u"patients.patient.created"_s, 300).isEmpty());
+    }
+
+    // The workstation's session over a server whose tokens live 3 s: the server asks the
+    // socket for fresh tokens, the session renews and hands them over, and the list keeps
+    // hearing changes long after the first token expired, without ever going stale.
+    void sessionKeepsItsSocketAcrossTokenExpiry()
+    {
+        server::LivedeskServer::Options options;
+        options.accessTokenSeconds = 3;
+        server::LivedeskServer shortLived(options);
+        QString startError;
+        QVERIFY2(shortLived.start(&startError), qPrintable(startError));
+
+        Session session;
+        session.setServer(shortLived.baseUrl(), u"/api/ws/"_s);
+        QSignalSpy signedIn(&session, &Session::signedIn);
+        QSignalSpy signInRequired(&session, &Session::signInRequired);
+        session.signIn(u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(signedIn.wait(Patience));
+        RealtimeStateManager *patients
+            = session.manager(u"patients"_s, RealtimeStateManager::Mode::His);
+        QVERIFY(patients);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->isConnected() && patients->rowCount() > 0, Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->staleSince().isValid(), Patience);
+        bool everStale = false;
+        connect(patients, &RealtimeStateManager::stateChanged, this, [&] {
+            everStale = everStale || patients->staleSince().isValid() || !patients->isConnected();
+        });
+        QSignalSpy dropped(session.socket(), &SocketIoClient::disconnected);
+        const QDateTime firstExpiry
+            = shortLived.tokenGuard()->expiresAt(u"/"_s, session.socket()->sid());
+        QVERIFY(firstExpiry.isValid());
+
+        // Two token lifetimes on: the socket has been asked and has answered at least twice.
+        QTRY_VERIFY_WITH_TIMEOUT(shortLived.tokenGuard()->renewals() >= 2
+                                     && QDateTime::currentDateTimeUtc() > firstExpiry,
+                                 Patience);
+        Client doctor(shortLived.baseUrl());
+        QVERIFY(doctor.login(u"doctor@demo.local"_s, u"doctor"_s));
+        const qint64 seen = patients->counters().eventsSeen;
+        QCOMPARE(
+            doctor
+                .post(u"/api/patients"_s,
+                      QJsonDocument(QJsonObject{{u"hn"_s, u"HN970001"_s}, {u"name"_s, u"R"_s}}))
+                .status,
+            201);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->counters().eventsSeen > seen, Patience);
+        QCOMPARE(dropped.size(), 0);
+        QVERIFY(!everStale);
+        QVERIFY(session.socket()->isConnected());
+        QCOMPARE(signInRequired.size(), 0);
+        QVERIFY(shortLived.tokenGuard()->expiresAt(u"/"_s, session.socket()->sid()) > firstExpiry);
+        session.close();
+    }
+
+    // A client is told when its subscription is refused, with a reason it can show.
+    void refusedSubscriptionIsReported()
+    {
+        SocketIoClient client;
+        SocketIoClient::Options o;
+        o.url = m_server->baseUrl();
+        o.path = u"/api/ws/"_s;
+        o.auth
+            = {{u"token"_s, accessToken(m_server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s)}};
+        client.setOptions(o);
+        RealtimeChannel channel(&client);
+        QStringList features;
+        for (int i = 0; i < 150; ++i)
+            features.append(u"feature-%1"_s.arg(i));
+        channel.setSubscription(features);
+        QSignalSpy refused(&channel, &RealtimeChannel::subscriptionRefused);
+        client.open();
+        QVERIFY(refused.wait(Patience));
+        QVERIFY(refused.at(0).at(0).toString().contains(u"100"_s));
+        QCOMPARE(refused.at(0).at(1).toJsonObject().value(u"code").toString(),
+                 u"SUBSCRIPTION_LIMIT"_s);
     }
 };
 

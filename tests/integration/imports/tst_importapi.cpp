@@ -690,14 +690,14 @@ private Q_SLOTS:
         QVERIFY(refused.header("Retry-After").toInt() >= 1);
 
         // Another tenant has a budget of its own.
-        ImportTestClient auditor(m_server->baseUrl());
-        QVERIFY(auditor.login(u"auditor@demo.local"_s, u"auditor"_s));
-        QCOMPARE(auditor.upload(patients, file).status, 200);
+        ImportTestClient wardB(m_server->baseUrl());
+        QVERIFY(wardB.login(u"nurse-b@demo.local"_s, u"nurse-b"_s));
+        QCOMPARE(wardB.upload(patients, file).status, 200);
 
         // A file larger than the whole budget is refused as such.
         limited.maxSessionBytesPerTenant = file.size() / 2;
         imports->setOptions(limited);
-        QCOMPARE(auditor.upload(patients, file).status, 413);
+        QCOMPARE(wardB.upload(patients, file).status, 413);
         imports->setOptions(saved);
     }
 

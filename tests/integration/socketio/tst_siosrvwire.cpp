@@ -126,10 +126,14 @@ private Q_SLOTS:
     void binaryBothWays();
     void serverAckTimeoutAndDisconnect();
     void roomsAndOneCopyBroadcast();
+    void roomsPerSocketAreCapped();
     void reservedEventNamesAreNotSent();
     void recoveryReplaysBeforeConnectReply();
     void recoveryWithoutOffset();
-    void recoveryTakesOverAHalfOpenLink();
+    void liveSessionIsNeverTakenOver();
+    void recoveryBelongsToItsOwner();
+    void connectPayloadMustBeAnObject_data();
+    void connectPayloadMustBeAnObject();
     void recoveryRefusedByAuthenticator();
     void recoveryUnknownPidOrOffset();
     void recoveryBufferIsBounded();
@@ -796,6 +800,35 @@ void TestSioSrvWire::roomsAndOneCopyBroadcast()
     QTRY_VERIFY_WITH_TIMEOUT(server.socketsInRoom(u"/"_s, u"t:1"_s).isEmpty(), Patience);
 }
 
+void TestSioSrvWire::roomsPerSocketAreCapped()
+{
+    SocketIoServer server;
+    SocketIoServer::Options options = quietOptions();
+    options.maxRoomsPerSocket = 3;
+    server.setOptions(options);
+    QVERIFY(server.listen());
+    ServerLog log(&server);
+    QCOMPARE(server.roomCount(u"/"_s), 0);
+    RawEngineClient raw;
+    QVERIFY(!raw.open(RawEngineClient::engineUrl(server.port())).isEmpty());
+    const QString sid = payload(raw.connectNamespace().last(), u"40"_s)[u"sid"].toString();
+    QCOMPARE(server.roomCount(u"/"_s), 1); // its own
+    QVERIFY(server.join(u"/"_s, sid, u"a"_s));
+    QVERIFY(server.join(u"/"_s, sid, u"b"_s));
+    QVERIFY(server.join(u"/"_s, sid, u"b"_s)); // already in it: no new room
+    QVERIFY(!server.join(u"/"_s, sid, u"c"_s));
+    QCOMPARE(server.rooms(u"/"_s, sid), sortedRooms({sid, u"a"_s, u"b"_s}));
+    QCOMPARE(server.roomCount(u"/"_s), 3);
+    QVERIFY(server.leave(u"/"_s, sid, u"a"_s));
+    QVERIFY(server.join(u"/"_s, sid, u"c"_s));
+
+    // Gone with the socket, whether it leaves or is lost.
+    raw.abort();
+    QTRY_COMPARE_WITH_TIMEOUT(log.disconnects.size(), 1, Patience);
+    QCOMPARE(server.roomCount(u"/"_s), 0);
+    QVERIFY(server.socketsInRoom(u"/"_s, u"c"_s).isEmpty());
+}
+
 void TestSioSrvWire::reservedEventNamesAreNotSent()
 {
     SocketIoServer server;
@@ -917,53 +950,128 @@ void TestSioSrvWire::recoveryWithoutOffset()
     QVERIFY(log.connects.last().recovered);
 }
 
-void TestSioSrvWire::recoveryTakesOverAHalfOpenLink()
+void TestSioSrvWire::liveSessionIsNeverTakenOver()
 {
-    // The client lost its link, but the server has not noticed yet (no ping missed so far):
-    // the client is back on a new connection with its pid.
+    // Whoever presents the pid of a connected socket (its own client back on a new link the
+    // heartbeat has not declared dead yet, or someone who learnt the pid) gets a new session:
+    // the connected one keeps its link, its rooms and its events.
     SocketIoServer server;
     server.setOptions(quietOptions());
     QVERIFY(server.listen());
     ServerLog log(&server);
-    RawEngineClient stale;
-    QVERIFY(!stale.open(RawEngineClient::engineUrl(server.port())).isEmpty());
-    const QJsonObject hello = payload(stale.connectNamespace().last(), u"40"_s).toObject();
+    RawEngineClient live;
+    QVERIFY(!live.open(RawEngineClient::engineUrl(server.port())).isEmpty());
+    const QJsonObject hello = payload(live.connectNamespace().last(), u"40"_s).toObject();
     const QString sid = hello.value(u"sid").toString();
+    QVERIFY(server.join(u"/"_s, sid, u"ward"_s));
     server.emitToSocket(u"/"_s, sid, u"got"_s, {});
-    const QString offset = payload(stale.takeText(), u"42"_s).toArray().last().toString();
-    server.emitToSocket(u"/"_s, sid, u"lost-in-transit"_s, {});
+    const QString offset = payload(live.takeText(), u"42"_s).toArray().last().toString();
+    server.emitToSocket(u"/"_s, sid, u"in-transit"_s, {});
+    QCOMPARE(payload(live.takeText(), u"42"_s)[0].toString(), u"in-transit"_s);
 
-    RawEngineClient fresh;
-    QVERIFY(!fresh.open(RawEngineClient::engineUrl(server.port())).isEmpty());
-    const QStringList frames
-        = fresh.connectNamespace(u"/"_s, {{u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
-    QCOMPARE(frames.size(), 2);
-    QCOMPARE(payload(frames.at(0), u"42"_s)[0].toString(), u"lost-in-transit"_s);
-    QCOMPARE(payload(frames.at(1), u"40"_s)[u"sid"].toString(), sid);
-    QCOMPARE(log.disconnects.size(), 1);
-    QCOMPARE(log.disconnects.at(0).reason, u"transport close"_s);
-    QVERIFY(log.connects.last().recovered);
-    QVERIFY(stale.waitClosed(Patience));
-    QCOMPARE(server.connectionCount(), 1);
-
-    // Someone without the pid cannot do that: a wrong pid only gets a new session.
     RawEngineClient other;
     QVERIFY(!other.open(RawEngineClient::engineUrl(server.port())).isEmpty());
-    const QStringList otherFrames = other.connectNamespace(u"/"_s, {{u"pid"_s, u"guess"_s}});
-    QVERIFY(payload(otherFrames.last(), u"40"_s)[u"sid"].toString() != sid);
-
-    // Nor can a client the authenticator refuses, even with the right pid.
-    server.setAuthenticator(
-        [](const QString &, const QJsonObject &,
-           SocketIoServer::Refusal *) -> std::optional<QJsonObject> { return std::nullopt; });
-    RawEngineClient refused;
-    QVERIFY(!refused.open(RawEngineClient::engineUrl(server.port())).isEmpty());
-    QVERIFY(refused.connectNamespace(u"/"_s, {{u"pid"_s, hello.value(u"pid")}})
-                .last()
-                .startsWith(u"44"));
-    QVERIFY(fresh.isConnected());
+    const QStringList frames
+        = other.connectNamespace(u"/"_s, {{u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+    QCOMPARE(frames.size(), 1); // nothing replayed
+    const QJsonObject fresh = payload(frames.at(0), u"40"_s).toObject();
+    QVERIFY(fresh.value(u"sid").toString() != sid);
+    QVERIFY(fresh.value(u"pid") != hello.value(u"pid"));
+    QVERIFY(!log.connects.last().recovered);
+    QVERIFY(log.disconnects.isEmpty());
     QVERIFY(server.isConnected(u"/"_s, sid));
-    QCOMPARE(log.disconnects.size(), 1);
+    QCOMPARE(server.rooms(u"/"_s, fresh.value(u"sid").toString()),
+             QStringList{fresh.value(u"sid").toString()});
+
+    // The room's events still reach the connected socket, and only it.
+    QCOMPARE(server.emitToRooms(u"/"_s, {u"ward"_s}, u"news"_s, {}), 1);
+    QCOMPARE(payload(live.takeText(), u"42"_s)[0].toString(), u"news"_s);
+    QVERIFY(live.isConnected());
+    QVERIFY(!other.take(300));
+}
+
+void TestSioSrvWire::recoveryBelongsToItsOwner()
+{
+    // The authenticator names the user by the token; a kept session is resumed only by the
+    // user who started it.
+    SocketIoServer server;
+    server.setOptions(quietOptions());
+    QVERIFY(server.listen());
+    server.setAuthenticator([](const QString &, const QJsonObject &auth,
+                               SocketIoServer::Refusal *) -> std::optional<QJsonObject> {
+        return QJsonObject{{u"user"_s, auth.value(u"token")}};
+    });
+    ServerLog log(&server);
+    RawEngineClient victim;
+    QVERIFY(!victim.open(RawEngineClient::engineUrl(server.port())).isEmpty());
+    const QJsonObject hello
+        = payload(victim.connectNamespace(u"/"_s, {{u"token"_s, u"b"_s}}).last(), u"40"_s)
+              .toObject();
+    const QString sid = hello.value(u"sid").toString();
+    QVERIFY(server.join(u"/"_s, sid, u"ward-b"_s));
+    server.emitToSocket(u"/"_s, sid, u"seen"_s, {});
+    const QString offset = payload(victim.takeText(), u"42"_s).toArray().last().toString();
+    victim.abort();
+    QTRY_COMPARE_WITH_TIMEOUT(log.disconnects.size(), 1, Patience);
+    QCOMPARE(server.keptSessionCount(u"/"_s), 1);
+    server.emitToRooms(u"/"_s, {u"ward-b"_s}, u"secret"_s, {});
+
+    RawEngineClient thief;
+    QVERIFY(!thief.open(RawEngineClient::engineUrl(server.port())).isEmpty());
+    const QStringList frames = thief.connectNamespace(
+        u"/"_s, {{u"token"_s, u"a"_s}, {u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+    QCOMPARE(frames.size(), 1); // nothing replayed
+    const QJsonObject fresh = payload(frames.at(0), u"40"_s).toObject();
+    QVERIFY(fresh.value(u"sid").toString() != sid);
+    QVERIFY(fresh.value(u"pid") != hello.value(u"pid")); // the client learns: not recovered
+    QVERIFY(!log.connects.last().recovered);
+    QCOMPARE(server.rooms(u"/"_s, fresh.value(u"sid").toString()),
+             QStringList{fresh.value(u"sid").toString()});
+    QCOMPARE(server.socketData(u"/"_s, fresh.value(u"sid").toString()).value(u"user"), u"a"_s);
+    QVERIFY(server.socketsInRoom(u"/"_s, u"ward-b"_s).isEmpty());
+
+    // The owner still resumes it, and gets what it missed.
+    RawEngineClient back;
+    QVERIFY(!back.open(RawEngineClient::engineUrl(server.port())).isEmpty());
+    const QStringList again = back.connectNamespace(
+        u"/"_s, {{u"token"_s, u"b"_s}, {u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+    QCOMPARE(again.size(), 2);
+    QCOMPARE(payload(again.at(0), u"42"_s)[0].toString(), u"secret"_s);
+    QCOMPARE(payload(again.at(1), u"40"_s)[u"sid"].toString(), sid);
+    QVERIFY(log.connects.last().recovered);
+}
+
+void TestSioSrvWire::connectPayloadMustBeAnObject_data()
+{
+    QTest::addColumn<QString>("frame");
+    QTest::addColumn<QString>("prefix");
+    QTest::newRow("string") << u"40\"token\""_s << u"44"_s;
+    QTest::newRow("array") << u"40[1,2]"_s << u"44"_s;
+    QTest::newRow("boolean") << u"40true"_s << u"44"_s;
+    QTest::newRow("not JSON") << u"40{\"token\":"_s << u"44"_s;
+    QTest::newRow("namespace, string") << u"40/admin,\"x\""_s << u"44/admin,"_s;
+}
+
+void TestSioSrvWire::connectPayloadMustBeAnObject()
+{
+    QFETCH(QString, frame);
+    QFETCH(QString, prefix);
+    SocketIoServer server;
+    server.setOptions(quietOptions());
+    server.addNamespace(u"/admin"_s);
+    QVERIFY(server.listen());
+    ServerLog log(&server);
+    RawEngineClient raw;
+    QVERIFY(!raw.open(RawEngineClient::engineUrl(server.port())).isEmpty());
+    raw.sendText(frame);
+    const QString reply = raw.takeText();
+    QVERIFY2(reply.startsWith(prefix), qPrintable(reply));
+    const QString message = payload(reply, prefix)[u"message"].toString();
+    QVERIFY2(message.contains(u"CONNECT"_s), qPrintable(reply));
+    QVERIFY(log.connects.isEmpty());
+    // Refused, not dropped: a proper CONNECT on the same connection works.
+    QVERIFY(raw.isConnected());
+    QVERIFY(raw.connectNamespace().last().startsWith(u"40{"));
 }
 
 void TestSioSrvWire::recoveryRefusedByAuthenticator()
