@@ -139,7 +139,8 @@ private Q_SLOTS:
         QCOMPARE(created.status, 201);
         const qint64 id = created.data().toObject().value(u"id").toInteger();
         QTRY_COMPARE_WITH_TIMEOUT(nurse->events.size(), 1, 10000);
-        const RealtimeEvent &e = nurse->events.at(0);
+        // A copy: events grows while the QTRY_ below spins the event loop, which may move it.
+        const RealtimeEvent e = nurse->events.at(0);
         QCOMPARE(e.name, u"patients.patient.created"_s);
         QCOMPARE(e.action, u"created"_s);
         QCOMPARE(e.ids, QStringList{QString::number(id)});
