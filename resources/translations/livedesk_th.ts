@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="th_TH">
 <context>
+    <name>ResourceSchema</name>
+    <message>
+        <source>The server lets you only read %1.</source>
+        <translation>เซิร์ฟเวอร์ให้คุณอ่าน %1 ได้เท่านั้น</translation>
+    </message>
+    <message>
+        <source>The server does not let you read %1.</source>
+        <translation>เซิร์ฟเวอร์ไม่อนุญาตให้คุณอ่าน %1</translation>
+    </message>
+    <message>
+        <source>The server does not let you create %1.</source>
+        <translation>เซิร์ฟเวอร์ไม่อนุญาตให้คุณสร้าง %1</translation>
+    </message>
+    <message>
+        <source>The server does not let you change %1.</source>
+        <translation>เซิร์ฟเวอร์ไม่อนุญาตให้คุณเปลี่ยนแปลง %1</translation>
+    </message>
+    <message>
+        <source>The server does not let you delete %1.</source>
+        <translation>เซิร์ฟเวอร์ไม่อนุญาตให้คุณลบ %1</translation>
+    </message>
+    <message>
+        <source>Your role (%1) may only read %2.</source>
+        <translation>บทบาทของคุณ (%1) อ่าน %2 ได้เท่านั้น</translation>
+    </message>
+    <message>
+        <source>Your role (%1) may not read %2.</source>
+        <translation>บทบาทของคุณ (%1) อ่าน %2 ไม่ได้</translation>
+    </message>
+    <message>
+        <source>Your role (%1) may not create %2.</source>
+        <translation>บทบาทของคุณ (%1) สร้าง %2 ไม่ได้</translation>
+    </message>
+    <message>
+        <source>Your role (%1) may not change %2.</source>
+        <translation>บทบาทของคุณ (%1) เปลี่ยนแปลง %2 ไม่ได้</translation>
+    </message>
+    <message>
+        <source>Your role (%1) may not delete %2.</source>
+        <translation>บทบาทของคุณ (%1) ลบ %2 ไม่ได้</translation>
+    </message>
+</context>
+<context>
     <name>livedesk::ActivityModel</name>
     <message>
         <source>Time</source>
@@ -552,6 +595,10 @@
     <message>
         <source>Template saved to %1. Fill it in, then choose it as the CSV file.</source>
         <translation>บันทึกแม่แบบไว้ที่ %1 แล้ว กรอกข้อมูลให้ครบ แล้วเลือกไฟล์นั้นเป็นไฟล์ CSV</translation>
+    </message>
+    <message>
+        <source>%1 An import creates records.</source>
+        <translation>%1 การนำเข้าจะสร้างระเบียนใหม่</translation>
     </message>
 </context>
 <context>
@@ -1315,6 +1362,10 @@
     <message>
         <source>%1 is no longer offered by the server, so this form can no longer be saved. Copy what you need, then close it.</source>
         <translation>เซิร์ฟเวอร์ไม่มี %1 ให้ใช้อีกแล้ว แบบฟอร์มนี้จึงบันทึกไม่ได้ โปรดคัดลอกสิ่งที่ต้องการ แล้วปิดแบบฟอร์ม</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>นำเข้า…</translation>
     </message>
 </context>
 <context>
@@ -2082,6 +2133,10 @@
     <message>
         <source>The server no longer accepts your sign-in (%1).</source>
         <translation>เซิร์ฟเวอร์ไม่ยอมรับการเข้าสู่ระบบของคุณอีกต่อไป (%1)</translation>
+    </message>
+    <message>
+        <source>Your sign-in expired (%1).</source>
+        <translation>การเข้าสู่ระบบของคุณหมดอายุ (%1)</translation>
     </message>
 </context>
 <context>
