@@ -278,7 +278,8 @@ private Q_SLOTS:
         victim.abort();
         QTRY_VERIFY_WITH_TIMEOUT(!sio->isConnected(u"/"_s, victimSid), Patience);
         Client wardB(base);
-        wardB.setToken(auditorToken);
+        // The auditor only reads; a ward-b nurse writes.
+        wardB.setToken(accessToken(base, u"nurse-b@demo.local"_s, u"nurse-b"_s));
         QCOMPARE(
             wardB
                 .post(u"/api/patients"_s,
