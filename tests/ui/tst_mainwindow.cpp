@@ -137,9 +137,16 @@ ResourceListView *settledPatients(MainWindow *window)
 // text through @p text.
 void answerNextMessageBox(QMessageBox::StandardButton button, QString *text)
 {
+    // Gives up after the test's patience, so that a box that never opens cannot leave a timer
+    // behind to answer some later test's box.
     auto *poll = new QTimer(qApp);
     poll->setInterval(20);
-    QObject::connect(poll, &QTimer::timeout, poll, [poll, button, text] {
+    auto tries = std::make_shared<int>(Patience / 20);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, button, text, tries] {
+        if (--*tries < 0) {
+            poll->deleteLater();
+            return;
+        }
         auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
         if (!box || !box->button(button))
             return;
