@@ -94,6 +94,8 @@ bool LivedeskServer::start(QString *error)
     // Its own room, its tenant's and its user's, and the subscriptions: the clinical demo
     // needs a handful, a large AegisX deployment some dozens of features and entities.
     sio.maxRoomsPerSocket = 256;
+    sio.maxConnectionsPerAddress = m_options.maxSocketsPerAddress;
+    sio.maxConnections = m_options.maxSockets;
     m_socketIo = std::make_unique<SocketIoServer>();
     m_socketIo->setOptions(sio);
     m_publisher = std::make_unique<EventPublisher>(*m_schema, m_socketIo.get());

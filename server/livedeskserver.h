@@ -57,6 +57,10 @@ public:
         /// Timeouts and caps of HTTP connections (header 10 s, body 30 s without a byte,
         /// idle keep-alive 60 s, 256 connections per client address; see HttpListener).
         HttpListener::Options http;
+        /// Open Socket.IO connections per client address and in all (see SocketIoServer);
+        /// 0: no cap. Behind a reverse proxy all clients share its address.
+        int maxSocketsPerAddress = 256;
+        int maxSockets = 10000;
         /// Who may try a password when (tests shorten the locks).
         LoginThrottle::Options loginThrottle;
     };

@@ -68,7 +68,16 @@ int main(int argc, char **argv)
         u"Serve only Socket.IO, configured like the reference server of the official Socket.IO "
         "v5 / Engine.IO v4 protocol test suites (path /socket.io/, pingInterval 300 ms, "
         "namespaces / and /custom, raw Engine.IO echo at /engine.io/)."_s);
-    parser.addOptions({schema, port, address, db, secret, noDemo, conformance});
+    const QCommandLineOption perAddress(
+        u"max-connections-per-address"_s,
+        u"Open HTTP connections, and separately Socket.IO connections, one client address may "
+        "hold (default 256; 0: no cap, e.g. behind a reverse proxy)."_s,
+        u"n"_s, u"256"_s);
+    const QCommandLineOption maxSockets(
+        u"max-sockets"_s, u"Open Socket.IO connections in all (default 10000; 0: no cap)."_s,
+        u"n"_s, u"10000"_s);
+    parser.addOptions(
+        {schema, port, address, db, secret, noDemo, perAddress, maxSockets, conformance});
     parser.process(app);
 
     livedesk::server::LivedeskServer::Options options;
@@ -95,6 +104,21 @@ int main(int argc, char **argv)
     options.jwtSecret
         = parser.isSet(secret) ? parser.value(secret).toUtf8() : qgetenv("LIVEDESK_JWT_SECRET");
     options.seedDemoData = !parser.isSet(noDemo);
+    const auto count = [&](const QCommandLineOption &option, int *value) {
+        bool ok = false;
+        const int n = parser.value(option).toInt(&ok);
+        if (!ok || n < 0) {
+            err << "livedesk-server: --" << option.names().constFirst()
+                << " takes a whole number, 0 or more\n";
+            return false;
+        }
+        *value = n;
+        return true;
+    };
+    if (!count(perAddress, &options.http.maxConnectionsPerAddress)
+        || !count(perAddress, &options.maxSocketsPerAddress)
+        || !count(maxSockets, &options.maxSockets))
+        return 2;
 
     if (parser.isSet(conformance)) {
         livedesk::server::SocketIoConformance reference;

@@ -248,6 +248,13 @@ void MainWindow::startSession(std::unique_ptr<Session> session)
                 view->model()->setUserNames(m_session->userNames());
         }
     });
+    connect(m_session->channel(), &RealtimeChannel::subscriptionRefused, this,
+            [this](const QString &message) {
+                m_toasts->showToast(ToastArea::Level::Error,
+                                    tr("The server refused to send changes: %1. The lists may "
+                                       "be out of date until you connect again.")
+                                        .arg(message));
+            });
     connect(m_session->channel(), &RealtimeChannel::eventReceived, this,
             [this](const RealtimeEvent &event) {
                 if (m_actors.size() > 5000)

@@ -312,10 +312,13 @@ void RecordDialog::buildForm(QVBoxLayout *layout, QSet<QChar> *mnemonics)
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     formLayout->addLayout(form);
+    // A role that may not save this form reads it: fields that look editable would invite
+    // typing that can only be thrown away.
+    const bool mayNotSave = !saveRefusal().isEmpty();
     for (const ResourceSchema::Column &c : std::as_const(m_schema.columns)) {
         if (c.system)
             continue;
-        addField(c, !m_newRecord && !c.editable, form, m_formWidget, mnemonics);
+        addField(c, mayNotSave || (!m_newRecord && !c.editable), form, m_formWidget, mnemonics);
     }
     if (!m_newRecord) {
         // Who changed the record and when: for reading, never for editing.

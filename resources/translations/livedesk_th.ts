@@ -1367,6 +1367,10 @@
         <source>Import…</source>
         <translation>นำเข้า…</translation>
     </message>
+    <message>
+        <source>The server refused to send changes: %1. The lists may be out of date until you connect again.</source>
+        <translation>เซิร์ฟเวอร์ปฏิเสธการส่งการเปลี่ยนแปลง: %1 รายการอาจไม่เป็นปัจจุบันจนกว่าจะเชื่อมต่อใหม่</translation>
+    </message>
 </context>
 <context>
     <name>livedesk::MonitorWindow</name>
@@ -1516,6 +1520,10 @@
     <message>
         <source>Not connected to the server.</source>
         <translation>ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์</translation>
+    </message>
+    <message>
+        <source>The server refused to send changes of this list: %1</source>
+        <translation>เซิร์ฟเวอร์ปฏิเสธการส่งการเปลี่ยนแปลงของรายการนี้: %1</translation>
     </message>
 </context>
 <context>

@@ -89,26 +89,6 @@ HttpResponse errorResponse(const QString &code, const QString &message, int stat
     return HttpResponse::json(ApiError(code, message, status).toEnvelope(), status);
 }
 
-// End of the head in @p data (just past the blank line), or -1; leading blank lines, which
-// Qt's parser skips, are part of it.
-qsizetype headEnd(const QByteArray &data)
-{
-    qsizetype start = 0;
-    while (start < data.size() && (data.at(start) == '\r' || data.at(start) == '\n'))
-        ++start;
-    qsizetype from = start;
-    while (true) {
-        const qsizetype nl = data.indexOf('\n', from);
-        if (nl < 0)
-            return -1;
-        if (nl + 1 < data.size() && data.at(nl + 1) == '\n')
-            return nl + 2;
-        if (nl + 2 < data.size() && data.at(nl + 1) == '\r' && data.at(nl + 2) == '\n')
-            return nl + 3;
-        from = nl + 1;
-    }
-}
-
 } // namespace
 
 class HttpListener::Connection
@@ -292,7 +272,7 @@ void HttpListener::onReadyRead(QTcpSocket *socket)
         c->hiding = false;
     }
     const QByteArray peeked = socket->peek(qint64(m_options.maxHeaderBytes) + 1);
-    const qsizetype end = headEnd(peeked);
+    const qsizetype end = HttpRequestHead::headLength(peeked);
     if (end < 0) {
         if (peeked.size() > m_options.maxHeaderBytes) {
             refuse(socket,

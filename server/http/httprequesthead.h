@@ -40,8 +40,18 @@ public:
     bool hasBody() const { return chunked || contentLength > 0; }
 
     /**
+     * Length of the head at the start of @p data (just past its blank line), or -1 while it is
+     * incomplete. Blank lines before the request line, which Qt's parser skips, count as head.
+     */
+    static qsizetype headLength(const QByteArray &data);
+
+    /**
      * Parses @p head (request line and header lines, up to and including the blank line);
-     * nullopt when it is not HTTP/1.x or a Content-Length is not a number.
+     * nullopt when it is not HTTP/1.x, or when its body could be framed more than one way:
+     * a Content-Length that is not plain digits, two that differ, Content-Length together
+     * with Transfer-Encoding, a transfer coding other than chunked last, a folded header line
+     * or a header name that is not a token ("Content-Length :"). A server that guessed would
+     * read a smuggled request where the peer in front of it saw a body.
      */
     static std::optional<HttpRequestHead> parse(const QByteArray &head);
 };

@@ -166,6 +166,8 @@ struct SocketIoServer::Namespace
 struct SocketIoServer::Client
 {
     EngineIoConnection *engine = nullptr;
+    // The peer's address, as counted in m_perAddress.
+    QString address;
     // Namespaces connected on this Engine.IO connection, and their socket ids.
     QHash<QString, QString> sidByNsp;
     // A child of the engine, so that it never dies inside its own timeout.
@@ -242,6 +244,35 @@ void SocketIoServer::handleConnection(std::unique_ptr<QWebSocket> socket)
 {
     if (!socket)
         return;
+    const QString address = socket->peerAddress().toString();
+    const bool tooMany
+        = m_options.maxConnections > 0 && connectionCount() >= m_options.maxConnections;
+    const bool tooManyHere = m_options.maxConnectionsPerAddress > 0
+        && m_perAddress.value(address) >= m_options.maxConnectionsPerAddress;
+    if (tooMany || tooManyHere) {
+        ++m_refusedConnections;
+        qCWarning(lcServerSocketIo).noquote()
+            << "refusing a connection from" << address
+            << (tooMany ? "(server full)" : "(too many from this address)");
+        QWebSocket *raw = socket.release();
+        raw->setParent(this);
+        connect(raw, &QWebSocket::disconnected, raw, &QObject::deleteLater);
+        // Closed on the next turn: Qt has queued its first read of the new socket, which
+        // would complain about a socket closed under it.
+        const QString why
+            = tooMany ? u"Server full"_s : u"Too many connections from this address"_s;
+        QTimer::singleShot(0, raw, [raw, why] {
+            // 1013 (try again later) would say it best, but Qt's client refuses it as a
+            // protocol error; 1008 (policy) is understood by every client, the reason says which.
+            raw->close(QWebSocketProtocol::CloseCodePolicyViolated, why);
+        });
+        // A peer that never answers the close handshake is dropped anyway.
+        QTimer::singleShot(5000, raw, [raw] {
+            raw->abort();
+            raw->deleteLater();
+        });
+        return;
+    }
     EngineIoConnection::Options engineOptions;
     engineOptions.pingIntervalMs = m_options.pingIntervalMs;
     engineOptions.pingTimeoutMs = m_options.pingTimeoutMs;
@@ -252,6 +283,8 @@ void SocketIoServer::handleConnection(std::unique_ptr<QWebSocket> socket)
 
     auto client = std::make_unique<Client>();
     client->engine = engine;
+    client->address = address;
+    ++m_perAddress[address];
     client->connectTimer = new QTimer(engine);
     client->connectTimer->setSingleShot(true);
     connect(client->connectTimer, &QTimer::timeout, this, [this, engine] {
@@ -488,6 +521,11 @@ bool SocketIoServer::isConnected(const QString &nsp, const QString &sid) const
 int SocketIoServer::connectionCount() const
 {
     return int(m_clients.size());
+}
+
+int SocketIoServer::connectionsFrom(const QHostAddress &address) const
+{
+    return m_perAddress.value(address.toString());
 }
 
 int SocketIoServer::storedPacketCount(const QString &nsp) const
@@ -826,6 +864,9 @@ void SocketIoServer::onEngineClosed(EngineIoConnection *engine, const QString &r
     const std::unique_ptr<Client> client = std::move(it->second);
     m_clients.erase(it);
     client->connectTimer->stop();
+    if (const auto count = m_perAddress.find(client->address);
+        count != m_perAddress.end() && --count.value() <= 0)
+        m_perAddress.erase(count);
 
     QList<std::pair<QString, QString>> gone;
     QList<PendingAck> acks;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QtCore/QByteArrayList>
+#include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
@@ -116,6 +117,13 @@ public:
         /// room name a client makes the server join costs memory until the socket leaves;
         /// 0 for no limit.
         int maxRoomsPerSocket = 1000;
+        /// Most open Engine.IO connections from one client address; the next is closed at
+        /// once with WebSocket code 1008 (policy) and a reason, before the Engine.IO
+        /// handshake (clients retry with their backoff). 0 for no limit. Behind a reverse
+        /// proxy every client has the proxy's address: raise it or turn it off there.
+        int maxConnectionsPerAddress = 0;
+        /// Most open Engine.IO connections in all, refused the same way; 0 for no limit.
+        int maxConnections = 0;
         /// > 0: pace writes, frames sent right after one wait this long and go out together
         /// (see EngineIoConnection). Only the conformance server needs it.
         int writeBatchMs = 0;
@@ -229,6 +237,10 @@ public:
     bool isConnected(const QString &nsp, const QString &sid) const;
     /// Open Engine.IO connections (with or without a namespace).
     int connectionCount() const;
+    /// Open Engine.IO connections from @p address.
+    int connectionsFrom(const QHostAddress &address) const;
+    /// Connections closed on arrival by maxConnectionsPerAddress or maxConnections.
+    int refusedConnectionCount() const { return m_refusedConnections; }
     /// Packets currently kept for replay in @p nsp (diagnostics, tests).
     int storedPacketCount(const QString &nsp) const;
     /// Rooms of @p nsp that have a connected socket in them, the sockets' own rooms included
@@ -298,6 +310,8 @@ private:
     Authenticator m_authenticator;
     std::map<QString, std::unique_ptr<Namespace>> m_namespaces;
     std::map<EngineIoConnection *, std::unique_ptr<Client>> m_clients;
+    QHash<QString, int> m_perAddress;
+    int m_refusedConnections = 0;
     WebSocketListener *m_listener = nullptr;
     QTimer m_pruneTimer;
 };

@@ -187,8 +187,21 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
         m_queue = std::make_unique<OfflineQueue>(m_options.queuePath, m_schema.name);
     if (m_channel) {
         connect(m_channel, &RealtimeChannel::eventReceived, this, &RealtimeStateManager::onEvent);
-        connect(m_channel, &RealtimeChannel::subscriptionConfirmed, this,
-                &RealtimeStateManager::onSubscribed);
+        connect(m_channel, &RealtimeChannel::subscriptionConfirmed, this, [this] {
+            if (!m_subscriptionRefusal.isEmpty()) {
+                m_subscriptionRefusal.clear();
+                if (m_online && !m_staleByReload && m_staleSince.isValid()) {
+                    m_staleSince = QDateTime();
+                    m_staleReason.clear();
+                    if (rowCount() > 0)
+                        Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
+                    Q_EMIT stateChanged();
+                }
+            }
+            onSubscribed();
+        });
+        connect(m_channel, &RealtimeChannel::subscriptionRefused, this,
+                &RealtimeStateManager::onSubscriptionRefused);
         if (SocketIoClient *client = m_channel->client()) {
             connect(client, &SocketIoClient::stateChanged, this,
                     &RealtimeStateManager::onConnectionChanged);
@@ -1186,7 +1199,10 @@ void RealtimeStateManager::setOnline(bool online, const QString &reason)
         return;
     m_online = online;
     m_staleByReload = false;
-    if (online) {
+    if (online && !m_subscriptionRefusal.isEmpty()) {
+        // Still deaf to this list's events: stale until a subscription is confirmed.
+        m_staleReason = m_subscriptionRefusal;
+    } else if (online) {
         m_staleSince = QDateTime();
         m_staleReason.clear();
     } else {
@@ -1235,6 +1251,29 @@ void RealtimeStateManager::onSubscribed()
     ++m_counters.resyncs;
     m_lastSeq = -1;
     startReload();
+}
+
+void RealtimeStateManager::onSubscriptionRefused(const QString &message)
+{
+    // Nothing was subscribed: waiting for a confirmation, or reloading as if one came, would
+    // show the rows as current while no change of them can arrive.
+    m_subscribeFallback.stop();
+    const bool wasStale = m_staleSince.isValid();
+    if (!wasStale)
+        m_staleSince = QDateTime::currentDateTimeUtc();
+    m_subscriptionRefusal = tr("The server refused to send changes of this list: %1").arg(message);
+    m_staleReason = m_subscriptionRefusal;
+    qCWarning(lcState).noquote() << m_schema.name << ": data may be out of date:" << m_staleReason;
+    if (!wasStale && rowCount() > 0)
+        Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
+    Q_EMIT stateChanged();
+    // The rows as they are now are still worth reading once.
+    if (m_resyncWhenSubscribed && m_started) {
+        m_resyncWhenSubscribed = false;
+        ++m_counters.resyncs;
+        m_lastSeq = -1;
+        startReload();
+    }
 }
 
 void RealtimeStateManager::checkHeartbeat()
@@ -1393,7 +1432,7 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
     }
     if (whole && m_staleByReload) {
         m_staleByReload = false;
-        if (m_online) {
+        if (m_online && m_subscriptionRefusal.isEmpty()) {
             m_staleSince = QDateTime();
             m_staleReason.clear();
             if (rowCount() > 0)

@@ -427,6 +427,7 @@ private:
     void onConnectionChanged();
     void onConnected(bool recovered);
     void onSubscribed();
+    void onSubscriptionRefused(const QString &message);
     void checkHeartbeat();
     void setOnline(bool online, const QString &reason);
     // Reloads.
@@ -555,6 +556,10 @@ private:
     QTimer m_retryReload;
     // Stale because reads fail while the socket is up (cleared by the next good read).
     bool m_staleByReload = false;
+    // Set when the server refused the channel's subscription (the stale reason): no event of
+    // this list arrives, so the rows stay stale, whatever the socket says, until a
+    // subscription is confirmed.
+    QString m_subscriptionRefusal;
     QDateTime m_lastSyncAt;
 
     // Connection.

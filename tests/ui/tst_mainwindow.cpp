@@ -1017,6 +1017,27 @@ private Q_SLOTS:
         QVERIFY(!QApplication::activeModalWidget());
     }
 
+    // A refused subscription is said twice: once as a toast, and on every list for as long as
+    // it lasts (the lists hear nothing).
+    void refusedSubscriptionIsToastedAndShown()
+    {
+        auto window = openWindow();
+        QVERIFY(window);
+        window->toasts()->setDurationScale(100);
+        ResourceListView *patients = window->listView(u"patients"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->staleText().isEmpty(), Patience);
+        QStringList tooMany;
+        for (int i = 0; i < 150; ++i)
+            tooMany.append(u"feature-%1"_s.arg(i));
+        window->session()->channel()->setSubscription(tooMany);
+        QTRY_COMPARE_WITH_TIMEOUT(window->toasts()->texts().size(), 1, Patience);
+        const QString text = window->toasts()->texts().constFirst();
+        QVERIFY2(text.contains(u"refused to send changes"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"100"_s), qPrintable(text)); // the server's reason, its limit
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->staleText().isEmpty(), Patience);
+        QVERIFY2(patients->staleText().contains(u"100"_s), qPrintable(patients->staleText()));
+    }
+
     // Filters go to the server: the list is what the server's filtered list is, a bad value
     // is refused with a reason and changes nothing, and clearing brings every row back.
     void filtersNarrowTheListOnTheServer()

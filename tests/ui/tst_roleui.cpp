@@ -18,6 +18,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QTableView>
 
@@ -83,6 +84,11 @@ private Q_SLOTS:
         QVERIFY(save);
         QVERIFY(!save->isEnabled());
         QCOMPARE(save->toolTip(), why);
+        // Nothing in the form invites typing.
+        auto *name = qobject_cast<QLineEdit *>(dialog->editorFor(u"name"_s));
+        QVERIFY(name);
+        QVERIFY(name->isReadOnly());
+        QVERIFY(!qobject_cast<QComboBox *>(dialog->editorFor(u"sex"_s)));
         dialog->close();
 
         // An import creates records: the wizard says so and goes no further.
@@ -110,6 +116,14 @@ private Q_SLOTS:
         QVERIFY(patients->newButton()->isEnabled());
         QVERIFY(patients->editButton()->isEnabled());
         QVERIFY(patients->newButton()->toolTip().isEmpty());
+        auto *dialog = qobject_cast<RecordDialog *>(
+            window->openRecord(u"patients"_s, patients->selectedIds().constFirst()));
+        QVERIFY(dialog);
+        auto *name = qobject_cast<QLineEdit *>(dialog->editorFor(u"name"_s));
+        QVERIFY(name);
+        QVERIFY(!name->isReadOnly());
+        QVERIFY(qobject_cast<QComboBox *>(dialog->editorFor(u"sex"_s)));
+        dialog->close();
     }
 };
 

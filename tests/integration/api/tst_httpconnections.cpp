@@ -5,6 +5,7 @@
 
 #include "apiserver.h"
 #include "httplistener.h"
+#include "socketioserver.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -113,7 +114,8 @@ private:
     QByteArray m_token;
 
     // A server whose timeouts are short (or long, for tests that must not hit them).
-    bool start(int timeoutMs, int perAddress = 256)
+    bool start(int timeoutMs, int perAddress = 256, int socketsPerAddress = 256,
+               int sockets = 10000)
     {
         m_server.reset();
         server::LivedeskServer::Options options;
@@ -124,6 +126,8 @@ private:
         options.http.lingerMs = 1000;
         options.http.acceptPauseMs = 100;
         options.http.maxConnectionsPerAddress = perAddress;
+        options.maxSocketsPerAddress = socketsPerAddress;
+        options.maxSockets = sockets;
         m_server = std::make_unique<server::LivedeskServer>(options);
         QString error;
         if (!m_server->start(&error)) {
@@ -421,6 +425,67 @@ private Q_SLOTS:
         ws.sendTextMessage(u"40{\"token\":\"%1\"}"_s.arg(QString::fromLatin1(m_token)));
         QTRY_VERIFY(frames.size() >= 2 && frames.last().startsWith(u"40{"));
         QCOMPARE(m_server->api()->listener()->timedOutCount(), 0);
+    }
+
+    // Upgraded WebSockets leave the HTTP count; Socket.IO counts them itself.
+    void socketIoConnectionsAreCapped_data()
+    {
+        QTest::addColumn<int>("perAddress");
+        QTest::addColumn<int>("total");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("per address") << 2 << 0 << u"Too many connections from this address"_s;
+        QTest::newRow("in all") << 0 << 2 << u"Server full"_s;
+    }
+    void socketIoConnectionsAreCapped()
+    {
+        QFETCH(int, perAddress);
+        QFETCH(int, total);
+        QFETCH(QString, reason);
+        QVERIFY(start(60000, 256, perAddress, total));
+        server::SocketIoServer *sio = m_server->socketIo();
+        const QUrl url(u"ws://127.0.0.1:%1/api/ws/?EIO=4&transport=websocket"_s.arg(port()));
+        struct Peer
+        {
+            QWebSocket ws;
+            QStringList frames;
+            QWebSocketProtocol::CloseCode closeCode = QWebSocketProtocol::CloseCodeNormal;
+            QString closeReason;
+            bool closed = false;
+        };
+        const auto open = [&url] {
+            auto peer = std::make_unique<Peer>();
+            Peer *p = peer.get();
+            QObject::connect(&p->ws, &QWebSocket::textMessageReceived, &p->ws,
+                             [p](const QString &frame) { p->frames.append(frame); });
+            QObject::connect(&p->ws, &QWebSocket::disconnected, &p->ws, [p] {
+                p->closed = true;
+                p->closeCode = p->ws.closeCode();
+                p->closeReason = p->ws.closeReason();
+            });
+            p->ws.open(url);
+            return peer;
+        };
+        auto first = open();
+        auto second = open();
+        QTRY_VERIFY(!first->frames.isEmpty() && !second->frames.isEmpty());
+        QCOMPARE(sio->connectionsFrom(QHostAddress::LocalHost), 2);
+
+        auto third = open();
+        QTRY_VERIFY(third->closed);
+        QCOMPARE(third->closeCode, QWebSocketProtocol::CloseCodePolicyViolated);
+        QCOMPARE(third->closeReason, reason);
+        QVERIFY(third->frames.isEmpty()); // no Engine.IO handshake
+        QCOMPARE(sio->refusedConnectionCount(), 1);
+        QCOMPARE(sio->connectionCount(), 2);
+
+        // A place freed is a place for someone else.
+        first->ws.close();
+        QTRY_COMPARE(sio->connectionsFrom(QHostAddress::LocalHost), 1);
+        auto fourth = open();
+        QTRY_VERIFY(!fourth->frames.isEmpty());
+        QVERIFY(fourth->frames.constFirst().startsWith(u'0'));
+        QVERIFY(!fourth->closed);
+        QCOMPARE(sio->refusedConnectionCount(), 1);
     }
 };
 

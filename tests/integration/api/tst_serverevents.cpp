@@ -529,6 +529,45 @@ private Q_SLOTS:
         QCOMPARE(refused.at(0).at(1).toJsonObject().value(u"code").toString(),
                  u"SUBSCRIPTION_LIMIT"_s);
     }
+
+    // A list whose subscription the server refused hears nothing: it says so (stale, with the
+    // server's reason) for as long as that lasts, whatever the connected socket suggests.
+    void listWithARefusedSubscriptionIsStale()
+    {
+        Session session;
+        session.setServer(m_server->baseUrl(), u"/api/ws/"_s);
+        QSignalSpy signedIn(&session, &Session::signedIn);
+        session.signIn(u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(signedIn.wait(Patience));
+        RealtimeStateManager *patients
+            = session.manager(u"patients"_s, RealtimeStateManager::Mode::His);
+        QVERIFY(patients);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->isConnected() && patients->rowCount() > 0, Patience);
+        QTRY_VERIFY_WITH_TIMEOUT(!patients->staleSince().isValid(), Patience);
+
+        RealtimeChannel *channel = session.channel();
+        QSignalSpy refused(channel, &RealtimeChannel::subscriptionRefused);
+        QStringList tooMany;
+        for (int i = 0; i < 150; ++i)
+            tooMany.append(u"feature-%1"_s.arg(i));
+        channel->setSubscription(tooMany);
+        QVERIFY(refused.wait(Patience));
+        QVERIFY(patients->staleSince().isValid());
+        QVERIFY(patients->staleReason().contains(refused.at(0).at(0).toString()));
+        QCOMPARE(patients->rowState(0), RealtimeStateManager::RowState::Stale);
+        // The socket is up and talking (heartbeats), yet the list stays stale.
+        QTest::qWait(1000);
+        QVERIFY(session.socket()->isConnected());
+        QVERIFY(patients->staleSince().isValid());
+
+        // Subscribed again: current again.
+        QSignalSpy confirmed(channel, &RealtimeChannel::subscriptionConfirmed);
+        channel->setSubscription({u"patients"_s});
+        QVERIFY(confirmed.wait(Patience));
+        QVERIFY(!patients->staleSince().isValid());
+        QCOMPARE(patients->rowState(0), RealtimeStateManager::RowState::Synced);
+        session.close();
+    }
 };
 
 QTEST_GUILESS_MAIN(TestServerEvents)
