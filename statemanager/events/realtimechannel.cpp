@@ -108,12 +108,14 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
     }
     ++m_stats.delivered;
     QPointer<RealtimeChannel> self(this);
-    m_router.route(*decoded);
-    if (!self)
-        return;
     const bool outer = m_claimed;
     m_claimed = false;
+    // Observers first (the activity panel reads the record as the lists hold it before they
+    // take the change), then the lists of the event's feature, found by name.
     Q_EMIT eventReceived(*decoded);
+    if (!self)
+        return;
+    m_router.route(*decoded);
     if (!self)
         return;
     const bool claimed = std::exchange(m_claimed, outer);

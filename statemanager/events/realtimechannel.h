@@ -20,7 +20,8 @@ class SocketIoEvent;
  * It (re)sends `subscribe:features {features, entities}` on every connect, keeps the
  * socket from being dropped as idle by emitting the app-level `ping` event (AegisX closes a
  * socket that has sent nothing for five minutes), decodes every dialect into RealtimeEvent,
- * drops duplicate deliveries, and hands the rest to its EventRouter and eventReceived().
+ * drops duplicate deliveries, and hands the rest to eventReceived() and then to its EventRouter
+ * (the lists' feature routes).
  *
  * AegisX's own system events are recognised, not reported as undecodable:
  * `connection:established` (sent twice on every connect, by the transport and by the

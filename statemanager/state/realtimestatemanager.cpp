@@ -186,7 +186,11 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     if (!m_options.queuePath.isEmpty())
         m_queue = std::make_unique<OfflineQueue>(m_options.queuePath, m_schema.name);
     if (m_channel) {
-        connect(m_channel, &RealtimeChannel::eventReceived, this, &RealtimeStateManager::onEvent);
+        // Only the events of this list's feature come here (looked up by name, not offered
+        // to every list); onEvent() still checks the entity.
+        m_channel->router().addFeatureRoute(
+            {m_schema.feature, m_schema.name, m_schema.importModule}, this,
+            [this](const RealtimeEvent &event) { onEvent(event); });
         connect(m_channel, &RealtimeChannel::subscriptionConfirmed, this, [this] {
             if (!m_subscriptionRefusal.isEmpty()) {
                 m_subscriptionRefusal.clear();

@@ -49,6 +49,11 @@ private Q_SLOTS:
     void contextDeleted();
     void contextDeletedMidDispatch();
     void contextAlive();
+    void featureRoutesFindTheirFeatureInAnySpelling();
+    void featureRouteTakesOperationsThroughTheirTargets();
+    void featureRoutesAndFilterRoutesRunInOrder();
+    void removedFeatureRouteIsForgotten();
+    void featureRouteContextDeleted();
 };
 
 void TestEventRouter::routesByFilter()
@@ -301,6 +306,83 @@ void TestEventRouter::contextAlive()
     QCOMPARE(router.route(kDeleted), 0);
     QCOMPARE(calls, 2);
     QCOMPARE(router.routeCount(), 1);
+}
+
+void TestEventRouter::featureRoutesFindTheirFeatureInAnySpelling()
+{
+    EventRouter router;
+    QStringList calls;
+    router.addFeatureRoute({u"lab_orders"_s, u"lab-orders"_s}, nullptr,
+                           [&](const RealtimeEvent &e) { calls << u"lab:"_s + e.feature; });
+    router.addFeatureRoute({u"patients"_s}, nullptr,
+                           [&](const RealtimeEvent &e) { calls << u"patients:"_s + e.feature; });
+    QCOMPARE(router.route(makeEvent(u"labOrders"_s, u"labOrder"_s, u"created"_s)), 1);
+    QCOMPARE(router.route(makeEvent(u"lab-orders"_s, u"lab-order"_s, u"updated"_s)), 1);
+    QCOMPARE(router.route(kDeleted), 1);
+    // Another feature reaches no list, whatever its entity.
+    QCOMPARE(router.route(makeEvent(u"users"_s, u"patient"_s, u"created"_s)), 0);
+    QCOMPARE(router.route(makeEvent(u""_s, u""_s, u"created"_s)), 0);
+    QCOMPARE(calls, (QStringList{u"lab:labOrders"_s, u"lab:lab-orders"_s, u"patients:patients"_s}));
+}
+
+void TestEventRouter::featureRouteTakesOperationsThroughTheirTargets()
+{
+    EventRouter router;
+    int patients = 0;
+    int labs = 0;
+    router.addFeatureRoute({u"patients"_s}, nullptr, [&](const RealtimeEvent &) { ++patients; });
+    router.addFeatureRoute({u"lab_orders"_s, u"labs"_s}, nullptr,
+                           [&](const RealtimeEvent &) { ++labs; });
+    RealtimeEvent operation = makeEvent(u"operations"_s, {}, u"operation_completed"_s);
+    operation.dialect = RealtimeEvent::Dialect::Operation;
+    // Two targets naming one list run it once.
+    operation.refreshTargets = {u"lab-orders"_s, u"labs"_s};
+    QCOMPARE(router.route(operation), 1);
+    QCOMPARE(labs, 1);
+    QCOMPARE(patients, 0);
+    operation.refreshTargets = {u"patients"_s, u"labOrders"_s};
+    QCOMPARE(router.route(operation), 2);
+    QCOMPARE(labs, 2);
+    QCOMPARE(patients, 1);
+}
+
+void TestEventRouter::featureRoutesAndFilterRoutesRunInOrder()
+{
+    EventRouter router;
+    QStringList calls;
+    router.addFeatureRoute({u"patients"_s}, nullptr,
+                           [&](const RealtimeEvent &) { calls << u"a"_s; });
+    router.addRoute(EventFilter(), nullptr, [&](const RealtimeEvent &) { calls << u"b"_s; });
+    router.addFeatureRoute({u"patients"_s}, nullptr,
+                           [&](const RealtimeEvent &) { calls << u"c"_s; });
+    QCOMPARE(router.route(kDeleted), 3);
+    QCOMPARE(calls, (QStringList{u"a"_s, u"b"_s, u"c"_s}));
+}
+
+void TestEventRouter::removedFeatureRouteIsForgotten()
+{
+    EventRouter router;
+    int calls = 0;
+    const int id
+        = router.addFeatureRoute({u"patients"_s}, nullptr, [&](const RealtimeEvent &) { ++calls; });
+    QCOMPARE(router.routeCount(), 1);
+    router.removeRoute(id);
+    QCOMPARE(router.routeCount(), 0);
+    QCOMPARE(router.route(kDeleted), 0);
+    QCOMPARE(calls, 0);
+}
+
+void TestEventRouter::featureRouteContextDeleted()
+{
+    EventRouter router;
+    int calls = 0;
+    auto context = std::make_unique<QObject>();
+    router.addFeatureRoute({u"patients"_s}, context.get(), [&](const RealtimeEvent &) { ++calls; });
+    QCOMPARE(router.route(kDeleted), 1);
+    context.reset();
+    QCOMPARE(router.route(kDeleted), 0);
+    QCOMPARE(calls, 1);
+    QCOMPARE(router.routeCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestEventRouter)
