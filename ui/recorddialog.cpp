@@ -5,6 +5,7 @@
 #include "datefield.h"
 #include "realtimestatemanager.h"
 #include "resterror.h"
+#include "textlength.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
@@ -58,16 +59,6 @@ QString withMnemonic(const QString &label, QSet<QChar> *used)
             out += u'&';
     }
     return out;
-}
-
-qsizetype codePoints(QStringView s)
-{
-    qsizetype n = 0;
-    for (const QChar c : s) {
-        if (!c.isLowSurrogate())
-            ++n;
-    }
-    return n;
 }
 
 QLocale numberLocale()
@@ -705,7 +696,7 @@ bool RecordDialog::validate()
             problem = tr("This field must not be blank.");
         } else if (v && v->isString() && f.column.maxLength > 0
                    && (f.column.type == u"string" || f.column.type == u"text")) {
-            const qsizetype length = codePoints(v->toString());
+            const qsizetype length = TextLength::codePoints(v->toString());
             if (length > f.column.maxLength) {
                 problem = (f.column.maxLength == 1 ? tr("At most one character; this has %1.")
                                                    : tr("At most %n characters; this has %1.",

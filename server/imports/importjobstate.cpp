@@ -52,31 +52,4 @@ QJsonObject ImportJobState::toStatusJson() const
     return o;
 }
 
-QString ImportJobState::statusName(Status status)
-{
-    switch (status) {
-    case Status::Pending:
-        return u"pending"_s;
-    case Status::Processing:
-        return u"processing"_s;
-    case Status::Completed:
-        return u"completed"_s;
-    case Status::Failed:
-        return u"failed"_s;
-    case Status::Cancelled:
-        return u"cancelled"_s;
-    }
-    return {};
-}
-
-std::optional<ImportJobState::Status> ImportJobState::statusFromName(QStringView name)
-{
-    for (const Status s : {Status::Pending, Status::Processing, Status::Completed, Status::Failed,
-                           Status::Cancelled}) {
-        if (name == statusName(s))
-            return s;
-    }
-    return std::nullopt;
-}
-
 } // namespace livedesk::server

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "importstatus.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
@@ -27,7 +29,8 @@ namespace livedesk::server {
 class ImportJobState
 {
 public:
-    enum class Status { Pending, Processing, Completed, Failed, Cancelled };
+    /// The wire vocabulary (ImportStatus), shared with the client.
+    using Status = ImportStatus::Value;
 
     QString id;
     QString tenant;
@@ -78,9 +81,12 @@ public:
     /// limit).
     QJsonObject toStatusJson() const;
 
-    /// `pending`, `processing`, `completed`, `failed`, `cancelled`.
-    static QString statusName(Status status);
-    static std::optional<Status> statusFromName(QStringView name);
+    /// `pending`, `processing`, `completed`, `failed`, `cancelled` (ImportStatus::name()).
+    static QString statusName(Status status) { return ImportStatus::name(status); }
+    static std::optional<Status> statusFromName(QStringView name)
+    {
+        return ImportStatus::fromName(name);
+    }
 };
 
 } // namespace livedesk::server

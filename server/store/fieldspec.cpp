@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "fieldspec.h"
 
+#include "textlength.h"
+
 #include <QtCore/QDate>
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
@@ -29,16 +31,6 @@ constexpr TypeName typeNames[] = {
     {FieldSpec::Type::Boolean, "boolean"_L1},   {FieldSpec::Type::Date, "date"_L1},
     {FieldSpec::Type::DateTime, "datetime"_L1}, {FieldSpec::Type::Enum, "enum"_L1},
 };
-
-qsizetype codePoints(QStringView s)
-{
-    qsizetype n = 0;
-    for (const QChar c : s) {
-        if (!c.isLowSurrogate())
-            ++n;
-    }
-    return n;
-}
 
 bool isDigits(QStringView s)
 {
@@ -143,7 +135,7 @@ QJsonValue FieldSpec::normalized(const QJsonValue &value, Problem *problem) cons
         if (!value.isString())
             return refuse(problem, u"INVALID_TYPE"_s, typeMismatch(*this));
         if (maxLength > 0) {
-            const auto length = codePoints(value.toString());
+            const auto length = TextLength::codePoints(value.toString());
             if (length > maxLength) {
                 return refuse(
                     problem, u"MAX_LENGTH"_s,

@@ -2,6 +2,7 @@
 #include "importjob.h"
 
 #include "apiclient.h"
+#include "importstatus.h"
 #include "livedesklogging.h"
 #include "realtimechannel.h"
 #include "restreply.h"
@@ -24,7 +25,7 @@ constexpr qsizetype maxEarlyEvents = 256;
 
 bool isFinal(Status status)
 {
-    return status == Status::Completed || status == Status::Failed || status == Status::Cancelled;
+    return ImportStatus::isFinal(ImportStatus::Value(status));
 }
 
 // Statuses only move forward along this order; the three final ones are never left.
@@ -290,43 +291,24 @@ void ImportJob::onCancelled(RestReply *reply)
         m_pollTimer.start(0);
 }
 
+// The job's own enum (a Q_ENUM, for signals and debug output) in the wire's order.
+static_assert(int(ImportJob::Status::Pending) == int(ImportStatus::Value::Pending)
+              && int(ImportJob::Status::Processing) == int(ImportStatus::Value::Processing)
+              && int(ImportJob::Status::Completed) == int(ImportStatus::Value::Completed)
+              && int(ImportJob::Status::Failed) == int(ImportStatus::Value::Failed)
+              && int(ImportJob::Status::Cancelled) == int(ImportStatus::Value::Cancelled));
+
 QString ImportJob::statusName(Status status)
 {
-    switch (status) {
-    case Status::Pending:
-        return u"pending"_s;
-    case Status::Processing:
-        return u"processing"_s;
-    case Status::Completed:
-        return u"completed"_s;
-    case Status::Failed:
-        return u"failed"_s;
-    case Status::Cancelled:
-        return u"cancelled"_s;
-    }
-    return {};
+    return ImportStatus::name(ImportStatus::Value(status));
 }
 
 ImportJob::Status ImportJob::statusFromName(const QString &name, bool *ok)
 {
-    const QString n = name.trimmed();
-    for (const Status s : {Status::Pending, Status::Processing, Status::Completed, Status::Failed,
-                           Status::Cancelled}) {
-        if (n.compare(statusName(s), Qt::CaseInsensitive) == 0) {
-            if (ok)
-                *ok = true;
-            return s;
-        }
-    }
-    // Spellings of older AegisX generations.
-    if (n.compare(u"canceled", Qt::CaseInsensitive) == 0) {
-        if (ok)
-            *ok = true;
-        return Status::Cancelled;
-    }
+    const auto status = ImportStatus::fromName(name);
     if (ok)
-        *ok = false;
-    return Status::Pending;
+        *ok = status.has_value();
+    return status ? Status(*status) : Status::Pending;
 }
 
 void ImportJob::onEvent(const RealtimeEvent &event)
