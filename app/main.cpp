@@ -3,10 +3,10 @@
 #include "connectdialog.h"
 #include "mainwindow.h"
 #include "monitorwindow.h"
-#include "realtimestatemanager.h"
 #include "resourcelistview.h"
-#include "session.h"
 #include "serverthread.h"
+#include "state/realtimestatemanager.h"
+#include "state/session.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>

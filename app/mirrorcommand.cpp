@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "mirrorcommand.h"
 
-#include "apiclient.h"
-#include "realtimechannel.h"
-#include "socketioclient.h"
+#include "events/realtimechannel.h"
+#include "rest/apiclient.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>

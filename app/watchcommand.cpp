@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "watchcommand.h"
 
-#include "realtimechannel.h"
-#include "socketioclient.h"
+#include "events/realtimechannel.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>

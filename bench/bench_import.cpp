@@ -9,8 +9,8 @@
 // Prints JSON lines on stdout. Exits 1 when the import failed, imported the wrong number of
 // rows or sent more than 10 progress events in a second, 2 when it could not be set up.
 #include "livedeskhost.h"
-#include "socketioclient.h"
-#include "socketioevent.h"
+#include "socketio/socketioclient.h"
+#include "socketio/socketioevent.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>

@@ -9,8 +9,8 @@
 //
 // Prints JSON lines on stdout. Exits 1 when an event was lost, duplicated or reordered, 2 when
 // the peers could not be run.
-#include "realtimechannel.h"
-#include "socketioclient.h"
+#include "events/realtimechannel.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>

@@ -11,16 +11,16 @@
 //
 // Prints JSON lines on stdout. Exits 1 when the mirror does not end equal to the server, a
 // reload showed the wrong rows or an event stream stalled; 2 when it could not be set up.
-#include "apiclient.h"
 #include "eventpublisher.h"
+#include "events/realtimechannel.h"
 #include "livedeskhost.h"
-#include "realtimechannel.h"
-#include "realtimestatemanager.h"
 #include "recordstore.h"
-#include "resourceschema.h"
-#include "restreply.h"
+#include "rest/apiclient.h"
+#include "rest/restreply.h"
 #include "serverschema.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>

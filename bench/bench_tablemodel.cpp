@@ -14,14 +14,14 @@
 //
 // Prints JSON lines on stdout. Exits 1 when the model does not end equal to the server or a
 // step stalled; 2 when it could not be set up (no node, no node_modules).
-#include "apiclient.h"
 #include "benchsupport.h"
-#include "realtimechannel.h"
-#include "realtimestatemanager.h"
+#include "events/realtimechannel.h"
 #include "realtimetablemodel.h"
-#include "resourceschema.h"
-#include "restreply.h"
-#include "socketioclient.h"
+#include "rest/apiclient.h"
+#include "rest/restreply.h"
+#include "socketio/socketioclient.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>

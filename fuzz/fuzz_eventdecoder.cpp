@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: a Socket.IO EVENT's JSON array, `["name", arg...]`, through the event
 // decoder the way the realtime channel hands it over.
-#include "eventdecoder.h"
+#include "events/eventdecoder.h"
 
 #include <QtCore/QJsonDocument>
 

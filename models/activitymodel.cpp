@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "activitymodel.h"
 
-#include "eventnaming.h"
-#include "realtimechannel.h"
+#include "events/eventnaming.h"
+#include "events/realtimechannel.h"
 #include "realtimetablemodel.h"
 
 #include <QtCore/QJsonDocument>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "realtimeevent.h"
-#include "resourceschema.h"
+#include "events/realtimeevent.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QAbstractTableModel>
 #include <QtCore/QHash>

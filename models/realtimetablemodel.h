@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "realtimestatemanager.h"
+#include "state/realtimestatemanager.h"
 
 #include <QtCore/QAbstractTableModel>
 #include <QtCore/QHash>

@@ -2,8 +2,8 @@
 #include "activitypanel.h"
 
 #include "activitymodel.h"
-#include "realtimechannel.h"
-#include "resourceschema.h"
+#include "events/realtimechannel.h"
+#include "state/resourceschema.h"
 
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QTableView>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "pendingoperation.h"
 #include "people.h"
-#include "realtimestatemanager.h"
-#include "resourceschema.h"
+#include "state/pendingoperation.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>

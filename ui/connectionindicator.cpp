@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "connectionindicator.h"
 
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
 
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "importrunpage.h"
 
-#include "apiclient.h"
+#include "events/realtimechannel.h"
 #include "importwizard.h"
-#include "realtimechannel.h"
-#include "resterror.h"
-#include "restreply.h"
-#include "socketioclient.h"
+#include "rest/apiclient.h"
+#include "rest/resterror.h"
+#include "rest/restreply.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QLocale>
 #include <QtWidgets/QFormLayout>

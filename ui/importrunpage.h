@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "importjob.h"
 #include "importvalidatepage.h"
-#include "resourceschema.h"
+#include "state/importjob.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QPointer>

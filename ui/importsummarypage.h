@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "importjob.h"
 #include "importvalidatepage.h"
+#include "state/importjob.h"
 
 #include <QtCore/QList>
 #include <QtWidgets/QWizardPage>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "importvalidatepage.h"
 
-#include "apiclient.h"
 #include "importwizard.h"
-#include "restreply.h"
+#include "rest/apiclient.h"
+#include "rest/restreply.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>

@@ -5,7 +5,7 @@
 #include "importrunpage.h"
 #include "importsummarypage.h"
 #include "importvalidatepage.h"
-#include "resterror.h"
+#include "rest/resterror.h"
 
 #include <QtCore/QJsonArray>
 #include <QtWidgets/QAbstractButton>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "importjob.h"
-#include "resourceschema.h"
+#include "state/importjob.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QList>

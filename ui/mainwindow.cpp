@@ -7,13 +7,13 @@
 #include "connectdialog.h"
 #include "connectionindicator.h"
 #include "csvtext.h"
+#include "events/realtimechannel.h"
 #include "importwizard.h"
 #include "people.h"
-#include "realtimechannel.h"
 #include "realtimetablemodel.h"
 #include "recorddialog.h"
 #include "resourcelistview.h"
-#include "session.h"
+#include "state/session.h"
 #include "toastarea.h"
 
 #include <QtCore/QLocale>

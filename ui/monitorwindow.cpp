@@ -3,8 +3,8 @@
 
 #include "activitymodel.h"
 #include "connectionindicator.h"
-#include "realtimechannel.h"
-#include "socketioclient.h"
+#include "events/realtimechannel.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QSettings>
 #include <QtWidgets/QApplication>

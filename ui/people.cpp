@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "people.h"
 
-#include "session.h"
+#include "state/session.h"
 
 #include <QtCore/QJsonValue>
 

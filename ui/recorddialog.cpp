@@ -3,8 +3,8 @@
 
 #include "conflictdialog.h"
 #include "datefield.h"
-#include "realtimestatemanager.h"
-#include "resterror.h"
+#include "rest/resterror.h"
+#include "state/realtimestatemanager.h"
 #include "textlength.h"
 
 #include <QtCore/QDateTime>

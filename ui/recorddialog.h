@@ -2,7 +2,7 @@
 #pragma once
 
 #include "people.h"
-#include "resourceschema.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>

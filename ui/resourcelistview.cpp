@@ -2,9 +2,9 @@
 #include "resourcelistview.h"
 
 #include "changehighlightdelegate.h"
-#include "pendingoperation.h"
-#include "realtimestatemanager.h"
 #include "realtimetablemodel.h"
+#include "state/pendingoperation.h"
+#include "state/realtimestatemanager.h"
 
 #include <QtCore/QLocale>
 #include <QtGui/QIcon>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "resourceschema.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "eventdecoder.h"
+#include "events/eventdecoder.h"
 
-#include "../livedesklogging.h"
+#include "livedesklogging.h"
 
 #include <QtCore/QJsonArray>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "eventdeduplicator.h"
+#include "events/eventdeduplicator.h"
 
 #include <QtCore/QJsonDocument>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "realtimeevent.h"
+#include "events/realtimeevent.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>

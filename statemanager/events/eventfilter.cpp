@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "eventfilter.h"
+#include "events/eventfilter.h"
 
 using namespace Qt::StringLiterals;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "eventnaming.h"
+#include "events/eventnaming.h"
 
 using namespace Qt::StringLiterals;
 

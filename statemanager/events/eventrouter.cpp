@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "eventrouter.h"
+#include "events/eventrouter.h"
 
-#include "eventnaming.h"
+#include "events/eventnaming.h"
 
 #include <algorithm>
 

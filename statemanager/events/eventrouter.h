@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "eventfilter.h"
+#include "events/eventfilter.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QList>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "realtimechannel.h"
+#include "events/realtimechannel.h"
 
-#include "../livedesklogging.h"
 #include "../socketio/socketioclient.h"
-#include "eventdecoder.h"
-#include "eventnaming.h"
+#include "events/eventdecoder.h"
+#include "events/eventnaming.h"
+#include "livedesklogging.h"
 
 #include <QtCore/QPointer>
 

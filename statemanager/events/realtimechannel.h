@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "eventdeduplicator.h"
-#include "eventrouter.h"
-#include "realtimeevent.h"
+#include "events/eventdeduplicator.h"
+#include "events/eventrouter.h"
+#include "events/realtimeevent.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QStringList>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "realtimeevent.h"
+#include "events/realtimeevent.h"
 
 #include <QtCore/QJsonArray>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "apiclient.h"
+#include "rest/apiclient.h"
 
-#include "../livedesklogging.h"
+#include "livedesklogging.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonDocument>

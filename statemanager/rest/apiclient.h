@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "restquery.h"
-#include "restreply.h"
+#include "rest/restquery.h"
+#include "rest/restreply.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>

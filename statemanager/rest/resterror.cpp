@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "resterror.h"
+#include "rest/resterror.h"
 
 using namespace Qt::StringLiterals;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "restquery.h"
+#include "rest/restquery.h"
 
 using namespace Qt::StringLiterals;
 

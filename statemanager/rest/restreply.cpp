@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "restreply.h"
+#include "rest/restreply.h"
 
 namespace livedesk {
 

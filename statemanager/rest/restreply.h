@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "resterror.h"
+#include "rest/resterror.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QJsonObject>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "backoff.h"
+#include "socketio/backoff.h"
 
 #include <QtCore/QRandomGenerator>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
 
-#include "../livedesklogging.h"
+#include "livedesklogging.h"
 
 #include <QtCore/QUrlQuery>
 #include <QtNetwork/QNetworkAccessManager>

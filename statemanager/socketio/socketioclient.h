@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "backoff.h"
 #include "enginepacket.h"
-#include "socketioevent.h"
+#include "socketio/backoff.h"
+#include "socketio/socketioevent.h"
 #include "socketiopacket.h"
 
 #include <QtCore/QDateTime>

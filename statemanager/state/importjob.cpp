@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "importjob.h"
+#include "state/importjob.h"
 
-#include "apiclient.h"
+#include "events/realtimechannel.h"
 #include "importstatus.h"
 #include "livedesklogging.h"
-#include "realtimechannel.h"
-#include "restreply.h"
-#include "socketioclient.h"
+#include "rest/apiclient.h"
+#include "rest/restreply.h"
+#include "socketio/socketioclient.h"
 
 #include <algorithm>
 #include <utility>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "realtimeevent.h"
-#include "resterror.h"
+#include "events/realtimeevent.h"
+#include "rest/resterror.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>

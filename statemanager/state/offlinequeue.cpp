@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "offlinequeue.h"
+#include "state/offlinequeue.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>

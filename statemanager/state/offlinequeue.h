@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "pendingoperation.h"
+#include "state/pendingoperation.h"
 
 #include <QtCore/QList>
 #include <QtCore/QString>

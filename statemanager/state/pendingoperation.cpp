@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "pendingoperation.h"
+#include "state/pendingoperation.h"
 
 #include <QtCore/QJsonArray>
 

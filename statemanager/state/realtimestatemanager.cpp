@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include "realtimestatemanager.h"
+#include "state/realtimestatemanager.h"
 
-#include "apiclient.h"
-#include "eventnaming.h"
+#include "events/eventnaming.h"
+#include "events/realtimechannel.h"
+#include "events/realtimeevent.h"
 #include "livedesklogging.h"
-#include "offlinequeue.h"
-#include "realtimechannel.h"
-#include "realtimeevent.h"
-#include "restreply.h"
-#include "socketioclient.h"
+#include "rest/apiclient.h"
+#include "rest/restreply.h"
+#include "socketio/socketioclient.h"
+#include "state/offlinequeue.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "apiclient.h"
-#include "pendingoperation.h"
-#include "resourceschema.h"
-#include "restquery.h"
+#include "rest/apiclient.h"
+#include "rest/restquery.h"
+#include "state/pendingoperation.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "resourceschema.h"
+#include "state/resourceschema.h"
 
-#include "eventnaming.h"
+#include "events/eventnaming.h"
 #include "livedesklogging.h"
 
 #include <QtCore/QDate>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "session.h"
+#include "state/session.h"
 
-#include "eventnaming.h"
+#include "events/eventnaming.h"
 #include "livedesklogging.h"
-#include "restreply.h"
+#include "rest/restreply.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>

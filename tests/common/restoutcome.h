@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "restreply.h"
+#include "rest/restreply.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>

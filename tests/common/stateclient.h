@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "apiclient.h"
-#include "realtimechannel.h"
-#include "realtimestatemanager.h"
-#include "resourceschema.h"
-#include "socketioclient.h"
+#include "events/realtimechannel.h"
+#include "rest/apiclient.h"
+#include "socketio/socketioclient.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QUrl>

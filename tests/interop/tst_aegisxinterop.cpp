@@ -2,9 +2,9 @@
 // RealtimeChannel against a real Socket.IO 4.8 server speaking like AegisX (peer-server.js
 // --aegisx): subscription and its confirmation, decoding of CRUD envelopes, the duplicate
 // delivery AegisX produces (feature room + entity room), and the app-level keepalive.
+#include "events/realtimechannel.h"
 #include "peerprocess.h"
-#include "realtimechannel.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QJsonArray>
 #include <QtTest/QSignalSpy>

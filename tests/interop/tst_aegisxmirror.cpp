@@ -7,14 +7,14 @@
 // its events as livedesk-server does, and a lost event must cause a resync. livedesk-cli on
 // the same backend: its mirror survives a restart and ends stale when the server stays away;
 // a write the server applied without answering in time is reported unconfirmed (exit 5).
-#include "apiclient.h"
 #include "cliprocess.h"
+#include "events/realtimechannel.h"
 #include "peerprocess.h"
-#include "realtimechannel.h"
-#include "realtimestatemanager.h"
-#include "resourceschema.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 #include "stateclient.h"
 
 #include <QtCore/QFile>

@@ -2,9 +2,9 @@
 // SocketIoClient against a real Socket.IO 4.8 server (peer-server.js): handshake and auth,
 // events and acks both ways, binary attachments, reconnection, connection state recovery,
 // server-side disconnects and the Engine.IO heartbeat.
+#include "events/realtimechannel.h"
 #include "peerprocess.h"
-#include "realtimechannel.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "mainwindow.h"
-#include "realtimestatemanager.h"
 #include "resourcelistview.h"
+#include "state/realtimestatemanager.h"
 
 #include <QtCore/QUrl>
 #include <QtTest/QSignalSpy>

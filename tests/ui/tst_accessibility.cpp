@@ -3,7 +3,6 @@
 // server in-process: every control a person can reach has a name a screen reader can say,
 // every menu and menu entry can be reached from the keyboard, and Tab walks through a
 // dialog's fields in reading order.
-#include "apiclient.h"
 #include "connectdialog.h"
 #include "importwizard.h"
 #include "livedeskserver.h"
@@ -11,6 +10,7 @@
 #include "realtimetablemodel.h"
 #include "recorddialog.h"
 #include "resourcelistview.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
 #include "signedinwindow.h"
 

@@ -3,12 +3,12 @@
 // server in-process. She edits a patient while offline, the doctor changes the same patient
 // over REST, and her reconnect turns her edit into a conflict; the dialog resolves it and the
 // server's record is read back over REST. Every test leaves a screenshot of the dialog.
-#include "apiclient.h"
 #include "conflictdialog.h"
 #include "livedeskserver.h"
-#include "realtimestatemanager.h"
-#include "resourceschema.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 #include "stateclient.h"
 
 #include <QtCore/QDir>

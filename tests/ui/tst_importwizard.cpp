@@ -4,7 +4,6 @@
 // problems, progress by events and by polling, Back, closing and reopening mid-run, cancel.
 // Each test saves screenshots of the wizard.
 #include "importfilepage.h"
-#include "importjob.h"
 #include "importrunpage.h"
 #include "importservice.h"
 #include "importsummarypage.h"
@@ -13,6 +12,7 @@
 #include "livedeskserver.h"
 #include "restoutcome.h"
 #include "serverthread.h"
+#include "state/importjob.h"
 #include "stateclient.h"
 
 #include <QtCore/QDir>

@@ -8,7 +8,6 @@
 // Screenshots go to the build tree.
 #include "activitymodel.h"
 #include "activitypanel.h"
-#include "apiclient.h"
 #include "changehighlightdelegate.h"
 #include "conflictdialog.h"
 #include "connectdialog.h"
@@ -20,9 +19,10 @@
 #include "realtimetablemodel.h"
 #include "recorddialog.h"
 #include "resourcelistview.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
-#include "session.h"
 #include "signedinwindow.h"
+#include "state/session.h"
 #include "toastarea.h"
 
 #include <QtCore/QDir>

@@ -2,10 +2,10 @@
 // The monitor window against a real socket.io peer, offscreen, looked at through screenshots.
 #include "activitymodel.h"
 #include "connectionindicator.h"
+#include "events/realtimechannel.h"
 #include "monitorwindow.h"
 #include "peerprocess.h"
-#include "realtimechannel.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QStandardPaths>

@@ -6,14 +6,14 @@
 //
 // The patients resource gets a few more fields than the clinical demo has (a number, an
 // integer, a date-time, a text and a boolean), so that every kind of editor is exercised.
-#include "apiclient.h"
 #include "conflictdialog.h"
 #include "datefield.h"
 #include "livedeskserver.h"
-#include "realtimestatemanager.h"
 #include "recorddialog.h"
-#include "resourceschema.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 #include "stateclient.h"
 
 #include <QtCore/QDir>

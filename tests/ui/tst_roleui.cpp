@@ -5,11 +5,11 @@
 #include "importwizard.h"
 #include "livedeskserver.h"
 #include "mainwindow.h"
-#include "realtimestatemanager.h"
 #include "realtimetablemodel.h"
 #include "recorddialog.h"
 #include "resourcelistview.h"
 #include "signedinwindow.h"
+#include "state/realtimestatemanager.h"
 
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>

@@ -6,7 +6,7 @@
 // floor(r * 10) even → ms - deviation, odd → ms + deviation; then min(ms, max). The random
 // values are binary fractions (0.125, 0.25, ...) so the products are exact in a double.
 
-#include "backoff.h"
+#include "socketio/backoff.h"
 
 #include <QtTest/QTest>
 

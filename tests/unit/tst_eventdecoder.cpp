@@ -2,8 +2,8 @@
 // Every AegisX event dialect of docs/protocol.md, with realistic payloads, into RealtimeEvent; and
 // the shapes that must be reported rather than guessed at.
 
-#include "eventdecoder.h"
-#include "realtimeevent.h"
+#include "events/eventdecoder.h"
+#include "events/realtimeevent.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>

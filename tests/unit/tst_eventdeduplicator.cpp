@@ -2,7 +2,7 @@
 // EventDeduplicator: exact by meta.eventId among the last `capacity` ids; without ids, by name
 // and payload within a time window.
 
-#include "eventdeduplicator.h"
+#include "events/eventdeduplicator.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>

@@ -2,7 +2,7 @@
 // EventFilter: `feature.entity.action` patterns with `*` segments, omitted trailing segments
 // and globs, and operation events matched through their refreshTargets.
 
-#include "eventfilter.h"
+#include "events/eventfilter.h"
 
 #include <QtTest/QTest>
 

@@ -2,7 +2,7 @@
 // EventNaming: the spellings of one AegisX name (kebab, snake, camel case; singular and plural
 // entities) are one name, and different names stay different.
 
-#include "eventnaming.h"
+#include "events/eventnaming.h"
 
 #include <QtTest/QTest>
 

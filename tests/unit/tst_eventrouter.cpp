@@ -2,7 +2,7 @@
 // EventRouter: dispatch by filter in insertion order, re-entrant route changes, routes bound
 // to a context object.
 
-#include "eventrouter.h"
+#include "events/eventrouter.h"
 
 #include <QtTest/QTest>
 

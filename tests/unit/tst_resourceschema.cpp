@@ -3,7 +3,7 @@
 // adds (idField, versionField), malformed documents, names alone and schemas inferred from
 // records.
 
-#include "resourceschema.h"
+#include "state/resourceschema.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>

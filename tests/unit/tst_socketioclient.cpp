@@ -6,7 +6,7 @@
 // Delays are small (reconnection 50 ms, no jitter) and waits generous; nothing asserts how long
 // anything took.
 
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMetaEnum>

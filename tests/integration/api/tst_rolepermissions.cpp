@@ -2,10 +2,10 @@
 // What a role may do per resource: the schema's permissions, enforced on every REST route,
 // on imports and on the Socket.IO subscription, and told to the client by /api/schema.
 #include "apitestclient.h"
+#include "events/realtimechannel.h"
 #include "livedeskserver.h"
-#include "realtimechannel.h"
-#include "session.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
+#include "state/session.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>

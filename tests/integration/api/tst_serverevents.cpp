@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Writes over REST become Socket.IO events for the right sockets, with our meta extensions.
 #include "apitestclient.h"
+#include "events/realtimechannel.h"
 #include "livedeskserver.h"
 #include "rawengineclient.h"
-#include "realtimechannel.h"
-#include "session.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
 #include "socketioserver.h"
 #include "sockettokenguard.h"
+#include "state/session.h"
 
 #include <QtCore/QJsonArray>
 #include <QtTest/QSignalSpy>

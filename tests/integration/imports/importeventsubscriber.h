@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "realtimechannel.h"
-#include "realtimeevent.h"
-#include "socketioclient.h"
+#include "events/realtimechannel.h"
+#include "events/realtimeevent.h"
+#include "socketio/socketioclient.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QList>

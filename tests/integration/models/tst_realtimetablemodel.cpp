@@ -7,17 +7,17 @@
 // recorded in order so that each test asserts the exact sequence: a change is dataChanged for
 // the changed cells only, a sort key change is a move, a create an insert, never a reset or a
 // layout change; a QTableView keeps its selection and current index through all of it.
-#include "apiclient.h"
 #include "eventpublisher.h"
+#include "events/realtimechannel.h"
 #include "livedeskserver.h"
-#include "realtimechannel.h"
-#include "realtimestatemanager.h"
 #include "realtimetablemodel.h"
 #include "recordstore.h"
-#include "resourceschema.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
 #include "serverschema.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 #include "stateclient.h"
 
 #include <QtCore/QDir>

@@ -4,7 +4,7 @@
 // broadcasts, server and client disconnects, and connection state recovery after a real
 // transport loss (a TCP relay cut under the connection), after an oversized message and after a
 // server restart.
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
 #include "socketioserver.h"
 #include "tcpproxy.h"
 

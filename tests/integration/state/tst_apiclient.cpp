@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // ApiClient against the embedded server in-process, and against a tiny HTTP server of the
 // test's own for what the real one never does (odd answers, no answer, capturing requests).
-#include "apiclient.h"
 #include "jwt.h"
 #include "livedeskserver.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
 
 #include <QtCore/QJsonArray>

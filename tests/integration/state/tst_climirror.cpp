@@ -4,9 +4,9 @@
 // and is applied exactly once by the next run; a write never fails for a reason the user did not
 // cause (the socket still connecting, the server down: queued, exit 7); `update --expect`
 // makes a change based on what a script read, a conflict when the server holds otherwise.
-#include "apiclient.h"
 #include "cliprocess.h"
 #include "livedeskserver.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
 
 #include <QtCore/QFile>

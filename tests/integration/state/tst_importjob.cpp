@@ -4,15 +4,15 @@
 // finished(), a job object deleted while it works, jobs started here (execute()), picked up
 // by id or unknown, refused cancellations, times and refused rows. A fake HTTP server stands
 // in where the order of answers and events, or a refusal, must be the test's choice.
-#include "apiclient.h"
-#include "importjob.h"
+#include "events/realtimechannel.h"
+#include "events/realtimeevent.h"
 #include "importservice.h"
 #include "livedeskserver.h"
-#include "realtimechannel.h"
-#include "realtimeevent.h"
+#include "rest/apiclient.h"
+#include "rest/restreply.h"
 #include "restoutcome.h"
-#include "restreply.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
+#include "state/importjob.h"
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QJsonArray>

@@ -3,16 +3,16 @@
 // Socket.IO connection, other clients writing over REST. The mirror must end equal to the
 // server in both modes; HIS mode never shows an unconfirmed value; live mode shows local
 // edits at once, rolls back refusals, detects and resolves conflicts and keeps its queue.
-#include "apiclient.h"
 #include "eventpublisher.h"
+#include "events/realtimechannel.h"
 #include "livedeskserver.h"
-#include "realtimechannel.h"
-#include "realtimestatemanager.h"
 #include "recordstore.h"
-#include "resourceschema.h"
+#include "rest/apiclient.h"
 #include "restoutcome.h"
 #include "serverschema.h"
-#include "socketioclient.h"
+#include "socketio/socketioclient.h"
+#include "state/realtimestatemanager.h"
+#include "state/resourceschema.h"
 #include "stateclient.h"
 
 #include <QtCore/QFile>
