@@ -80,8 +80,8 @@ std::optional<HttpRequestHead> HttpRequestHead::parse(const QByteArray &head)
     HttpRequestHead result;
     const QList<QByteArray> lines = head.split('\n');
     qsizetype i = 0;
-    // Qt's parser skips blank lines before a request; so do we.
-    while (i < lines.size() && lines.at(i).trimmed().isEmpty())
+    // Qt's parser skips empty lines before a request; so do we (headLength() too).
+    while (i < lines.size() && (lines.at(i).isEmpty() || lines.at(i) == "\r"))
         ++i;
     if (i == lines.size())
         return std::nullopt;
@@ -102,7 +102,9 @@ std::optional<HttpRequestHead> HttpRequestHead::parse(const QByteArray &head)
         QByteArray line = lines.at(i);
         if (line.endsWith('\r'))
             line.chop(1);
-        if (line.trimmed().isEmpty())
+        // Only an empty line ends the head, as in headLength(): a line of blanks is a folded
+        // line to other parsers, and headers after it would escape the checks below.
+        if (line.isEmpty())
             break;
         // Folded lines (obsolete) and a space before the colon are refused (RFC 9112 §5): a
         // peer that reads them otherwise would frame the body differently from us.
@@ -130,8 +132,8 @@ std::optional<HttpRequestHead> HttpRequestHead::parse(const QByteArray &head)
             if (hasTransferEncoding)
                 return std::nullopt;
             hasTransferEncoding = true;
-            // Only chunked is understood; it must be the last coding (RFC 9112 §6.3).
-            if (v.toLower().split(',').constLast().trimmed() != "chunked")
+            // Only chunked is understood, alone: a body in another coding could not be read.
+            if (v.trimmed().toLower() != "chunked")
                 return std::nullopt;
             result.chunked = true;
         }

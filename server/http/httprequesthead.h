@@ -49,8 +49,9 @@ public:
      * Parses @p head (request line and header lines, up to and including the blank line);
      * nullopt when it is not HTTP/1.x, or when its body could be framed more than one way:
      * a Content-Length that is not plain digits, two that differ, Content-Length together
-     * with Transfer-Encoding, a transfer coding other than chunked last, a folded header line
-     * or a header name that is not a token ("Content-Length :"). A server that guessed would
+     * with Transfer-Encoding, a transfer coding other than chunked alone, a folded header line or
+     * a line of blanks inside the head,
+     * a header name that is not a token ("Content-Length :"). A server that guessed would
      * read a smuggled request where the peer in front of it saw a body.
      */
     static std::optional<HttpRequestHead> parse(const QByteArray &head);

@@ -15,6 +15,7 @@
 
 #include <deque>
 #include <unordered_map>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -187,6 +188,12 @@ SocketIoServer::SocketIoServer(QObject *parent)
 
 SocketIoServer::~SocketIoServer()
 {
+    // Refused sockets still closing go first, before anything they may refer to.
+    const QSet<QWebSocket *> refused = std::exchange(m_refusedSockets, {});
+    for (QWebSocket *socket : refused) {
+        socket->disconnect(this);
+        delete socket;
+    }
     // No signals and no callbacks from a server being destroyed.
     for (auto &[engine, client] : m_clients) {
         engine->disconnect(this);
@@ -255,7 +262,17 @@ void SocketIoServer::handleConnection(std::unique_ptr<QWebSocket> socket)
             << "refusing a connection from" << address
             << (tooMany ? "(server full)" : "(too many from this address)");
         QWebSocket *raw = socket.release();
-        raw->setParent(this);
+        // A refused socket costs next to nothing while it closes: no message may grow in it,
+        // it lingers 5 s at most, and beyond 64 of them the rest are cut off without a word.
+        if (m_refusedSockets.size() >= 64) {
+            raw->abort();
+            raw->deleteLater();
+            return;
+        }
+        raw->setMaxAllowedIncomingFrameSize(125);
+        raw->setMaxAllowedIncomingMessageSize(125);
+        m_refusedSockets.insert(raw);
+        connect(raw, &QObject::destroyed, this, [this, raw] { m_refusedSockets.remove(raw); });
         connect(raw, &QWebSocket::disconnected, raw, &QObject::deleteLater);
         // Closed on the next turn: Qt has queued its first read of the new socket, which
         // would complain about a socket closed under it.

@@ -6,6 +6,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
+#include <QtCore/QSet>
 #include <QtCore/QStringList>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
@@ -311,6 +312,8 @@ private:
     std::map<QString, std::unique_ptr<Namespace>> m_namespaces;
     std::map<EngineIoConnection *, std::unique_ptr<Client>> m_clients;
     QHash<QString, int> m_perAddress;
+    // Connections refused by the caps, while their close handshake runs.
+    QSet<QWebSocket *> m_refusedSockets;
     int m_refusedConnections = 0;
     WebSocketListener *m_listener = nullptr;
     QTimer m_pruneTimer;

@@ -71,6 +71,7 @@ void RealtimeChannel::sendSubscription()
 void RealtimeChannel::onEvent(const SocketIoEvent &event)
 {
     if (event.name == u"subscribe:confirmed") {
+        m_subscriptionRefusal.clear();
         Q_EMIT subscriptionConfirmed(event.args.at(0).toObject());
         return;
     }
@@ -80,7 +81,10 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
         const QJsonObject error = event.args.at(0).toObject();
         qCWarning(lcEvents).noquote()
             << "the server refused the subscription:" << error.value(u"message").toString();
-        Q_EMIT subscriptionRefused(error.value(u"message").toString(), error);
+        m_subscriptionRefusal = error.value(u"message").toString();
+        if (m_subscriptionRefusal.isEmpty())
+            m_subscriptionRefusal = error.value(u"code").toString(u"refused"_s);
+        Q_EMIT subscriptionRefused(m_subscriptionRefusal, error);
         return;
     }
     if (event.name.startsWith(u"connection:")) {

@@ -77,6 +77,10 @@ public:
     /// Called by a receiver of eventReceived(), during that signal: the event is one of its
     /// own (applied, reloaded for or deliberately ignored), so it is not unclaimed.
     void claim() { m_claimed = true; }
+    /// The server's reason for refusing the last subscription (subscriptionRefused()), until a
+    /// subscription is confirmed; empty while none is refused. A list made meanwhile starts
+    /// stale with it: it hears nothing either.
+    QString subscriptionRefusal() const { return m_subscriptionRefusal; }
 
 Q_SIGNALS:
     /// A new (non-duplicate) change notification.
@@ -109,6 +113,7 @@ private:
     QTimer m_keepalive;
     Stats m_stats;
     bool m_claimed = false;
+    QString m_subscriptionRefusal;
 };
 
 } // namespace livedesk

@@ -4,6 +4,7 @@
 #include "events/eventnaming.h"
 #include "events/realtimechannel.h"
 #include "events/realtimeevent.h"
+#include "importstatus.h"
 #include "livedesklogging.h"
 #include "rest/apiclient.h"
 #include "rest/restreply.h"
@@ -188,7 +189,7 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     if (m_channel) {
         // Only the events of this list's feature come here (looked up by name, not offered
         // to every list); onEvent() still checks the entity.
-        m_channel->router().addFeatureRoute(
+        m_routeId = m_channel->router().addFeatureRoute(
             {m_schema.feature, m_schema.name, m_schema.importModule}, this,
             [this](const RealtimeEvent &event) { onEvent(event); });
         connect(m_channel, &RealtimeChannel::subscriptionConfirmed, this, [this] {
@@ -222,6 +223,8 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
 
 RealtimeStateManager::~RealtimeStateManager()
 {
+    if (m_channel)
+        m_channel->router().removeRoute(m_routeId);
     if (m_reload && m_reload->reply)
         m_reload->reply->disconnect(this);
 }
@@ -267,6 +270,8 @@ void RealtimeStateManager::start()
         }
         m_heartbeat.start();
     }
+    if (m_channel && !m_channel->subscriptionRefusal().isEmpty())
+        onSubscriptionRefused(m_channel->subscriptionRefusal());
     startReload();
     scheduleSend();
     Q_EMIT stateChanged();
@@ -988,8 +993,9 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
     bool progress = action == u"bulk_started" || action == u"bulk_progress"
         || action == u"operation_progress" || action.startsWith(u"lock_");
     if (action == u"import_progress" || action == u"import_completed") {
-        const QString status = event.data.toObject().value(u"status").toString();
-        progress = status != u"completed" && status != u"failed" && status != u"cancelled";
+        const auto status
+            = ImportStatus::fromName(event.data.toObject().value(u"status").toString());
+        progress = !status || !ImportStatus::isFinal(*status);
     }
     if (progress) {
         count(Outcome::Ignored);
@@ -1441,6 +1447,8 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
             m_staleReason.clear();
             if (rowCount() > 0)
                 Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
+        } else if (m_online) {
+            m_staleReason = m_subscriptionRefusal; // the read works again; the refusal stands
         }
     }
     std::vector<QJsonObject> records = std::move(done->records);

@@ -510,6 +510,8 @@ private:
 
     QPointer<ApiClient> m_api;
     QPointer<RealtimeChannel> m_channel;
+    /// This list's feature route on the channel's router.
+    int m_routeId = 0;
     ResourceSchema m_schema;
     Options m_options;
     Counters m_counters;

@@ -52,7 +52,7 @@ private Q_SLOTS:
     void chunked()
     {
         const auto head
-            = HttpRequestHead::parse("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n");
+            = HttpRequestHead::parse("POST / HTTP/1.1\r\nTransfer-Encoding:  Chunked \r\n\r\n");
         QVERIFY(head);
         QVERIFY(head->chunked);
         QCOMPARE(head->contentLength, -1);
@@ -78,6 +78,11 @@ private Q_SLOTS:
         QTest::newRow("length and chunked")
             << QByteArray("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n");
         QTest::newRow("chunked not last") << QByteArray("Transfer-Encoding: chunked, gzip\r\n");
+        QTest::newRow("chunked after gzip") << QByteArray("Transfer-Encoding: gzip, chunked\r\n");
+        QTest::newRow("headers after a line of blanks")
+            << QByteArray("X-A: 1\r\n \r\nContent-Length: 2000000000\r\n");
+        QTest::newRow("smuggling after a tab line")
+            << QByteArray("\t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n");
         QTest::newRow("unknown coding") << QByteArray("Transfer-Encoding: identity\r\n");
         QTest::newRow("two codings headers")
             << QByteArray("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n");

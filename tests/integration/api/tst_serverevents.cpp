@@ -559,6 +559,13 @@ private Q_SLOTS:
         QTest::qWait(1000);
         QVERIFY(session.socket()->isConnected());
         QVERIFY(patients->staleSince().isValid());
+        // A list opened meanwhile hears nothing either: it starts stale, with the reason.
+        RealtimeStateManager *labs
+            = session.manager(u"lab_orders"_s, RealtimeStateManager::Mode::His);
+        QVERIFY(labs);
+        QTRY_VERIFY_WITH_TIMEOUT(labs->rowCount() > 0, Patience);
+        QVERIFY(labs->staleSince().isValid());
+        QVERIFY(labs->staleReason().contains(refused.at(0).at(0).toString()));
 
         // Subscribed again: current again.
         QSignalSpy confirmed(channel, &RealtimeChannel::subscriptionConfirmed);
@@ -566,6 +573,7 @@ private Q_SLOTS:
         QVERIFY(confirmed.wait(Patience));
         QVERIFY(!patients->staleSince().isValid());
         QCOMPARE(patients->rowState(0), RealtimeStateManager::RowState::Synced);
+        QVERIFY(!labs->staleSince().isValid());
         session.close();
     }
 };
