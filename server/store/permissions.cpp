@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "permissions.h"
 
+#include "permissionaction.h"
+
 #include <algorithm>
+#include <bit>
 #include <iterator>
 
 using namespace Qt::StringLiterals;
@@ -16,19 +19,15 @@ constexpr Permissions::Action actions[]
 
 } // namespace
 
+// Each flag is 1 << the shared vocabulary's value.
+static_assert(int(Permissions::Action::Read) == 1 << int(PermissionAction::Value::Read)
+              && int(Permissions::Action::Create) == 1 << int(PermissionAction::Value::Create)
+              && int(Permissions::Action::Update) == 1 << int(PermissionAction::Value::Update)
+              && int(Permissions::Action::Delete) == 1 << int(PermissionAction::Value::Delete));
+
 QString Permissions::actionName(Action action)
 {
-    switch (action) {
-    case Action::Read:
-        return u"read"_s;
-    case Action::Create:
-        return u"create"_s;
-    case Action::Update:
-        return u"update"_s;
-    case Action::Delete:
-        return u"delete"_s;
-    }
-    return {};
+    return PermissionAction::name(PermissionAction::Value(std::countr_zero(unsigned(action))));
 }
 
 QJsonArray Permissions::toJson(Actions allowed)
@@ -79,15 +78,13 @@ bool Permissions::fromJson(const QJsonValue &json, Permissions *out, QString *er
             return fail(u"\"permissions\" of \"%1\" must be an array of actions"_s.arg(role));
         Actions allowed;
         for (const QJsonValue &v : it.value().toArray()) {
-            const Action *found
-                = std::find_if(std::begin(actions), std::end(actions),
-                               [&v](Action a) { return actionName(a) == v.toString(); });
-            if (!v.isString() || found == std::end(actions)) {
+            const auto found = PermissionAction::fromName(v.toString());
+            if (!v.isString() || !found) {
                 return fail(u"\"permissions\" of \"%1\": \"%2\" is not an action "
                             u"(read, create, "
                             "update, delete)"_s.arg(role, v.toVariant().toString()));
             }
-            allowed |= *found;
+            allowed |= Action(1 << int(*found));
         }
         p.m_roles.insert(role, allowed);
     }

@@ -37,6 +37,9 @@ void RealtimeChannel::setSubscription(const QStringList &features, const QString
 {
     m_features = features;
     m_entities = entities;
+    m_featureKeys.clear();
+    for (const QString &f : features)
+        m_featureKeys.insert(EventNaming::normalized(f));
     if (m_client->isConnected())
         sendSubscription();
 }
@@ -133,8 +136,7 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
 
 bool RealtimeChannel::isSubscribedFeature(const QString &feature) const
 {
-    return std::any_of(m_features.cbegin(), m_features.cend(),
-                       [&](const QString &f) { return EventNaming::sameName(f, feature); });
+    return !feature.isEmpty() && m_featureKeys.contains(EventNaming::normalized(feature));
 }
 
 void RealtimeChannel::onSystemEvent(const SocketIoEvent &event)

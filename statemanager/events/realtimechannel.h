@@ -6,6 +6,7 @@
 #include "events/realtimeevent.h"
 
 #include <QtCore/QObject>
+#include <QtCore/QSet>
 #include <QtCore/QStringList>
 #include <QtCore/QTimer>
 
@@ -114,6 +115,8 @@ private:
     Stats m_stats;
     bool m_claimed = false;
     QString m_subscriptionRefusal;
+    // m_features, normalized once (EventNaming), for the per-event unclaimed check.
+    QSet<QString> m_featureKeys;
 };
 
 } // namespace livedesk

@@ -193,20 +193,18 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
             {m_schema.feature, m_schema.name, m_schema.importModule}, this,
             [this](const RealtimeEvent &event) { onEvent(event); });
         connect(m_channel, &RealtimeChannel::subscriptionConfirmed, this, [this] {
-            if (!m_subscriptionRefusal.isEmpty()) {
-                m_subscriptionRefusal.clear();
-                if (m_online && !m_staleByReload && m_staleSince.isValid()) {
-                    m_staleSince = QDateTime();
-                    m_staleReason.clear();
-                    if (rowCount() > 0)
-                        Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
-                    Q_EMIT stateChanged();
-                }
+            // Online and read well, a list is stale only for a refused subscription: over now.
+            if (m_online && !m_staleByReload && m_staleSince.isValid()) {
+                m_staleSince = QDateTime();
+                m_staleReason.clear();
+                if (rowCount() > 0)
+                    Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
+                Q_EMIT stateChanged();
             }
             onSubscribed();
         });
         connect(m_channel, &RealtimeChannel::subscriptionRefused, this,
-                &RealtimeStateManager::onSubscriptionRefused);
+                [this] { onSubscriptionRefused(); });
         if (SocketIoClient *client = m_channel->client()) {
             connect(client, &SocketIoClient::stateChanged, this,
                     &RealtimeStateManager::onConnectionChanged);
@@ -270,8 +268,8 @@ void RealtimeStateManager::start()
         }
         m_heartbeat.start();
     }
-    if (m_channel && !m_channel->subscriptionRefusal().isEmpty())
-        onSubscriptionRefused(m_channel->subscriptionRefusal());
+    if (!subscriptionRefusal().isEmpty())
+        onSubscriptionRefused();
     startReload();
     scheduleSend();
     Q_EMIT stateChanged();
@@ -1209,9 +1207,9 @@ void RealtimeStateManager::setOnline(bool online, const QString &reason)
         return;
     m_online = online;
     m_staleByReload = false;
-    if (online && !m_subscriptionRefusal.isEmpty()) {
+    if (const QString refusal = subscriptionRefusal(); online && !refusal.isEmpty()) {
         // Still deaf to this list's events: stale until a subscription is confirmed.
-        m_staleReason = m_subscriptionRefusal;
+        m_staleReason = refusal;
     } else if (online) {
         m_staleSince = QDateTime();
         m_staleReason.clear();
@@ -1263,7 +1261,15 @@ void RealtimeStateManager::onSubscribed()
     startReload();
 }
 
-void RealtimeStateManager::onSubscriptionRefused(const QString &message)
+QString RealtimeStateManager::subscriptionRefusal() const
+{
+    const QString message = m_channel ? m_channel->subscriptionRefusal() : QString();
+    return message.isEmpty()
+        ? QString()
+        : tr("The server refused to send changes of this list: %1").arg(message);
+}
+
+void RealtimeStateManager::onSubscriptionRefused()
 {
     // Nothing was subscribed: waiting for a confirmation, or reloading as if one came, would
     // show the rows as current while no change of them can arrive.
@@ -1271,8 +1277,7 @@ void RealtimeStateManager::onSubscriptionRefused(const QString &message)
     const bool wasStale = m_staleSince.isValid();
     if (!wasStale)
         m_staleSince = QDateTime::currentDateTimeUtc();
-    m_subscriptionRefusal = tr("The server refused to send changes of this list: %1").arg(message);
-    m_staleReason = m_subscriptionRefusal;
+    m_staleReason = subscriptionRefusal();
     qCWarning(lcState).noquote() << m_schema.name << ": data may be out of date:" << m_staleReason;
     if (!wasStale && rowCount() > 0)
         Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
@@ -1442,13 +1447,14 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
     }
     if (whole && m_staleByReload) {
         m_staleByReload = false;
-        if (m_online && m_subscriptionRefusal.isEmpty()) {
+        const QString refusal = subscriptionRefusal();
+        if (m_online && refusal.isEmpty()) {
             m_staleSince = QDateTime();
             m_staleReason.clear();
             if (rowCount() > 0)
                 Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
         } else if (m_online) {
-            m_staleReason = m_subscriptionRefusal; // the read works again; the refusal stands
+            m_staleReason = refusal; // the read works again; the refusal stands
         }
     }
     std::vector<QJsonObject> records = std::move(done->records);

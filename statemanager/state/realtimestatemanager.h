@@ -427,7 +427,10 @@ private:
     void onConnectionChanged();
     void onConnected(bool recovered);
     void onSubscribed();
-    void onSubscriptionRefused(const QString &message);
+    void onSubscriptionRefused();
+    /// Why no event of this list can arrive (the channel's refused subscription), as the
+    /// stale reason says it; empty while the subscription stands.
+    QString subscriptionRefusal() const;
     void checkHeartbeat();
     void setOnline(bool online, const QString &reason);
     // Reloads.
@@ -558,10 +561,6 @@ private:
     QTimer m_retryReload;
     // Stale because reads fail while the socket is up (cleared by the next good read).
     bool m_staleByReload = false;
-    // Set when the server refused the channel's subscription (the stale reason): no event of
-    // this list arrives, so the rows stay stale, whatever the socket says, until a
-    // subscription is confirmed.
-    QString m_subscriptionRefusal;
     QDateTime m_lastSyncAt;
 
     // Connection.

@@ -3,6 +3,7 @@
 
 #include "events/eventnaming.h"
 #include "livedesklogging.h"
+#include "permissionaction.h"
 
 #include <QtCore/QDate>
 #include <QtCore/QDateTime>
@@ -258,8 +259,7 @@ std::optional<ResourceSchema> parseResource(const QJsonObject &json, const QStri
         s.allowed.clear();
         for (const QJsonValue v : allowed.toArray()) {
             const QString action = v.toString();
-            const bool known = action == u"read" || action == u"create" || action == u"update"
-                || action == u"delete";
+            const bool known = PermissionAction::fromName(action).has_value();
             if (!known && strict) {
                 return fail(u"%1: %2 in \"allowed\" is not read, create, update or delete."_s.arg(
                     where, quoted(v.toVariant().toString())));
@@ -369,19 +369,14 @@ QString combinedType(const QSet<QString> &seen)
 
 } // namespace
 
+static_assert(int(ResourceSchema::Action::Read) == int(PermissionAction::Value::Read)
+              && int(ResourceSchema::Action::Create) == int(PermissionAction::Value::Create)
+              && int(ResourceSchema::Action::Update) == int(PermissionAction::Value::Update)
+              && int(ResourceSchema::Action::Delete) == int(PermissionAction::Value::Delete));
+
 QString ResourceSchema::actionName(Action action)
 {
-    switch (action) {
-    case Action::Read:
-        return u"read"_s;
-    case Action::Create:
-        return u"create"_s;
-    case Action::Update:
-        return u"update"_s;
-    case Action::Delete:
-        return u"delete"_s;
-    }
-    return {};
+    return PermissionAction::name(PermissionAction::Value(action));
 }
 
 QString ResourceSchema::refusal(Action action) const

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-// The words client and server share (livedesk::protocol): import job status names and how a
-// text's length is counted.
+// The words client and server share (livedesk::protocol): import job status names, permission
+// actions and how a text's length is counted.
 
 #include "importstatus.h"
+#include "permissionaction.h"
 #include "textlength.h"
 
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
 using livedesk::ImportStatus;
+using livedesk::PermissionAction;
 using livedesk::TextLength;
 
 class TestWireVocabulary : public QObject
@@ -39,6 +41,21 @@ private Q_SLOTS:
         QCOMPARE(ImportStatus::fromName(u"canceled"), ImportStatus::Value::Cancelled);
         QVERIFY(!ImportStatus::fromName(u"exploded"));
         QVERIFY(!ImportStatus::fromName(u""));
+    }
+
+    void permissionActionsRoundTrip()
+    {
+        using A = PermissionAction::Value;
+        const QStringList expected{u"read"_s, u"create"_s, u"update"_s, u"delete"_s};
+        int i = 0;
+        for (const A a : {A::Read, A::Create, A::Update, A::Delete}) {
+            QCOMPARE(PermissionAction::name(a), expected.at(i++));
+            QCOMPARE(PermissionAction::fromName(PermissionAction::name(a)), a);
+        }
+        // The schema is strict: no other spelling is an action.
+        QVERIFY(!PermissionAction::fromName(u"Read"));
+        QVERIFY(!PermissionAction::fromName(u"write"));
+        QVERIFY(!PermissionAction::fromName(u""));
     }
 
     void lengthIsInCodePoints_data()

@@ -73,6 +73,26 @@ QString takeFrame(RawEngineClient &raw, const QString &prefix, int timeoutMs = P
     return {};
 }
 
+// A CONNECT to "/" on a fresh Engine.IO connection that asks to resume session @p pid at
+// @p offset with @p token; the frames the server answers with.
+QStringList resume(RawEngineClient &raw, const QUrl &url, const QString &token,
+                   const QJsonValue &pid, const QString &offset)
+{
+    if (raw.open(url).isEmpty())
+        return {};
+    return raw.connectNamespace(u"/"_s,
+                                {{u"token"_s, token}, {u"pid"_s, pid}, {u"offset"_s, offset}});
+}
+
+// More feature names than one subscribe:features may carry (the server allows 100).
+QStringList tooManyFeatures()
+{
+    QStringList features;
+    for (int i = 0; i < 150; ++i)
+        features.append(u"feature-%1"_s.arg(i));
+    return features;
+}
+
 } // namespace
 
 class TestServerEvents : public QObject
@@ -262,10 +282,7 @@ private Q_SLOTS:
 
         // The live socket: a new session for the intruder, the victim keeps its own.
         RawEngineClient live;
-        QVERIFY(!live.open(url).isEmpty());
-        const QStringList liveFrames = live.connectNamespace(
-            u"/"_s,
-            {{u"token"_s, nurseToken}, {u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+        const QStringList liveFrames = resume(live, url, nurseToken, hello.value(u"pid"), offset);
         QCOMPARE(liveFrames.size(), 1);
         const QJsonObject liveReply = payload(liveFrames.at(0), u"40"_s).toObject();
         QVERIFY(liveReply.value(u"sid").toString() != victimSid);
@@ -287,10 +304,7 @@ private Q_SLOTS:
                 .status,
             201);
         RawEngineClient kept;
-        QVERIFY(!kept.open(url).isEmpty());
-        const QStringList keptFrames = kept.connectNamespace(
-            u"/"_s,
-            {{u"token"_s, nurseToken}, {u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+        const QStringList keptFrames = resume(kept, url, nurseToken, hello.value(u"pid"), offset);
         QCOMPARE(keptFrames.size(), 1);
         const QJsonObject keptReply = payload(keptFrames.at(0), u"40"_s).toObject();
         QVERIFY(keptReply.value(u"sid").toString() != victimSid);
@@ -308,10 +322,8 @@ private Q_SLOTS:
 
         // Its owner still resumes it, with what it missed.
         RawEngineClient back;
-        QVERIFY(!back.open(url).isEmpty());
-        const QStringList backFrames = back.connectNamespace(
-            u"/"_s,
-            {{u"token"_s, auditorToken}, {u"pid"_s, hello.value(u"pid")}, {u"offset"_s, offset}});
+        const QStringList backFrames = resume(back, url, auditorToken, hello.value(u"pid"), offset);
+        QVERIFY(!backFrames.isEmpty());
         QCOMPARE(payload(backFrames.last(), u"40"_s)[u"sid"].toString(), victimSid);
         QCOMPARE(backFrames.size(), 3); // both creations, then the reply
     }
@@ -518,10 +530,7 @@ private Q_SLOTS:
             = {{u"token"_s, accessToken(m_server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s)}};
         client.setOptions(o);
         RealtimeChannel channel(&client);
-        QStringList features;
-        for (int i = 0; i < 150; ++i)
-            features.append(u"feature-%1"_s.arg(i));
-        channel.setSubscription(features);
+        channel.setSubscription(tooManyFeatures());
         QSignalSpy refused(&channel, &RealtimeChannel::subscriptionRefused);
         client.open();
         QVERIFY(refused.wait(Patience));
@@ -547,10 +556,7 @@ private Q_SLOTS:
 
         RealtimeChannel *channel = session.channel();
         QSignalSpy refused(channel, &RealtimeChannel::subscriptionRefused);
-        QStringList tooMany;
-        for (int i = 0; i < 150; ++i)
-            tooMany.append(u"feature-%1"_s.arg(i));
-        channel->setSubscription(tooMany);
+        channel->setSubscription(tooManyFeatures());
         QVERIFY(refused.wait(Patience));
         QVERIFY(patients->staleSince().isValid());
         QVERIFY(patients->staleReason().contains(refused.at(0).at(0).toString()));
