@@ -549,7 +549,7 @@ private:
             channel->setKeepaliveInterval(0);
             QObject::connect(channel.get(), &livedesk::RealtimeChannel::eventReceived,
                              [&recorder](const livedesk::RealtimeEvent &e) {
-                                 const QJsonObject data = e.data.toObject();
+                                 const QJsonObject data = e.data().toObject();
                                  recorder.record(data.value(u"seq").toInteger(-1),
                                                  data.value(u"sentAt").toDouble());
                              });

@@ -136,7 +136,7 @@ QString ActivityModel::recordText(const RealtimeEvent &event, const Label *label
         text += u"…"_s;
     if (event.ids.size() == 1 && label && !label->displayField.isEmpty()) {
         // A deleted record's event often carries its id alone: the name it had, then.
-        QString shown = event.data.toObject().value(label->displayField).toVariant().toString();
+        QString shown = event.data().toObject().value(label->displayField).toVariant().toString();
         if (shown.isEmpty())
             shown = before.value(label->displayField).toVariant().toString();
         if (!shown.isEmpty())
@@ -150,7 +150,7 @@ QString ActivityModel::changesText(const RealtimeEvent &event, const QJsonObject
     const auto columns = m_columns.constFind(event.feature);
     if (before.isEmpty() || columns == m_columns.cend())
         return {};
-    const QJsonObject after = event.data.toObject();
+    const QJsonObject after = event.data().toObject();
     const auto shown = [](const ResourceSchema::Column &c, const QJsonValue &v) {
         const QString text = RealtimeTableModel::displayText(c, v);
         return text.isEmpty() ? tr("(empty)") : text;

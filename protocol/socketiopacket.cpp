@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "socketiopacket.h"
 
+#include "eventargs.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -71,23 +73,26 @@ QString SocketIoPacket::encode() const
     return out;
 }
 
-bool SocketIoPacket::decode(QStringView text, SocketIoPacket *out, QString *error)
+namespace {
+
+// The packet's type, attachment count, namespace and ack id; @p i is left at the payload.
+bool decodeHeader(QStringView text, SocketIoPacket &p, qsizetype &i, QString *error)
 {
+    using Type = SocketIoPacket::Type;
     if (text.isEmpty()) {
         *error = u"empty packet"_s;
         return false;
     }
-    SocketIoPacket p;
     const QChar t = text.at(0);
     if (t < u'0' || t > u'6') {
         *error = u"unknown packet type '%1'"_s.arg(t);
         return false;
     }
     p.type = static_cast<Type>(t.unicode() - u'0');
-    qsizetype i = 1;
+    i = 1;
     const qsizetype n = text.size();
 
-    if (p.type == BinaryEvent || p.type == BinaryAck) {
+    if (p.type == SocketIoPacket::BinaryEvent || p.type == SocketIoPacket::BinaryAck) {
         const qsizetype start = i;
         while (i < n && text.at(i).isDigit())
             ++i;
@@ -97,8 +102,8 @@ bool SocketIoPacket::decode(QStringView text, SocketIoPacket *out, QString *erro
         }
         bool ok = false;
         p.attachments = text.sliced(start, i - start).toInt(&ok);
-        if (!ok || p.attachments < 0 || p.attachments > maxAttachments) {
-            *error = u"invalid attachment count (at most %1)"_s.arg(maxAttachments);
+        if (!ok || p.attachments < 0 || p.attachments > SocketIoPacket::maxAttachments) {
+            *error = u"invalid attachment count (at most %1)"_s.arg(SocketIoPacket::maxAttachments);
             return false;
         }
         ++i; // '-'
@@ -126,7 +131,43 @@ bool SocketIoPacket::decode(QStringView text, SocketIoPacket *out, QString *erro
             }
         }
     }
+    return true;
+}
 
+} // namespace
+
+bool SocketIoPacket::decodeEvent(QStringView text, SocketIoPacket *out, QString *name,
+                                 EventArgs *args, QString *error)
+{
+    if (!text.startsWith(QChar(char16_t(u'0' + Event))))
+        return decode(text, out, error);
+    SocketIoPacket p;
+    qsizetype i = 0;
+    if (!decodeHeader(text, p, i, error))
+        return false;
+    const QString notNamed = u"EVENT payload must be an array starting with an event name"_s;
+    if (i == text.size()) {
+        *error = notNamed;
+        return false;
+    }
+    if (!EventArgs::scan(text.sliced(i).toUtf8(), args, name, error))
+        return false;
+    // A number as the name reads as digits, never as a reserved word.
+    if (isReservedEventName(*name)) {
+        *error = notNamed;
+        return false;
+    }
+    *out = p;
+    return true;
+}
+
+bool SocketIoPacket::decode(QStringView text, SocketIoPacket *out, QString *error)
+{
+    SocketIoPacket p;
+    qsizetype i = 0;
+    if (!decodeHeader(text, p, i, error))
+        return false;
+    const qsizetype n = text.size();
     if (i < n && !parseJson(text.sliced(i), &p.data)) {
         *error = u"invalid JSON payload"_s;
         return false;

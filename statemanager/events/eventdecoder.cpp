@@ -3,7 +3,11 @@
 
 #include "livedesklogging.h"
 
+#include "eventargs.h"
+#include "jsonparser.h"
+
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 
 #include <cmath>
 
@@ -61,12 +65,60 @@ void collectIds(QStringList *ids, const QJsonValue &data)
         appendIdsOfRecords(ids, o.value(u"items"));
 }
 
+// Days from 1970-01-01 to @p y-@p m-@p d of the proleptic Gregorian calendar.
+qint64 daysFromCivil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const qint64 era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = int(y - era * 400);
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+// What JavaScript's toISOString() writes, `2026-12-07T10:00:00.000Z` (the milliseconds
+// optional), read without QDateTime's general parser: every AegisX event carries one.
+// Anything else is left to Qt (invalid here).
+QDateTime parseUtcIso(QStringView s)
+{
+    if ((s.size() != 24 && s.size() != 20) || s.back() != u'Z')
+        return {};
+    auto digits = [s](qsizetype at, qsizetype n, int *out) {
+        int v = 0;
+        for (qsizetype i = at; i < at + n; ++i) {
+            const char16_t c = s[i].unicode();
+            if (c < u'0' || c > u'9')
+                return false;
+            v = v * 10 + (c - u'0');
+        }
+        *out = v;
+        return true;
+    };
+    int y, mo, d, h, mi, sec, ms = 0;
+    if (!digits(0, 4, &y) || s[4] != u'-' || !digits(5, 2, &mo) || s[7] != u'-' || !digits(8, 2, &d)
+        || s[10] != u'T' || !digits(11, 2, &h) || s[13] != u':' || !digits(14, 2, &mi)
+        || s[16] != u':' || !digits(17, 2, &sec))
+        return {};
+    if (s.size() == 24 && (s[19] != u'.' || !digits(20, 3, &ms)))
+        return {};
+    static constexpr int monthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > monthDays[mo - 1] || (mo == 2 && d == 29 && !leap)
+        || h > 23 || mi > 59 || sec > 59)
+        return {};
+    const qint64 msecs = ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60'000 + sec * 1000 + ms;
+    return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
+}
+
 QDateTime parseTimestamp(const QJsonValue &v)
 {
     if (v.isDouble())
         return QDateTime::fromMSecsSinceEpoch(qint64(std::trunc(v.toDouble())),
                                               Qt::UTC); // as JS Date does
     if (v.isString()) {
+        const QString text = v.toString();
+        if (QDateTime fast = parseUtcIso(text); fast.isValid())
+            return fast;
         auto t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
         if (!t.isValid())
             t = QDateTime::fromString(v.toString(), Qt::ISODate);
@@ -98,7 +150,7 @@ QString userOf(const QJsonValue &v)
 
 void applyMeta(RealtimeEvent *e, const QJsonObject &meta)
 {
-    e->meta = meta;
+    e->setMeta(meta);
     e->timestamp = parseTimestamp(meta.value(u"timestamp"));
     e->userId = userOf(meta.value(u"userId"));
     e->sessionId = meta.value(u"sessionId").toString();
@@ -135,7 +187,7 @@ bool decodeThreePart(const QStringList &parts, const QJsonObject &payload, Realt
         const QJsonObject progress = unwrap(payload, u"jobId");
         if (!progress.contains(u"jobId"))
             return fail(error, u"import progress without jobId"_s);
-        e->data = progress;
+        e->setData(progress);
         e->operationId = idString(progress.value(u"jobId"));
         applyMeta(e, payload.value(u"meta").toObject());
         if (!e->timestamp.isValid())
@@ -150,7 +202,7 @@ bool decodeThreePart(const QStringList &parts, const QJsonObject &payload, Realt
             && e->action != u"bulk_deleted")
             return fail(error, u"unknown generated bulk action '%1'"_s.arg(parts.at(2)));
         const QJsonObject body = unwrap(payload, u"count");
-        e->data = body;
+        e->setData(body);
         collectIds(&e->ids, body);
         applyMeta(e, payload.value(u"meta").toObject());
         return true;
@@ -164,15 +216,15 @@ bool decodeThreePart(const QStringList &parts, const QJsonObject &payload, Realt
     e->dialect = Dialect::Envelope;
     e->entity = parts.at(1);
     e->action = EventDecoder::normalizeAction(parts.at(2));
-    e->data = payload.value(u"data");
+    e->setData(payload.value(u"data"));
     applyMeta(e, payload.value(u"meta").toObject());
     if (e->action.startsWith(u"bulk_") || e->action == u"import_progress") {
-        const auto o = e->data.toObject();
+        const auto o = e->data().toObject();
         e->operationId
             = idString(o.contains(u"operationId") ? o.value(u"operationId") : o.value(u"jobId"));
     }
     if (e->operationId.isEmpty() || e->action == u"bulk_deleted")
-        collectIds(&e->ids, e->data);
+        collectIds(&e->ids, e->data());
     if (payload.value(u"feature").isString() && payload.value(u"feature").toString() != e->feature)
         qCDebug(lcEvents) << "envelope feature" << payload.value(u"feature")
                           << "differs from the event name" << parts.join(u'.');
@@ -198,12 +250,12 @@ bool decodeColon(const QString &prefix, const QString &suffix, const QJsonObject
             return fail(error, u"unknown operation event '%1'"_s.arg(suffix));
         e->entity = data.value(u"operationType").toString();
         e->operationId = idString(data.value(u"operationId"));
-        e->data = data;
+        e->setData(data);
         const auto metadata = payload.value(u"metadata").toObject();
         const auto tables = metadata.value(u"tablesToRefresh").toArray();
         for (const auto &t : tables)
             e->refreshTargets.append(t.toString());
-        e->meta = metadata;
+        e->setMeta(metadata);
         e->timestamp
             = parseTimestamp(payload.contains(u"timestamp") ? payload.value(u"timestamp")
                                                             : metadata.value(u"timestamp"));
@@ -215,25 +267,226 @@ bool decodeColon(const QString &prefix, const QString &suffix, const QJsonObject
     e->entity = payload.value(u"resource").toString(prefix);
     e->action = EventDecoder::normalizeAction(suffix);
     if (payload.contains(u"data"))
-        e->data = payload.value(u"data");
+        e->setData(payload.value(u"data"));
     else if (payload.contains(u"ids"))
-        e->data = QJsonObject{{u"ids"_s, payload.value(u"ids")}};
+        e->setData(QJsonObject{{u"ids"_s, payload.value(u"ids")}});
     else if (payload.contains(u"id"))
-        e->data = QJsonObject{{u"id"_s, payload.value(u"id")}};
+        e->setData(QJsonObject{{u"id"_s, payload.value(u"id")}});
     else if (!e->action.startsWith(u"import_"))
         return fail(error, u"'%1:%2' carries none of data, id, ids"_s.arg(prefix, suffix));
     if (e->action.startsWith(u"import_")) {
-        e->operationId = idString(e->data.toObject().value(u"jobId"));
+        e->operationId = idString(e->data().toObject().value(u"jobId"));
         if (e->operationId.isEmpty())
             return fail(error, u"'%1:%2' without data.jobId"_s.arg(prefix, suffix));
     } else {
-        collectIds(&e->ids, e->data);
+        collectIds(&e->ids, e->data());
     }
     if (payload.contains(u"id") && e->ids.isEmpty())
         appendId(&e->ids, payload.value(u"id"));
     e->timestamp = parseTimestamp(payload.value(u"timestamp"));
     e->userId = userOf(payload.value(u"user"));
     return true;
+}
+
+// The AegisX envelope read straight from its JSON text (EventArgs), the path nearly every
+// event takes: the meta fields are read as they pass, the data is kept as text (with its id
+// noted) and decoded only when someone reads it. Whatever this path does not handle is
+// decoded by the Qt JSON path instead (std::nullopt and no error here): the two must agree
+// (fuzz_eventdecoder checks that they do).
+namespace od = simdjson::ondemand;
+
+// A scalar as Qt's parser would have made it; containers by their text.
+bool toQt(od::value v, QJsonValue *out)
+{
+    od::json_type type;
+    if (v.type().get(type))
+        return false;
+    switch (type) {
+    case od::json_type::string: {
+        std::string_view s;
+        if (v.get_string().get(s))
+            return false;
+        *out = QString::fromUtf8(s.data(), qsizetype(s.size()));
+        return true;
+    }
+    case od::json_type::number:
+        return JsonParser::number(v.raw_json_token(), out);
+    case od::json_type::boolean: {
+        bool b;
+        if (v.get_bool().get(b))
+            return false;
+        *out = b;
+        return true;
+    }
+    case od::json_type::null:
+        *out = QJsonValue::Null;
+        return true;
+    case od::json_type::object: {
+        od::object o;
+        std::string_view raw;
+        if (v.get_object().get(o) || o.raw_json().get(raw))
+            return false;
+        *out = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size()))).object();
+        return true;
+    }
+    case od::json_type::array: {
+        od::array a;
+        std::string_view raw;
+        if (v.get_array().get(a) || a.raw_json().get(raw))
+            return false;
+        *out = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size()))).array();
+        return true;
+    }
+    }
+    return false;
+}
+
+QByteArray trimmedText(std::string_view raw)
+{
+    qsizetype n = qsizetype(raw.size());
+    while (n > 0
+           && (raw[n - 1] == ' ' || raw[n - 1] == '\t' || raw[n - 1] == '\n' || raw[n - 1] == '\r'))
+        --n;
+    return QByteArray(raw.data(), n);
+}
+
+// The envelope's `data`: its text, and the id of a record. False (decode the Qt way) for a
+// list, `{ids}` or `{items}`, a repeated key, or anything malformed.
+bool readData(od::value v, RealtimeEvent *e)
+{
+    od::json_type type;
+    if (v.type().get(type) || type == od::json_type::array)
+        return false;
+    if (type != od::json_type::object) {
+        e->setDataText(trimmedText(v.raw_json_token()));
+        return true;
+    }
+    od::object o;
+    std::string_view raw;
+    if (v.get_object().get(o) || o.raw_json().get(raw))
+        return false;
+    e->setDataText(QByteArray(raw.data(), qsizetype(raw.size())));
+    bool reset = false;
+    if (o.reset().get(reset))
+        return false;
+    QJsonValue id(QJsonValue::Undefined);
+    bool seenId = false;
+    for (auto field : o) {
+        od::field f;
+        std::string_view key;
+        if (std::move(field).get(f) || f.unescaped_key().get(key))
+            return false;
+        if (key == "ids" || key == "items")
+            return false;
+        if (key == "id") {
+            if (seenId || !toQt(f.value(), &id))
+                return false;
+            seenId = true;
+        }
+    }
+    if (seenId)
+        appendId(&e->ids, id);
+    return true;
+}
+
+// The envelope's `meta`: kept as text, the fields this class names read on the way.
+bool readMeta(od::value v, RealtimeEvent *e)
+{
+    od::json_type type;
+    if (v.type().get(type))
+        return false;
+    if (type != od::json_type::object)
+        return true; // read as {} by the Qt path too
+    od::object o;
+    std::string_view raw;
+    if (v.get_object().get(o) || o.raw_json().get(raw))
+        return false;
+    e->setMetaText(QByteArray(raw.data(), qsizetype(raw.size())));
+    bool reset = false;
+    if (o.reset().get(reset))
+        return false;
+    constexpr auto absent = QJsonValue::Undefined;
+    QJsonValue timestamp(absent), userId(absent), sessionId(absent), priority(absent),
+        eventId(absent), seq(absent), txnId(absent), version(absent);
+    for (auto field : o) {
+        od::field f;
+        std::string_view key;
+        if (std::move(field).get(f) || f.unescaped_key().get(key))
+            return false;
+        QJsonValue *target = key == "timestamp" ? &timestamp
+            : key == "userId"                   ? &userId
+            : key == "sessionId"                ? &sessionId
+            : key == "priority"                 ? &priority
+            : key == "eventId"                  ? &eventId
+            : key == "seq"                      ? &seq
+            : key == "txnId"                    ? &txnId
+            : key == "version"                  ? &version
+                                                : nullptr;
+        if (!target)
+            continue;
+        if (!target->isUndefined() || !toQt(f.value(), target))
+            return false; // a repeated key: Qt's rules decide
+    }
+    e->timestamp = parseTimestamp(timestamp);
+    e->userId = userOf(userId);
+    e->sessionId = sessionId.toString();
+    e->priority = parsePriority(priority);
+    e->eventId = idString(eventId);
+    e->seq = seq.isDouble() ? seq.toInteger() : -1;
+    e->txnId = txnId.toString();
+    e->version = version.isDouble() ? version.toInteger() : -1;
+    return true;
+}
+
+std::optional<RealtimeEvent> decodeEnvelopeText(const QString &name, const QStringList &parts,
+                                                QByteArrayView text)
+{
+    if (text.isEmpty() || text.front() != '{')
+        return std::nullopt;
+    RealtimeEvent e;
+    e.name = name;
+    e.dialect = Dialect::Envelope;
+    e.feature = parts.at(0);
+    e.entity = parts.at(1);
+    e.action = EventDecoder::normalizeAction(parts.at(2));
+    if (e.action.startsWith(u"bulk_") || e.action == u"import_progress")
+        return std::nullopt; // operation ids and id lists: the Qt path
+    JsonParser parser(text.size());
+    const simdjson::padded_string_view view(text.data(), size_t(text.size()),
+                                            size_t(text.size() + EventArgs::padding()));
+    od::document doc;
+    od::object o;
+    if (parser.get().iterate(view).get(doc) || doc.get_object().get(o))
+        return std::nullopt;
+    bool envelope = false, seenData = false, seenMeta = false;
+    QString feature;
+    for (auto field : o) {
+        od::field f;
+        std::string_view key;
+        if (std::move(field).get(f) || f.unescaped_key().get(key))
+            return std::nullopt;
+        if (key == "data") {
+            if (seenData || !readData(f.value(), &e))
+                return std::nullopt;
+            seenData = envelope = true;
+        } else if (key == "meta") {
+            if (seenMeta || !readMeta(f.value(), &e))
+                return std::nullopt;
+            seenMeta = envelope = true;
+        } else if (key == "feature" || key == "action") {
+            envelope = true;
+            if (key == "feature") {
+                QJsonValue v;
+                if (toQt(f.value(), &v) && v.isString())
+                    feature = v.toString();
+            }
+        }
+    }
+    if (!envelope)
+        return std::nullopt; // the Qt path says why
+    if (!feature.isEmpty() && feature != e.feature)
+        qCDebug(lcEvents) << "envelope feature" << feature << "differs from the event name" << name;
+    return e;
 }
 
 } // namespace
@@ -265,6 +518,24 @@ QString EventDecoder::normalizeAction(const QString &action)
         }
     }
     return out;
+}
+
+std::optional<RealtimeEvent> EventDecoder::decode(const QString &name, const EventArgs &args,
+                                                  QString *error)
+{
+    if (args.hasText() && !args.isEmpty() && !name.contains(u':')) {
+        const QByteArrayView envelope = args.text(0);
+        if (!envelope.isEmpty() && envelope.front() == '{') {
+            const QStringList parts = name.split(u'.');
+            if (parts.size() == 3 && !parts.contains(QString())
+                && !(parts.at(1) == u"import" && parts.at(2) == u"progress")
+                && !(parts.at(1) == u"bulk" && parts.at(2).startsWith(u"bulk"))) {
+                if (auto e = decodeEnvelopeText(name, parts, envelope))
+                    return e;
+            }
+        }
+    }
+    return decode(name, args.toArray(), error);
 }
 
 std::optional<RealtimeEvent> EventDecoder::decode(const QString &name, const QJsonArray &args,
@@ -299,8 +570,8 @@ std::optional<RealtimeEvent> EventDecoder::decode(const QString &name, const QJs
                 e.feature = parts.at(0);
                 e.entity = parts.at(0);
                 e.action = normalizeAction(payload.value(u"action").toString(parts.at(1)));
-                e.data = payload.value(u"data");
-                collectIds(&e.ids, e.data);
+                e.setData(payload.value(u"data"));
+                collectIds(&e.ids, e.data());
                 e.timestamp = parseTimestamp(payload.value(u"timestamp"));
                 ok = true;
             }

@@ -9,6 +9,8 @@
 
 namespace livedesk {
 
+class EventArgs;
+
 /**
  * Turns a received Socket.IO event into a RealtimeEvent, for every AegisX dialect in
  * docs/protocol.md: `feature.entity.action` envelopes, `<camelModule>.import.progress`,
@@ -22,6 +24,13 @@ class EventDecoder
 public:
     /// Decodes @p name with its arguments; std::nullopt and @p error set when unknown.
     static std::optional<RealtimeEvent> decode(const QString &name, const QJsonArray &args,
+                                               QString *error = nullptr);
+    /**
+     * The same for arguments as received: an AegisX envelope is read from its text without
+     * building Qt JSON (its data and meta decoded only when asked for), every other form
+     * as decode() with a QJsonArray does. Both give the same event.
+     */
+    static std::optional<RealtimeEvent> decode(const QString &name, const EventArgs &args,
                                                QString *error = nullptr);
 
     /// Protocol chatter that is not a change notification (`pong`, `subscribe:confirmed`,

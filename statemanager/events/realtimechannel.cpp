@@ -102,11 +102,11 @@ void RealtimeChannel::onEvent(const SocketIoEvent &event)
     if (!decoded) {
         ++m_stats.undecodable;
         qCWarning(lcEvents) << "undecodable event" << event.name << ":" << error;
-        Q_EMIT undecodableEvent(event.name, error, event.args);
+        Q_EMIT undecodableEvent(event.name, error, event.args.toArray());
         return;
     }
     const bool duplicate = event.packetText.isEmpty()
-        ? m_dedup.isDuplicate(*decoded, event.args)
+        ? m_dedup.isDuplicate(*decoded, event.args.toArray())
         : m_dedup.isDuplicateText(*decoded, event.packetText);
     if (duplicate) {
         ++m_stats.duplicates;

@@ -2,6 +2,7 @@
 #include "events/realtimeevent.h"
 
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -9,7 +10,7 @@ namespace livedesk {
 
 QJsonObject RealtimeEvent::toJson() const
 {
-    QJsonObject metaOut = meta;
+    QJsonObject metaOut = meta();
     if (timestamp.isValid())
         metaOut.insert(u"timestamp"_s, timestamp.toString(Qt::ISODateWithMs));
     if (!userId.isEmpty())
@@ -33,13 +34,63 @@ QJsonObject RealtimeEvent::toJson() const
                   {u"entity"_s, entity},
                   {u"action"_s, action},
                   {u"ids"_s, QJsonArray::fromStringList(ids)},
-                  {u"data"_s, data.isUndefined() ? QJsonValue() : data},
+                  {u"data"_s, data().isUndefined() ? QJsonValue() : data()},
                   {u"meta"_s, metaOut}};
     if (!operationId.isEmpty())
         o.insert(u"operationId"_s, operationId);
     if (!refreshTargets.isEmpty())
         o.insert(u"refreshTargets"_s, QJsonArray::fromStringList(refreshTargets));
     return o;
+}
+
+QJsonValue RealtimeEvent::data() const
+{
+    if (!m_dataText.isEmpty() && m_dataText.front() == '{') {
+        m_data = QJsonDocument::fromJson(m_dataText).object(); // a record: nearly always
+        m_dataText.clear();
+    } else if (!m_dataText.isEmpty()) {
+        // Any other JSON value: wrapped in an array, as Qt's parser reads containers only.
+        QByteArray wrapped;
+        wrapped.reserve(m_dataText.size() + 2);
+        wrapped.append('[').append(m_dataText).append(']');
+        const QJsonArray a = QJsonDocument::fromJson(wrapped).array();
+        m_data = a.size() == 1 ? a.at(0) : QJsonValue(QJsonValue::Undefined);
+        m_dataText.clear();
+    }
+    return m_data;
+}
+
+void RealtimeEvent::setData(const QJsonValue &data)
+{
+    m_data = data;
+    m_dataText.clear();
+}
+
+void RealtimeEvent::setDataText(const QByteArray &json)
+{
+    m_data = QJsonValue::Undefined;
+    m_dataText = json;
+}
+
+QJsonObject RealtimeEvent::meta() const
+{
+    if (!m_metaText.isEmpty()) {
+        m_meta = QJsonDocument::fromJson(m_metaText).object();
+        m_metaText.clear();
+    }
+    return m_meta;
+}
+
+void RealtimeEvent::setMeta(const QJsonObject &meta)
+{
+    m_meta = meta;
+    m_metaText.clear();
+}
+
+void RealtimeEvent::setMetaText(const QByteArray &json)
+{
+    m_meta = {};
+    m_metaText = json;
 }
 
 QString RealtimeEvent::dialectName(Dialect dialect)

@@ -44,8 +44,6 @@ public:
     QString action;
     /// Ids of the records concerned, as strings.
     QStringList ids;
-    /// The event's data (a record, `{id}`, a progress object, ...).
-    QJsonValue data;
     /// Import job id or bulk/long operation id, for progress events.
     QString operationId;
     /// Resources an operation event asks to reload (`metadata.tablesToRefresh`).
@@ -60,14 +58,35 @@ public:
     qint64 seq = -1;
     QString txnId;
     qint64 version = -1;
-    /// The meta object as received, for fields this class does not name.
-    QJsonObject meta;
+
+    /// The event's data (a record, `{id}`, a progress object, ...). An event read from the
+    /// wire keeps its data as the JSON text it came in until this is first called.
+    QJsonValue data() const;
+    void setData(const QJsonValue &data);
+    /// Sets the data as JSON text (UTF-8), decoded when data() is first called; invalid
+    /// text reads as Undefined.
+    void setDataText(const QByteArray &json);
+    /// The data's JSON text while it has not been decoded (setDataText()), else empty.
+    QByteArray dataText() const { return m_dataText; }
+    /// The meta object as received, for fields this class does not name (decoded on first
+    /// use, as the data).
+    QJsonObject meta() const;
+    void setMeta(const QJsonObject &meta);
+    void setMetaText(const QByteArray &json);
 
     /// A stable JSON form: what `livedesk-cli watch` prints.
     QJsonObject toJson() const;
 
     static QString dialectName(Dialect dialect);
     static QString priorityName(Priority priority);
+
+private:
+    // Decoded from m_dataText / m_metaText on first use (the GUI thread's events are read
+    // there only; a copy decodes for itself).
+    mutable QJsonValue m_data = QJsonValue::Undefined;
+    mutable QByteArray m_dataText;
+    mutable QJsonObject m_meta;
+    mutable QByteArray m_metaText;
 };
 
 } // namespace livedesk

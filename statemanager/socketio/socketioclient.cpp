@@ -451,8 +451,10 @@ void SocketIoClient::handleEngineOpen(const QString &json)
 void SocketIoClient::handleSocketIoPacket(const QString &text)
 {
     SocketIoPacket packet;
+    QString name;
+    EventArgs args;
     QString error;
-    if (!SocketIoPacket::decode(text, &packet, &error)) {
+    if (!SocketIoPacket::decodeEvent(text, &packet, &name, &args, &error)) {
         noteMalformed(u"%1: %2"_s.arg(error, text.left(60)));
         return;
     }
@@ -489,16 +491,9 @@ void SocketIoClient::handleSocketIoPacket(const QString &text)
             Q_EMIT disconnected(u"io server disconnect"_s);
         return;
     }
-    case SocketIoPacket::Event: {
-        QJsonArray args = packet.data.toArray();
-        const QJsonValue name = args.takeAt(0);
-        SocketIoEvent event{
-            packet.nsp,   name.isString() ? name.toString() : QString::number(name.toDouble()),
-            args,         {},
-            packet.ackId, text};
-        handleEventPacket(event);
+    case SocketIoPacket::Event:
+        handleEventPacket({packet.nsp, std::move(name), std::move(args), {}, packet.ackId, text});
         return;
-    }
     case SocketIoPacket::Ack:
         handleAck(packet.ackId, packet.data.toArray());
         return;
@@ -550,8 +545,9 @@ void SocketIoClient::handleEventPacket(SocketIoEvent event)
     // ack are never stored, so they carry none).
     QString offset;
     if (!m_pid.isEmpty() && event.ackId < 0 && !event.args.isEmpty()
-        && event.args.last().isString()) {
-        offset = event.args.takeAt(event.args.size() - 1).toString();
+        && event.args.isString(event.args.size() - 1)) {
+        offset = event.args.stringAt(event.args.size() - 1);
+        event.args.removeLast();
         // The copies of one event carry different offsets; keep the text comparable.
         const QString suffix = u",\""_s + offset + u"\"]"_s;
         if (event.packetText.endsWith(suffix))

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "eventargs.h"
+
 #include <QtCore/QByteArrayList>
 #include <QtCore/QJsonArray>
 #include <QtCore/QMetaType>
@@ -12,7 +14,8 @@ namespace livedesk {
  * An event received from the server, as delivered by SocketIoClient.
  *
  * `args` holds the event's arguments without the name and, on servers with connection
- * state recovery, without the trailing offset. For a binary event, the placeholders
+ * state recovery, without the trailing offset; as received, they are kept as text and decoded
+ * on first use (EventArgs). For a binary event, the placeholders
  * `{"_placeholder":true,"num":n}` stay in `args` and `attachments[n]` holds the bytes
  * (JSON cannot hold bytes; see SocketIoPacket::isPlaceholder()).
  */
@@ -21,7 +24,7 @@ class SocketIoEvent
 public:
     QString nsp;
     QString name;
-    QJsonArray args;
+    EventArgs args;
     QByteArrayList attachments;
     /// The server wants an acknowledgement with this id (SocketIoClient::sendAck), or -1.
     qint64 ackId = -1;

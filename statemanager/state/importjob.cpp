@@ -319,7 +319,7 @@ void ImportJob::onEvent(const RealtimeEvent &event)
         if (!isStarting())
             return;
         // Another import's events are dropped now when they say so; the rest wait for the id.
-        const QJsonValue session = event.data.toObject().value(u"sessionId");
+        const QJsonValue session = event.data().toObject().value(u"sessionId");
         if (session.isString() && session.toString() != m_sessionId)
             return;
         if (m_early.size() >= maxEarlyEvents)
@@ -333,7 +333,7 @@ void ImportJob::onEvent(const RealtimeEvent &event)
 
 void ImportJob::applyEvent(const RealtimeEvent &event)
 {
-    QJsonObject progress = event.data.toObject();
+    QJsonObject progress = event.data().toObject();
     if (!progress.contains(u"status")) {
         // Dialects that name the outcome in the event rather than in its data.
         QString status = u"processing"_s;

@@ -992,7 +992,7 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
         || action == u"operation_progress" || action.startsWith(u"lock_");
     if (action == u"import_progress" || action == u"import_completed") {
         const auto status
-            = ImportStatus::fromName(event.data.toObject().value(u"status").toString());
+            = ImportStatus::fromName(event.data().toObject().value(u"status").toString());
         progress = !status || !ImportStatus::isFinal(*status);
     }
     if (progress) {
@@ -1037,7 +1037,7 @@ void RealtimeStateManager::count(Outcome outcome)
 
 void RealtimeStateManager::onLockEvent(const RealtimeEvent &event)
 {
-    const QString user = event.data.toObject().value(u"userId").toVariant().toString();
+    const QString user = event.data().toObject().value(u"userId").toVariant().toString();
     const QString me = m_api ? m_api->user().value(u"id").toVariant().toString() : QString();
     // One's own lock is no obstacle: it is not shown as Locked.
     const bool locked = event.action == u"lock_acquired" && (user.isEmpty() || user != me);
@@ -1099,7 +1099,7 @@ void RealtimeStateManager::hint()
 RealtimeStateManager::Outcome RealtimeStateManager::applyEvent(const RealtimeEvent &event)
 {
     const QString &action = event.action;
-    const QJsonObject data = event.data.toObject();
+    const QJsonObject data = event.data().toObject();
     const auto ownOperation = [&]() -> int {
         return event.txnId.isEmpty() ? -1 : opIndex(event.txnId);
     };
@@ -2254,7 +2254,7 @@ void RealtimeStateManager::releaseHeldCreates()
         return;
     const auto held = std::exchange(m_heldCreates, {});
     for (const RealtimeEvent &e : held)
-        upsertServer(e.data.toObject(), true);
+        upsertServer(e.data().toObject(), true);
 }
 
 void RealtimeStateManager::confirm(const QString &txnId, const QJsonObject &record)

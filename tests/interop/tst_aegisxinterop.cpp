@@ -143,12 +143,12 @@ void TestAegisxInterop::duplicateDeliveryIsDroppedOnce()
     QCOMPARE(created.entity, u"patient"_s);
     QCOMPARE(created.action, u"created"_s);
     QCOMPARE(created.ids, QStringList{u"42"_s}); // an integer key, as a string
-    QCOMPARE(created.data, QJsonValue(record));
+    QCOMPARE(created.data(), QJsonValue(record));
     QCOMPARE(created.priority, RealtimeEvent::Priority::High);
     QCOMPARE(created.userId, u"user-1"_s);
     QCOMPARE(created.sessionId, u"peer"_s);
     QVERIFY(created.timestamp.isValid());
-    QCOMPARE(created.meta.value(u"featureVersion").toString(), u"v1"_s);
+    QCOMPARE(created.meta().value(u"featureVersion").toString(), u"v1"_s);
     QVERIFY(created.eventId.isEmpty()); // plain AegisX: no livedesk extensions
     QCOMPARE(created.seq, -1);
 

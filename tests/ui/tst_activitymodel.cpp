@@ -120,7 +120,7 @@ private Q_SLOTS:
         ActivityModel model;
         model.setResourceLabel(u"patients"_s, u"patient"_s, u"Patients"_s, u"name"_s);
         RealtimeEvent changed = event(12);
-        changed.data = QJsonObject{{u"id"_s, 12}, {u"name"_s, u"Somchai P."_s}};
+        changed.setData(QJsonObject{{u"id"_s, 12}, {u"name"_s, u"Somchai P."_s}});
         model.addEvent(changed);
         QCOMPARE(model.summary(0), u"Patients: 12 (Somchai P.) changed by nurse-1"_s);
         QCOMPARE(model.index(0, ActivityModel::Summary).data().toString(), model.summary(0));
@@ -219,26 +219,26 @@ private Q_SLOTS:
         });
 
         RealtimeEvent changed = event(3);
-        changed.data = QJsonObject{{u"id"_s, 3},
-                                   {u"name"_s, u"Malee Chaiyaporn"_s},
-                                   {u"ward"_s, u"Surgery"_s},
-                                   {u"updated_at"_s, u"2026-11-21T10:42:05.000Z"_s}};
+        changed.setData(QJsonObject{{u"id"_s, 3},
+                                    {u"name"_s, u"Malee Chaiyaporn"_s},
+                                    {u"ward"_s, u"Surgery"_s},
+                                    {u"updated_at"_s, u"2026-11-21T10:42:05.000Z"_s}});
         model.addEvent(changed);
         QCOMPARE(asked, QStringList{u"patients/3"_s});
-        held.insert(u"3"_s, changed.data.toObject()); // the list applies it afterwards
+        held.insert(u"3"_s, changed.data().toObject()); // the list applies it afterwards
         QCOMPARE(model.summary(0),
                  u"Patients: 3 (Malee Chaiyaporn) changed by Nurse Malee: Ward: ICU → Surgery"_s);
 
         RealtimeEvent deleted = event(3);
         deleted.action = u"deleted"_s;
-        deleted.data = QJsonObject{{u"id"_s, u"3"_s}};
+        deleted.setData(QJsonObject{{u"id"_s, u"3"_s}});
         model.addEvent(deleted);
         held.remove(u"3"_s);
         QCOMPARE(model.summary(0), u"Patients: 3 (Malee Chaiyaporn) deleted by Nurse Malee"_s);
 
         // A record no list holds: no details, no guess.
         RealtimeEvent unknown = event(9);
-        unknown.data = QJsonObject{{u"id"_s, 9}, {u"ward"_s, u"Surgery"_s}};
+        unknown.setData(QJsonObject{{u"id"_s, 9}, {u"ward"_s, u"Surgery"_s}});
         model.addEvent(unknown);
         QCOMPARE(model.summary(0), u"Patients: 9 changed by Nurse Malee"_s);
     }

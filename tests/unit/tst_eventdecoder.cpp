@@ -2,6 +2,7 @@
 // Every AegisX event dialect of docs/protocol.md, with realistic payloads, into RealtimeEvent; and
 // the shapes that must be reported rather than guessed at.
 
+#include "eventargs.h"
 #include "events/eventdecoder.h"
 #include "events/realtimeevent.h"
 
@@ -11,6 +12,7 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+using livedesk::EventArgs;
 using livedesk::EventDecoder;
 using livedesk::RealtimeEvent;
 using Dialect = RealtimeEvent::Dialect;
@@ -28,6 +30,19 @@ QJsonArray args(const QString &jsonArray)
     if (error.error != QJsonParseError::NoError || !doc.isArray())
         qFatal("bad JSON array in test data: %s", qPrintable(jsonArray));
     return doc.array();
+}
+
+// The arguments as SocketIoClient hands them over: the packet's text, scanned.
+EventArgs received(const QString &name, const QString &jsonArray)
+{
+    const QString rest = jsonArray.trimmed().mid(1);
+    const QString payload
+        = u"[\""_s + name + u'"' + (rest.trimmed() == u"]" ? u""_s : u","_s) + rest;
+    EventArgs out;
+    QString scannedName, error;
+    if (!EventArgs::scan(payload.toUtf8(), &out, &scannedName, &error) || scannedName != name)
+        qFatal("cannot scan test data: %s", qPrintable(payload));
+    return out;
 }
 
 QString compact(const QJsonValue &v)
@@ -90,6 +105,8 @@ private Q_SLOTS:
     void toJson_data();
     void toJson();
     void names();
+    void textAndTreeAgree_data();
+    void textAndTreeAgree();
 };
 
 void TestEventDecoder::decode_data()
@@ -364,7 +381,7 @@ void TestEventDecoder::decode()
     QCOMPARE(e->operationId, operationId);
     QCOMPARE(e->refreshTargets, refreshTargets);
     QCOMPARE(e->userId, userId);
-    QCOMPARE(compact(e->data), data);
+    QCOMPARE(compact(e->data()), data);
 }
 
 void TestEventDecoder::envelopeMeta()
@@ -378,8 +395,8 @@ void TestEventDecoder::envelopeMeta()
     QCOMPARE(e->sessionId, u"sess-4f9c2a"_s);
     QCOMPARE(e->priority, Priority::Normal);
     // featureVersion has no field of its own; the meta object is kept as received.
-    QCOMPARE(e->meta.value(u"featureVersion").toString(), u"v1"_s);
-    QCOMPARE(compact(e->meta), compact(args(u'[' + kMeta + u']').at(0).toObject()));
+    QCOMPARE(e->meta().value(u"featureVersion").toString(), u"v1"_s);
+    QCOMPARE(compact(e->meta()), compact(args(u'[' + kMeta + u']').at(0).toObject()));
     // No livedesk-server extensions on a plain AegisX event: all absent.
     QVERIFY(e->eventId.isEmpty());
     QCOMPARE(e->seq, qint64(-1));
@@ -496,6 +513,18 @@ void TestEventDecoder::timestamp_data()
     // fraction) must not silently become 1970-01-01T00:00:00Z.
     QTest::newRow("envelope epoch ms with fraction") << name << env(u"1709626530123.5"_s) << t;
     QTest::newRow("envelope not a date") << name << env(u"\"yesterday\""_s) << QDateTime();
+    QTest::newRow("envelope leap day")
+        << name << env(u"\"2024-02-29T23:59:59.999Z\""_s)
+        << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), Qt::UTC);
+    QTest::newRow("envelope no leap day")
+        << name << env(u"\"2023-02-29T00:00:00.000Z\""_s) << QDateTime();
+    QTest::newRow("envelope month 13")
+        << name << env(u"\"2024-13-01T00:00:00.000Z\""_s) << QDateTime();
+    QTest::newRow("envelope before 1970")
+        << name << env(u"\"1969-12-31T23:59:59.500Z\""_s)
+        << QDateTime(QDate(1969, 12, 31), QTime(23, 59, 59, 500), Qt::UTC);
+    QTest::newRow("envelope ISO with microseconds")
+        << name << env(u"\"2024-03-05T08:15:30.123000Z\""_s) << t;
     QTest::newRow("envelope null") << name << env(u"null"_s) << QDateTime();
     QTest::newRow("envelope missing")
         << name << envelope(u"users"_s, u"user"_s, u"updated"_s, u"{\"id\":1}"_s, u"{}"_s)
@@ -539,6 +568,7 @@ void TestEventDecoder::timestamp()
     QString error;
     const auto e = EventDecoder::decode(name, ::args(args), &error);
     QVERIFY2(e, qPrintable(error));
+    QCOMPARE(EventDecoder::decode(name, received(name, args))->timestamp, e->timestamp);
     QCOMPARE(e->timestamp.isValid(), expected.isValid());
     if (expected.isValid()) {
         QCOMPARE(e->timestamp, expected);
@@ -602,7 +632,7 @@ void TestEventDecoder::rejected()
 void TestEventDecoder::rejectedWithoutErrorPointer()
 {
     QVERIFY(!EventDecoder::decode(u"a.b.c.d"_s, args(u"[{\"data\":{}}]"_s)));
-    QVERIFY(!EventDecoder::decode(u"users.user.created"_s, {}));
+    QVERIFY(!EventDecoder::decode(u"users.user.created"_s, QJsonArray()));
     QVERIFY(!EventDecoder::decode(u"operation:progress"_s, args(u"[{}]"_s), nullptr));
     // And a success leaves the error text alone.
     QString error = u"untouched"_s;
@@ -736,6 +766,35 @@ void TestEventDecoder::toJson()
     QCOMPARE(compact(e->toJson()), json);
     // Stable: the same event always prints the same line.
     QCOMPARE(compact(EventDecoder::decode(name, ::args(args))->toJson()), json);
+}
+
+void TestEventDecoder::textAndTreeAgree_data()
+{
+    decode_data();
+}
+
+// The event read from the packet's text (SocketIoClient's path) is the one the Qt JSON path
+// makes, and an AegisX envelope really is read from text: its data is still undecoded.
+void TestEventDecoder::textAndTreeAgree()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, args);
+    QFETCH(Dialect, dialect);
+    QFETCH(QString, action);
+
+    QString treeError, textError;
+    const auto tree = EventDecoder::decode(name, ::args(args), &treeError);
+    const auto text = EventDecoder::decode(name, received(name, args), &textError);
+    QVERIFY(tree && text);
+    const bool fromText = dialect == Dialect::Envelope && !action.startsWith(u"bulk_")
+        && action != u"import_progress" && ::args(args).at(0)[u"data"].isObject()
+        && !::args(args).at(0)[u"data"].toObject().contains(u"ids")
+        && !::args(args).at(0)[u"data"].toObject().contains(u"items");
+    QCOMPARE(!text->dataText().isEmpty(), fromText);
+    QCOMPARE(compact(text->toJson()), compact(tree->toJson()));
+    QCOMPARE(text->ids, tree->ids);
+    QCOMPARE(text->timestamp, tree->timestamp);
+    QVERIFY(text->dataText().isEmpty()); // decoded once, by toJson()
 }
 
 void TestEventDecoder::names()

@@ -169,7 +169,7 @@ private Q_SLOTS:
         QCOMPARE(e.userId, u"u-doctor"_s);
         QVERIFY(!e.eventId.isEmpty());
         QVERIFY(e.seq > 0);
-        QCOMPARE(e.data.toObject().value(u"name").toString(), u"Evented"_s);
+        QCOMPARE(e.data().toObject().value(u"name").toString(), u"Evented"_s);
 
         QCOMPARE(rest.put(u"/api/patients/%1"_s.arg(id),
                           QJsonDocument(QJsonObject{{u"ward"_s, u"ICU"_s}}))
@@ -182,7 +182,7 @@ private Q_SLOTS:
         QCOMPARE(nurse->events.at(1).seq, e.seq + 1);
         QCOMPARE(nurse->events.at(2).action, u"deleted"_s);
         QCOMPARE(nurse->events.at(2).ids, QStringList{QString::number(id)});
-        QVERIFY(nurse->events.at(2).data.toObject().value(u"id").isString());
+        QVERIFY(nurse->events.at(2).data().toObject().value(u"id").isString());
         QCOMPARE(nurse->events.at(2).seq, e.seq + 2);
         // One copy per subscriber even though it is in the feature and the entity room.
         QTest::qWait(200);

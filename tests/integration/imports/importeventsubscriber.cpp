@@ -47,7 +47,7 @@ QList<ImportEventSubscriber::Received> ImportEventSubscriber::progressOf(const Q
 bool ImportEventSubscriber::hasEventFor(const QString &hn) const
 {
     return std::any_of(m_recordEvents.cbegin(), m_recordEvents.cend(), [&](const RealtimeEvent &e) {
-        return e.data.toObject().value(u"hn").toString() == hn;
+        return e.data().toObject().value(u"hn").toString() == hn;
     });
 }
 
@@ -55,7 +55,7 @@ QString ImportEventSubscriber::lastStatus(const QString &jobId) const
 {
     const auto events = progressOf(jobId);
     return events.isEmpty() ? QString()
-                            : events.last().event.data.toObject().value(u"status").toString();
+                            : events.last().event.data().toObject().value(u"status").toString();
 }
 
 } // namespace livedesk::test

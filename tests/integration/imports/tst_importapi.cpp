@@ -161,7 +161,7 @@ private Q_SLOTS:
         int lastProcessed = -1;
         for (const auto &r : received) {
             QCOMPARE(r.event.name, u"patients.import.progress"_s);
-            const QJsonObject p = r.event.data.toObject();
+            const QJsonObject p = r.event.data().toObject();
             for (const QString &key : progressKeys())
                 QVERIFY2(p.contains(key), qPrintable(key));
             QCOMPARE(p.value(u"jobId").toString(), jobId);
@@ -170,7 +170,7 @@ private Q_SLOTS:
             lastProcessed = p.value(u"processedRecords").toInt();
             QCOMPARE(r.event.userId, u"u-nurse"_s);
         }
-        const QJsonObject last = received.last().event.data.toObject();
+        const QJsonObject last = received.last().event.data().toObject();
         QCOMPARE(last.value(u"progress").toInt(), 100);
         QCOMPARE(last.value(u"processedRecords").toInt(), 2500);
         QCOMPARE(last.value(u"successCount").toInt(), 2500);
@@ -487,7 +487,7 @@ private Q_SLOTS:
 
         // Events carry the count only; the list is the status's.
         QTRY_COMPARE_WITH_TIMEOUT(events.lastStatus(jobId), u"completed"_s, 10000);
-        const QJsonObject last = events.progressOf(jobId).last().event.data.toObject();
+        const QJsonObject last = events.progressOf(jobId).last().event.data().toObject();
         QCOMPARE(last.value(u"executionErrorCount").toInt(), 3);
         QVERIFY(!last.contains(u"executionErrors"));
     }

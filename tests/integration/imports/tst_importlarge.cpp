@@ -205,7 +205,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(events.lastStatus(jobId), u"completed"_s, 300000);
         const double seconds = clock.elapsed() / 1000.0;
         const auto received = events.progressOf(jobId);
-        const QJsonObject last = received.last().event.data.toObject();
+        const QJsonObject last = received.last().event.data().toObject();
         QCOMPARE(last.value(u"successCount").toInt(), rowCount);
         QCOMPARE(last.value(u"processedRecords").toInt(), rowCount);
         QCOMPARE(last.value(u"progress").toInt(), 100);

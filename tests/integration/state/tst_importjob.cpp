@@ -64,15 +64,15 @@ RealtimeEvent progressEvent(const QString &jobId, const QString &status, int pro
     e.entity = u"import"_s;
     e.action = u"import_progress"_s;
     e.operationId = jobId;
-    e.data = QJsonObject{{u"jobId"_s, jobId},
-                         {u"sessionId"_s, sessionId},
-                         {u"status"_s, status},
-                         {u"progress"_s, total > 0 ? processed * 100 / total : 0},
-                         {u"totalRecords"_s, total},
-                         {u"processedRecords"_s, processed},
-                         {u"successCount"_s, processed},
-                         {u"failedCount"_s, 0},
-                         {u"error"_s, QJsonValue::Null}};
+    e.setData(QJsonObject{{u"jobId"_s, jobId},
+                          {u"sessionId"_s, sessionId},
+                          {u"status"_s, status},
+                          {u"progress"_s, total > 0 ? processed * 100 / total : 0},
+                          {u"totalRecords"_s, total},
+                          {u"processedRecords"_s, processed},
+                          {u"successCount"_s, processed},
+                          {u"failedCount"_s, 0},
+                          {u"error"_s, QJsonValue::Null}});
     return e;
 }
 

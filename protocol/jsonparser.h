@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QJsonValue>
+#include <QtCore/qglobal.h>
+
+#include <simdjson.h>
+
+#include <memory>
+#include <string_view>
+
+namespace livedesk {
+
+/**
+ * The simdjson On-Demand parser for one text of @p size bytes.
+ *
+ * A parser keeps buffers as large as the largest text it parsed, so one per thread serves
+ * the small texts of the event path without allocating, and a text beyond a megabyte (a
+ * rare, large event) gets a parser of its own that is freed with it.
+ */
+class JsonParser
+{
+public:
+    explicit JsonParser(qsizetype size);
+    simdjson::ondemand::parser &get() { return m_own ? *m_own : shared(); }
+
+    /**
+     * The number whose JSON text is @p token (white space after it allowed), read the way Qt's
+     * JSON parser reads it: an integer that fits in 64 bits as one, anything else as a double;
+     * false where Qt refuses it (out of range). The parser's own reading is not used: simdjson
+     * 3.0's portable kernel misreads mantissas of more than 19 digits.
+     */
+    static bool number(std::string_view token, QJsonValue *out);
+
+private:
+    static simdjson::ondemand::parser &shared();
+    std::unique_ptr<simdjson::ondemand::parser> m_own;
+};
+
+} // namespace livedesk
