@@ -51,10 +51,8 @@ bool validate(od::value v)
         }
         return true;
     }
-    case od::json_type::number: {
-        QJsonValue number;
-        return JsonParser::number(v.raw_json_token(), &number);
-    }
+    case od::json_type::number:
+        return JsonParser::isNumber(v.raw_json_token());
     case od::json_type::string: {
         std::string_view s;
         return !v.get_string().get(s);

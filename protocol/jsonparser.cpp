@@ -13,15 +13,30 @@ JsonParser::JsonParser(qsizetype size)
         m_own = std::make_unique<simdjson::ondemand::parser>();
 }
 
-bool JsonParser::number(std::string_view token, QJsonValue *out)
+namespace {
+
+class NumberShape
+{
+public:
+    bool negative = false;
+    bool fraction = false;
+    bool exponent = false;
+};
+
+QByteArray trimmed(std::string_view token)
 {
     qsizetype n = qsizetype(token.size());
     while (n > 0
            && (token[n - 1] == ' ' || token[n - 1] == '\t' || token[n - 1] == '\n'
                || token[n - 1] == '\r'))
         --n;
-    const QByteArray text = QByteArray::fromRawData(token.data(), n);
-    // The grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    return QByteArray::fromRawData(token.data(), n);
+}
+
+// JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool grammar(const QByteArray &text, NumberShape *shape)
+{
+    const qsizetype n = text.size();
     qsizetype i = 0;
     auto digits = [&] {
         const qsizetype start = i;
@@ -29,28 +44,64 @@ bool JsonParser::number(std::string_view token, QJsonValue *out)
             ++i;
         return i - start;
     };
-    if (i < n && text[i] == '-')
+    shape->negative = n > 0 && text[0] == '-';
+    if (shape->negative)
         ++i;
     const bool leadingZero = i < n && text[i] == '0';
     const qsizetype whole = digits();
     if (whole == 0 || (leadingZero && whole > 1))
         return false;
-    if (i < n && text[i] == '.') {
+    shape->fraction = i < n && text[i] == '.';
+    if (shape->fraction) {
         ++i;
         if (digits() == 0)
             return false;
     }
-    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    shape->exponent = i < n && (text[i] == 'e' || text[i] == 'E');
+    if (shape->exponent) {
         ++i;
         if (i < n && (text[i] == '+' || text[i] == '-'))
             ++i;
         if (digits() == 0)
             return false;
     }
-    if (i != n)
+    return i == n;
+}
+
+} // namespace
+
+bool JsonParser::isNumber(std::string_view token)
+{
+    const QByteArray text = trimmed(token);
+    NumberShape shape;
+    if (!grammar(text, &shape))
         return false;
+    // Without an exponent and under 300 characters a number can neither overflow nor
+    // underflow a double, the only numbers Qt refuses.
+    if (!shape.exponent && text.size() < 300)
+        return true;
     bool ok = false;
-    if (!text.contains('.') && !text.contains('e') && !text.contains('E')) {
+    (void)text.toDouble(&ok);
+    return ok;
+}
+
+bool JsonParser::number(std::string_view token, QJsonValue *out)
+{
+    const QByteArray text = trimmed(token);
+    NumberShape shape;
+    if (!grammar(text, &shape))
+        return false;
+    const qsizetype n = text.size();
+    if (!shape.fraction && !shape.exponent && n - shape.negative <= 18) {
+        // An integer of up to 18 digits: exact in 64 bits, no need of the general routine.
+        qint64 v = 0;
+        for (qsizetype k = shape.negative; k < n; ++k)
+            v = v * 10 + (text[k] - '0');
+        *out = shape.negative ? -v : v;
+        return true;
+    }
+    bool ok = false;
+    if (!shape.fraction && !shape.exponent) {
         const qlonglong integer = text.toLongLong(&ok);
         if (ok) {
             *out = qint64(integer);

@@ -31,6 +31,9 @@ public:
      * 3.0's portable kernel misreads mantissas of more than 19 digits.
      */
     static bool number(std::string_view token, QJsonValue *out);
+    /// Whether number() reads @p token, without reading it (cheaper: most numbers need no
+    /// conversion to know).
+    static bool isNumber(std::string_view token);
 
 private:
     static simdjson::ondemand::parser &shared();

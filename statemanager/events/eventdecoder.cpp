@@ -6,6 +6,7 @@
 #include "eventargs.h"
 #include "jsonparser.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
@@ -127,9 +128,11 @@ QDateTime parseTimestamp(const QJsonValue &v)
     return {};
 }
 
-RealtimeEvent::Priority parsePriority(const QJsonValue &v)
+RealtimeEvent::Priority parsePriorityText(const QString &text)
 {
-    const QString p = v.toString().toLower();
+    if (text == u"normal")
+        return RealtimeEvent::Priority::Normal; // nearly always, without a lower-case copy
+    const QString p = text.toLower();
     if (p == u"low")
         return RealtimeEvent::Priority::Low;
     if (p == u"high")
@@ -137,6 +140,11 @@ RealtimeEvent::Priority parsePriority(const QJsonValue &v)
     if (p == u"critical")
         return RealtimeEvent::Priority::Critical;
     return RealtimeEvent::Priority::Normal;
+}
+
+RealtimeEvent::Priority parsePriority(const QJsonValue &v)
+{
+    return parsePriorityText(v.toString());
 }
 
 QString userOf(const QJsonValue &v)
@@ -405,40 +413,98 @@ bool readMeta(od::value v, RealtimeEvent *e)
     bool reset = false;
     if (o.reset().get(reset))
         return false;
-    constexpr auto absent = QJsonValue::Undefined;
-    QJsonValue timestamp(absent), userId(absent), sessionId(absent), priority(absent),
-        eventId(absent), seq(absent), txnId(absent), version(absent);
+    // Strings (nearly every field) are read as QString, the rest as Qt JSON values.
+    struct Field
+    {
+        bool seen = false;
+        bool isString = false;
+        QString text;
+        QJsonValue value = QJsonValue::Undefined;
+    };
+    Field timestamp, userId, sessionId, priority, eventId, seq, txnId, version;
     for (auto field : o) {
         od::field f;
         std::string_view key;
         if (std::move(field).get(f) || f.unescaped_key().get(key))
             return false;
-        QJsonValue *target = key == "timestamp" ? &timestamp
-            : key == "userId"                   ? &userId
-            : key == "sessionId"                ? &sessionId
-            : key == "priority"                 ? &priority
-            : key == "eventId"                  ? &eventId
-            : key == "seq"                      ? &seq
-            : key == "txnId"                    ? &txnId
-            : key == "version"                  ? &version
-                                                : nullptr;
+        Field *target = key == "timestamp" ? &timestamp
+            : key == "userId"              ? &userId
+            : key == "sessionId"           ? &sessionId
+            : key == "priority"            ? &priority
+            : key == "eventId"             ? &eventId
+            : key == "seq"                 ? &seq
+            : key == "txnId"               ? &txnId
+            : key == "version"             ? &version
+                                           : nullptr;
         if (!target)
             continue;
-        if (!target->isUndefined() || !toQt(f.value(), target))
+        if (target->seen)
             return false; // a repeated key: Qt's rules decide
+        target->seen = true;
+        od::value fieldValue = f.value();
+        od::json_type fieldType;
+        if (fieldValue.type().get(fieldType))
+            return false;
+        if (fieldType == od::json_type::string) {
+            std::string_view chars;
+            if (fieldValue.get_string().get(chars))
+                return false;
+            target->isString = true;
+            target->text = QString::fromUtf8(chars.data(), qsizetype(chars.size()));
+        } else if (!toQt(fieldValue, &target->value)) {
+            return false;
+        }
     }
-    e->timestamp = parseTimestamp(timestamp);
-    e->userId = userOf(userId);
-    e->sessionId = sessionId.toString();
-    e->priority = parsePriority(priority);
-    e->eventId = idString(eventId);
-    e->seq = seq.isDouble() ? seq.toInteger() : -1;
-    e->txnId = txnId.toString();
-    e->version = version.isDouble() ? version.toInteger() : -1;
+    auto value = [](const Field &f) {
+        return f.isString ? QJsonValue(f.text) : f.value;
+    };
+    const QDateTime fast = timestamp.isString ? parseUtcIso(timestamp.text) : QDateTime();
+    e->timestamp = fast.isValid() ? fast : parseTimestamp(value(timestamp));
+    e->userId = userId.isString ? userId.text : userOf(userId.value);
+    e->sessionId = sessionId.text;
+    e->priority = parsePriorityText(priority.text);
+    e->eventId = eventId.isString ? eventId.text : idString(eventId.value);
+    e->seq = seq.value.isDouble() ? seq.value.toInteger() : -1;
+    e->txnId = txnId.text;
+    e->version = version.value.isDouble() ? version.value.toInteger() : -1;
     return true;
 }
 
-std::optional<RealtimeEvent> decodeEnvelopeText(const QString &name, const QStringList &parts,
+// An event name of the envelope form, split and normalised once per name (a server uses a
+// handful of names, each for thousands of events).
+class EnvelopeName
+{
+public:
+    bool textPath = false; // an envelope the text path reads
+    QString feature;
+    QString entity;
+    QString action;
+};
+
+const EnvelopeName &envelopeName(const QString &name)
+{
+    thread_local QHash<QString, EnvelopeName> cache;
+    if (const auto it = cache.constFind(name); it != cache.cend())
+        return *it;
+    if (cache.size() >= 4096)
+        cache.clear(); // a server inventing names: bounded all the same
+    EnvelopeName n;
+    if (!name.contains(u':')) {
+        const QStringList parts = name.split(u'.');
+        if (parts.size() == 3 && !parts.contains(QString())
+            && !(parts.at(1) == u"import" && parts.at(2) == u"progress")
+            && !(parts.at(1) == u"bulk" && parts.at(2).startsWith(u"bulk"))) {
+            n.feature = parts.at(0);
+            n.entity = parts.at(1);
+            n.action = EventDecoder::normalizeAction(parts.at(2));
+            // Operation ids and id lists: the Qt path.
+            n.textPath = !n.action.startsWith(u"bulk_") && n.action != u"import_progress";
+        }
+    }
+    return *cache.insert(name, n);
+}
+
+std::optional<RealtimeEvent> decodeEnvelopeText(const QString &name, const EnvelopeName &parts,
                                                 QByteArrayView text)
 {
     if (text.isEmpty() || text.front() != '{')
@@ -446,11 +512,9 @@ std::optional<RealtimeEvent> decodeEnvelopeText(const QString &name, const QStri
     RealtimeEvent e;
     e.name = name;
     e.dialect = Dialect::Envelope;
-    e.feature = parts.at(0);
-    e.entity = parts.at(1);
-    e.action = EventDecoder::normalizeAction(parts.at(2));
-    if (e.action.startsWith(u"bulk_") || e.action == u"import_progress")
-        return std::nullopt; // operation ids and id lists: the Qt path
+    e.feature = parts.feature;
+    e.entity = parts.entity;
+    e.action = parts.action;
     JsonParser parser(text.size());
     const simdjson::padded_string_view view(text.data(), size_t(text.size()),
                                             size_t(text.size() + EventArgs::padding()));
@@ -475,10 +539,11 @@ std::optional<RealtimeEvent> decodeEnvelopeText(const QString &name, const QStri
             seenMeta = envelope = true;
         } else if (key == "feature" || key == "action") {
             envelope = true;
-            if (key == "feature") {
-                QJsonValue v;
-                if (toQt(f.value(), &v) && v.isString())
-                    feature = v.toString();
+            std::string_view chars;
+            if (key == "feature" && !f.value().get_string().get(chars)) {
+                const QUtf8StringView named(chars.data(), qsizetype(chars.size()));
+                if (!QAnyStringView::equal(named, e.feature))
+                    feature = named.toString();
             }
         }
     }
@@ -523,13 +588,11 @@ QString EventDecoder::normalizeAction(const QString &action)
 std::optional<RealtimeEvent> EventDecoder::decode(const QString &name, const EventArgs &args,
                                                   QString *error)
 {
-    if (args.hasText() && !args.isEmpty() && !name.contains(u':')) {
+    if (args.hasText() && !args.isEmpty()) {
         const QByteArrayView envelope = args.text(0);
         if (!envelope.isEmpty() && envelope.front() == '{') {
-            const QStringList parts = name.split(u'.');
-            if (parts.size() == 3 && !parts.contains(QString())
-                && !(parts.at(1) == u"import" && parts.at(2) == u"progress")
-                && !(parts.at(1) == u"bulk" && parts.at(2).startsWith(u"bulk"))) {
+            const EnvelopeName &parts = envelopeName(name);
+            if (parts.textPath) {
                 if (auto e = decodeEnvelopeText(name, parts, envelope))
                     return e;
             }
