@@ -49,43 +49,6 @@ QString idString(const QJsonValue &v)
     return {};
 }
 
-// The keys whose values differ between @p a and @p b.
-QStringList changedFields(const QJsonObject &a, const QJsonObject &b)
-{
-    QStringList fields;
-    for (auto it = b.begin(); it != b.end(); ++it) {
-        if (a.value(it.key()) != it.value())
-            fields.append(it.key());
-    }
-    for (auto it = a.begin(); it != a.end(); ++it) {
-        if (!b.contains(it.key()))
-            fields.append(it.key());
-    }
-    return fields;
-}
-
-// Indices (into @p seq) of one longest strictly increasing subsequence.
-QList<int> longestIncreasing(const QList<int> &seq)
-{
-    QList<int> tails; // index into seq of the smallest tail of each length
-    QList<int> previous(seq.size(), -1);
-    for (int i = 0; i < seq.size(); ++i) {
-        const auto it = std::lower_bound(tails.begin(), tails.end(), seq[i],
-                                         [&](int index, int value) { return seq[index] < value; });
-        const int length = int(it - tails.begin());
-        if (length > 0)
-            previous[i] = tails[length - 1];
-        if (it == tails.end())
-            tails.append(i);
-        else
-            *it = i;
-    }
-    QList<int> out;
-    for (int i = tails.isEmpty() ? -1 : tails.last(); i >= 0; i = previous[i])
-        out.prepend(i);
-    return out;
-}
-
 bool isFullRecordAction(const QString &action)
 {
     return action == u"created" || action == u"updated" || action == u"status_changed"
@@ -159,6 +122,18 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     , m_schema(schema)
     , m_options(options)
 {
+    // The rows' own signals are the manager's (the model relays them one to one).
+    connect(&m_rows, &RowStore::rowsAboutToBeInserted, this,
+            &RealtimeStateManager::rowsAboutToBeInserted);
+    connect(&m_rows, &RowStore::rowsInserted, this, &RealtimeStateManager::rowsInserted);
+    connect(&m_rows, &RowStore::rowsAboutToBeRemoved, this,
+            &RealtimeStateManager::rowsAboutToBeRemoved);
+    connect(&m_rows, &RowStore::rowsRemoved, this, &RealtimeStateManager::rowsRemoved);
+    connect(&m_rows, &RowStore::rowsChanged, this, &RealtimeStateManager::rowsChanged);
+    connect(&m_rows, &RowStore::rowsAboutToBeMoved, this,
+            &RealtimeStateManager::rowsAboutToBeMoved);
+    connect(&m_rows, &RowStore::rowsMoved, this, &RealtimeStateManager::rowsMoved);
+    updateOrder();
     m_debounce.setSingleShot(true);
     m_maxWait.setSingleShot(true);
     const auto due = [this] {
@@ -280,29 +255,24 @@ void RealtimeStateManager::start()
 
 QJsonObject RealtimeStateManager::record(int row) const
 {
-    return row >= 0 && row < rowCount() ? m_rows[size_t(row)]->shown : QJsonObject();
+    return row >= 0 && row < rowCount() ? m_rows.at(row).shown : QJsonObject();
 }
 
 QString RealtimeStateManager::idAt(int row) const
 {
-    return row >= 0 && row < rowCount() ? m_rows[size_t(row)]->id : QString();
+    return row >= 0 && row < rowCount() ? m_rows.at(row).id : QString();
 }
 
 int RealtimeStateManager::rowOf(const QString &id) const
 {
-    const Row *r = m_index.value(id);
-    if (!r)
-        return -1;
-    if (r->index >= m_indexedBelow)
-        reindex();
-    return r->index;
+    return m_rows.indexOf(id);
 }
 
 RealtimeStateManager::RowState RealtimeStateManager::rowState(int row) const
 {
     if (row < 0 || row >= rowCount())
         return RowState::Synced;
-    const RowState state = m_rows[size_t(row)]->state;
+    const auto state = RowState(m_rows.at(row).state);
     return state == RowState::Synced && m_staleSince.isValid() ? RowState::Stale : state;
 }
 
@@ -310,7 +280,7 @@ QString RealtimeStateManager::rowReason(int row) const
 {
     if (row < 0 || row >= rowCount())
         return {};
-    const QString &id = m_rows[size_t(row)]->id;
+    const QString &id = m_rows.at(row).id;
     switch (rowState(row)) {
     case RowState::Synced:
         return {};
@@ -366,7 +336,7 @@ QJsonObject RealtimeStateManager::serverRecord(const QString &id) const
 {
     const int row = rowOf(id);
     if (row >= 0)
-        return m_rows[size_t(row)]->hasServer ? m_rows[size_t(row)]->server : QJsonObject();
+        return m_rows.at(row).hasServer ? m_rows.at(row).server : QJsonObject();
     return m_hidden.value(id);
 }
 
@@ -374,8 +344,8 @@ QList<QJsonObject> RealtimeStateManager::records() const
 {
     QList<QJsonObject> out;
     out.reserve(rowCount());
-    for (const auto &r : m_rows)
-        out.append(r->shown);
+    for (int row = 0; row < m_rows.size(); ++row)
+        out.append(m_rows.at(row).shown);
     return out;
 }
 
@@ -538,45 +508,14 @@ QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject 
     return shown;
 }
 
-void RealtimeStateManager::rowsMovedFrom(int row)
+void RealtimeStateManager::updateOrder()
 {
-    m_indexedBelow = std::min(m_indexedBelow, row);
-}
-
-void RealtimeStateManager::reindex() const
-{
-    for (int i = m_indexedBelow; i < rowCount(); ++i)
-        m_rows[size_t(i)]->index = i;
-    m_indexedBelow = rowCount();
-}
-
-void RealtimeStateManager::insertRow(int at, Row row)
-{
-    Q_EMIT rowsAboutToBeInserted(at, at);
-    auto r = std::make_unique<Row>(std::move(row));
-    r->index = at;
-    m_index.insert(r->id, r.get());
-    m_rows.insert(m_rows.begin() + at, std::move(r));
-    rowsMovedFrom(at);
-    Q_EMIT rowsInserted(at, at);
-}
-
-void RealtimeStateManager::moveRow(int from, int to)
-{
-    if (from == to)
+    if (!keepsSorted()) {
+        m_rows.setOrder({});
         return;
-    const int destination = to > from ? to + 1 : to;
-    Q_EMIT rowsAboutToBeMoved(from, from, destination);
-    const auto begin = m_rows.begin();
-    if (from < to)
-        std::rotate(begin + from, begin + from + 1, begin + to + 1);
-    else
-        std::rotate(begin + to, begin + from, begin + from + 1);
-    // Only the rows in between moved: their positions are set now (those past the watermark
-    // were not trusted anyway).
-    for (int i = std::min(from, to); i <= std::max(from, to); ++i)
-        m_rows[size_t(i)]->index = i;
-    Q_EMIT rowsMoved(from, from, destination);
+    }
+    m_rows.setOrder([this](const QJsonObject &a, const QString &aId, const QJsonObject &b,
+                           const QString &bId) { return compareRecords(a, aId, b, bId); });
 }
 
 bool RealtimeStateManager::keepsSorted() const
@@ -619,83 +558,29 @@ int RealtimeStateManager::compareRecords(const QJsonObject &a, const QString &aI
     return c;
 }
 
-int RealtimeStateManager::sortedPosition(const QJsonObject &shown, const QString &id,
-                                         int skip) const
-{
-    // Binary search over the rows without @p skip; the answer is a position in that list,
-    // which is the row's index once it is there.
-    int low = 0;
-    int high = rowCount() - (skip >= 0 ? 1 : 0);
-    while (low < high) {
-        const int mid = (low + high) / 2;
-        const Row &r = *m_rows[size_t(skip >= 0 && mid >= skip ? mid + 1 : mid)];
-        if (compareRecords(r.shown, r.id, shown, id) < 0)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    return low;
-}
-
-int RealtimeStateManager::insertPosition(const Row &row) const
-{
-    return keepsSorted() ? sortedPosition(row.shown, row.id) : rowCount();
-}
-
-void RealtimeStateManager::placeRow(int row)
-{
-    if (!keepsSorted())
-        return;
-    const Row &r = *m_rows[size_t(row)];
-    const bool afterPrevious = row == 0
-        || compareRecords(m_rows[size_t(row - 1)]->shown, m_rows[size_t(row - 1)]->id, r.shown,
-                          r.id)
-            <= 0;
-    const bool beforeNext = row + 1 >= rowCount()
-        || compareRecords(r.shown, r.id, m_rows[size_t(row + 1)]->shown,
-                          m_rows[size_t(row + 1)]->id)
-            <= 0;
-    if (afterPrevious && beforeNext)
-        return;
-    moveRow(row, sortedPosition(r.shown, r.id, row));
-}
-
-void RealtimeStateManager::removeRows(int first, int last)
-{
-    Q_EMIT rowsAboutToBeRemoved(first, last);
-    for (int i = first; i <= last; ++i)
-        m_index.remove(m_rows[size_t(i)]->id);
-    m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
-    rowsMovedFrom(first);
-    Q_EMIT rowsRemoved(first, last);
-}
-
 void RealtimeStateManager::refreshRow(int row)
 {
-    Row &r = *m_rows[size_t(row)];
+    const Row &r = m_rows.at(row);
     RowState state;
     bool visible;
     QJsonObject shown = shownFor(r.id, r.server, r.hasServer, &state, &visible);
     if (visible && r.hasServer && leftOut(r.id, r.server)) {
         rememberOutside(r.id, r.server);
-        removeRows(row, row);
+        m_rows.remove(row, row);
         return;
     }
     if (!visible) {
         if (r.hasServer)
             m_hidden.insert(r.id, r.server);
-        removeRows(row, row);
+        m_rows.remove(row, row);
         return;
     }
-    if (shown == r.shown && state == r.state)
+    const bool fieldsChanged = shown != r.shown;
+    if (!m_rows.update(row, shown, int(state)))
         return;
-    const QStringList fields = changedFields(r.shown, shown);
-    const bool stateChanged = state != r.state;
-    r.shown = std::move(shown);
-    r.state = state;
-    Q_EMIT rowsChanged(row, row, fields, stateChanged);
-    if (!fields.isEmpty() && row < rowCount() && m_rows[size_t(row)].get() == &r)
-        placeRow(row);
+    // A slot of rowsChanged() may have changed the rows.
+    if (fieldsChanged && row < rowCount() && &m_rows.at(row) == &r)
+        m_rows.place(row);
 }
 
 // A record id's row, whether or not it is visible now, brought up to date.
@@ -714,7 +599,9 @@ void RealtimeStateManager::applyLocal(const QString &recordId)
         r.hasServer = true;
     }
     bool visible;
-    r.shown = shownFor(recordId, r.server, r.hasServer, &r.state, &visible);
+    RowState state;
+    r.shown = shownFor(recordId, r.server, r.hasServer, &state, &visible);
+    r.state = int(state);
     if (visible && r.hasServer && leftOut(recordId, r.server)) {
         // Its last operation is settled and the list no longer selects it.
         m_hidden.remove(recordId);
@@ -723,8 +610,8 @@ void RealtimeStateManager::applyLocal(const QString &recordId)
     }
     if (visible) {
         m_hidden.remove(recordId);
-        const int at = insertPosition(r);
-        insertRow(at, std::move(r));
+        const int at = m_rows.insertPosition(r);
+        m_rows.insert(at, std::move(r));
     }
 }
 
@@ -754,8 +641,8 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
     // query left out, its version and time of change (an older answer must not bring it back).
     QJsonObject heldRecord;
     bool held = true;
-    if (row >= 0 && m_rows[size_t(row)]->hasServer)
-        heldRecord = m_rows[size_t(row)]->server;
+    if (row >= 0 && m_rows.at(row).hasServer)
+        heldRecord = m_rows.at(row).server;
     else if (const auto hidden = m_hidden.constFind(id); hidden != m_hidden.cend())
         heldRecord = *hidden;
     else if (const auto outside = m_outside.constFind(id); outside != m_outside.cend())
@@ -803,11 +690,10 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
             hint();
     });
     if (row >= 0) {
-        Row &r = *m_rows[size_t(row)];
+        const Row &r = m_rows.at(row);
         if (r.hasServer && r.server != record)
             m_failures.remove(id); // what was refused is no longer what is shown
-        r.server = record;
-        r.hasServer = true;
+        m_rows.setServer(row, record, true);
         refreshRow(row);
         return outcome;
     }
@@ -821,13 +707,15 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
     r.server = record;
     r.hasServer = true;
     bool visible;
-    r.shown = shownFor(id, record, true, &r.state, &visible);
+    RowState state;
+    r.shown = shownFor(id, record, true, &state, &visible);
+    r.state = int(state);
     if (visible) {
         m_hidden.remove(id);
-        const int at = insertPosition(r);
+        const int at = m_rows.insertPosition(r);
         if (at == rowCount() && canFetchMore())
             return outcome; // past the loaded pages: fetchMore() brings it
-        insertRow(at, std::move(r));
+        m_rows.insert(at, std::move(r));
     } else {
         m_hidden.insert(id, record);
     }
@@ -850,11 +738,11 @@ bool RealtimeStateManager::isComplete(const QJsonObject &record) const
         return true;
     // Known by name only: a record has what the rows have (the held one's, else any row's).
     const Row *reference = nullptr;
-    if (const int row = rowOf(idOf(record)); row >= 0 && m_rows[size_t(row)]->hasServer)
-        reference = m_rows[size_t(row)].get();
-    for (size_t i = 0; !reference && i < m_rows.size(); ++i) {
-        if (m_rows[i]->hasServer)
-            reference = m_rows[i].get();
+    if (const int row = rowOf(idOf(record)); row >= 0 && m_rows.at(row).hasServer)
+        reference = &m_rows.at(row);
+    for (int i = 0; !reference && i < m_rows.size(); ++i) {
+        if (m_rows.at(i).hasServer)
+            reference = &m_rows.at(i);
     }
     if (!reference)
         return false;
@@ -895,9 +783,7 @@ void RealtimeStateManager::removeServer(const QString &id)
     m_outside.remove(id);
     if (row < 0)
         return;
-    Row &r = *m_rows[size_t(row)];
-    r.server = QJsonObject();
-    r.hasServer = false;
+    m_rows.setServer(row, QJsonObject(), false);
     refreshRow(row);
 }
 
@@ -1326,6 +1212,7 @@ void RealtimeStateManager::reload()
 void RealtimeStateManager::setQuery(const RestQuery &query)
 {
     m_options.query = query;
+    updateOrder();
     compileFilters();
     m_pages = 1;
     m_total = -1;
@@ -1334,8 +1221,6 @@ void RealtimeStateManager::setQuery(const RestQuery &query)
     m_reloadAgain = false;
     Q_EMIT aboutToReset();
     m_rows.clear();
-    m_index.clear();
-    m_indexedBelow = 0;
     m_hidden.clear();
     Q_EMIT resetDone();
     startReload();
@@ -1463,10 +1348,10 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         std::vector<QJsonObject> all;
         all.reserve(size_t(rowCount() + m_hidden.size()) + records.size());
         QSet<QString> held;
-        for (const auto &r : m_rows) {
-            if (r->hasServer) {
-                all.push_back(r->server);
-                held.insert(r->id);
+        for (int row = 0; row < m_rows.size(); ++row) {
+            if (const Row &r = m_rows.at(row); r.hasServer) {
+                all.push_back(r.server);
+                held.insert(r.id);
             }
         }
         for (auto it = m_hidden.cbegin(); it != m_hidden.cend(); ++it) {
@@ -1538,10 +1423,12 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
     const auto add = [&](Row row, bool inPlace = false) {
         bool visible = true;
         if (withOps.contains(row.id)) {
-            row.shown = shownFor(row.id, row.server, row.hasServer, &row.state, &visible);
+            RowState state;
+            row.shown = shownFor(row.id, row.server, row.hasServer, &state, &visible);
+            row.state = int(state);
         } else {
             row.shown = row.server;
-            row.state = overlayState(row.id, RowState::Synced);
+            row.state = int(overlayState(row.id, RowState::Synced));
         }
         if (!visible && row.hasServer)
             m_hidden.insert(row.id, row.server);
@@ -1591,8 +1478,8 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
         seen.insert(id);
         Row row;
         row.id = id;
-        if (const int at = rowOf(id); at >= 0 && m_rows[size_t(at)]->hasServer) {
-            row.server = m_rows[size_t(at)]->server;
+        if (const int at = rowOf(id); at >= 0 && m_rows.at(at).hasServer) {
+            row.server = m_rows.at(at).server;
             row.hasServer = true;
         } else if (const auto hidden = hiddenBefore.constFind(id); hidden != hiddenBefore.cend()) {
             row.server = *hidden;
@@ -1604,92 +1491,7 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
         add(std::move(row), true);
     }
 
-    int changes = 0;
-    // 1. Rows the target does not have, from the bottom up, in contiguous ranges.
-    for (int i = rowCount() - 1; i >= 0;) {
-        if (targetIndex.contains(m_rows[size_t(i)]->id)) {
-            --i;
-            continue;
-        }
-        int first = i;
-        while (first > 0 && !targetIndex.contains(m_rows[size_t(first - 1)]->id))
-            --first;
-        changes += i - first + 1;
-        removeRows(first, i);
-        i = first - 1;
-    }
-    // 2. Rows out of order: keep the longest run already in target order and move each other
-    //    row once, in target order, to just after the row that precedes it in the target.
-    QList<int> positions;
-    positions.reserve(rowCount());
-    for (const auto &r : m_rows)
-        positions.append(targetIndex.value(r->id));
-    const QList<int> keep = longestIncreasing(positions);
-    if (keep.size() != positions.size()) {
-        QSet<QString> movers;
-        {
-            QList<bool> kept(positions.size(), false);
-            for (int k : keep)
-                kept[k] = true;
-            for (int i = 0; i < rowCount(); ++i) {
-                if (!kept[i])
-                    movers.insert(m_rows[size_t(i)]->id);
-            }
-        }
-        QString previous; // the last target row that is already a row
-        for (const Row &t : std::as_const(target)) {
-            const int from = rowOf(t.id);
-            if (from < 0)
-                continue; // new: inserted below
-            if (movers.contains(t.id)) {
-                const int after = previous.isEmpty() ? -1 : rowOf(previous);
-                const int to = from > after ? after + 1 : after;
-                moveRow(from, to);
-                ++changes;
-            }
-            previous = t.id;
-        }
-    }
-    // 3. Walk the target: insert what is missing (in runs), update what changed.
-    int j = 0;
-    for (int i = 0; i < target.size();) {
-        if (j < rowCount() && m_rows[size_t(j)]->id == target[i].id) {
-            Row &r = *m_rows[size_t(j)];
-            const Row &t = target[i];
-            r.server = t.server;
-            r.hasServer = t.hasServer;
-            if (r.shown != t.shown || r.state != t.state) {
-                const QStringList fields = changedFields(r.shown, t.shown);
-                const bool stateChanged = r.state != t.state;
-                r.shown = t.shown;
-                r.state = t.state;
-                ++changes;
-                Q_EMIT rowsChanged(j, j, fields, stateChanged);
-            }
-            ++i;
-            ++j;
-            continue;
-        }
-        int end = i;
-        while (end < target.size() && (j >= rowCount() || m_rows[size_t(j)]->id != target[end].id))
-            ++end;
-        const int count = end - i;
-        Q_EMIT rowsAboutToBeInserted(j, j + count - 1);
-        std::vector<std::unique_ptr<Row>> run;
-        run.reserve(size_t(count));
-        for (int k = 0; k < count; ++k) {
-            run.push_back(std::make_unique<Row>(std::move(target[i + k])));
-            run.back()->index = j + k;
-            m_index.insert(run.back()->id, run.back().get());
-        }
-        m_rows.insert(m_rows.begin() + j, std::make_move_iterator(run.begin()),
-                      std::make_move_iterator(run.end()));
-        rowsMovedFrom(j);
-        Q_EMIT rowsInserted(j, j + count - 1);
-        changes += count;
-        i = end;
-        j += count;
-    }
+    const int changes = m_rows.applyTarget(std::move(target));
     Q_EMIT synced(changes);
     for (const QString &id : std::as_const(unlisted))
         fetchRecord(id);
@@ -1727,7 +1529,7 @@ QString RealtimeStateManager::updateRecord(const QString &id, const QJsonObject 
     // The whole record, not only the changed fields: re-creating it after a delete on the
     // server (resolveConflict()) must send every field, required ones included.
     const int row = rowOf(id);
-    op.base = row >= 0 ? m_rows[size_t(row)]->shown : m_hidden.value(id);
+    op.base = row >= 0 ? m_rows.at(row).shown : m_hidden.value(id);
     op.baseVersion = versionOf(serverRecord(id));
     return enqueue(std::move(op));
 }
@@ -2294,14 +2096,13 @@ void RealtimeStateManager::renameRecord(const QString &from, const QString &to)
         return;
     if (rowOf(to) >= 0) {
         // The server's row is already there (its event came first): ours goes.
-        removeRows(row, row);
+        m_rows.remove(row, row);
         return;
     }
-    m_index.remove(from);
-    m_rows[size_t(row)]->id = to;
-    m_index.insert(to, m_rows[size_t(row)].get());
-    m_rows[size_t(row)]->shown.insert(m_schema.idField, to);
-    Q_EMIT rowsChanged(row, row, {m_schema.idField}, false);
+    m_rows.rename(row, to);
+    QJsonObject shown = m_rows.at(row).shown;
+    shown.insert(m_schema.idField, to);
+    m_rows.update(row, shown, m_rows.at(row).state);
 }
 
 void RealtimeStateManager::checkConflicts(const QString &id, const QJsonObject &theirs,

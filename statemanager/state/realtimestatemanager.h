@@ -5,6 +5,7 @@
 #include "rest/restquery.h"
 #include "state/pendingoperation.h"
 #include "state/resourceschema.h"
+#include "state/rowstore.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>
@@ -235,7 +236,7 @@ public:
     const Options &options() const { return m_options; }
 
     // Rows.
-    int rowCount() const { return int(m_rows.size()); }
+    int rowCount() const { return m_rows.size(); }
     /// The record as shown: the server's values with pending operations applied.
     QJsonObject record(int row) const;
     QString idAt(int row) const;
@@ -376,17 +377,8 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
 
 private:
-    class Row
-    {
-    public:
-        QString id;
-        QJsonObject server;
-        bool hasServer = false;
-        QJsonObject shown;
-        RowState state = RowState::Synced;
-        // Position in m_rows; trusted below m_indexedBelow only.
-        int index = -1;
-    };
+    // Its state is a RowState.
+    using Row = RowStore::Row;
     class Reload;
     // Live mode: whether the list query selects a record, as far as can be told here.
     enum class Membership { In, Out, Unknown };
@@ -446,23 +438,14 @@ private:
     Outcome upsertServer(const QJsonObject &record, bool fromEvent);
     void removeServer(const QString &id);
     void refreshRow(int row);
-    void insertRow(int at, Row row);
-    void moveRow(int from, int to);
-    // Live mode with a sorted query: where @p shown belongs (ignoring row @p skip), and
-    // moving row @p row there when it is out of place.
+    // Live mode with a sorted query: the rows keep its order (RowStore::setOrder()).
     bool keepsSorted() const;
+    void updateOrder();
     int compareRecords(const QJsonObject &a, const QString &aId, const QJsonObject &b,
                        const QString &bId) const;
-    int sortedPosition(const QJsonObject &shown, const QString &id, int skip = -1) const;
-    void placeRow(int row);
-    int insertPosition(const Row &row) const;
     // Failed / Locked on top of what pending operations say.
     RowState overlayState(const QString &id, RowState state) const;
     void onLockEvent(const RealtimeEvent &event);
-    void removeRows(int first, int last);
-    // Rows from @p row on have moved: their index is brought up to date when next asked for.
-    void rowsMovedFrom(int row);
-    void reindex() const;
     QJsonObject shownFor(const QString &id, const QJsonObject &server, bool hasServer,
                          RowState *state, bool *visible) const;
     // Filters of the query.
@@ -521,9 +504,7 @@ private:
 
     // Rows by pointer, so that the id index survives moves and a deletion costs a memmove
     // plus, at the next lookup, one int per following row (no hashing).
-    std::vector<std::unique_ptr<Row>> m_rows;
-    QHash<QString, Row *> m_index;
-    mutable int m_indexedBelow = 0;
+    RowStore m_rows;
     // Server records not shown because a pending operation hides them (a delete not yet
     // confirmed): kept so that a rollback can show them again and sends know their version.
     QHash<QString, QJsonObject> m_hidden;

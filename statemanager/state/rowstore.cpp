@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+#include "state/rowstore.h"
+
+#include <QtCore/QSet>
+
+#include <algorithm>
+
+namespace livedesk {
+
+class RowStore::Slot : public Row
+{
+public:
+    explicit Slot(Row row)
+        : Row(std::move(row))
+    {
+    }
+    // Position in m_rows; trusted below m_indexedBelow only.
+    int index = -1;
+};
+
+namespace {
+
+// Indices (into @p seq) of one longest strictly increasing subsequence.
+QList<int> longestIncreasing(const QList<int> &seq)
+{
+    QList<int> tails; // index into seq of the smallest tail of each length
+    QList<int> previous(seq.size(), -1);
+    for (int i = 0; i < seq.size(); ++i) {
+        const auto it = std::lower_bound(tails.begin(), tails.end(), seq[i],
+                                         [&](int index, int value) { return seq[index] < value; });
+        const int length = int(it - tails.begin());
+        if (length > 0)
+            previous[i] = tails[length - 1];
+        if (it == tails.end())
+            tails.append(i);
+        else
+            *it = i;
+    }
+    QList<int> out;
+    for (int i = tails.isEmpty() ? -1 : tails.last(); i >= 0; i = previous[i])
+        out.prepend(i);
+    return out;
+}
+
+} // namespace
+
+RowStore::RowStore(QObject *parent)
+    : QObject(parent)
+{
+}
+
+RowStore::~RowStore() = default;
+
+QStringList RowStore::changedFields(const QJsonObject &a, const QJsonObject &b)
+{
+    QStringList fields;
+    for (auto it = b.begin(); it != b.end(); ++it) {
+        if (a.value(it.key()) != it.value())
+            fields.append(it.key());
+    }
+    for (auto it = a.begin(); it != a.end(); ++it) {
+        if (!b.contains(it.key()))
+            fields.append(it.key());
+    }
+    return fields;
+}
+
+const RowStore::Row &RowStore::at(int row) const
+{
+    return *m_rows[size_t(row)];
+}
+
+int RowStore::indexOf(const QString &id) const
+{
+    const Slot *r = m_index.value(id);
+    if (!r)
+        return -1;
+    if (r->index >= m_indexedBelow)
+        reindex();
+    return r->index;
+}
+
+void RowStore::movedFrom(int row)
+{
+    m_indexedBelow = std::min(m_indexedBelow, row);
+}
+
+void RowStore::reindex() const
+{
+    for (int i = m_indexedBelow; i < size(); ++i)
+        m_rows[size_t(i)]->index = i;
+    m_indexedBelow = size();
+}
+
+void RowStore::setServer(int row, const QJsonObject &server, bool hasServer)
+{
+    Slot &r = *m_rows[size_t(row)];
+    r.server = server;
+    r.hasServer = hasServer;
+}
+
+bool RowStore::update(int row, const QJsonObject &shown, int state)
+{
+    Slot &r = *m_rows[size_t(row)];
+    if (shown == r.shown && state == r.state)
+        return false;
+    const QStringList fields = changedFields(r.shown, shown);
+    const bool stateChanged = state != r.state;
+    r.shown = shown;
+    r.state = state;
+    Q_EMIT rowsChanged(row, row, fields, stateChanged);
+    return true;
+}
+
+void RowStore::rename(int row, const QString &id)
+{
+    Slot *r = m_rows[size_t(row)].get();
+    m_index.remove(r->id);
+    r->id = id;
+    m_index.insert(id, r);
+}
+
+void RowStore::insert(int at, Row row)
+{
+    Q_EMIT rowsAboutToBeInserted(at, at);
+    auto r = std::make_unique<Slot>(std::move(row));
+    r->index = at;
+    m_index.insert(r->id, r.get());
+    m_rows.insert(m_rows.begin() + at, std::move(r));
+    movedFrom(at);
+    Q_EMIT rowsInserted(at, at);
+}
+
+void RowStore::move(int from, int to)
+{
+    if (from == to)
+        return;
+    const int destination = to > from ? to + 1 : to;
+    Q_EMIT rowsAboutToBeMoved(from, from, destination);
+    const auto begin = m_rows.begin();
+    if (from < to)
+        std::rotate(begin + from, begin + from + 1, begin + to + 1);
+    else
+        std::rotate(begin + to, begin + from, begin + from + 1);
+    // Only the rows in between moved: their positions are set now (those past the watermark
+    // were not trusted anyway).
+    for (int i = std::min(from, to); i <= std::max(from, to); ++i)
+        m_rows[size_t(i)]->index = i;
+    Q_EMIT rowsMoved(from, from, destination);
+}
+
+void RowStore::remove(int first, int last)
+{
+    Q_EMIT rowsAboutToBeRemoved(first, last);
+    for (int i = first; i <= last; ++i)
+        m_index.remove(m_rows[size_t(i)]->id);
+    m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
+    movedFrom(first);
+    Q_EMIT rowsRemoved(first, last);
+}
+
+void RowStore::clear()
+{
+    m_rows.clear();
+    m_index.clear();
+    m_indexedBelow = 0;
+}
+
+void RowStore::setOrder(Order order)
+{
+    m_order = std::move(order);
+}
+
+int RowStore::sortedPosition(const QJsonObject &shown, const QString &id, int skip) const
+{
+    // Binary search over the rows without @p skip; the answer is a position in that list,
+    // which is the row's index once it is there.
+    int low = 0;
+    int high = size() - (skip >= 0 ? 1 : 0);
+    while (low < high) {
+        const int mid = (low + high) / 2;
+        const Slot &r = *m_rows[size_t(skip >= 0 && mid >= skip ? mid + 1 : mid)];
+        if (m_order(r.shown, r.id, shown, id) < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+int RowStore::insertPosition(const Row &row) const
+{
+    return isSorted() ? sortedPosition(row.shown, row.id) : size();
+}
+
+void RowStore::place(int row)
+{
+    if (!isSorted())
+        return;
+    const Slot &r = *m_rows[size_t(row)];
+    const auto inOrder = [this](const Slot &a, const Slot &b) {
+        return m_order(a.shown, a.id, b.shown, b.id) <= 0;
+    };
+    const bool afterPrevious = row == 0 || inOrder(*m_rows[size_t(row - 1)], r);
+    const bool beforeNext = row + 1 >= size() || inOrder(r, *m_rows[size_t(row + 1)]);
+    if (afterPrevious && beforeNext)
+        return;
+    move(row, sortedPosition(r.shown, r.id, row));
+}
+
+int RowStore::applyTarget(QList<Row> target)
+{
+    QHash<QString, int> targetIndex;
+    targetIndex.reserve(target.size());
+    for (int i = 0; i < target.size(); ++i)
+        targetIndex.insert(target[i].id, i);
+
+    int changes = 0;
+    // 1. Rows the target does not have, from the bottom up, in contiguous ranges.
+    for (int i = size() - 1; i >= 0;) {
+        if (targetIndex.contains(m_rows[size_t(i)]->id)) {
+            --i;
+            continue;
+        }
+        int first = i;
+        while (first > 0 && !targetIndex.contains(m_rows[size_t(first - 1)]->id))
+            --first;
+        changes += i - first + 1;
+        remove(first, i);
+        i = first - 1;
+    }
+    // 2. Rows out of order: keep the longest run already in target order and move each other
+    //    row once, in target order, to just after the row that precedes it in the target.
+    QList<int> positions;
+    positions.reserve(size());
+    for (const auto &r : m_rows)
+        positions.append(targetIndex.value(r->id));
+    const QList<int> keep = longestIncreasing(positions);
+    if (keep.size() != positions.size()) {
+        QSet<QString> movers;
+        {
+            QList<bool> kept(positions.size(), false);
+            for (int k : keep)
+                kept[k] = true;
+            for (int i = 0; i < size(); ++i) {
+                if (!kept[i])
+                    movers.insert(m_rows[size_t(i)]->id);
+            }
+        }
+        QString previous; // the last target row that is already a row
+        for (const Row &t : std::as_const(target)) {
+            const int from = indexOf(t.id);
+            if (from < 0)
+                continue; // new: inserted below
+            if (movers.contains(t.id)) {
+                const int after = previous.isEmpty() ? -1 : indexOf(previous);
+                const int to = from > after ? after + 1 : after;
+                move(from, to);
+                ++changes;
+            }
+            previous = t.id;
+        }
+    }
+    // 3. Walk the target: insert what is missing (in runs), update what changed.
+    int j = 0;
+    for (int i = 0; i < target.size();) {
+        if (j < size() && m_rows[size_t(j)]->id == target[i].id) {
+            const Row &t = target[i];
+            setServer(j, t.server, t.hasServer);
+            if (update(j, t.shown, t.state))
+                ++changes;
+            ++i;
+            ++j;
+            continue;
+        }
+        int end = i;
+        while (end < target.size() && (j >= size() || m_rows[size_t(j)]->id != target[end].id))
+            ++end;
+        const int count = end - i;
+        Q_EMIT rowsAboutToBeInserted(j, j + count - 1);
+        std::vector<std::unique_ptr<Slot>> run;
+        run.reserve(size_t(count));
+        for (int k = 0; k < count; ++k) {
+            run.push_back(std::make_unique<Slot>(std::move(target[i + k])));
+            run.back()->index = j + k;
+            m_index.insert(run.back()->id, run.back().get());
+        }
+        m_rows.insert(m_rows.begin() + j, std::make_move_iterator(run.begin()),
+                      std::make_move_iterator(run.end()));
+        movedFrom(j);
+        Q_EMIT rowsInserted(j, j + count - 1);
+        changes += count;
+        i = end;
+        j += count;
+    }
+    return changes;
+}
+
+} // namespace livedesk

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace livedesk {
+
+/**
+ * The rows of one list: what each shows, found by record id, kept in order, changed with the
+ * fewest row signals.
+ *
+ * RealtimeStateManager decides what a row shows (the server's record with the user's pending
+ * changes on top, or nothing); this class holds the result and knows everything positional:
+ * the id index (kept lazily, so an insert near the top does not renumber a million rows at
+ * once), sorted placement under an order the owner gives, and the keyed diff that turns the
+ * rows into a reloaded list with removes, moves, changes and inserts only where they differ.
+ * It emits QAbstractItemModel's row protocol as it goes, so a model can relay the signals one
+ * to one. It knows nothing of the server, modes or operations, and is unit-tested alone
+ * (tst_rowstore).
+ */
+class RowStore : public QObject
+{
+    Q_OBJECT
+
+public:
+    class Row
+    {
+    public:
+        QString id;
+        /// The server's record, where there is one (a local create has none).
+        QJsonObject server;
+        bool hasServer = false;
+        /// What the row shows.
+        QJsonObject shown;
+        /// The owner's row state (opaque here: compared only to tell a change).
+        int state = 0;
+    };
+    /// Compares what two rows show: <0, 0, >0. The ids break ties.
+    using Order = std::function<int(const QJsonObject &a, const QString &aId, const QJsonObject &b,
+                                    const QString &bId)>;
+
+    explicit RowStore(QObject *parent = nullptr);
+    ~RowStore() override;
+
+    int size() const { return int(m_rows.size()); }
+    /// Row @p row; its address stays the same while it is in the store, wherever it moves.
+    const Row &at(int row) const;
+    /// The row of record @p id, or -1.
+    int indexOf(const QString &id) const;
+    /// Sets what row @p row holds of the server without a signal (nothing shown changes).
+    void setServer(int row, const QJsonObject &server, bool hasServer);
+    /// Sets what row @p row shows; rowsChanged() with the fields that differ, when any or the
+    /// state does. False when nothing changed.
+    bool update(int row, const QJsonObject &shown, int state);
+    /// Row @p row's record id becomes @p id (a local create the server confirmed).
+    void rename(int row, const QString &id);
+
+    void insert(int at, Row row);
+    void move(int from, int to);
+    void remove(int first, int last);
+    /// Empties the store without signals (the owner resets its model around it).
+    void clear();
+
+    /// The order rows keep (an empty one: none, rows stay where they are put).
+    void setOrder(Order order);
+    bool isSorted() const { return bool(m_order); }
+    /// Where a row showing @p shown belongs among the rows other than @p skip.
+    int sortedPosition(const QJsonObject &shown, const QString &id, int skip = -1) const;
+    /// Where @p row goes when it comes in: in order, or at the end when unsorted.
+    int insertPosition(const Row &row) const;
+    /// Moves row @p row where the order puts it, if it is out of place.
+    void place(int row);
+
+    /**
+     * Makes the rows @p target (ids unique), with the fewest signals: rows it does not have
+     * are removed in contiguous ranges, the longest run already in target order stays and
+     * every other row moves once, changed rows are updated and missing ones inserted in runs.
+     * Returns how many rows were removed, moved, changed or inserted.
+     */
+    int applyTarget(QList<Row> target);
+
+    /// The keys whose values differ between @p a and @p b.
+    static QStringList changedFields(const QJsonObject &a, const QJsonObject &b);
+
+Q_SIGNALS:
+    void rowsAboutToBeInserted(int first, int last);
+    void rowsInserted(int first, int last);
+    void rowsAboutToBeRemoved(int first, int last);
+    void rowsRemoved(int first, int last);
+    void rowsChanged(int first, int last, const QStringList &fields, bool stateChanged);
+    void rowsAboutToBeMoved(int first, int last, int destination);
+    void rowsMoved(int first, int last, int destination);
+
+private:
+    class Slot;
+    // Rows from @p row on have moved: their index is brought up to date when next asked for.
+    void movedFrom(int row);
+    void reindex() const;
+
+    std::vector<std::unique_ptr<Slot>> m_rows;
+    QHash<QString, Slot *> m_index;
+    mutable int m_indexedBelow = 0;
+    Order m_order;
+};
+
+} // namespace livedesk
