@@ -20,9 +20,14 @@ bool isSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// Qt's parser refuses containers nested deeper than this (the outer array is the first);
+// On-Demand does not count, so the scan does, which also bounds its recursion.
+constexpr int qtNestingLimit = 1024;
+
 // Visits every value below @p v, so that the scan rejects what Qt's parser would (a bad
-// literal inside an object the reader skips is still an error).
-bool validate(od::value v)
+// literal inside an object the reader skips is still an error). @p level: how deep @p v's
+// container would be.
+bool validate(od::value v, int level)
 {
     od::json_type type;
     if (v.type().get(type))
@@ -30,23 +35,24 @@ bool validate(od::value v)
     switch (type) {
     case od::json_type::array: {
         od::array a;
-        if (v.get_array().get(a))
+        if (level > qtNestingLimit || v.get_array().get(a))
             return false;
         for (auto element : a) {
             od::value child;
-            if (std::move(element).get(child) || !validate(child))
+            if (std::move(element).get(child) || !validate(child, level + 1))
                 return false;
         }
         return true;
     }
     case od::json_type::object: {
         od::object o;
-        if (v.get_object().get(o))
+        if (level > qtNestingLimit || v.get_object().get(o))
             return false;
         for (auto field : o) {
             od::field f;
             std::string_view key;
-            if (std::move(field).get(f) || f.unescaped_key().get(key) || !validate(f.value()))
+            if (std::move(field).get(f) || f.unescaped_key().get(key)
+                || !validate(f.value(), level + 1))
                 return false;
         }
         return true;
@@ -156,7 +162,7 @@ bool EventArgs::scan(QByteArray payload, EventArgs *out, QString *name, QString 
                     break;
                 continue;
             }
-            if (!validate(v)) {
+            if (!validate(v, 2)) {
                 ok = false;
                 break;
             }

@@ -6,7 +6,6 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
-#include <QtCore/QStringEncoder>
 
 using namespace Qt::StringLiterals;
 
@@ -151,12 +150,9 @@ bool SocketIoPacket::decodeEvent(QStringView text, SocketIoPacket *out, QString 
         *error = notNamed;
         return false;
     }
-    // In UTF-8 with room for the parser's padding, so that the scan need not copy it again.
-    const QStringView payload = text.sliced(i);
-    QByteArray utf8(payload.size() * 3 + EventArgs::padding(), Qt::Uninitialized);
-    QStringEncoder toUtf8(QStringEncoder::Utf8);
-    utf8.truncate(toUtf8.appendToBuffer(utf8.data(), payload) - utf8.constData());
-    if (!EventArgs::scan(std::move(utf8), args, name, error))
+    // The conversion decode() makes (a lone surrogate becomes '?'); it leaves room for three
+    // bytes a character, so the scan's padding rarely needs another copy.
+    if (!EventArgs::scan(text.sliced(i).toUtf8(), args, name, error))
         return false;
     // A number as the name reads as digits, never as a reserved word.
     if (isReservedEventName(*name)) {

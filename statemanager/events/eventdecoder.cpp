@@ -104,8 +104,8 @@ QDateTime parseUtcIso(QStringView s)
         return {};
     static constexpr int monthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > monthDays[mo - 1] || (mo == 2 && d == 29 && !leap)
-        || h > 23 || mi > 59 || sec > 59)
+    if (y == 0 || mo < 1 || mo > 12 || d < 1 || d > monthDays[mo - 1]
+        || (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || sec > 59)
         return {};
     const qint64 msecs = ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60'000 + sec * 1000 + ms;
     return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);

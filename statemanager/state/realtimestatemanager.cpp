@@ -2102,7 +2102,8 @@ void RealtimeStateManager::renameRecord(const QString &from, const QString &to)
     m_rows.rename(row, to);
     QJsonObject shown = m_rows.at(row).shown;
     shown.insert(m_schema.idField, to);
-    m_rows.update(row, shown, m_rows.at(row).state);
+    if (!m_rows.update(row, shown, m_rows.at(row).state))
+        Q_EMIT rowsChanged(row, row, {m_schema.idField}, false); // idAt() changed all the same
 }
 
 void RealtimeStateManager::checkConflicts(const QString &id, const QJsonObject &theirs,

@@ -167,6 +167,19 @@ void TestEventArgs::decodeEventAgreesWithDecode_data()
     QTest::newRow("ack") << u"31[true]"_s;
     QTest::newRow("binary event") << u"51-[\"f\",{\"_placeholder\":true,\"num\":0}]"_s;
     QTest::newRow("unknown type") << u"9[]"_s;
+    // Qt refuses containers nested deeper than 1024 (the outer array counts); so must the
+    // scan, and a frame of deep brackets must not exhaust its stack.
+    const auto nested = [](int depth) -> QString {
+        return u"2[\"a\","_s + QString(depth, u'[') + QString(depth, u']') + u']';
+    };
+    QTest::newRow("nested 1023 deep") << nested(1023);
+    QTest::newRow("nested 1024 deep") << nested(1024);
+    QTest::newRow("nested 100000 deep") << nested(100000);
+    QTest::newRow("deep inside an envelope") << u"2[\"f.e.created\",{\"data\":{\"id\":1},\"x\":"_s
+            + QString(1030, u'[') + QString(1030, u']') + u"}]"_s;
+    // decode() converts with toUtf8(): a lone surrogate becomes '?', in the name or after it.
+    QTest::newRow("lone surrogate after the array") << u"2[\"a\",\"x\"]"_s + QChar(0xD800);
+    QTest::newRow("lone surrogate in the name") << u"2[\"a"_s + QChar(0xD800) + u"\",\"b\"]"_s;
 }
 
 void TestEventArgs::decodeEventAgreesWithDecode()

@@ -520,6 +520,8 @@ void TestEventDecoder::timestamp_data()
         << name << env(u"\"2023-02-29T00:00:00.000Z\""_s) << QDateTime();
     QTest::newRow("envelope month 13")
         << name << env(u"\"2024-13-01T00:00:00.000Z\""_s) << QDateTime();
+    QTest::newRow("envelope year 0000")
+        << name << env(u"\"0000-01-01T00:00:00.000Z\""_s) << QDateTime();
     QTest::newRow("envelope before 1970")
         << name << env(u"\"1969-12-31T23:59:59.500Z\""_s)
         << QDateTime(QDate(1969, 12, 31), QTime(23, 59, 59, 500), Qt::UTC);
