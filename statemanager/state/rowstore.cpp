@@ -235,8 +235,10 @@ int RowStore::applyTarget(QList<Row> target)
     positions.reserve(size());
     for (const auto &r : m_rows)
         positions.append(targetIndex.value(r->id));
-    const QList<int> keep = longestIncreasing(positions);
-    if (keep.size() != positions.size()) {
+    // Nearly always (a reload with nothing moved) the rows are in order already.
+    const bool inOrder = std::is_sorted(positions.cbegin(), positions.cend());
+    const QList<int> keep = inOrder ? QList<int>() : longestIncreasing(positions);
+    if (!inOrder && keep.size() != positions.size()) {
         QSet<QString> movers;
         {
             QList<bool> kept(positions.size(), false);
