@@ -144,6 +144,15 @@ void TestRowStore::updateSaysWhatChanged()
     shown.remove(u"ward"_s); // a field gone is a change too
     QVERIFY(store.update(0, shown, 2));
     QCOMPARE(changed.at(2).at(2).toStringList(), QStringList{u"ward"_s});
+    // As many fields, other keys: one gone, one new, one changed.
+    const QJsonObject before{{u"a"_s, 1}, {u"b"_s, 2}, {u"c"_s, 3}};
+    const QJsonObject after{{u"b"_s, 2}, {u"c"_s, 4}, {u"d"_s, 5}};
+    QStringList swapped = RowStore::changedFields(before, after);
+    swapped.sort();
+    QCOMPARE(swapped, (QStringList{u"a"_s, u"c"_s, u"d"_s}));
+    QCOMPARE(RowStore::changedFields(after, after), QStringList());
+    QCOMPARE(RowStore::changedFields(before, {{u"a"_s, 1}, {u"b"_s, u"2"_s}, {u"c"_s, 3}}),
+             QStringList{u"b"_s});
     // What the server holds changes without a signal.
     store.setServer(0, QJsonObject{{u"id"_s, u"1"_s}}, true);
     QCOMPARE(changed.size(), 3);
