@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "connectionindicator.h"
 
-#include "socketio/socketioclient.h"
-
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
 
@@ -10,9 +8,11 @@ using namespace Qt::StringLiterals;
 
 namespace livedesk {
 
-ConnectionIndicator::ConnectionIndicator(SocketIoClient *client, QWidget *parent)
+using State = ConnectionStatus::State;
+using Failure = ConnectionStatus::Failure;
+
+ConnectionIndicator::ConnectionIndicator(QWidget *parent)
     : QWidget(parent)
-    , m_client(client)
     , m_dot(new QLabel(this))
     , m_text(new QLabel(this))
 {
@@ -26,22 +26,26 @@ ConnectionIndicator::ConnectionIndicator(SocketIoClient *client, QWidget *parent
 
     m_tick.setInterval(250);
     connect(&m_tick, &QTimer::timeout, this, &ConnectionIndicator::refresh);
-    connect(m_client, &SocketIoClient::stateChanged, this, &ConnectionIndicator::onStateChanged);
-    connect(m_client, &SocketIoClient::reconnectScheduled, this, &ConnectionIndicator::refresh);
-    onStateChanged();
+    refresh();
 }
 
-void ConnectionIndicator::onStateChanged()
+void ConnectionIndicator::setStatus(const ConnectionStatus &status)
 {
-    const auto state = m_client->state();
-    if (state == SocketIoClient::State::Connected) {
+    const bool stateChanged = status.state != m_status.state;
+    m_status = status;
+    if (!stateChanged) {
+        refresh();
+        return;
+    }
+    const State state = status.state;
+    if (state == State::Connected) {
         m_everConnected = true;
         m_offlineSince = {};
     } else if (m_everConnected && !m_offlineSince.isValid()) {
         m_offlineSince = QDateTime::currentDateTime();
     }
     // Counting down needs a clock; a steady state does not.
-    if (state == SocketIoClient::State::Reconnecting)
+    if (state == State::Reconnecting)
         m_tick.start();
     else
         m_tick.stop();
@@ -54,42 +58,42 @@ QString ConnectionIndicator::statusText() const
         ? tr("Offline since %1 — data may be out of date.")
               .arg(m_offlineSince.toString(u"HH:mm:ss"_s))
         : QString();
-    const QString host = m_client->options().url.host();
-    switch (m_client->state()) {
-    case SocketIoClient::State::Connected:
-        return m_client->recovered()
+    const QString host = m_status.host;
+    switch (m_status.state) {
+    case State::Connected:
+        return m_status.recovered
             ? tr("Connected to %1 (session resumed, nothing missed).").arg(host)
             : tr("Connected to %1.").arg(host);
-    case SocketIoClient::State::Connecting:
+    case State::Connecting:
         return tr("Connecting to %1…").arg(host);
-    case SocketIoClient::State::Reconnecting: {
-        const auto next = m_client->nextReconnectAt();
+    case State::Reconnecting: {
+        const auto next = m_status.nextAttemptAt;
         const QString retry = next.isValid()
             ? tr("Reconnecting in %n s (attempt %1).", nullptr,
                  int(std::max<qint64>(
                      0, (QDateTime::currentDateTimeUtc().msecsTo(next) + 999) / 1000)))
-                  .arg(m_client->reconnectAttempt())
-            : tr("Reconnecting (attempt %1)…").arg(m_client->reconnectAttempt());
+                  .arg(m_status.attempt)
+            : tr("Reconnecting (attempt %1)…").arg(m_status.attempt);
         // The server may answer HTTP with nothing at the Socket.IO path: "cannot reach" would
         // send the person to check the network instead of the path.
-        const QString why = m_client->diagnosis();
+        const QString why = m_status.diagnosis;
         if (!why.isEmpty())
             return (since.isEmpty() ? why : since + u' ' + why) + u' ' + retry;
         return since.isEmpty() ? tr("Cannot reach %1. %2").arg(host, retry) : since + u' ' + retry;
     }
-    case SocketIoClient::State::Failed:
-        switch (m_client->failure()) {
-        case SocketIoClient::Failure::ConnectRefused:
+    case State::Failed:
+        switch (m_status.failure) {
+        case Failure::ConnectRefused:
             return tr("The server refused the connection: %1. Check the sign-in token.")
-                       .arg(m_client->failureMessage())
+                       .arg(m_status.failureMessage)
                 + (since.isEmpty() ? QString() : u' ' + since);
-        case SocketIoClient::Failure::RetriesExhausted:
-            return tr("Gave up: %1.").arg(m_client->failureMessage())
+        case Failure::RetriesExhausted:
+            return tr("Gave up: %1.").arg(m_status.failureMessage)
                 + (since.isEmpty() ? QString() : u' ' + since);
         default:
-            return m_client->failureMessage();
+            return m_status.failureMessage;
         }
-    case SocketIoClient::State::Disconnected:
+    case State::Disconnected:
         return since.isEmpty() ? tr("Not connected.") : since;
     }
     return {};
@@ -97,19 +101,19 @@ QString ConnectionIndicator::statusText() const
 
 void ConnectionIndicator::refresh()
 {
-    const auto state = m_client->state();
+    const State state = m_status.state;
     switch (state) {
-    case SocketIoClient::State::Connected:
+    case State::Connected:
         m_level = Level::Ok;
         break;
-    case SocketIoClient::State::Connecting:
+    case State::Connecting:
         m_level = Level::Busy;
         break;
-    case SocketIoClient::State::Reconnecting:
-    case SocketIoClient::State::Disconnected:
+    case State::Reconnecting:
+    case State::Disconnected:
         m_level = Level::Offline;
         break;
-    case SocketIoClient::State::Failed:
+    case State::Failed:
         m_level = Level::Error;
         break;
     }
@@ -119,7 +123,7 @@ void ConnectionIndicator::refresh()
     m_text->setText(statusText());
     setToolTip(statusText());
 
-    const bool stale = state != SocketIoClient::State::Connected && m_everConnected;
+    const bool stale = state != State::Connected && m_everConnected;
     if (stale != m_stale) {
         m_stale = stale;
         Q_EMIT staleChanged(stale);

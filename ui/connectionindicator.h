@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "socketio/connectionstatus.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QTimer>
 #include <QtWidgets/QWidget>
@@ -9,14 +11,13 @@ class QLabel;
 
 namespace livedesk {
 
-class SocketIoClient;
-
 /**
  * An always-visible statement of the connection: connected, reconnecting (with the retry
  * countdown), offline since HH:MM:SS, or why it gave up.
  *
  * Its first job is the clinical one: when the data on screen may be out of date, say so,
- * with the time it started, within a second of the loss.
+ * with the time it started, within a second of the loss. It shows the ConnectionStatus it is
+ * given (setStatus()) and holds no connection: the window feeds it from its Session.
  */
 class ConnectionIndicator : public QWidget
 {
@@ -26,7 +27,11 @@ public:
     enum class Level { Ok, Busy, Offline, Error };
     Q_ENUM(Level)
 
-    explicit ConnectionIndicator(SocketIoClient *client, QWidget *parent = nullptr);
+    explicit ConnectionIndicator(QWidget *parent = nullptr);
+
+    /// Shows @p status (at once; a retry countdown keeps counting by itself).
+    void setStatus(const ConnectionStatus &status);
+    const ConnectionStatus &status() const { return m_status; }
 
     /// The sentence currently shown.
     QString statusText() const;
@@ -39,10 +44,9 @@ Q_SIGNALS:
     void staleChanged(bool stale);
 
 private:
-    void onStateChanged();
     void refresh();
 
-    SocketIoClient *m_client;
+    ConnectionStatus m_status;
     QLabel *m_dot;
     QLabel *m_text;
     QTimer m_tick;

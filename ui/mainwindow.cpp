@@ -220,7 +220,12 @@ void MainWindow::startSession(std::unique_ptr<Session> session)
     }
     delete m_import; // it works on the old session's client
     m_session = std::move(session);
-    m_indicator = new ConnectionIndicator(m_session->socket(), this);
+    m_indicator = new ConnectionIndicator(this);
+    m_indicator->setStatus(m_session->connectionStatus());
+    connect(m_session.get(), &Session::connectionStatusChanged, m_indicator,
+            [indicator = m_indicator, session = m_session.get()] {
+                indicator->setStatus(session->connectionStatus());
+            });
     statusBar()->addWidget(m_indicator, 1);
     m_actors.clear();
     m_toasts->dismissAll(); // their records and actions belong to the old session

@@ -29,7 +29,7 @@ MonitorWindow::MonitorWindow(QWidget *parent)
     , m_client(new SocketIoClient(this))
     , m_channel(new RealtimeChannel(m_client, this))
     , m_activity(new ActivityModel(this))
-    , m_indicator(new ConnectionIndicator(m_client, this))
+    , m_indicator(new ConnectionIndicator(this))
     , m_url(new QLineEdit(this))
     , m_path(new QLineEdit(this))
     , m_token(new QLineEdit(this))
@@ -100,6 +100,12 @@ MonitorWindow::MonitorWindow(QWidget *parent)
     connect(m_connect, &QPushButton::clicked, this, &MonitorWindow::connectToServer);
     connect(m_disconnect, &QPushButton::clicked, this, &MonitorWindow::disconnectFromServer);
     connect(m_client, &SocketIoClient::stateChanged, this, &MonitorWindow::updateActions);
+    const auto showStatus = [this] {
+        m_indicator->setStatus(ConnectionStatus::of(*m_client));
+    };
+    connect(m_client, &SocketIoClient::stateChanged, m_indicator, showStatus);
+    connect(m_client, &SocketIoClient::reconnectScheduled, m_indicator, showStatus);
+    showStatus();
     connect(m_indicator, &ConnectionIndicator::staleChanged, this, &MonitorWindow::setStale);
     connect(m_channel, &RealtimeChannel::eventReceived, this, &MonitorWindow::updateActions);
     connect(m_channel, &RealtimeChannel::undecodableEvent, this, &MonitorWindow::updateActions);

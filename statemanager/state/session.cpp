@@ -53,6 +53,9 @@ Session::Session(QObject *parent)
     // A socket refused at CONNECT (an access token that expired while the connection was
     // down, a laptop that slept past the refresh) gets no retry of its own: renew, then open.
     // Without a refresh token only the person can help.
+    connect(&m_socket, &SocketIoClient::stateChanged, this, &Session::connectionStatusChanged);
+    connect(&m_socket, &SocketIoClient::reconnectScheduled, this,
+            &Session::connectionStatusChanged);
     connect(&m_socket, &SocketIoClient::connectError, this, [this](const QString &message) {
         if (!m_api.refreshToken().isEmpty())
             renewToken(true);

@@ -3,6 +3,7 @@
 
 #include "events/realtimechannel.h"
 #include "rest/apiclient.h"
+#include "socketio/connectionstatus.h"
 #include "socketio/socketioclient.h"
 #include "state/realtimestatemanager.h"
 #include "state/resourceschema.h"
@@ -130,12 +131,16 @@ public:
 
     ApiClient *api() { return &m_api; }
     SocketIoClient *socket() { return &m_socket; }
+    /// The connection as a person should see it now (connectionStatusChanged() on change).
+    ConnectionStatus connectionStatus() const { return ConnectionStatus::of(m_socket); }
     RealtimeChannel *channel() { return &m_channel; }
 
     /// Closes the socket and forgets the managers (views must have let go).
     void close();
 
 Q_SIGNALS:
+    /// connectionStatus() changed: the state, or a retry was scheduled.
+    void connectionStatusChanged();
     /// Signed in and the resources are known.
     void signedIn();
     /// Signing in or reading the schema failed; @p message says why, for a person.
