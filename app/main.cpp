@@ -217,7 +217,9 @@ int main(int argc, char **argv)
                 poll->setInterval(100);
                 QObject::connect(poll, &QTimer::timeout, window.get(), [&window, poll, take] {
                     livedesk::Session *session = window->session();
-                    if (!session || !session->socket()->isConnected())
+                    if (!session
+                        || session->connectionStatus().state
+                            != livedesk::ConnectionStatus::State::Connected)
                         return;
                     for (const livedesk::ResourceSchema &r : session->resources()) {
                         const livedesk::ResourceListView *list = window->listView(r.name);

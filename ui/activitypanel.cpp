@@ -2,8 +2,8 @@
 #include "activitypanel.h"
 
 #include "activitymodel.h"
-#include "events/realtimechannel.h"
 #include "state/resourceschema.h"
+#include "state/session.h"
 
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QTableView>
@@ -42,20 +42,20 @@ QSize ActivityPanel::sizeHint() const
     return {480, fontMetrics().height() * 8};
 }
 
-void ActivityPanel::setChannel(RealtimeChannel *channel)
+void ActivityPanel::setSession(Session *session)
 {
     disconnect(m_channelConnection);
     disconnect(m_unclaimedConnection);
-    if (!channel)
+    if (!session)
         return;
     m_unclaimedConnection
-        = connect(channel, &RealtimeChannel::unclaimedEvent, m_model, &ActivityModel::addUnclaimed);
-    m_channelConnection = connect(
-        channel, &RealtimeChannel::eventReceived, this, [this](const RealtimeEvent &event) {
-            if (event.action.endsWith(u"_progress")) // import, bulk, operation ticks
-                return;
-            m_model->addEvent(event);
-        });
+        = connect(session, &Session::unclaimedEvent, m_model, &ActivityModel::addUnclaimed);
+    m_channelConnection
+        = connect(session, &Session::eventReceived, this, [this](const RealtimeEvent &event) {
+              if (event.action.endsWith(u"_progress")) // import, bulk, operation ticks
+                  return;
+              m_model->addEvent(event);
+          });
 }
 
 void ActivityPanel::setResources(const QList<ResourceSchema> &resources)

@@ -9,7 +9,7 @@ class QTableView;
 namespace livedesk {
 
 class ActivityModel;
-class RealtimeChannel;
+class Session;
 class ResourceSchema;
 
 /**
@@ -32,8 +32,8 @@ public:
     explicit ActivityPanel(QWidget *parent = nullptr);
     ~ActivityPanel() override;
 
-    /// Shows the events of @p channel from now on (null: none); entries already shown stay.
-    void setChannel(RealtimeChannel *channel);
+    /// Shows the events of @p session from now on (null: none); entries already shown stay.
+    void setSession(Session *session);
     /// Names records of @p resources in the sentences ("Patients: 12 (Somchai P.) …").
     void setResources(const QList<ResourceSchema> &resources);
     /// Names the users of the server's directory instead of their ids.

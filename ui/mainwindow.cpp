@@ -229,7 +229,7 @@ void MainWindow::startSession(std::unique_ptr<Session> session)
     statusBar()->addWidget(m_indicator, 1);
     m_actors.clear();
     m_toasts->dismissAll(); // their records and actions belong to the old session
-    m_activity->setChannel(m_session->channel());
+    m_activity->setSession(m_session.get());
     // The record as the lists hold it when its event arrives, i.e. before they apply it: what
     // a change changed, and what a deleted record was called.
     m_activity->model()->setRecordLookup([this](const QString &feature, const QString &id) {
@@ -253,21 +253,19 @@ void MainWindow::startSession(std::unique_ptr<Session> session)
                 view->model()->setUserNames(m_session->userNames());
         }
     });
-    connect(m_session->channel(), &RealtimeChannel::subscriptionRefused, this,
-            [this](const QString &message) {
-                m_toasts->showToast(ToastArea::Level::Error,
-                                    tr("The server refused to send changes: %1. The lists may "
-                                       "be out of date until you connect again.")
-                                        .arg(message));
-            });
-    connect(m_session->channel(), &RealtimeChannel::eventReceived, this,
-            [this](const RealtimeEvent &event) {
-                if (m_actors.size() > 5000)
-                    m_actors.clear(); // only the last minutes matter
-                const bool deleted = event.action.endsWith(u"deleted");
-                for (const QString &id : event.ids)
-                    m_actors.insert(actorKey(event.feature, id), {event.userId, deleted});
-            });
+    connect(m_session.get(), &Session::subscriptionRefused, this, [this](const QString &message) {
+        m_toasts->showToast(ToastArea::Level::Error,
+                            tr("The server refused to send changes: %1. The lists may "
+                               "be out of date until you connect again.")
+                                .arg(message));
+    });
+    connect(m_session.get(), &Session::eventReceived, this, [this](const RealtimeEvent &event) {
+        if (m_actors.size() > 5000)
+            m_actors.clear(); // only the last minutes matter
+        const bool deleted = event.action.endsWith(u"deleted");
+        for (const QString &id : event.ids)
+            m_actors.insert(actorKey(event.feature, id), {event.userId, deleted});
+    });
     connect(m_session.get(), &Session::signInRequired, this, [this](const QString &reason) {
         askToSignIn(m_session->url(), m_session->socketPath(),
                     m_lastEmail.isEmpty() ? m_session->userName() : m_lastEmail,
@@ -281,7 +279,7 @@ void MainWindow::startSession(std::unique_ptr<Session> session)
     statusBar()->clearMessage();
     QSettings settings;
     settings.setValue(u"server/url"_s, m_session->url().toString());
-    settings.setValue(u"server/path"_s, m_session->socket()->options().path);
+    settings.setValue(u"server/path"_s, m_session->socketPath());
     if (!m_lastEmail.isEmpty())
         settings.setValue(u"server/email"_s, m_lastEmail);
     m_activity->setResources(m_session->resources());

@@ -54,6 +54,10 @@ Session::Session(QObject *parent)
     // down, a laptop that slept past the refresh) gets no retry of its own: renew, then open.
     // Without a refresh token only the person can help.
     connect(&m_socket, &SocketIoClient::stateChanged, this, &Session::connectionStatusChanged);
+    connect(&m_channel, &RealtimeChannel::eventReceived, this, &Session::eventReceived);
+    connect(&m_channel, &RealtimeChannel::unclaimedEvent, this, &Session::unclaimedEvent);
+    connect(&m_channel, &RealtimeChannel::subscriptionRefused, this,
+            [this](const QString &message) { Q_EMIT subscriptionRefused(message); });
     connect(&m_socket, &SocketIoClient::reconnectScheduled, this,
             &Session::connectionStatusChanged);
     connect(&m_socket, &SocketIoClient::connectError, this, [this](const QString &message) {

@@ -141,6 +141,13 @@ public:
 Q_SIGNALS:
     /// connectionStatus() changed: the state, or a retry was scheduled.
     void connectionStatusChanged();
+    /// A change notification arrived (RealtimeChannel::eventReceived(): before the lists
+    /// apply it).
+    void eventReceived(const livedesk::RealtimeEvent &event);
+    /// No list took an event of a subscribed feature (RealtimeChannel::unclaimedEvent()).
+    void unclaimedEvent(const QString &name);
+    /// The server refused the subscription: no change can be heard (the lists say so).
+    void subscriptionRefused(const QString &message);
     /// Signed in and the resources are known.
     void signedIn();
     /// Signing in or reading the schema failed; @p message says why, for a person.
