@@ -15,11 +15,6 @@ namespace livedesk {
 
 namespace {
 
-bool isSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 // Qt's parser refuses containers nested deeper than this (the outer array is the first);
 // On-Demand does not count, so the scan does, which also bounds its recursion.
 constexpr int qtNestingLimit = 1024;
@@ -187,7 +182,7 @@ bool EventArgs::scan(QByteArray payload, EventArgs *out, QString *name, QString 
         --end;
     for (qsizetype i = args.m_spans.size() - 1; i >= 0; --i) {
         qsizetype stop = end;
-        while (stop > args.m_spans[i].offset && isSpace(payload.at(stop - 1)))
+        while (stop > args.m_spans[i].offset && JsonParser::isSpace(payload.at(stop - 1)))
             --stop;
         args.m_spans[i].length = stop - args.m_spans[i].offset;
         end = args.m_spans[i].offset - 1;

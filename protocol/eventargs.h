@@ -49,7 +49,7 @@ public:
     QJsonArray toArray() const;
 
     /// Whether the arguments are held as text (scan()).
-    bool hasText() const { return !m_spans.isEmpty() || m_text.size() > 0; }
+    bool hasText() const { return !m_text.isEmpty(); }
     /// Argument @p i as compact-or-not JSON text, exactly as received; empty when !hasText().
     /// The bytes after it are readable up to padding(), as simdjson needs.
     QByteArrayView text(qsizetype i) const;
@@ -59,11 +59,6 @@ public:
     QString stringAt(qsizetype i) const;
     /// Drops the last argument (the recovery offset a server appends).
     void removeLast();
-
-    friend bool operator==(const EventArgs &a, const EventArgs &b)
-    {
-        return a.toArray() == b.toArray();
-    }
 
 private:
     struct Span

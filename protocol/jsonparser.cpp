@@ -23,16 +23,6 @@ public:
     bool exponent = false;
 };
 
-QByteArray trimmed(std::string_view token)
-{
-    qsizetype n = qsizetype(token.size());
-    while (n > 0
-           && (token[n - 1] == ' ' || token[n - 1] == '\t' || token[n - 1] == '\n'
-               || token[n - 1] == '\r'))
-        --n;
-    return QByteArray::fromRawData(token.data(), n);
-}
-
 // JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 bool grammar(const QByteArray &text, NumberShape *shape)
 {
@@ -68,11 +58,24 @@ bool grammar(const QByteArray &text, NumberShape *shape)
     return i == n;
 }
 
+QByteArray numberText(std::string_view token)
+{
+    const std::string_view t = JsonParser::trimmed(token);
+    return QByteArray::fromRawData(t.data(), qsizetype(t.size()));
+}
+
 } // namespace
+
+std::string_view JsonParser::trimmed(std::string_view token)
+{
+    while (!token.empty() && isSpace(token.back()))
+        token.remove_suffix(1);
+    return token;
+}
 
 bool JsonParser::isNumber(std::string_view token)
 {
-    const QByteArray text = trimmed(token);
+    const QByteArray text = numberText(token);
     NumberShape shape;
     if (!grammar(text, &shape))
         return false;
@@ -87,7 +90,7 @@ bool JsonParser::isNumber(std::string_view token)
 
 bool JsonParser::number(std::string_view token, QJsonValue *out)
 {
-    const QByteArray text = trimmed(token);
+    const QByteArray text = numberText(token);
     NumberShape shape;
     if (!grammar(text, &shape))
         return false;

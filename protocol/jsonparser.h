@@ -31,6 +31,9 @@ public:
      * 3.0's portable kernel misreads mantissas of more than 19 digits.
      */
     static bool number(std::string_view token, QJsonValue *out);
+    /// @p token without the white space On-Demand leaves after a scalar's text.
+    static std::string_view trimmed(std::string_view token);
+    static bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
     /// Whether number() reads @p token, without reading it (cheaper: most numbers need no
     /// conversion to know).
     static bool isNumber(std::string_view token);

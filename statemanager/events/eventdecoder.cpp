@@ -111,21 +111,22 @@ QDateTime parseUtcIso(QStringView s)
     return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
 }
 
+QDateTime parseTimestampText(const QString &text)
+{
+    if (QDateTime fast = parseUtcIso(text); fast.isValid())
+        return fast;
+    auto t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!t.isValid())
+        t = QDateTime::fromString(text, Qt::ISODate);
+    return t.isValid() ? t.toUTC() : QDateTime();
+}
+
 QDateTime parseTimestamp(const QJsonValue &v)
 {
     if (v.isDouble())
         return QDateTime::fromMSecsSinceEpoch(qint64(std::trunc(v.toDouble())),
                                               Qt::UTC); // as JS Date does
-    if (v.isString()) {
-        const QString text = v.toString();
-        if (QDateTime fast = parseUtcIso(text); fast.isValid())
-            return fast;
-        auto t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
-        if (!t.isValid())
-            t = QDateTime::fromString(v.toString(), Qt::ISODate);
-        return t.isValid() ? t.toUTC() : QDateTime();
-    }
-    return {};
+    return v.isString() ? parseTimestampText(v.toString()) : QDateTime();
 }
 
 RealtimeEvent::Priority parsePriorityText(const QString &text)
@@ -349,13 +350,15 @@ bool toQt(od::value v, QJsonValue *out)
     return false;
 }
 
-QByteArray trimmedText(std::string_view raw)
+// Object @p v's JSON text (to @p text), with @p o left at its first field to be read.
+bool objectWithText(od::value v, od::object *o, QByteArray *text)
 {
-    qsizetype n = qsizetype(raw.size());
-    while (n > 0
-           && (raw[n - 1] == ' ' || raw[n - 1] == '\t' || raw[n - 1] == '\n' || raw[n - 1] == '\r'))
-        --n;
-    return QByteArray(raw.data(), n);
+    std::string_view raw;
+    bool reset = false;
+    if (v.get_object().get(*o) || o->raw_json().get(raw) || o->reset().get(reset))
+        return false;
+    *text = QByteArray(raw.data(), qsizetype(raw.size()));
+    return true;
 }
 
 // The envelope's `data`: its text, and the id of a record. False (decode the Qt way) for a
@@ -366,17 +369,15 @@ bool readData(od::value v, RealtimeEvent *e)
     if (v.type().get(type) || type == od::json_type::array)
         return false;
     if (type != od::json_type::object) {
-        e->setDataText(trimmedText(v.raw_json_token()));
+        const std::string_view token = JsonParser::trimmed(v.raw_json_token());
+        e->setDataText(QByteArray(token.data(), qsizetype(token.size())));
         return true;
     }
     od::object o;
-    std::string_view raw;
-    if (v.get_object().get(o) || o.raw_json().get(raw))
+    QByteArray text;
+    if (!objectWithText(v, &o, &text))
         return false;
-    e->setDataText(QByteArray(raw.data(), qsizetype(raw.size())));
-    bool reset = false;
-    if (o.reset().get(reset))
-        return false;
+    e->setDataText(text);
     QJsonValue id(QJsonValue::Undefined);
     bool seenId = false;
     for (auto field : o) {
@@ -406,13 +407,10 @@ bool readMeta(od::value v, RealtimeEvent *e)
     if (type != od::json_type::object)
         return true; // read as {} by the Qt path too
     od::object o;
-    std::string_view raw;
-    if (v.get_object().get(o) || o.raw_json().get(raw))
+    QByteArray text;
+    if (!objectWithText(v, &o, &text))
         return false;
-    e->setMetaText(QByteArray(raw.data(), qsizetype(raw.size())));
-    bool reset = false;
-    if (o.reset().get(reset))
-        return false;
+    e->setMetaText(text);
     // Strings (nearly every field) are read as QString, the rest as Qt JSON values.
     struct Field
     {
@@ -455,11 +453,8 @@ bool readMeta(od::value v, RealtimeEvent *e)
             return false;
         }
     }
-    auto value = [](const Field &f) {
-        return f.isString ? QJsonValue(f.text) : f.value;
-    };
-    const QDateTime fast = timestamp.isString ? parseUtcIso(timestamp.text) : QDateTime();
-    e->timestamp = fast.isValid() ? fast : parseTimestamp(value(timestamp));
+    e->timestamp
+        = timestamp.isString ? parseTimestampText(timestamp.text) : parseTimestamp(timestamp.value);
     e->userId = userId.isString ? userId.text : userOf(userId.value);
     e->sessionId = sessionId.text;
     e->priority = parsePriorityText(priority.text);
@@ -507,8 +502,6 @@ const EnvelopeName &envelopeName(const QString &name)
 std::optional<RealtimeEvent> decodeEnvelopeText(const QString &name, const EnvelopeName &parts,
                                                 QByteArrayView text)
 {
-    if (text.isEmpty() || text.front() != '{')
-        return std::nullopt;
     RealtimeEvent e;
     e.name = name;
     e.dialect = Dialect::Envelope;

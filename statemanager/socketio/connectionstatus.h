@@ -36,8 +36,6 @@ public:
 
     /// The status of @p client now.
     static ConnectionStatus of(const SocketIoClient &client);
-
-    friend bool operator==(const ConnectionStatus &, const ConnectionStatus &) = default;
 };
 
 } // namespace livedesk

@@ -575,8 +575,8 @@ void RealtimeStateManager::refreshRow(int row)
         m_rows.remove(row, row);
         return;
     }
-    const bool fieldsChanged = shown != r.shown;
-    if (!m_rows.update(row, shown, int(state)))
+    bool fieldsChanged = false;
+    if (!m_rows.update(row, shown, int(state), &fieldsChanged))
         return;
     // A slot of rowsChanged() may have changed the rows.
     if (fieldsChanged && row < rowCount() && &m_rows.at(row) == &r)

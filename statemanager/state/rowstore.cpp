@@ -116,12 +116,15 @@ void RowStore::setServer(int row, const QJsonObject &server, bool hasServer)
     r.hasServer = hasServer;
 }
 
-bool RowStore::update(int row, const QJsonObject &shown, int state)
+bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fieldsChanged)
 {
     Slot &r = *m_rows[size_t(row)];
-    if (shown == r.shown && state == r.state)
+    const bool same = shown == r.shown;
+    if (fieldsChanged)
+        *fieldsChanged = !same;
+    if (same && state == r.state)
         return false;
-    const QStringList fields = changedFields(r.shown, shown);
+    const QStringList fields = same ? QStringList() : changedFields(r.shown, shown);
     const bool stateChanged = state != r.state;
     r.shown = shown;
     r.state = state;

@@ -58,8 +58,8 @@ public:
     /// Sets what row @p row holds of the server without a signal (nothing shown changes).
     void setServer(int row, const QJsonObject &server, bool hasServer);
     /// Sets what row @p row shows; rowsChanged() with the fields that differ, when any or the
-    /// state does. False when nothing changed.
-    bool update(int row, const QJsonObject &shown, int state);
+    /// state does. False when nothing changed; @p fieldsChanged: whether any field did.
+    bool update(int row, const QJsonObject &shown, int state, bool *fieldsChanged = nullptr);
     /// Row @p row's record id becomes @p id (a local create the server confirmed).
     void rename(int row, const QString &id);
 
