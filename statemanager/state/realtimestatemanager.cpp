@@ -9,7 +9,6 @@
 #include "rest/apiclient.h"
 #include "rest/restreply.h"
 #include "socketio/socketioclient.h"
-#include "state/offlinequeue.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
@@ -31,23 +30,6 @@ constexpr qint64 InboxSliceMs = 8;
 // How often one change is sent again on top of a record someone else keeps changing in other
 // fields before it is left to the user as a conflict.
 constexpr int MaxRebases = 5;
-
-// A key the record lacks and a null are the same "no value".
-bool sameValue(const QJsonValue &a, const QJsonValue &b)
-{
-    const bool aNone = a.isNull() || a.isUndefined();
-    const bool bNone = b.isNull() || b.isUndefined();
-    return aNone || bNone ? aNone == bNone : a == b;
-}
-
-QString idString(const QJsonValue &v)
-{
-    if (v.isString())
-        return v.toString();
-    if (v.isDouble())
-        return QString::number(v.toInteger());
-    return {};
-}
 
 bool isFullRecordAction(const QString &action)
 {
@@ -121,6 +103,7 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     , m_channel(channel)
     , m_schema(schema)
     , m_options(options)
+    , m_writes(schema, options.mode == Mode::Live)
 {
     // The rows' own signals are the manager's (the model relays them one to one).
     connect(&m_rows, &RowStore::rowsAboutToBeInserted, this,
@@ -159,8 +142,8 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     connect(&m_heartbeat, &QTimer::timeout, this, &RealtimeStateManager::checkHeartbeat);
     compileFilters();
 
-    if (!m_options.queuePath.isEmpty())
-        m_queue = std::make_unique<OfflineQueue>(m_options.queuePath, m_schema.name);
+    m_writes.setStoragePath(m_options.queuePath);
+    m_writes.setErrorHandler([this](const QString &error) { Q_EMIT errorOccurred(error); });
     if (m_channel) {
         // Only the events of this list's feature come here (looked up by name, not offered
         // to every list); onEvent() still checks the entity.
@@ -207,30 +190,13 @@ void RealtimeStateManager::start()
     if (m_started)
         return;
     m_started = true;
-    if (m_queue) {
-        QString error;
-        QList<PendingOperation> stored;
-        if (!m_queue->load(&stored, &error)) {
-            Q_EMIT errorOccurred(error);
-        } else if (m_options.mode == Mode::His) {
-            // Conflicts the user had not decided when the last session ended.
-            for (PendingOperation &op : stored) {
-                if (op.state == PendingOperation::State::Conflict)
-                    m_hisConflicts.append(std::move(op));
-            }
-            if (!m_hisConflicts.isEmpty())
-                qCInfo(lcState).noquote() << m_schema.name << ": loaded" << m_hisConflicts.size()
-                                          << "undecided conflicts from" << m_queue->path();
-        } else if (!stored.isEmpty()) {
-            for (PendingOperation &op : stored) {
-                // Its answer was lost with the process: send it again, same txn id.
-                if (op.state == PendingOperation::State::Sent)
-                    op.state = PendingOperation::State::Pending;
-            }
-            m_ops = stored;
-            qCInfo(lcState).noquote() << m_schema.name << ": loaded" << m_ops.size()
-                                      << "unconfirmed operations from" << m_queue->path();
-        }
+    // Live mode: the operations not confirmed when the last session ended; HIS mode: the
+    // conflicts the user had not decided.
+    if (QString error; !m_writes.load(&error)) {
+        Q_EMIT errorOccurred(error);
+    } else if (const int loaded = m_writes.size(); loaded > 0) {
+        qCInfo(lcState).noquote() << m_schema.name << ": loaded" << loaded
+                                  << "unsettled changes from" << m_writes.storagePath();
     }
     SocketIoClient *client = m_channel ? m_channel->client() : nullptr;
     if (!client) {
@@ -294,20 +260,16 @@ QString RealtimeStateManager::rowReason(int row) const
     case RowState::Conflict:
         break;
     }
-    for (const PendingOperation &op : m_ops) {
-        if (op.recordId != id)
-            continue;
-        if (op.state == PendingOperation::State::Conflict) {
-            QStringList fields;
-            for (const QString &f : op.conflictingFields()) {
-                const ResourceSchema::Column *c = m_schema.column(f);
-                fields.append(c && !c->label.isEmpty() ? c->label : f);
-            }
-            return fields.isEmpty()
-                ? tr("Changed or deleted by someone else while you edited it: choose what to keep")
-                : tr("Someone else changed %1 while you edited it: choose what to keep")
-                      .arg(QLocale().createSeparatedList(fields));
+    if (const PendingOperation *op = m_writes.conflictOf(id)) {
+        QStringList fields;
+        for (const QString &f : op->conflictingFields()) {
+            const ResourceSchema::Column *c = m_schema.column(f);
+            fields.append(c && !c->label.isEmpty() ? c->label : f);
         }
+        return fields.isEmpty()
+            ? tr("Changed or deleted by someone else while you edited it: choose what to keep")
+            : tr("Someone else changed %1 while you edited it: choose what to keep")
+                  .arg(QLocale().createSeparatedList(fields));
     }
     return m_online ? tr("Saving…") : tr("Not saved yet: waiting for the connection");
 }
@@ -351,25 +313,17 @@ QList<QJsonObject> RealtimeStateManager::records() const
 
 QList<PendingOperation> RealtimeStateManager::conflicts() const
 {
-    QList<PendingOperation> out = m_hisConflicts;
-    for (const PendingOperation &op : m_ops) {
-        if (op.state == PendingOperation::State::Conflict)
-            out.append(op);
-    }
-    return out;
+    return m_writes.conflicts();
 }
 
 QString RealtimeStateManager::idOf(const QJsonObject &record) const
 {
-    return idString(record.value(m_schema.idField));
+    return m_schema.idOf(record);
 }
 
 qint64 RealtimeStateManager::versionOf(const QJsonObject &record) const
 {
-    if (!m_schema.hasVersions())
-        return -1;
-    const QJsonValue v = record.value(m_schema.versionField);
-    return v.isDouble() ? v.toInteger() : -1;
+    return m_schema.versionOf(record);
 }
 
 bool RealtimeStateManager::isOlderChange(const QJsonObject &incoming, const QJsonObject &held)
@@ -437,8 +391,7 @@ RealtimeStateManager::Membership RealtimeStateManager::membership(const QJsonObj
 
 bool RealtimeStateManager::hasOperations(const QString &id) const
 {
-    return std::any_of(m_ops.cbegin(), m_ops.cend(),
-                       [&](const PendingOperation &op) { return op.recordId == id; });
+    return m_writes.hasOperations(id);
 }
 
 bool RealtimeStateManager::leftOut(const QString &id, const QJsonObject &server) const
@@ -464,48 +417,13 @@ void RealtimeStateManager::rememberOutside(const QString &id, const QJsonObject 
 QJsonObject RealtimeStateManager::shownFor(const QString &id, const QJsonObject &server,
                                            bool hasServer, RowState *state, bool *visible) const
 {
-    QJsonObject shown = hasServer ? server : QJsonObject();
-    bool exists = hasServer;
-    bool pending = false;
-    bool conflict = false;
-    for (const PendingOperation &op : m_ops) {
-        if (op.recordId != id)
-            continue;
-        pending = true;
-        if (op.state == PendingOperation::State::Conflict) {
-            conflict = true;
-            // Until the user decides, the row shows what they wanted, marked as in conflict.
-            if (op.kind == PendingOperation::Kind::Delete)
-                continue;
-        }
-        switch (op.kind) {
-        case PendingOperation::Kind::Create:
-            shown = op.values;
-            shown.insert(m_schema.idField, id);
-            exists = true;
-            break;
-        case PendingOperation::Kind::Update:
-            if (!exists && op.state == PendingOperation::State::Conflict) {
-                // Deleted on the server while being edited: show the edit on what it was.
-                shown = op.base;
-                if (!shown.contains(m_schema.idField))
-                    shown.insert(m_schema.idField, id);
-                exists = true;
-            }
-            for (auto it = op.values.begin(); it != op.values.end(); ++it)
-                shown.insert(it.key(), it.value());
-            break;
-        case PendingOperation::Kind::Delete:
-            exists = false;
-            break;
-        }
-    }
-    *visible = exists;
+    WriteQueue::Overlay overlay = m_writes.overlay(id, server, hasServer);
+    *visible = overlay.visible;
     *state = overlayState(id,
-                          conflict      ? RowState::Conflict
-                              : pending ? RowState::Pending
-                                        : RowState::Synced);
-    return shown;
+                          overlay.conflict      ? RowState::Conflict
+                              : overlay.pending ? RowState::Pending
+                                                : RowState::Synced);
+    return std::move(overlay.shown);
 }
 
 void RealtimeStateManager::updateOrder()
@@ -987,7 +905,7 @@ RealtimeStateManager::Outcome RealtimeStateManager::applyEvent(const RealtimeEve
     const QString &action = event.action;
     const QJsonObject data = event.data().toObject();
     const auto ownOperation = [&]() -> int {
-        return event.txnId.isEmpty() ? -1 : opIndex(event.txnId);
+        return m_writes.find(event.txnId) ? 0 : -1;
     };
     // With versions the version guard orders the changes, so any record with its version
     // stands; without, a record must carry every field (a partial one is read instead).
@@ -1018,12 +936,7 @@ RealtimeStateManager::Outcome RealtimeStateManager::applyEvent(const RealtimeEve
             return Outcome::Applied;
         }
         if (action == u"created" && event.txnId.isEmpty()) {
-            const bool createInFlight
-                = std::any_of(m_ops.cbegin(), m_ops.cend(), [](const PendingOperation &op) {
-                      return op.kind == PendingOperation::Kind::Create
-                          && op.state == PendingOperation::State::Sent;
-                  });
-            if (createInFlight) {
+            if (m_writes.createInFlight()) {
                 // It may be ours, which the server's answer will say: no duplicate row.
                 m_heldCreates.append(event);
                 return Outcome::Applied;
@@ -1416,9 +1329,7 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
     const QHash<QString, QJsonObject> hiddenBefore = std::exchange(m_hidden, {});
     // Only records with pending operations need them applied (a large offline queue must not
     // make every row walk it).
-    QSet<QString> withOps;
-    for (const PendingOperation &op : std::as_const(m_ops))
-        withOps.insert(op.recordId);
+    const QSet<QString> withOps = m_writes.recordsWithOperations();
     // @p inPlace: where a sorted query puts it, rather than after the server's records.
     const auto add = [&](Row row, bool inPlace = false) {
         bool visible = true;
@@ -1465,7 +1376,7 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
     // settle) the row stays as it was and nothing of it is sent.
     QSet<QString> seen;
     QStringList unlisted;
-    for (const PendingOperation &op : std::as_const(m_ops)) {
+    for (const PendingOperation &op : m_writes.operations()) {
         const QString &id = op.recordId;
         if (op.kind == PendingOperation::Kind::Create && id.startsWith(u"local:")) {
             Row row;
@@ -1499,15 +1410,6 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
 
 // ---------------------------------------------------------------------------------------
 // Writes
-
-int RealtimeStateManager::opIndex(const QString &txnId) const
-{
-    for (int i = 0; i < m_ops.size(); ++i) {
-        if (m_ops[i].txnId == txnId)
-            return i;
-    }
-    return -1;
-}
 
 QString RealtimeStateManager::createRecord(const QJsonObject &values)
 {
@@ -1593,8 +1495,7 @@ QString RealtimeStateManager::enqueue(PendingOperation op)
         return txnId;
     }
     const QString recordId = op.recordId;
-    m_ops.append(std::move(op));
-    persistQueue();
+    m_writes.append(std::move(op));
     // Shown on the next turn, never inside the caller (which may be a slot of ours).
     QMetaObject::invokeMethod(
         this,
@@ -1621,62 +1522,25 @@ RestReply *RealtimeStateManager::request(const PendingOperation &op,
     return m_api->remove(m_schema.restPath, op.recordId, options);
 }
 
-bool RealtimeStateManager::clashes(const PendingOperation &op, const QJsonObject &theirs) const
-{
-    const QJsonObject fields = op.kind == PendingOperation::Kind::Update ? op.values : op.base;
-    for (auto it = fields.begin(); it != fields.end(); ++it) {
-        if (it.key() == m_schema.idField || it.key() == m_schema.versionField)
-            continue;
-        const QJsonValue now = theirs.value(it.key());
-        if (!sameValue(now, op.base.value(it.key()))
-            && (op.kind == PendingOperation::Kind::Delete || !sameValue(now, it.value())))
-            return true;
-    }
-    return false;
-}
-
-bool RealtimeStateManager::unchangedSinceBase(const PendingOperation &op,
-                                              const QJsonObject &current) const
-{
-    if (m_schema.hasVersions())
-        return versionOf(current) >= 0 && versionOf(current) == versionOf(op.base);
-    // A weak version: the time of the last change, where the server keeps one.
-    const QJsonValue then = op.base.value(u"updated_at");
-    const QJsonValue now = current.value(u"updated_at");
-    if (then.isString() && now.isString())
-        return then == now;
-    for (auto it = current.begin(); it != current.end(); ++it) {
-        if (!sameValue(it.value(), op.base.value(it.key())))
-            return false;
-    }
-    return true;
-}
-
 bool RealtimeStateManager::goesOnto(const PendingOperation &op, const QJsonObject &current)
 {
-    if (unchangedSinceBase(op, current))
+    switch (m_writes.compareWithBase(op, current)) {
+    case WriteQueue::BaseCheck::Unchanged:
         return true;
-    if (clashes(op, current))
+    case WriteQueue::BaseCheck::Clash:
         return false;
+    case WriteQueue::BaseCheck::OthersChanged:
+        break;
+    }
     ++m_counters.merged;
     return true;
-}
-
-void RealtimeStateManager::hisSettled(const QString &txnId)
-{
-    m_hisSending.removeIf([&](const PendingOperation &op) { return op.txnId == txnId; });
 }
 
 void RealtimeStateManager::hisWrite(const PendingOperation &op)
 {
     if (!m_api)
         return;
-    if (std::none_of(m_hisSending.cbegin(), m_hisSending.cend(),
-                     [&](const PendingOperation &o) { return o.txnId == op.txnId; })) {
-        PendingOperation sending = op;
-        sending.state = PendingOperation::State::Sent;
-        m_hisSending.append(sending);
-    }
+    m_writes.addInFlight(op);
     if (op.kind != PendingOperation::Kind::Update || !op.checkBase
         || (m_schema.hasVersions() && op.baseVersion >= 0)) {
         hisSend(op);
@@ -1688,13 +1552,13 @@ void RealtimeStateManager::hisWrite(const PendingOperation &op)
     RestReply *reply = m_api->fetch(m_schema.restPath, op.recordId);
     connect(reply, &RestReply::finished, this, [this, reply, op] {
         if (!reply->ok()) {
-            hisSettled(op.txnId);
+            m_writes.settle(op.txnId);
             Q_EMIT operationFailed(op.txnId, reply->error());
             return;
         }
         const QJsonObject current = reply->data().toObject();
         if (!goesOnto(op, current)) {
-            hisSettled(op.txnId);
+            m_writes.settle(op.txnId);
             hisConflict(op, current, {});
             return;
         }
@@ -1726,8 +1590,8 @@ void RealtimeStateManager::hisSend(PendingOperation op)
                 && !theirs.isEmpty()) {
                 // Changed since the version the change was made on: a conflict if a field of
                 // the change changed, else the change goes on top of their version.
-                if (clashes(op, theirs) || op.rebases >= MaxRebases) {
-                    hisSettled(txnId);
+                if (m_writes.clashes(op, theirs) || op.rebases >= MaxRebases) {
+                    m_writes.settle(txnId);
                     hisConflict(op, theirs, error);
                     return;
                 }
@@ -1743,11 +1607,11 @@ void RealtimeStateManager::hisSend(PendingOperation op)
                 if (const int row = rowOf(recordId); row >= 0)
                     refreshRow(row);
             }
-            hisSettled(txnId);
+            m_writes.settle(txnId);
             Q_EMIT operationFailed(txnId, error);
             return;
         }
-        hisSettled(txnId);
+        m_writes.settle(txnId);
         ++m_counters.confirmed;
         const QString id = idOf(reply->data().toObject());
         // The rows change only through the reload that follows.
@@ -1757,19 +1621,15 @@ void RealtimeStateManager::hisSend(PendingOperation op)
     });
 }
 
-void RealtimeStateManager::hisConflict(PendingOperation op, const QJsonObject &theirs,
+void RealtimeStateManager::hisConflict(const PendingOperation &op, const QJsonObject &theirs,
                                        const RestError &error)
 {
-    // Held here until the user decides; the rows keep showing what the server confirmed.
-    op.state = PendingOperation::State::Conflict;
-    op.theirs = theirs;
-    op.error = error;
+    // Held until the user decides; the rows keep showing what the server confirmed.
     ++m_counters.conflicts;
     qCInfo(lcState).noquote() << m_schema.name << ": write" << op.txnId << "of" << op.recordId
                               << "conflicts with a change made meanwhile";
     const QString txnId = op.txnId;
-    m_hisConflicts.append(std::move(op));
-    persistQueue();
+    m_writes.holdConflict(op, theirs, error);
     Q_EMIT conflictDetected(txnId);
     Q_EMIT stateChanged();
 }
@@ -1777,24 +1637,16 @@ void RealtimeStateManager::hisConflict(PendingOperation op, const QJsonObject &t
 bool RealtimeStateManager::resolveHisConflict(const QString &txnId, Resolution resolution,
                                               const QJsonObject &merged)
 {
-    const auto it = std::find_if(m_hisConflicts.begin(), m_hisConflicts.end(),
-                                 [&](const PendingOperation &op) { return op.txnId == txnId; });
-    if (it == m_hisConflicts.end())
+    std::optional<PendingOperation> held = m_writes.takeHeld(txnId);
+    if (!held)
         return false;
-    PendingOperation op = *it;
-    m_hisConflicts.erase(it);
-    persistQueue();
+    PendingOperation op = std::move(*held);
     Q_EMIT conflictResolved(txnId, op.recordId, resolution);
     if (resolution == Resolution::Merge)
         op.values = merged;
     if (resolution != Resolution::TakeTheirs && !op.values.isEmpty()) {
         // Mine (or the merge), on top of their record: checked against it as the base.
-        op.base = op.theirs;
-        op.baseVersion = versionOf(op.theirs);
-        op.theirs = QJsonObject();
-        op.error = RestError();
-        op.state = PendingOperation::State::Pending;
-        op.rebases = 0;
+        op = m_writes.onTheirs(std::move(op));
         if (m_online)
             hisWrite(op);
         else
@@ -1823,24 +1675,10 @@ void RealtimeStateManager::sendNext()
     if (m_sending || m_sendHeld || !m_online || !m_api || !m_started || m_reload
         || m_resyncWhenSubscribed)
         return;
-    // The first operation of each record only: a record's changes go out in order.
-    QSet<QString> busy;
-    int next = -1;
-    for (int i = 0; i < m_ops.size(); ++i) {
-        const PendingOperation &op = m_ops[i];
-        if (busy.contains(op.recordId))
-            continue;
-        busy.insert(op.recordId);
-        if (m_fetching.contains(op.recordId))
-            continue; // its answer may say that the record is gone, or changed
-        if (op.state == PendingOperation::State::Pending) {
-            next = i;
-            break;
-        }
-    }
-    if (next < 0)
+    const PendingOperation *next = m_writes.next(m_fetching);
+    if (!next)
         return;
-    PendingOperation &op = m_ops[next];
+    const PendingOperation op = *next;
     ApiClient::WriteOptions options;
     options.txnId = op.txnId;
     if (op.kind != PendingOperation::Kind::Create) {
@@ -1866,7 +1704,7 @@ void RealtimeStateManager::sendNext()
         if (known && version != op.baseVersion && !op.base.isEmpty()) {
             // Changed on the server since the edit was made (read while offline, or by a
             // reload): a conflict if a field the edit changes changed there too.
-            if (clashes(op, current)) {
+            if (m_writes.clashes(op, current)) {
                 enterConflict(op.txnId, current);
                 return;
             }
@@ -1879,14 +1717,12 @@ void RealtimeStateManager::sendNext()
     transmit(op, options);
 }
 
-void RealtimeStateManager::transmit(PendingOperation &op, const ApiClient::WriteOptions &options)
+void RealtimeStateManager::transmit(const PendingOperation &op,
+                                    const ApiClient::WriteOptions &options)
 {
-    op.state = PendingOperation::State::Sent;
-    if (op.attempts > op.rebases)
+    if (m_writes.markSent(op.txnId))
         ++m_counters.replayed;
-    ++op.attempts;
     ++m_counters.writesSent;
-    persistQueue();
     m_sending = true;
     RestReply *reply = request(op, options);
     const QString txnId = op.txnId;
@@ -1905,16 +1741,13 @@ void RealtimeStateManager::announceSent(const QString &txnId)
 
 void RealtimeStateManager::enterConflict(const QString &txnId, const QJsonObject &theirs)
 {
-    const int index = opIndex(txnId);
-    if (index < 0)
+    const PendingOperation *op = m_writes.find(txnId);
+    if (!op)
         return;
-    PendingOperation &op = m_ops[index];
-    op.state = PendingOperation::State::Conflict;
-    op.theirs = theirs;
-    ++m_counters.conflicts;
-    persistQueue();
     // A copy: a slot of the row signals may add operations (and move the list).
-    const QString recordId = op.recordId;
+    const QString recordId = op->recordId;
+    m_writes.markConflict(txnId, theirs);
+    ++m_counters.conflicts;
     applyLocal(recordId);
     Q_EMIT conflictDetected(txnId);
     Q_EMIT stateChanged();
@@ -1923,14 +1756,14 @@ void RealtimeStateManager::enterConflict(const QString &txnId, const QJsonObject
 
 void RealtimeStateManager::checkThenSend(const QString &txnId)
 {
-    const int index = opIndex(txnId);
-    if (index < 0 || !m_api)
+    const PendingOperation *op = m_writes.find(txnId);
+    if (!op || !m_api)
         return;
     // Without versions nothing on the server refuses a write made on an old record: read it
     // just before writing and compare what the change was made on. The write follows in the
     // same turn as the answer, so the window in which another change can slip in between is
     // one round trip (see docs/architecture.md).
-    const QString recordId = m_ops[index].recordId;
+    const QString recordId = op->recordId;
     m_sending = true;
     ++m_counters.baseChecks;
     RestReply *reply = m_api->fetch(m_schema.restPath, recordId);
@@ -1940,7 +1773,11 @@ void RealtimeStateManager::checkThenSend(const QString &txnId)
             scheduleSend();
             Q_EMIT stateChanged();
         });
-        if (opIndex(txnId) < 0 || m_ops[opIndex(txnId)].state != PendingOperation::State::Pending)
+        const auto waiting = [this, &txnId] {
+            const PendingOperation *found = m_writes.find(txnId);
+            return found && found->state == PendingOperation::State::Pending;
+        };
+        if (!waiting())
             return; // resolved, or found in conflict meanwhile
         if (!reply->ok()) {
             const RestError error = reply->error();
@@ -1962,80 +1799,69 @@ void RealtimeStateManager::checkThenSend(const QString &txnId)
         }
         const QJsonObject current = reply->data().toObject();
         upsertServer(current, false);
-        const int i = opIndex(txnId);
-        if (i < 0 || m_ops[i].state != PendingOperation::State::Pending)
+        if (!waiting())
             return;
-        if (!goesOnto(m_ops[i], current)) {
+        const PendingOperation checked = *m_writes.find(txnId);
+        if (!goesOnto(checked, current)) {
             enterConflict(txnId, current);
             return;
         }
         ApiClient::WriteOptions options;
         options.txnId = txnId;
-        transmit(m_ops[i], options);
+        transmit(checked, options);
     });
 }
 
 void RealtimeStateManager::rollBack(const QString &txnId, const RestError &error)
 {
-    const int index = opIndex(txnId);
-    if (index < 0)
+    const std::optional<PendingOperation> op = m_writes.take(txnId);
+    if (!op)
         return;
-    const PendingOperation op = m_ops.takeAt(index);
-    if (op.kind != PendingOperation::Kind::Create)
-        m_failures.insert(op.recordId, error.message);
+    if (op->kind != PendingOperation::Kind::Create)
+        m_failures.insert(op->recordId, error.message);
     ++m_counters.rolledBack;
-    persistQueue();
     qCInfo(lcState).noquote() << m_schema.name << ": write" << txnId
                               << "refused, rolled back:" << error.toString();
-    applyLocal(op.recordId);
+    applyLocal(op->recordId);
     Q_EMIT operationFailed(txnId, error);
 }
 
 void RealtimeStateManager::onWriteFinished(const QString &txnId, RestReply *reply)
 {
     m_sending = false;
-    const int index = opIndex(txnId);
+    const PendingOperation *pending = m_writes.find(txnId);
     const QJsonObject record = reply->ok() ? reply->data().toObject() : QJsonObject();
-    if (index < 0) {
+    if (!pending) {
         // Confirmed by its echo already (or resolved meanwhile): versions decide.
         if (reply->ok() && !idOf(record).isEmpty() && record.size() > 2)
             upsertServer(record, false);
     } else if (reply->ok()) {
-        PendingOperation &op = m_ops[index];
-        confirm(txnId, op.kind == PendingOperation::Kind::Delete ? QJsonObject() : record);
+        confirm(txnId, pending->kind == PendingOperation::Kind::Delete ? QJsonObject() : record);
     } else {
-        PendingOperation &op = m_ops[index];
+        // A copy: what follows changes the queue.
+        const PendingOperation op = *pending;
         const RestError error = reply->error();
         if (error.isNetworkError() || error.httpStatus == 401 || error.httpStatus >= 502) {
             // Not refused, just not heard: it goes again (same txn id) when the server is.
-            op.state = PendingOperation::State::Pending;
-            op.error = error;
-            persistQueue();
+            m_writes.requeue(txnId, error);
             qCInfo(lcState).noquote() << m_schema.name << ": write" << txnId
                                       << "not answered, kept for later:" << error.toString();
             QTimer::singleShot(2000, this, &RealtimeStateManager::scheduleSend);
         } else if (error.code == u"VERSION_CONFLICT" && op.kind == PendingOperation::Kind::Update
                    && !error.currentRecord().isEmpty() && op.rebases < MaxRebases
-                   && !clashes(op, error.currentRecord())) {
+                   && !m_writes.clashes(op, error.currentRecord())) {
             // Someone else changed other fields since the version sent: sendNext() compares
             // again and sends the change on top of their record.
-            op.state = PendingOperation::State::Pending;
-            ++op.rebases;
-            persistQueue();
+            m_writes.markRebased(txnId);
             upsertServer(error.currentRecord(), false);
         } else if (error.code == u"VERSION_CONFLICT"
                    || (error.code == u"NOT_FOUND" && op.kind == PendingOperation::Kind::Update)) {
-            op.state = PendingOperation::State::Conflict;
-            op.error = error;
-            op.theirs = error.currentRecord();
+            const QJsonObject theirs = error.currentRecord();
+            m_writes.markConflict(txnId, theirs, error);
             ++m_counters.conflicts;
-            persistQueue();
-            // Copies: slots of the row signals below may add operations (and move the list).
-            const QString recordId = op.recordId;
-            const QJsonObject theirs = op.theirs;
             if (!theirs.isEmpty())
                 upsertServer(theirs, false);
-            applyLocal(recordId);
+            applyLocal(op.recordId);
             Q_EMIT conflictDetected(txnId);
         } else if (error.code == u"NOT_FOUND" && op.kind == PendingOperation::Kind::Delete) {
             confirm(txnId, {});
@@ -2061,21 +1887,19 @@ void RealtimeStateManager::releaseHeldCreates()
 
 void RealtimeStateManager::confirm(const QString &txnId, const QJsonObject &record)
 {
-    const int index = opIndex(txnId);
-    if (index < 0)
+    const std::optional<PendingOperation> op = m_writes.take(txnId);
+    if (!op)
         return;
-    const PendingOperation op = m_ops.takeAt(index);
     ++m_counters.confirmed;
-    persistQueue();
-    QString id = op.recordId;
-    if (op.kind == PendingOperation::Kind::Create) {
+    QString id = op->recordId;
+    if (op->kind == PendingOperation::Kind::Create) {
         const QString real = idOf(record);
         if (!real.isEmpty()) {
-            renameRecord(op.recordId, real);
+            renameRecord(op->recordId, real);
             id = real;
         }
     }
-    if (op.kind == PendingOperation::Kind::Delete) {
+    if (op->kind == PendingOperation::Kind::Delete) {
         removeServer(id);
     } else if (!idOf(record).isEmpty()) {
         upsertServer(record, false);
@@ -2087,10 +1911,7 @@ void RealtimeStateManager::confirm(const QString &txnId, const QJsonObject &reco
 
 void RealtimeStateManager::renameRecord(const QString &from, const QString &to)
 {
-    for (PendingOperation &op : m_ops) {
-        if (op.recordId == from)
-            op.recordId = to;
-    }
+    m_writes.rename(from, to);
     const int row = rowOf(from);
     if (row < 0)
         return;
@@ -2109,25 +1930,13 @@ void RealtimeStateManager::renameRecord(const QString &from, const QString &to)
 void RealtimeStateManager::checkConflicts(const QString &id, const QJsonObject &theirs,
                                           bool deleted)
 {
-    QStringList found;
-    for (PendingOperation &op : m_ops) {
-        if (op.recordId != id || op.state != PendingOperation::State::Pending
-            || op.kind == PendingOperation::Kind::Create)
-            continue;
-        if (deleted && op.kind == PendingOperation::Kind::Delete) {
-            scheduleSend(); // nothing left to delete: sendNext() confirms it
-            continue;
-        }
-        if (!deleted && !clashes(op, theirs))
-            continue;
-        op.state = PendingOperation::State::Conflict;
-        op.theirs = theirs;
-        ++m_counters.conflicts;
-        found.append(op.txnId);
-    }
+    bool deleteDone = false;
+    const QStringList found = m_writes.conflictsFrom(id, theirs, deleted, &deleteDone);
+    if (deleteDone)
+        scheduleSend(); // nothing left to delete: sendNext() confirms it
     if (found.isEmpty())
         return;
-    persistQueue();
+    m_counters.conflicts += found.size();
     // After the caller has updated the row: signal from the event loop.
     QMetaObject::invokeMethod(
         this,
@@ -2144,46 +1953,15 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
 {
     if (m_options.mode == Mode::His)
         return resolveHisConflict(txnId, resolution, merged);
-    const int index = opIndex(txnId);
-    if (index < 0 || m_ops[index].state != PendingOperation::State::Conflict)
+    const PendingOperation *op = m_writes.find(txnId);
+    if (!op || op->state != PendingOperation::State::Conflict)
         return false;
-    PendingOperation &op = m_ops[index];
-    const QString recordId = op.recordId;
+    const QString recordId = op->recordId;
     QString shownId = recordId;
-    if (resolution == Resolution::TakeTheirs) {
-        m_ops.removeAt(index);
-    } else {
-        if (resolution == Resolution::Merge) {
-            op.values = merged;
-            if (op.kind == PendingOperation::Kind::Delete && !merged.isEmpty())
-                op.kind = PendingOperation::Kind::Update;
-        }
-        if (op.theirs.isEmpty() && op.kind == PendingOperation::Kind::Update) {
-            // Deleted on the server: keeping mine means creating the record again.
-            QJsonObject values = op.base;
-            for (auto it = op.values.begin(); it != op.values.end(); ++it)
-                values.insert(it.key(), it.value());
-            for (const ResourceSchema::Column &c : m_schema.columns) {
-                if (c.system)
-                    values.remove(c.name);
-            }
-            values.remove(m_schema.idField);
-            values.remove(m_schema.versionField);
-            op.kind = PendingOperation::Kind::Create;
-            op.values = values;
-            op.recordId = PendingOperation::localId(op.txnId);
-            shownId = op.recordId;
-        } else {
-            // Mine, on top of their version.
-            op.base = op.theirs;
-            op.baseVersion = versionOf(op.theirs);
-            op.rebases = 0;
-        }
-        op.state = PendingOperation::State::Pending;
-        op.theirs = QJsonObject();
-        op.error = RestError();
-    }
-    persistQueue();
+    if (resolution == Resolution::TakeTheirs)
+        m_writes.take(txnId);
+    else
+        shownId = *m_writes.keepMine(txnId, resolution == Resolution::Merge ? &merged : nullptr);
     QMetaObject::invokeMethod(
         this,
         [this, recordId, shownId] {
@@ -2201,47 +1979,25 @@ bool RealtimeStateManager::resolveConflict(const QString &txnId, Resolution reso
 
 QList<PendingOperation> RealtimeStateManager::discardableOperations() const
 {
-    QList<PendingOperation> out = m_hisConflicts;
-    for (const PendingOperation &op : m_ops) {
-        if (op.state == PendingOperation::State::Pending
-            || op.state == PendingOperation::State::Conflict)
-            out.append(op);
-    }
-    return out;
+    return m_writes.discardable();
 }
 
 bool RealtimeStateManager::discardOperation(const QString &txnId)
 {
-    if (const auto his
-        = std::find_if(m_hisConflicts.begin(), m_hisConflicts.end(),
-                       [&](const PendingOperation &op) { return op.txnId == txnId; });
-        his != m_hisConflicts.end()) {
-        const QString recordId = his->recordId;
-        m_hisConflicts.erase(his);
-        persistQueue();
+    const bool held
+        = std::any_of(m_writes.heldConflicts().cbegin(), m_writes.heldConflicts().cend(),
+                      [&](const PendingOperation &op) { return op.txnId == txnId; });
+    const QList<std::pair<QString, QString>> dropped = m_writes.discard(txnId);
+    if (dropped.isEmpty())
+        return false;
+    const QString recordId = dropped.constFirst().second;
+    if (held) {
+        // HIS mode: the conflict was never in the rows.
         qCInfo(lcState).noquote() << m_schema.name << ": the user discarded" << txnId;
         Q_EMIT operationDiscarded(txnId, recordId);
         Q_EMIT stateChanged();
         return true;
     }
-    const int index = opIndex(txnId);
-    if (index < 0
-        || (m_ops[index].state != PendingOperation::State::Pending
-            && m_ops[index].state != PendingOperation::State::Conflict))
-        return false;
-    const QString recordId = m_ops[index].recordId;
-    QList<std::pair<QString, QString>> dropped{{txnId, recordId}};
-    m_ops.removeAt(index);
-    if (recordId.startsWith(PendingOperation::localId({}))) {
-        // The record exists nowhere but here: what was to follow its create goes with it.
-        for (int i = m_ops.size() - 1; i >= 0; --i) {
-            if (m_ops[i].recordId == recordId && m_ops[i].state != PendingOperation::State::Sent) {
-                dropped.append({m_ops[i].txnId, recordId});
-                m_ops.removeAt(i);
-            }
-        }
-    }
-    persistQueue();
     qCInfo(lcState).noquote() << m_schema.name << ": the user discarded" << dropped.size()
                               << "change(s) of" << recordId;
     // Shown on the next turn, never inside the caller (which may be a slot of ours).
@@ -2257,17 +2013,6 @@ bool RealtimeStateManager::discardOperation(const QString &txnId)
     Q_EMIT stateChanged();
     scheduleSend();
     return true;
-}
-
-void RealtimeStateManager::persistQueue()
-{
-    if (!m_queue)
-        return;
-    QString error;
-    if (!m_queue->save(m_options.mode == Mode::His ? m_hisConflicts : m_ops, &error)) {
-        qCWarning(lcState).noquote() << m_schema.name << ":" << error;
-        Q_EMIT errorOccurred(error);
-    }
 }
 
 } // namespace livedesk

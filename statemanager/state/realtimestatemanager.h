@@ -6,6 +6,7 @@
 #include "state/pendingoperation.h"
 #include "state/resourceschema.h"
 #include "state/rowstore.h"
+#include "state/writequeue.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>
@@ -21,7 +22,6 @@
 
 namespace livedesk {
 
-class OfflineQueue;
 class RealtimeChannel;
 class RealtimeEvent;
 class RestReply;
@@ -273,16 +273,10 @@ public:
     QDateTime lastSyncAt() const { return m_lastSyncAt; }
     /// Operations not confirmed yet, in conflict included (HIS mode: the writes on their way
     /// and the conflicts, which wait for the user outside the rows).
-    int pendingCount() const
-    {
-        return int(m_ops.size() + m_hisSending.size() + m_hisConflicts.size());
-    }
+    int pendingCount() const { return m_writes.size(); }
     /// Those operations: live mode's queue; in HIS mode the writes on their way (state Sent)
     /// and the conflicts.
-    QList<PendingOperation> pendingOperations() const
-    {
-        return m_ops + m_hisSending + m_hisConflicts;
-    }
+    QList<PendingOperation> pendingOperations() const { return m_writes.all(); }
     QList<PendingOperation> conflicts() const;
     const Counters &counters() const { return m_counters; }
 
@@ -464,32 +458,23 @@ private:
     void confirm(const QString &txnId, const QJsonObject &record);
     void releaseHeldCreates();
     void renameRecord(const QString &from, const QString &to);
-    int opIndex(const QString &txnId) const;
-    void persistQueue();
     void scheduleSend();
     void checkConflicts(const QString &id, const QJsonObject &theirs, bool deleted);
     void enterConflict(const QString &txnId, const QJsonObject &theirs);
     // Live mode: reads the record of @p txnId's update before sending it (no versions).
     void checkThenSend(const QString &txnId);
-    void transmit(PendingOperation &op, const ApiClient::WriteOptions &options);
+    void transmit(const PendingOperation &op, const ApiClient::WriteOptions &options);
     void announceSent(const QString &txnId);
     // HIS mode: reads the record first where a base must be checked without versions.
     void hisWrite(const PendingOperation &op);
-    // The HIS write @p txnId has its answer: no longer on its way.
-    void hisSettled(const QString &txnId);
     void hisSend(PendingOperation op);
-    void hisConflict(PendingOperation op, const QJsonObject &theirs, const RestError &error);
+    void hisConflict(const PendingOperation &op, const QJsonObject &theirs, const RestError &error);
     bool resolveHisConflict(const QString &txnId, Resolution resolution, const QJsonObject &merged);
-    // Without versions: @p current's `updated_at` is the one @p op's base had (a weak
-    // version: the record has not changed since).
-    bool unchangedSinceBase(const PendingOperation &op, const QJsonObject &current) const;
     // Without versions, read just before writing: whether @p op may go out on @p current.
     // False when a field it changes changed since its base (a conflict); a change to other
     // fields only is merged (Counters::merged).
     bool goesOnto(const PendingOperation &op, const QJsonObject &current);
     RestReply *request(const PendingOperation &op, const ApiClient::WriteOptions &options);
-    /// Whether @p theirs changed a field that @p op changes (or deletes) since its base.
-    bool clashes(const PendingOperation &op, const QJsonObject &theirs) const;
     void failLater(const QString &txnId, const RestError &error);
     void rollBack(const QString &txnId, const RestError &error);
     RestError offlineError() const;
@@ -556,18 +541,13 @@ private:
     bool m_resyncForFailedRead = false;
     QTimer m_subscribeFallback;
 
-    // Live mode.
-    QList<PendingOperation> m_ops;
-    // HIS mode: edits the server refused as conflicting, until the user decides. Never in the
-    // rows: HIS shows nothing unconfirmed.
-    QList<PendingOperation> m_hisConflicts;
-    // HIS mode: writes sent (or being checked before sending) whose answer has not come.
-    QList<PendingOperation> m_hisSending;
+    // The user's unsettled writes: live mode's queue (shown in the rows), HIS mode's writes
+    // on their way and its conflicts (never in the rows: HIS shows nothing unconfirmed).
+    WriteQueue m_writes;
     bool m_sending = false;
     bool m_sendScheduled = false;
     // A check before sending failed for a reason of the server's: sending waits a while.
     bool m_sendHeld = false;
-    std::unique_ptr<OfflineQueue> m_queue;
     QSet<QString> m_fetching;
     // Pages read (Options::loadAll false), the server's total and whether it has more.
     int m_pages = 1;

@@ -417,6 +417,24 @@ QString ResourceSchema::refusal(Action action) const
     return {};
 }
 
+QString ResourceSchema::idOf(const QJsonObject &record) const
+{
+    const QJsonValue v = record.value(idField);
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble())
+        return QString::number(v.toInteger());
+    return {};
+}
+
+qint64 ResourceSchema::versionOf(const QJsonObject &record) const
+{
+    if (!hasVersions())
+        return -1;
+    const QJsonValue v = record.value(versionField);
+    return v.isDouble() ? v.toInteger() : -1;
+}
+
 int ResourceSchema::columnIndex(QStringView name) const
 {
     for (qsizetype i = 0; i < columns.size(); ++i) {

@@ -107,6 +107,10 @@ public:
 
     bool isValid() const { return !name.isEmpty() && !restPath.isEmpty(); }
     bool hasVersions() const { return !versionField.isEmpty(); }
+    /// The id of @p record as text (a number id written in decimal); empty when it has none.
+    QString idOf(const QJsonObject &record) const;
+    /// The version of @p record; -1 without versions or when it carries none.
+    qint64 versionOf(const QJsonObject &record) const;
     /// Index of the column @p name, or -1.
     int columnIndex(QStringView name) const;
     const Column *column(QStringView name) const;
