@@ -121,6 +121,22 @@ void RealtimeTableModel::onRowsChanged(int first, int last, const QStringList &f
     }
     if (high >= 0)
         queueChange({first, last, low, high, false});
+    if (m_changes.isEmpty())
+        return;
+    // The first change of a turn of the event loop is told at once (a single update reaches
+    // the view without waiting a turn); the rest of the turn's are held and merged, and told
+    // at its end (a burst costs a few signals).
+    if (!m_flushScheduled) {
+        flushChanges();
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_flushScheduled = false;
+                flushChanges();
+            },
+            Qt::QueuedConnection);
+    }
 }
 
 void RealtimeTableModel::queueChange(const Change &change)
@@ -140,16 +156,6 @@ void RealtimeTableModel::queueChange(const Change &change)
         }
     }
     m_changes.append(change);
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_flushScheduled = false;
-                flushChanges();
-            },
-            Qt::QueuedConnection);
-    }
 }
 
 void RealtimeTableModel::flushChanges()

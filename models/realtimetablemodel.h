@@ -17,11 +17,13 @@ namespace livedesk {
  * change loses the selection and scroll position and makes rows jump. This model never
  * resets for data changes: it forwards the manager's row signals one to one (inserts,
  * removals, moves: a record whose sort key changed moves, it is not removed and re-added), and
- * turns a changed record into dataChanged for the changed cells only. dataChanged is held
- * until the end of the event-loop turn (or the next structural change) and contiguous rows
- * with the same columns and roles are merged, so a burst of updates costs a few signals, not
- * one per event. modelReset happens only when the manager is switched or its query is
- * (RealtimeStateManager::setQuery()). Row lookup by id is the manager's, O(1).
+ * turns a changed record into dataChanged for the changed cells only. The first change of a
+ * turn of the event loop is told at once, so that a single update reaches the view within
+ * the frame's delivery; the turn's later changes are held until its end (or the next
+ * structural change) and contiguous rows with the same columns and roles are merged, so a
+ * burst of updates costs a few signals, not one per event. modelReset happens only when the manager
+ * is switched or its query is (RealtimeStateManager::setQuery()). Row lookup by id is the
+ * manager's, O(1).
  *
  * Roles: DisplayRole is formatted for people (dates and numbers in the locale, Yes/No,
  * enum values as they are); EditRole and SortRole hold typed raw values (QDate, QDateTime,

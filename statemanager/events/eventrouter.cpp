@@ -75,7 +75,10 @@ int EventRouter::route(const RealtimeEvent &event)
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     }
     int ran = 0;
+    const std::weak_ptr<char> alive = m_alive;
     for (const int id : std::as_const(ids)) {
+        if (alive.expired())
+            break;
         auto it = std::find_if(m_routes.cbegin(), m_routes.cend(),
                                [id](const Route &r) { return r.id == id; });
         if (it == m_routes.cend())

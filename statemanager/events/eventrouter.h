@@ -9,6 +9,7 @@
 #include <QtCore/QStringList>
 
 #include <functional>
+#include <memory>
 
 namespace livedesk {
 
@@ -60,6 +61,9 @@ private:
     /// Feature routes by normalized feature name.
     QHash<QString, QList<int>> m_byFeature;
     int m_nextId = 1;
+    // Expires with the router: a handler may delete it (the lists apply events as they come,
+    // and a slot of theirs may close the session), and route() must then stop at once.
+    std::shared_ptr<char> m_alive = std::make_shared<char>();
 };
 
 } // namespace livedesk

@@ -25,7 +25,7 @@ namespace livedesk {
 
 namespace {
 
-// Live mode: the longest run of event application in one turn of the event loop.
+// The longest run of events that waited (see onEvent()) applied in one turn of the event loop.
 constexpr qint64 InboxSliceMs = 8;
 // How often one change is sent again on top of a record someone else keeps changing in other
 // fields before it is left to the user as a conflict.
@@ -814,11 +814,57 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
         count(Outcome::Reloaded);
         return;
     }
-    m_inbox.append(event);
-    if (!m_inboxScheduled) {
-        m_inboxScheduled = true;
-        QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox, Qt::QueuedConnection);
+    // Applied at once, inside the socket's delivery of the frame: its time slice is the one
+    // that bounds a burst. Only an event that arrives while another is being applied (a slot
+    // of ours re-entered the event loop) or behind one that waits goes to the inbox, so the
+    // order holds and nothing is applied half-way into another.
+    if (m_applying || !m_inbox.isEmpty()) {
+        ++m_counters.eventsDeferred;
+        m_inbox.append(event);
+        if (!m_inboxScheduled) {
+            m_inboxScheduled = true;
+            QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox,
+                                      Qt::QueuedConnection);
+        }
+        return;
     }
+    take(event);
+    announceState();
+}
+
+void RealtimeStateManager::take(const RealtimeEvent &event)
+{
+    m_applying = true;
+    const auto done = qScopeGuard([this] {
+        m_applying = false;
+        // Events that came while a slot held the loop inside this one.
+        if (!m_inbox.isEmpty() && !m_inboxScheduled) {
+            m_inboxScheduled = true;
+            QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox,
+                                      Qt::QueuedConnection);
+        }
+    });
+    if (m_options.mode == Mode::His) {
+        ++m_counters.eventsReloaded;
+        hint();
+        return;
+    }
+    count(applyEvent(event));
+}
+
+void RealtimeStateManager::announceState()
+{
+    // Once per turn of the event loop, however many events the turn brought.
+    if (m_stateScheduled)
+        return;
+    m_stateScheduled = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_stateScheduled = false;
+            Q_EMIT stateChanged();
+        },
+        Qt::QueuedConnection);
 }
 
 void RealtimeStateManager::count(Outcome outcome)
@@ -859,22 +905,16 @@ void RealtimeStateManager::onLockEvent(const RealtimeEvent &event)
 void RealtimeStateManager::processInbox()
 {
     m_inboxScheduled = false;
-    if (m_inbox.isEmpty())
-        return;
-    if (m_options.mode == Mode::His) {
-        m_counters.eventsReloaded += m_inbox.size();
-        m_inbox.clear();
-        hint();
-        return;
-    }
-    // A backlog (a burst, a reconnect) is applied in slices of InboxSliceMs, so that the user
-    // interface keeps turning in between. Events are taken one at a time from the front: a
-    // slot that re-enters the event loop and lands here again carries on in order.
+    if (m_inbox.isEmpty() || m_applying)
+        return; // take() schedules them once the event being applied is done
+    // Events that waited for one being applied; in slices of InboxSliceMs should a slot have
+    // held the loop long enough for many to arrive. One at a time from the front: a slot that
+    // re-enters the event loop and lands here again finds m_applying set and leaves them.
     QElapsedTimer slice;
     slice.start();
-    while (!m_inbox.isEmpty()) {
+    while (!m_inbox.isEmpty() && !m_applying) {
         const RealtimeEvent event = m_inbox.takeFirst();
-        count(applyEvent(event));
+        take(event);
         if (slice.elapsed() >= InboxSliceMs)
             break;
     }

@@ -43,7 +43,9 @@ class RestReply;
  * changed is moved there, compared the way livedesk-server sorts (text without case, null
  * first, ties by id in the direction of the last key); a server that sorts otherwise is
  * followed at the next reload. rowsChanged() names the fields whose shown value changed, so
- * that a model can limit dataChanged to those cells. Work is batched per event-loop turn.
+ * that a model can limit dataChanged to those cells. An event is applied as its frame is
+ * delivered (the socket's time slice bounds a burst); one that arrives while another is being
+ * applied (a slot re-entered the event loop) waits, in order, until that one is done.
  * Slots may call any method, including writes: those are queued and take effect on a later
  * turn.
  *
@@ -205,6 +207,10 @@ public:
         qint64 eventsIgnored = 0;
         /// GETs of one record (live mode).
         qint64 recordFetches = 0;
+        /// Events that arrived while another was being applied (a slot of the row signals
+        /// re-entered the event loop) and waited for the next turn, in order; every other
+        /// event is applied as its frame is delivered.
+        qint64 eventsDeferred = 0;
         qint64 seqGaps = 0;
         qint64 writesSent = 0;
         qint64 confirmed = 0;
@@ -399,6 +405,10 @@ private:
     void onEvent(const RealtimeEvent &event);
     Claim concernsUs(const RealtimeEvent &event) const;
     void processInbox();
+    // Applies (live) or hints (HIS) one event taken by onEvent().
+    void take(const RealtimeEvent &event);
+    // stateChanged() on the next turn, once however many events came.
+    void announceState();
     Outcome applyEvent(const RealtimeEvent &event);
     void count(Outcome outcome);
     void hint();
@@ -509,9 +519,13 @@ private:
     QHash<QString, QJsonObject> m_outside;
     QList<QString> m_outsideOrder;
 
-    // Events waiting for this turn's batch.
+    // Events that arrived while another was being applied (a slot re-entered the event
+    // loop), in order, for the next turn.
     QList<RealtimeEvent> m_inbox;
     bool m_inboxScheduled = false;
+    // An event is being applied: one arriving now waits in the inbox.
+    bool m_applying = false;
+    bool m_stateScheduled = false;
     qint64 m_lastSeq = -1;
 
     // HIS refresh scheduling.

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void handlerRemovesEarlierRoute();
     void handlerRemovesEveryRoute();
     void handlerAddsRoute();
+    void handlerDeletesTheRouter();
     void handlerRoutesReentrantly();
     void contextDeleted();
     void contextDeletedMidDispatch();
@@ -212,6 +213,23 @@ void TestEventRouter::handlerRemovesEveryRoute()
     QCOMPARE(calls, QStringList{u"a"_s});
     QCOMPARE(router.routeCount(), 0);
     QCOMPARE(router.route(kCreated), 0);
+}
+
+// A list applies its events as they come, and a slot of its row signals may close the
+// session that owns the router: dispatch stops there, without touching the router again.
+void TestEventRouter::handlerDeletesTheRouter()
+{
+    auto router = std::make_unique<EventRouter>();
+    QStringList calls;
+    router->addRoute({}, nullptr, [&](const RealtimeEvent &) {
+        calls << u"a"_s;
+        router.reset();
+    });
+    router->addRoute({}, nullptr, [&](const RealtimeEvent &) { calls << u"b"_s; });
+    EventRouter *raw = router.get();
+    QCOMPARE(raw->route(kCreated), 1);
+    QCOMPARE(calls, QStringList{u"a"_s});
+    QVERIFY(!router);
 }
 
 void TestEventRouter::handlerAddsRoute()

@@ -15,6 +15,7 @@
 #include "state/resourceschema.h"
 #include "stateclient.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -491,6 +492,101 @@ private Q_SLOTS:
         QCOMPARE(nurse.manager->counters().reloads, reloads); // applied, not reloaded
         QVERIFY(nurse.manager->counters().eventsApplied >= 4);
         QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; "_s)));
+    }
+
+    // An event is applied inside the delivery of its frame, not on a later turn of the event
+    // loop: the rows change before anything posted when the event was received has run.
+    void eventsAreAppliedAsTheirFrameIsDelivered_data()
+    {
+        QTest::addColumn<bool>("live");
+        QTest::newRow("live") << true;
+        QTest::newRow("his") << false;
+    }
+
+    void eventsAreAppliedAsTheirFrameIsDelivered()
+    {
+        QFETCH(bool, live);
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(live ? Manager::Mode::Live : Manager::Mode::His));
+        bool inDelivery = false;
+        int changedInDelivery = 0;
+        int changedLater = 0;
+        int hintsInDelivery = 0;
+        QObject context;
+        connect(&nurse.channel, &RealtimeChannel::eventReceived, &context, [&] {
+            inDelivery = true;
+            QMetaObject::invokeMethod(
+                &context, [&] { inDelivery = false; }, Qt::QueuedConnection);
+        });
+        connect(nurse.manager.get(), &Manager::rowsChanged, &context,
+                [&](int, int, const QStringList &fields) {
+                    if (!fields.isEmpty())
+                        ++(inDelivery ? changedInDelivery : changedLater);
+                });
+        connect(nurse.manager.get(), &Manager::stateChanged, &context, [&] {
+            if (inDelivery && nurse.manager->isRefreshPending())
+                ++hintsInDelivery;
+        });
+        const qint64 seen = nurse.manager->counters().eventsSeen;
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(test::await(m_writer->api.update(u"/api/patients"_s, u"%1"_s.arg(i + 1),
+                                                     {{u"ward"_s, u"Ward D%1"_s.arg(i)}}))
+                        .ok);
+        }
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(nurse.manager->counters().eventsSeen - seen, 3);
+        QCOMPARE(nurse.manager->counters().eventsDeferred, 0);
+        if (live) {
+            QCOMPARE(changedInDelivery, 3);
+            QCOMPARE(changedLater, 0);
+        } else {
+            // HIS: the hint is taken at once too; the rows change by the reload after it.
+            QVERIFY(hintsInDelivery >= 1);
+            QCOMPARE(changedInDelivery, 0);
+        }
+    }
+
+    // A slot of the row signals that re-enters the event loop (a dialog, a wait) in the middle
+    // of a burst: the socket carries on delivering the frames it holds from inside that loop,
+    // and their events wait for the one being applied, then follow in their order.
+    void eventsDuringASlotThatSpinsTheLoopWaitAndKeepTheirOrder()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        QStringList order;
+        int changes = 0;
+        QObject context;
+        connect(nurse.manager.get(), &Manager::rowsChanged, &context,
+                [&](int first, int last, const QStringList &fields) {
+                    if (fields.isEmpty())
+                        return;
+                    for (int row = first; row <= last; ++row)
+                        order.append(nurse.manager->idAt(row));
+                    if (++changes == 1) {
+                        // Slow enough that the socket's time slice is used up: the burst's
+                        // other frames are queued for its next slice.
+                        QElapsedTimer busy;
+                        busy.start();
+                        while (busy.elapsed() < 20) { }
+                    } else if (changes == 2) {
+                        QTest::qWait(200); // the next slice runs in here
+                    }
+                });
+        QStringList published;
+        int k = 0;
+        const server::EventPublisher::Origin origin{u"ward-a"_s, u"u-doctor"_s, {}, {}};
+        for (const int id : {7, 3, 9, 1, 5, 3, 8}) {
+            const auto record = m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                                          id, {{u"ward"_s, u"Spin %1"_s.arg(++k)}});
+            QVERIFY(record);
+            m_server->publisher()->publish(patients(), u"updated"_s, record.value(), origin,
+                                           record.value().value(u"version").toInteger());
+            published.append(QString::number(id));
+        }
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(order, published);
+        QCOMPARE(nurse.manager->counters().eventsApplied, qint64(published.size()));
+        QVERIFY(nurse.manager->counters().eventsDeferred > 0);
     }
 
     void liveLocalEditsShowAtOnceWithoutDuplicates()
