@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "importrunpage.h"
 
-#include "events/realtimechannel.h"
 #include "importwizard.h"
 #include "rest/apiclient.h"
 #include "rest/resterror.h"
 #include "rest/restreply.h"
-#include "socketio/socketioclient.h"
+#include "state/session.h"
 
 #include <QtCore/QLocale>
 #include <QtWidgets/QFormLayout>
@@ -43,10 +42,9 @@ QString number(int n)
 
 } // namespace
 
-ImportRunPage::ImportRunPage(ApiClient *api, RealtimeChannel *channel, QWidget *parent)
+ImportRunPage::ImportRunPage(Session *session, QWidget *parent)
     : QWizardPage(parent)
-    , m_api(api)
-    , m_channel(channel)
+    , m_session(session)
     , m_status(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_counts(new QWidget(this))
@@ -116,8 +114,8 @@ ImportRunPage::ImportRunPage(ApiClient *api, RealtimeChannel *channel, QWidget *
     connect(&m_tick, &QTimer::timeout, this, &ImportRunPage::refresh);
     connect(m_cancel, &QPushButton::clicked, this, &ImportRunPage::cancelImport);
     connect(m_retry, &QPushButton::clicked, this, &ImportRunPage::sendExecute);
-    if (m_channel && m_channel->client()) {
-        connect(m_channel->client(), &SocketIoClient::stateChanged, this,
+    if (m_session) {
+        connect(m_session, &Session::connectionStatusChanged, this,
                 &ImportRunPage::updateSourceFromJob);
     }
     clear();
@@ -179,13 +177,14 @@ void ImportRunPage::sendExecute()
         return;
     m_errorText.clear();
     m_retry->hide();
-    if (!m_api || !m_validation.isValid()) {
+    ApiClient *const api = this->api();
+    if (!api || !m_validation.isValid()) {
         m_errorText = tr("There is no checked file to import.");
         refresh();
         return;
     }
     RestReply *reply
-        = m_api->importExecute(m_resource.restPath, m_validation.sessionId, m_skipInvalid);
+        = api->importExecute(m_resource.restPath, m_validation.sessionId, m_skipInvalid);
     m_executeReply = reply;
     refresh();
     connect(reply, &RestReply::finished, this, [this, reply] {
@@ -232,13 +231,20 @@ void ImportRunPage::follow(const ResourceSchema &resource, const QString &jobId,
 
 void ImportRunPage::followJob(const QString &jobId)
 {
-    m_job = new ImportJob(m_api, m_channel, m_resource.restPath, jobId, this);
+    if (!m_session)
+        return; // signed out under the page's feet: nothing to follow the job with
+    m_job = m_session->followImport(m_resource.restPath, jobId, this);
     connect(m_job, &ImportJob::progressChanged, this, &ImportRunPage::refresh);
     connect(m_job, &ImportJob::finished, this, &ImportRunPage::jobEnded);
     m_tick.start();
     updateSourceFromJob();
     refresh();
     Q_EMIT jobStarted(jobId);
+}
+
+ApiClient *ImportRunPage::api() const
+{
+    return m_session ? m_session->api() : nullptr;
 }
 
 QString ImportRunPage::jobId() const
@@ -271,9 +277,10 @@ QString ImportRunPage::updateSourceText() const
 
 void ImportRunPage::cancelImport()
 {
-    if (!m_job || m_job->isFinished() || m_cancelReply || !m_api)
+    ApiClient *const api = this->api();
+    if (!m_job || m_job->isFinished() || m_cancelReply || !api)
         return;
-    RestReply *reply = m_api->importCancel(m_resource.restPath, m_job->jobId());
+    RestReply *reply = api->importCancel(m_resource.restPath, m_job->jobId());
     m_cancelReply = reply;
     m_errorText.clear();
     refresh();
@@ -299,8 +306,8 @@ void ImportRunPage::updateSourceFromJob()
     if (!m_job) {
         m_source = UpdateSource::None;
     } else if (!m_job->isFinished()) {
-        const bool connected
-            = m_channel && m_channel->client() && m_channel->client()->isConnected();
+        const bool connected = m_session
+            && m_session->connectionStatus().state == ConnectionStatus::State::Connected;
         const bool polledLast = m_job->polledUpdates() > m_seenPolledUpdates
             && m_job->eventUpdates() == m_seenEventUpdates;
         // Connected but silent: ImportJob asks the server meanwhile, and so says the page.

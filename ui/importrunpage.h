@@ -17,18 +17,19 @@ class QPushButton;
 namespace livedesk {
 
 class ApiClient;
-class RealtimeChannel;
 class RestReply;
+class Session;
 
 /**
  * Third page of the ImportWizard: the import running on the server.
  *
  * start() asks the server to execute a checked file (`POST import/execute`); follow() picks
  * up a job that is already running, by its id (the wizard reopened on it). Either way an
- * ImportJob follows the job: a progress bar, rows processed of the total, imported and failed
- * counts and the elapsed time, updated from the `import.progress` events on the channel while
- * the socket is connected, and by polling the job's status while it is not. The page says
- * which of the two it uses (updateSource()).
+ * ImportJob follows the job (Session::followImport()): a progress bar, rows processed of the
+ * total, imported and failed counts and the elapsed time, updated from the `import.progress`
+ * events on the session's channel while its socket is connected, and by polling the job's
+ * status while it is not. The page says which of the two it uses (updateSource()), from the
+ * session's connectionStatus(): it holds no connection of its own.
  *
  * Cancel import asks the server to stop (`POST import/cancel`); a server without that route
  * is told apart from other failures, and the page then says the import cannot be cancelled
@@ -53,9 +54,9 @@ public:
     };
     Q_ENUM(UpdateSource)
 
-    /// @p api and @p channel are not owned and must outlive the page; @p channel may be null
-    /// (polling only).
-    ImportRunPage(ApiClient *api, RealtimeChannel *channel, QWidget *parent = nullptr);
+    /// @p session (its REST client, the job's progress, the connection's state) is not owned
+    /// and must outlive the page.
+    explicit ImportRunPage(Session *session, QWidget *parent = nullptr);
     ~ImportRunPage() override;
 
     /// Starts importing the file of @p validation, skipping its invalid rows if @p skipInvalid.
@@ -106,8 +107,9 @@ private:
     void updateSourceFromJob();
     void jobEnded(ImportJob::Status status);
 
-    QPointer<ApiClient> m_api;
-    QPointer<RealtimeChannel> m_channel;
+    ApiClient *api() const;
+
+    QPointer<Session> m_session;
     ResourceSchema m_resource;
     ImportValidatePage::Result m_validation;
     bool m_skipInvalid = false;

@@ -6,6 +6,7 @@
 #include "importsummarypage.h"
 #include "importvalidatepage.h"
 #include "rest/resterror.h"
+#include "state/session.h"
 
 #include <QtCore/QJsonArray>
 #include <QtWidgets/QAbstractButton>
@@ -14,13 +15,12 @@ using namespace Qt::StringLiterals;
 
 namespace livedesk {
 
-ImportWizard::ImportWizard(ApiClient *api, RealtimeChannel *channel,
-                           const QList<ResourceSchema> &resources, QWidget *parent)
+ImportWizard::ImportWizard(Session *session, QWidget *parent)
     : QWizard(parent)
-    , m_resources(resources)
-    , m_filePage(new ImportFilePage(api, resources, this))
-    , m_validatePage(new ImportValidatePage(api, this))
-    , m_runPage(new ImportRunPage(api, channel, this))
+    , m_resources(session->resources())
+    , m_filePage(new ImportFilePage(session->api(), m_resources, this))
+    , m_validatePage(new ImportValidatePage(session->api(), this))
+    , m_runPage(new ImportRunPage(session, this))
     , m_summaryPage(new ImportSummaryPage(this))
 {
     setWindowTitle(tr("Import records"));

@@ -12,13 +12,12 @@
 
 namespace livedesk {
 
-class ApiClient;
 class ImportFilePage;
 class ImportRunPage;
 class ImportSummaryPage;
 class ImportValidatePage;
-class RealtimeChannel;
 class RestError;
+class Session;
 
 /**
  * The CSV import wizard of AegisX-style resources (docs/protocol.md import routes).
@@ -44,6 +43,13 @@ class RestError;
  *
  * Once the job has ended, Finish (or closing) resets the wizard for the next file.
  *
+ * ## Through the session
+ * The wizard works on a signed-in Session, as the workstation holds it: its REST client for
+ * the checks and the import, Session::followImport() for the job, Session::connectionStatus()
+ * for saying whether progress is pushed or polled. It holds no socket or channel, so that a
+ * sign-in's rules (fresh tokens for the socket, one subscription for every list) stay the
+ * session's, and the wizard is tested with the session the application makes.
+ *
  * Every long step is asynchronous (the file is read on a worker thread, every server call
  * is a RestReply), so a large file never holds up the window.
  */
@@ -55,10 +61,10 @@ public:
     enum PageId { FilePageId, ValidatePageId, RunPageId, SummaryPageId };
     Q_ENUM(PageId)
 
-    /// @p api and @p channel are not owned and must outlive the wizard; @p channel may be
-    /// null (progress by polling only). @p resources are those offered for import.
-    ImportWizard(ApiClient *api, RealtimeChannel *channel, const QList<ResourceSchema> &resources,
-                 QWidget *parent = nullptr);
+    /// Offers the resources of @p session (Session::resources(), read now: it must be signed
+    /// in). @p session is not owned and must outlive the wizard; a new sign-in is a new
+    /// session, and so a new wizard.
+    explicit ImportWizard(Session *session, QWidget *parent = nullptr);
     ~ImportWizard() override;
 
     const QList<ResourceSchema> &resources() const { return m_resources; }

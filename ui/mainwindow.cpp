@@ -7,7 +7,6 @@
 #include "connectdialog.h"
 #include "connectionindicator.h"
 #include "csvtext.h"
-#include "events/realtimechannel.h"
 #include "importwizard.h"
 #include "people.h"
 #include "realtimetablemodel.h"
@@ -687,8 +686,7 @@ void MainWindow::ensureWizard()
 {
     if (m_import)
         return;
-    m_import
-        = new ImportWizard(m_session->api(), m_session->channel(), m_session->resources(), this);
+    m_import = new ImportWizard(m_session.get(), this);
     const QString server = importKey();
     connect(m_import, &ImportWizard::importStarted, this,
             [server](const QString &resource, const QString &jobId, const QDateTime &startedAt) {

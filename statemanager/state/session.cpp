@@ -4,6 +4,7 @@
 #include "events/eventnaming.h"
 #include "livedesklogging.h"
 #include "rest/restreply.h"
+#include "state/importjob.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
@@ -451,6 +452,11 @@ RealtimeStateManager *Session::manager(const QString &name, RealtimeStateManager
     m_managers.emplace(name, std::move(manager));
     made->start();
     return made;
+}
+
+ImportJob *Session::followImport(const QString &restPath, const QString &jobId, QObject *parent)
+{
+    return new ImportJob(&m_api, &m_channel, restPath, jobId, parent);
 }
 
 void Session::close()

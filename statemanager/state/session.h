@@ -19,6 +19,8 @@
 
 namespace livedesk {
 
+class ImportJob;
+
 /**
  * One signed-in connection to one server, as the workstation holds it: the REST client, the
  * Socket.IO connection with its channel (subscribed to every resource's feature), the
@@ -134,6 +136,13 @@ public:
     /// The connection as a person should see it now (connectionStatusChanged() on change).
     ConnectionStatus connectionStatus() const { return ConnectionStatus::of(m_socket); }
     RealtimeChannel *channel() { return &m_channel; }
+
+    /// Follows the import job @p jobId of the resource at @p restPath (e.g. `/api/patients`)
+    /// with this session's REST client and channel: progress from its events while the
+    /// socket is connected, its status asked for while it is not (ImportJob). The job is a
+    /// child of @p parent and must not outlive the session. Why here: what shows an import
+    /// (the wizard) then needs neither the channel nor the socket, only the session.
+    ImportJob *followImport(const QString &restPath, const QString &jobId, QObject *parent);
 
     /// Closes the socket and forgets the managers (views must have let go).
     void close();

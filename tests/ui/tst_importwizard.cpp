@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The import wizard, offscreen, against livedesk-server on a thread of its own (as the
-// workstation runs it): a 10,000-row file with invalid rows from choosing it to exporting its
-// problems, progress by events and by polling, Back, closing and reopening mid-run, cancel.
-// Each test saves screenshots of the wizard.
+// workstation runs it), on a signed-in Session as the workstation makes it: a 10,000-row file
+// with invalid rows from choosing it to exporting its problems, progress by events and by
+// polling (a session whose socket is down, one whose socket drops and comes back mid-run),
+// Back, closing and reopening mid-run, cancel. Each test saves screenshots of the wizard.
 #include "importfilepage.h"
 #include "importrunpage.h"
 #include "importservice.h"
@@ -12,8 +13,9 @@
 #include "livedeskserver.h"
 #include "restoutcome.h"
 #include "serverthread.h"
+#include "signedinsession.h"
 #include "state/importjob.h"
-#include "stateclient.h"
+#include "state/session.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
@@ -42,7 +44,6 @@
 using namespace Qt::StringLiterals;
 using namespace livedesk;
 using test::await;
-using test::StateClient;
 
 namespace {
 
@@ -203,39 +204,17 @@ private:
         });
     }
 
-    // A signed-in user; with @p connect, its socket is connected and subscribed to patients.
-    std::unique_ptr<StateClient> signIn(bool connect)
+    // The nurse's session; with @p connect, its socket is connected and subscribed to every
+    // resource's feature, else it is closed (signedInSession()).
+    std::unique_ptr<Session> signIn(bool connect)
     {
-        auto user
-            = std::make_unique<StateClient>(m_server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s);
-        if (!user->loggedIn)
-            return nullptr;
-        if (connect) {
-            QSignalSpy confirmed(&user->channel, &RealtimeChannel::subscriptionConfirmed);
-            user->client.open();
-            if (!confirmed.wait(Patience))
-                return nullptr;
-        }
-        return user;
+        return test::signedInSession(m_server->baseUrl(), u"nurse@demo.local"_s, u"nurse"_s,
+                                     connect, Patience);
     }
 
-    // Every resource of the server's schema.
-    static QList<ResourceSchema> resources(ApiClient *api)
+    static QJsonObject serverStatus(Session &user, const QString &jobId)
     {
-        const QJsonObject doc = await(api->get(u"/api/schema"_s)).object();
-        QList<ResourceSchema> out;
-        for (const QJsonValue &v : doc.value(u"resources").toArray()) {
-            QString error;
-            if (auto r = ResourceSchema::fromSchemaDocument(
-                    doc, v.toObject().value(u"name").toString(), &error))
-                out.append(*r);
-        }
-        return out;
-    }
-
-    static QJsonObject serverStatus(StateClient &user, const QString &jobId)
-    {
-        return await(user.api.importStatus(Patients, jobId)).object();
+        return await(user.api()->importStatus(Patients, jobId)).object();
     }
 
     // Chooses @p path on the file page and goes to the validation page; waits for its check.
@@ -249,10 +228,10 @@ private:
         QTRY_VERIFY_WITH_TIMEOUT(!wizard.validatePage()->isChecking(), Patience);
     }
 
-    std::unique_ptr<ImportWizard> makeWizard(StateClient &user, bool withChannel = true)
+    // The wizard as the main window makes it (MainWindow::ensureWizard()), shown on patients.
+    static std::unique_ptr<ImportWizard> makeWizard(Session &user)
     {
-        auto wizard = std::make_unique<ImportWizard>(
-            &user.api, withChannel ? &user.channel : nullptr, resources(&user.api));
+        auto wizard = std::make_unique<ImportWizard>(&user);
         wizard->selectResource(u"patients"_s);
         wizard->show();
         // Active, so that keyboard shortcuts reach it.
@@ -433,7 +412,7 @@ private Q_SLOTS:
         RestQuery q;
         q.search = u"LIVE-"_s;
         q.limit = 1;
-        QCOMPARE(await(nurse->api.list(Patients, q)).pagination.value(u"total").toInt(), 9919);
+        QCOMPARE(await(nurse->api()->list(Patients, q)).pagination.value(u"total").toInt(), 9919);
         wizard->button(QWizard::FinishButton)->click();
         QVERIFY(!wizard->isVisible());
         wizard->show();
@@ -447,16 +426,19 @@ private Q_SLOTS:
         auto nurse = signIn(false);
         QVERIFY(nurse);
         // The list a main window would show, refreshed when the import says it is done.
-        auto schema = nurse->serverSchema();
-        QVERIFY(schema);
-        QVERIFY(nurse->start(*schema, {}, false));
-        const int rowsBefore = nurse->manager->rowCount();
+        RealtimeStateManager *patients
+            = nurse->manager(u"patients"_s, RealtimeStateManager::Mode::His);
+        QVERIFY(patients);
+        QTRY_VERIFY_WITH_TIMEOUT(patients->lastSyncAt().isValid() && !patients->isLoading(),
+                                 Patience);
+        QCOMPARE(nurse->connectionStatus().state, ConnectionStatus::State::Disconnected);
+        const int rowsBefore = patients->rowCount();
         setJobPace(250, 100);
         const QString path = writeFile(m_dir, u"poll.csv"_s, patientCsv("POLL", 3000, nullptr));
 
         auto wizard = makeWizard(*nurse);
         QVERIFY(wizard);
-        connect(wizard.get(), &ImportWizard::importFinished, nurse->manager.get(),
+        connect(wizard.get(), &ImportWizard::importFinished, patients,
                 &RealtimeStateManager::reload);
         validate(*wizard, path);
         QVERIFY(wizard->validatePage()->result().isValid());
@@ -478,8 +460,51 @@ private Q_SLOTS:
         QCOMPARE(wizard->summaryPage()->successCount(), status.value(u"successCount").toInt());
         QCOMPARE(wizard->summaryPage()->failedCount(), status.value(u"failedCount").toInt());
         saveScreenshot(wizard.get(), u"importwizard-polling-summary.png"_s);
-        QTRY_COMPARE_WITH_TIMEOUT(nurse->manager->rowCount(),
+        QTRY_COMPARE_WITH_TIMEOUT(patients->rowCount(),
                                   rowsBefore + status.value(u"successCount").toInt(), Patience);
+    }
+
+    void droppedConnectionIsPolledUntilItIsBack()
+    {
+        auto nurse = signIn(true);
+        QVERIFY(nurse);
+        setJobPace(50, 100);
+        const QString path = writeFile(m_dir, u"drop.csv"_s, patientCsv("DROP", 8000, nullptr));
+        auto wizard = makeWizard(*nurse);
+        QVERIFY(wizard);
+        validate(*wizard, path);
+        wizard->validatePage()->setSkipInvalidRows(true);
+        wizard->button(QWizard::CommitButton)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->job() && wizard->job()->eventUpdates() > 0, Patience);
+        const QPointer<ImportJob> job = wizard->job();
+        QCOMPARE(wizard->runPage()->updateSource(), ImportRunPage::UpdateSource::Live);
+
+        // The connection drops: the page says so at once, and the job asks the server.
+        nurse->socket()->close();
+        QCOMPARE(nurse->connectionStatus().state, ConnectionStatus::State::Disconnected);
+        QCOMPARE(wizard->runPage()->updateSource(), ImportRunPage::UpdateSource::Polling);
+        QVERIFY2(wizard->runPage()->updateSourceText().contains(u"polling the server"_s),
+                 qPrintable(wizard->runPage()->updateSourceText()));
+        const int polled = job->polledUpdates();
+        QTRY_VERIFY_WITH_TIMEOUT(job->polledUpdates() > polled || job->isFinished(), Patience);
+        QVERIFY2(!job->isFinished(), "the job ended before the connection came back");
+        QCOMPARE(wizard->runPage()->updateSource(), ImportRunPage::UpdateSource::Polling);
+        saveScreenshot(wizard.get(), u"importwizard-connection-lost.png"_s);
+
+        // Back: progress is pushed again, and the page says so.
+        const int events = job->eventUpdates();
+        nurse->socket()->open();
+        QTRY_VERIFY_WITH_TIMEOUT(job->eventUpdates() > events || job->isFinished(), Patience);
+        QVERIFY2(!job->isFinished(), "the job ended before events came again");
+        QTRY_COMPARE_WITH_TIMEOUT(wizard->runPage()->updateSource(),
+                                  ImportRunPage::UpdateSource::Live, Patience);
+
+        QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(ImportWizard::SummaryPageId), Patience);
+        const QJsonObject status = serverStatus(*nurse, job->jobId());
+        QCOMPARE(status.value(u"status").toString(), u"completed"_s);
+        QCOMPARE(wizard->summaryPage()->status(), ImportJob::Status::Completed);
+        QCOMPARE(wizard->summaryPage()->successCount(), status.value(u"successCount").toInt());
+        QCOMPARE(wizard->summaryPage()->failedCount(), status.value(u"failedCount").toInt());
     }
 
     void backToChooseAnotherFile()
@@ -626,8 +651,7 @@ private Q_SLOTS:
         wizard.reset();
         QCOMPARE(serverStatus(*nurse, jobId).value(u"status").toString(), u"processing"_s);
 
-        auto again
-            = std::make_unique<ImportWizard>(&nurse->api, &nurse->channel, resources(&nurse->api));
+        auto again = std::make_unique<ImportWizard>(nurse.get());
         QSignalSpy finished(again.get(), &ImportWizard::importFinished);
         QVERIFY(!again->resumeJob(u"nothing"_s, jobId));
         QVERIFY(again->resumeJob(resource, jobId, startedAt));
@@ -650,7 +674,7 @@ private Q_SLOTS:
 
         // Long after: a job that ended is shown as it ended, without waiting for events.
         again.reset();
-        ImportWizard late(&nurse->api, &nurse->channel, resources(&nurse->api));
+        ImportWizard late(nurse.get());
         QVERIFY(late.resumeJob(resource, jobId));
         QTRY_COMPARE_WITH_TIMEOUT(late.currentId(), int(ImportWizard::SummaryPageId), Patience);
         QCOMPARE(late.summaryPage()->status(), ImportJob::Status::Completed);
@@ -669,7 +693,7 @@ private Q_SLOTS:
         const QString sessionId = wizard->validatePage()->result().sessionId;
         QVERIFY(!sessionId.isEmpty());
         // Someone else used the check meanwhile: the server no longer knows the session.
-        QVERIFY(await(nurse->api.importExecute(Patients, sessionId, false)).ok);
+        QVERIFY(await(nurse->api()->importExecute(Patients, sessionId, false)).ok);
         wizard->button(QWizard::CommitButton)->click();
         QTRY_VERIFY_WITH_TIMEOUT(!wizard->runPage()->errorText().isEmpty(), Patience);
         QVERIFY(!wizard->job());
