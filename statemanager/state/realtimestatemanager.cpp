@@ -37,51 +37,7 @@ bool isFullRecordAction(const QString &action)
         || action == u"activated" || action == u"deactivated";
 }
 
-bool isNumericType(const QString &type)
-{
-    return type == u"integer" || type == u"number";
-}
-
 } // namespace
-
-RealtimeStateManager::Membership
-RealtimeStateManager::ListFilter::judge(const QJsonValue &value) const
-{
-    if (value.isUndefined())
-        return Membership::Unknown; // the record does not say
-    if (value.isNull())
-        return Membership::Out; // SQL: null equals and bounds nothing
-    // -1, 0, 1; 2 when the two cannot be compared as the server would.
-    const auto compare = [this](const QJsonValue &a, const QJsonValue &b) {
-        if (numeric) {
-            if (!a.isDouble())
-                return 2;
-            return a.toDouble() < b.toDouble() ? -1 : (a.toDouble() > b.toDouble() ? 1 : 0);
-        }
-        if (b.isBool())
-            return a.isBool() ? int(a.toBool()) - int(b.toBool()) : 2;
-        if (!a.isString())
-            return 2;
-        const int c = a.toString().compare(b.toString());
-        return c < 0 ? -1 : (c > 0 ? 1 : 0);
-    };
-    bool unknown = false;
-    for (const QJsonValue &v : values) {
-        const int c = compare(value, v);
-        if (c == 2) {
-            unknown = true;
-            continue;
-        }
-        const bool ok = op == Op::Equals ? c == 0 : (op == Op::AtLeast ? c >= 0 : c <= 0);
-        if (ok && op == Op::Equals)
-            return Membership::In; // any of the values
-        if (!ok && op != Op::Equals)
-            return Membership::Out;
-    }
-    if (unknown)
-        return Membership::Unknown;
-    return op == Op::Equals ? Membership::Out : Membership::In;
-}
 
 class RealtimeStateManager::Reload
 {
@@ -116,6 +72,7 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     connect(&m_rows, &RowStore::rowsAboutToBeMoved, this,
             &RealtimeStateManager::rowsAboutToBeMoved);
     connect(&m_rows, &RowStore::rowsMoved, this, &RealtimeStateManager::rowsMoved);
+    m_criteria = ListCriteria(m_schema, m_options.query);
     updateOrder();
     m_debounce.setSingleShot(true);
     m_maxWait.setSingleShot(true);
@@ -140,7 +97,6 @@ RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *chan
     });
     m_heartbeat.setInterval(250);
     connect(&m_heartbeat, &QTimer::timeout, this, &RealtimeStateManager::checkHeartbeat);
-    compileFilters();
 
     m_writes.setStoragePath(m_options.queuePath);
     m_writes.setErrorHandler([this](const QString &error) { Q_EMIT errorOccurred(error); });
@@ -336,59 +292,6 @@ bool RealtimeStateManager::isOlderChange(const QJsonObject &incoming, const QJso
     return a.isValid() && b.isValid() && a < b;
 }
 
-void RealtimeStateManager::compileFilters()
-{
-    static const QSet<QString> queryKeys{u"page"_s,      u"limit"_s,    u"sort"_s,   u"sortBy"_s,
-                                         u"sortOrder"_s, u"search"_s,   u"fields"_s, u"fields[]"_s,
-                                         u"include"_s,   u"include[]"_s};
-    m_filters.clear();
-    m_filtersExact = m_options.query.search.trimmed().isEmpty();
-    for (const auto &[key, text] : m_options.query.filters) {
-        if (key.startsWith(u'_'))
-            continue; // the server ignores these (cache busters)
-        const auto [column, op] = m_schema.filterKey(key);
-        if (!column || queryKeys.contains(key)) {
-            m_filtersExact = false;
-            continue;
-        }
-        if (text.trimmed().isEmpty())
-            continue; // an empty form field: no filter, for the server too
-        const QJsonValue typed = ResourceSchema::filterValue(*column, text);
-        if (typed.isUndefined()
-            || (op != ResourceSchema::FilterOp::Equals && !ResourceSchema::isOrdered(*column))) {
-            m_filtersExact = false; // the server refuses the query: its answer decides
-            continue;
-        }
-        ListFilter filter;
-        filter.op = op;
-        filter.field = column->name;
-        filter.numeric = isNumericType(column->type);
-        filter.values.append(typed);
-        const auto same
-            = std::find_if(m_filters.begin(), m_filters.end(), [&](const ListFilter &f) {
-                  return f.field == filter.field && f.op == ResourceSchema::FilterOp::Equals
-                      && filter.op == ResourceSchema::FilterOp::Equals;
-              });
-        if (same != m_filters.end())
-            same->values.append(typed); // a repeated key matches any of its values
-        else
-            m_filters.push_back(std::move(filter));
-    }
-}
-
-RealtimeStateManager::Membership RealtimeStateManager::membership(const QJsonObject &record) const
-{
-    Membership result = m_filtersExact ? Membership::In : Membership::Unknown;
-    for (const ListFilter &filter : m_filters) {
-        const Membership m = filter.judge(record.value(filter.field));
-        if (m == Membership::Out)
-            return m;
-        if (m == Membership::Unknown)
-            result = m;
-    }
-    return result;
-}
-
 bool RealtimeStateManager::hasOperations(const QString &id) const
 {
     return m_writes.hasOperations(id);
@@ -444,36 +347,7 @@ bool RealtimeStateManager::keepsSorted() const
 int RealtimeStateManager::compareRecords(const QJsonObject &a, const QString &aId,
                                          const QJsonObject &b, const QString &bId) const
 {
-    const auto compareValues = [](const QJsonValue &x, const QJsonValue &y, bool textual) {
-        const bool xNull = x.isNull() || x.isUndefined();
-        const bool yNull = y.isNull() || y.isUndefined();
-        if (xNull || yNull)
-            return int(yNull) - int(xNull); // null first
-        if (x.isDouble() && y.isDouble())
-            return x.toDouble() < y.toDouble() ? -1 : (x.toDouble() > y.toDouble() ? 1 : 0);
-        if (x.isBool() && y.isBool())
-            return int(x.toBool()) - int(y.toBool());
-        const QString xs = x.isString() ? x.toString() : x.toVariant().toString();
-        const QString ys = y.isString() ? y.toString() : y.toVariant().toString();
-        return xs.compare(ys, textual ? Qt::CaseInsensitive : Qt::CaseSensitive);
-    };
-    for (const auto &[field, order] : m_options.query.sort) {
-        const ResourceSchema::Column *column = m_schema.column(field);
-        const bool textual = column
-            && (column->type == u"string" || column->type == u"text" || column->type == u"enum");
-        const int c = compareValues(a.value(field), b.value(field), textual);
-        if (c != 0)
-            return order == Qt::DescendingOrder ? -c : c;
-    }
-    bool aNumeric = false;
-    bool bNumeric = false;
-    const qlonglong an = aId.toLongLong(&aNumeric);
-    const qlonglong bn = bId.toLongLong(&bNumeric);
-    int c = aNumeric && bNumeric ? (an < bn ? -1 : (an > bn ? 1 : 0)) : aId.compare(bId);
-    if (!m_options.query.sort.isEmpty()
-        && m_options.query.sort.constLast().second == Qt::DescendingOrder)
-        c = -c;
-    return c;
+    return m_criteria.compare(a, aId, b, bId);
 }
 
 void RealtimeStateManager::refreshRow(int row)
@@ -1165,8 +1039,8 @@ void RealtimeStateManager::reload()
 void RealtimeStateManager::setQuery(const RestQuery &query)
 {
     m_options.query = query;
+    m_criteria = ListCriteria(m_schema, m_options.query);
     updateOrder();
-    compileFilters();
     m_pages = 1;
     m_total = -1;
     m_hasMore = false;

@@ -3,6 +3,7 @@
 
 #include "rest/apiclient.h"
 #include "rest/restquery.h"
+#include "state/listcriteria.h"
 #include "state/pendingoperation.h"
 #include "state/resourceschema.h"
 #include "state/rowstore.h"
@@ -381,21 +382,7 @@ private:
     using Row = RowStore::Row;
     class Reload;
     // Live mode: whether the list query selects a record, as far as can be told here.
-    enum class Membership { In, Out, Unknown };
-    // One `col=value` (any of values), `col_min` or `col_max` filter, values typed as the
-    // server reads them.
-    class ListFilter
-    {
-    public:
-        using Op = ResourceSchema::FilterOp;
-        QString field;
-        Op op = Op::Equals;
-        // Compared as numbers (integer, number columns); else booleans or text.
-        bool numeric = false;
-        QList<QJsonValue> values;
-
-        Membership judge(const QJsonValue &value) const;
-    };
+    using Membership = ListCriteria::Membership;
 
     // Events. Which bucket of Counters an event ends in.
     enum class Outcome { Applied, Fetched, Reloaded, Ignored };
@@ -452,9 +439,7 @@ private:
     void onLockEvent(const RealtimeEvent &event);
     QJsonObject shownFor(const QString &id, const QJsonObject &server, bool hasServer,
                          RowState *state, bool *visible) const;
-    // Filters of the query.
-    void compileFilters();
-    Membership membership(const QJsonObject &record) const;
+    Membership membership(const QJsonObject &record) const { return m_criteria.membership(record); }
     bool hasOperations(const QString &id) const;
     // Live mode: the query leaves out @p server and no operation keeps @p id's row.
     bool leftOut(const QString &id, const QJsonObject &server) const;
@@ -511,9 +496,8 @@ private:
     // Records locked by someone else → their user id.
     QHash<QString, QString> m_locks;
     QList<QString> m_tombstoneOrder;
-    // The query's filters, and whether they and the search can all be judged here.
-    std::vector<ListFilter> m_filters;
-    bool m_filtersExact = true;
+    // What the query selects and its order, as far as a record tells.
+    ListCriteria m_criteria;
     // Records the query leaves out → their newest version and time of change, so that an
     // older answer or event does not bring them back. Bounded, oldest first out.
     QHash<QString, QJsonObject> m_outside;
