@@ -404,7 +404,7 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
     using Phase = Plan::Phase;
     if (plan.generation != m_generation)
         return Progress::Stale;
-    // Rows bigger than this are removed or inserted in pieces, so that a slice stays short.
+    // Runs longer than this (or than the budget left) are removed or inserted in pieces.
     constexpr int Piece = 1024;
     int budget = std::max(1, maxRows);
     int sinceClock = 0;
@@ -433,7 +433,7 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
             break;
         }
         auto &range = plan.removals[plan.cursor];
-        const int first = std::max(range.first, range.second - Piece + 1);
+        const int first = std::max(range.first, range.second - std::min(Piece, budget) + 1);
         const int last = range.second;
         if (last >= size())
             return Progress::Stale;
@@ -535,7 +535,7 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
         if (!flush())
             return Progress::Stale;
         int end = i;
-        while (end < count && !plan.held[size_t(end)] && end - i < Piece)
+        while (end < count && !plan.held[size_t(end)] && end - i < std::min(Piece, budget))
             ++end;
         const int n = end - i;
         Q_EMIT rowsAboutToBeInserted(j, j + n - 1);
