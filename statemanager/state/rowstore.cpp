@@ -345,8 +345,18 @@ RowStore::Plan RowStore::plan(Snapshot rows, QList<Row> target)
     Plan p;
     p.generation = rows.generation;
     p.targetIndex.reserve(target.size());
-    for (int i = 0; i < target.size(); ++i)
-        p.targetIndex.insert(target[i].id, i);
+    // A repeated id is left out, the first standing (as the owner's target building does).
+    QList<Row> unique;
+    unique.reserve(target.size());
+    for (Row &r : target) {
+        const qsizetype before = p.targetIndex.size();
+        int &position = p.targetIndex[r.id];
+        if (p.targetIndex.size() == before)
+            continue;
+        position = int(unique.size());
+        unique.append(std::move(r));
+    }
+    target = std::move(unique);
     const int n = int(rows.ids.size());
     std::vector<int> where(size_t(n), -1); // each row's target position; -1: removed
     for (int i = 0; i < n; ++i)

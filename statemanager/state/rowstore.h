@@ -143,8 +143,8 @@ public:
         int row = 0; // Walk: the row the target position at cursor is to be
         int m_changes = 0;
     };
-    /// Works out the plan that makes @p rows into @p target (ids unique, as for applyTarget()).
-    /// Reads nothing but its arguments: safe on any thread.
+    /// Works out the plan that makes @p rows into @p target (a repeated id is left out, the
+    /// first standing). Reads nothing but its arguments: safe on any thread.
     static Plan plan(Snapshot rows, QList<Row> target);
 
     enum class Progress { Done, More, Stale };

@@ -408,6 +408,18 @@ void TestRowStore::planIsNotAppliedToChangedRows()
     target.append(row(u"new"_s));
     const auto forever = QDeadlineTimer(QDeadlineTimer::Forever);
 
+    // A repeated id in the target: the first stands, the rows stay unique.
+    {
+        RowStore other;
+        other.insert(0, row(u"1"_s));
+        RowStore::Plan twice = RowStore::plan(
+            other.snapshot(), {row(u"2"_s, u"first"_s), row(u"1"_s), row(u"2"_s, u"second"_s)});
+        QCOMPARE(other.applyPlan(twice, {}, forever, 1000), RowStore::Progress::Done);
+        QCOMPARE(ids(other), (QStringList{u"2"_s, u"1"_s}));
+        QCOMPARE(other.at(0).shown.value(u"name").toString(), u"first"_s);
+        QCOMPARE(other.indexOf(u"1"_s), 1);
+    }
+
     // A change after the snapshot: the plan is refused whole, nothing applied.
     RowStore::Plan plan = RowStore::plan(store.snapshot(), target);
     QSignalSpy inserted(&store, &RowStore::rowsInserted);
