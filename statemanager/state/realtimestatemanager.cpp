@@ -11,9 +11,12 @@
 #include "socketio/socketioclient.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFutureWatcher>
 #include <QtCore/QJsonArray>
 #include <QtCore/QLocale>
+#include <QtCore/QPromise>
 #include <QtCore/QScopeGuard>
+#include <QtCore/QThreadPool>
 #include <QtCore/QUuid>
 
 #include <algorithm>
@@ -27,6 +30,11 @@ namespace {
 
 // The longest run of events that waited (see onEvent()) applied in one turn of the event loop.
 constexpr qint64 InboxSliceMs = 8;
+// HIS mode: the longest run of applying a reload's diff in one turn of the event loop.
+constexpr qint64 ReloadSliceMs = 8;
+// How often a reload's background diff is worked out again because the rows changed, before
+// it is applied at once instead.
+constexpr int MaxPlanRecomputes = 3;
 // How often one change is sent again on top of a record someone else keeps changing in other
 // fields before it is left to the user as a conflict.
 constexpr int MaxRebases = 5;
@@ -49,6 +57,15 @@ public:
     // Live mode: what events changed while the pages were read, so older pages do not win.
     QHash<QString, QJsonObject> upserted;
     QSet<QString> removed;
+
+    // Once every page is read, with a background diff (HIS mode): the server's records, the
+    // diff being worked out or applied, and how often it was dropped.
+    bool whole = true;
+    std::shared_ptr<const std::vector<QJsonObject>> planRecords;
+    std::unique_ptr<QFutureWatcher<void>> planWatcher;
+    std::shared_ptr<std::shared_ptr<RowStore::Plan>> planResult;
+    quint64 planSerial = 0;
+    int planRecomputes = 0;
 };
 
 RealtimeStateManager::RealtimeStateManager(ApiClient *api, RealtimeChannel *channel,
@@ -1109,8 +1126,12 @@ void RealtimeStateManager::requestPage(int page)
         const QJsonObject pagination = reply->pagination();
         const bool more = pagination.isEmpty() ? items.size() >= m_options.pageSize
                                                : pagination.value(u"hasNext").toBool();
-        if (const QJsonValue total = pagination.value(u"total"); total.isDouble())
+        if (const QJsonValue total = pagination.value(u"total"); total.isDouble()) {
             m_total = total.toInt();
+            // Read into one vector from the start, not moved to a larger one page after page.
+            if (page == 1 && m_total > 0)
+                m_reload->records.reserve(size_t(m_total));
+        }
         const bool wanted = m_options.loadAll || (!m_reload->appendPage && page < m_pages);
         if (more && !items.isEmpty() && wanted) {
             requestPage(page + 1);
@@ -1150,25 +1171,7 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         Q_EMIT stateChanged();
         return;
     }
-    // A page added by fetchMore() says nothing of the pages held: only a whole read ends the
-    // staleness that failing reads set, and the reload they made due stays due.
     const bool whole = !done->appendPage;
-    if (whole) {
-        m_failedReloads = 0;
-        m_retryReload.stop();
-    }
-    if (whole && m_staleByReload) {
-        m_staleByReload = false;
-        const QString refusal = subscriptionRefusal();
-        if (m_online && refusal.isEmpty()) {
-            m_staleSince = QDateTime();
-            m_staleReason.clear();
-            if (rowCount() > 0)
-                Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
-        } else if (m_online) {
-            m_staleReason = refusal; // the read works again; the refusal stands
-        }
-    }
     std::vector<QJsonObject> records = std::move(done->records);
     if (done->appendPage) {
         // The rows held, then the new page's records that are not among them.
@@ -1219,7 +1222,44 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         }
         records = std::move(merged);
     }
+    if (plansInBackground(records.size())) {
+        // The rows stay as they are (and the reload in progress) until the diff is applied.
+        done->whole = whole;
+        done->planRecords = std::make_shared<const std::vector<QJsonObject>>(std::move(records));
+        m_reload = std::move(done);
+        startPlan();
+        Q_EMIT stateChanged();
+        return;
+    }
+    settleReadState(whole);
     applyServerSet(records);
+    completeReload(whole);
+}
+
+void RealtimeStateManager::settleReadState(bool whole)
+{
+    // A page added by fetchMore() says nothing of the pages held: only a whole read ends the
+    // staleness that failing reads set, and the reload they made due stays due.
+    if (whole) {
+        m_failedReloads = 0;
+        m_retryReload.stop();
+    }
+    if (whole && m_staleByReload) {
+        m_staleByReload = false;
+        const QString refusal = subscriptionRefusal();
+        if (m_online && refusal.isEmpty()) {
+            m_staleSince = QDateTime();
+            m_staleReason.clear();
+            if (rowCount() > 0)
+                Q_EMIT rowsChanged(0, rowCount() - 1, {}, true);
+        } else if (m_online) {
+            m_staleReason = refusal; // the read works again; the refusal stands
+        }
+    }
+}
+
+void RealtimeStateManager::completeReload(bool whole)
+{
     if (whole)
         m_lastSyncAt = QDateTime::currentDateTimeUtc();
     if (m_reloadAgain) {
@@ -1230,6 +1270,147 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
     scheduleSend(); // writes wait while a reload runs
     releaseHeldCreates();
     Q_EMIT stateChanged();
+}
+
+bool RealtimeStateManager::plansInBackground(size_t records) const
+{
+    // Live mode applies events to the rows while a diff would be worked out (and its
+    // pages must be merged with them); pending operations are rebased by applyServerSet().
+    return m_options.mode == Mode::His && m_options.backgroundDiffRows >= 0
+        && m_writes.operations().isEmpty() && m_hidden.isEmpty()
+        && qint64(records) + rowCount() >= qint64(m_options.backgroundDiffRows);
+}
+
+void RealtimeStateManager::startPlan()
+{
+    // The snapshot is taken on the next turn: the last page took this one.
+    const quint64 serial = m_reload->planSerial = ++m_planSerial;
+    QMetaObject::invokeMethod(
+        this, [this, serial] { launchPlan(serial); }, Qt::QueuedConnection);
+}
+
+void RealtimeStateManager::launchPlan(quint64 serial)
+{
+    if (!m_reload || m_reload->planSerial != serial)
+        return;
+    Reload &reload = *m_reload;
+    ++m_counters.reloadPlans;
+    // Read-only shared copies cross to the worker (QJsonObject and QString are implicitly
+    // shared with atomic counts); the snapshot is dropped there, not on this thread.
+    auto snapshot = std::make_shared<RowStore::Snapshot>(m_rows.snapshot());
+    auto result = std::make_shared<std::shared_ptr<RowStore::Plan>>();
+    auto promise = std::make_shared<QPromise<void>>();
+    reload.planResult = result;
+    reload.planWatcher = std::make_unique<QFutureWatcher<void>>();
+    connect(reload.planWatcher.get(), &QFutureWatcherBase::finished, this,
+            [this, serial] { onPlanReady(serial); });
+    reload.planWatcher->setFuture(promise->future());
+    QThreadPool::globalInstance()->start(
+        [promise, result, snapshot, records = reload.planRecords, idField = m_schema.idField] {
+            promise->start();
+            // What applyServerSet() makes of records without pending operations: the server's
+            // records in its order, each shown as it is (the row state is set as it is applied).
+            QList<Row> target;
+            target.reserve(qsizetype(records->size()));
+            for (const QJsonObject &record : *records) {
+                Row row;
+                row.id = ResourceSchema::idText(record.value(idField));
+                if (row.id.isEmpty())
+                    continue;
+                row.server = record;
+                row.hasServer = true;
+                row.shown = record;
+                target.append(std::move(row));
+            }
+            *result = std::make_shared<RowStore::Plan>(
+                RowStore::plan(std::move(*snapshot), std::move(target)));
+            promise->finish();
+        });
+    Q_EMIT stateChanged(); // counters()
+}
+
+void RealtimeStateManager::onPlanReady(quint64 serial)
+{
+    if (!m_reload || m_reload->planSerial != serial)
+        return;
+    Reload &reload = *m_reload;
+    // Not deleted in its own signal.
+    reload.planWatcher.release()->deleteLater();
+    const RowStore::Plan &plan = **reload.planResult;
+    if (plan.generation != m_rows.generation() || !m_writes.operations().isEmpty()) {
+        planStale();
+        return;
+    }
+    // As applyServerSet() does for the records it lists.
+    m_hidden.clear();
+    for (auto it = m_tombstones.begin(); it != m_tombstones.end();)
+        it = plan.targetIndex.contains(it.key()) ? m_tombstones.erase(it) : std::next(it);
+    for (auto it = m_outside.begin(); it != m_outside.end();)
+        it = plan.targetIndex.contains(it.key()) ? m_outside.erase(it) : std::next(it);
+    applyPlanSlice(serial);
+}
+
+void RealtimeStateManager::applyPlanSlice(quint64 serial)
+{
+    if (!m_reload || m_reload->planSerial != serial)
+        return;
+    if (!m_writes.operations().isEmpty()) {
+        planStale();
+        return;
+    }
+    ++m_counters.reloadSlices;
+    std::shared_ptr<RowStore::Plan> plan = *m_reload->planResult;
+    const RowStore::Progress progress = m_rows.applyPlan(
+        *plan, [this](const QString &id) { return int(overlayState(id, RowState::Synced)); },
+        QDeadlineTimer(ReloadSliceMs), m_options.reloadSliceRows);
+    // A slot of a row signal may have dropped the reload (setQuery()).
+    if (!m_reload || m_reload->planSerial != serial)
+        return;
+    switch (progress) {
+    case RowStore::Progress::More:
+        QMetaObject::invokeMethod(
+            this, [this, serial] { applyPlanSlice(serial); }, Qt::QueuedConnection);
+        return;
+    case RowStore::Progress::Stale:
+        planStale();
+        return;
+    case RowStore::Progress::Done:
+        break;
+    }
+    std::unique_ptr<Reload> done = std::move(m_reload);
+    settleReadState(done->whole);
+    Q_EMIT synced(plan->changes());
+    // What is left of the plan and the records (a hundred thousand strings and field lists,
+    // the last references of some) is let go of on a worker thread: freeing it here took
+    // longer than a frame.
+    done->planResult.reset();
+    QThreadPool::globalInstance()->start(
+        [plan = std::move(plan), records = std::move(done->planRecords)]() mutable {
+            plan.reset();
+            records.reset();
+        });
+    completeReload(done->whole);
+}
+
+void RealtimeStateManager::planStale()
+{
+    Reload &reload = *m_reload;
+    reload.planResult.reset();
+    if (reload.planWatcher)
+        reload.planWatcher.release()->deleteLater();
+    if (++reload.planRecomputes <= MaxPlanRecomputes && m_writes.operations().isEmpty()) {
+        ++m_counters.planRecomputes;
+        qCDebug(lcState).noquote() << m_schema.name
+                                   << ": the rows changed while a reload was applied; working "
+                                      "its diff out again";
+        startPlan();
+        return;
+    }
+    ++m_counters.planFallbacks;
+    std::unique_ptr<Reload> done = std::move(m_reload);
+    settleReadState(done->whole);
+    applyServerSet(*done->planRecords);
+    completeReload(done->whole);
 }
 
 void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &records)

@@ -179,6 +179,12 @@ public:
         QString queuePath;
         /// How late the server's ping may be before the data counts as stale.
         int heartbeatGraceMs = 1000;
+        /// HIS mode: a reload that reads or holds at least this many rows works out its diff
+        /// on a worker thread and applies it in slices (at most 8 ms and reloadSliceRows rows
+        /// per turn of the event loop), so that the window keeps repainting; a smaller one is
+        /// applied at once. Negative: never.
+        int backgroundDiffRows = 4096;
+        int reloadSliceRows = 4096;
     };
 
     /**
@@ -224,6 +230,15 @@ public:
         /// Writes whose record had changed on the server in other fields only since their
         /// base: sent on top of the server's record without asking.
         qint64 merged = 0;
+        /// Reload diffs worked out on a worker thread (Options::backgroundDiffRows), each try.
+        qint64 reloadPlans = 0;
+        /// Such diffs dropped because the rows changed while they were worked out or applied,
+        /// and worked out again from the rows as they are then.
+        qint64 planRecomputes = 0;
+        /// Such diffs dropped, with the reload applied at once instead (the rows kept changing).
+        qint64 planFallbacks = 0;
+        /// Turns of the event loop that applied a slice of a diff.
+        qint64 reloadSlices = 0;
     };
 
     /// @p api and @p channel are not owned and must outlive the manager; @p channel may be
@@ -420,7 +435,20 @@ private:
     void startReload();
     void requestPage(int page);
     void finishReload(bool ok, const QString &error);
+    // A whole read succeeded: failed reads no longer make the rows stale.
+    void settleReadState(bool whole);
+    // The rows are the reload's: what follows a reload (the next one, writes held back).
+    void completeReload(bool whole);
     void applyServerSet(const std::vector<QJsonObject> &records);
+    // HIS mode: the diff of m_reload's records, worked out on a worker thread from a snapshot
+    // of the rows and applied in slices; dropped and worked out again (or applied at once) if
+    // the rows change meanwhile (RowStore::generation()).
+    bool plansInBackground(size_t records) const;
+    void startPlan();
+    void launchPlan(quint64 serial);
+    void onPlanReady(quint64 serial);
+    void applyPlanSlice(quint64 serial);
+    void planStale();
     // Rows.
     QString idOf(const QJsonObject &record) const;
     qint64 versionOf(const QJsonObject &record) const;
@@ -520,6 +548,8 @@ private:
     // Reloads.
     std::unique_ptr<Reload> m_reload;
     bool m_reloadAgain = false;
+    // Tells a background diff's answer (and its slices) from those of a diff dropped since.
+    quint64 m_planSerial = 0;
     // Failed reloads in a row, and the back-off before the next try.
     int m_failedReloads = 0;
     QTimer m_retryReload;

@@ -417,9 +417,8 @@ QString ResourceSchema::refusal(Action action) const
     return {};
 }
 
-QString ResourceSchema::idOf(const QJsonObject &record) const
+QString ResourceSchema::idText(const QJsonValue &v)
 {
-    const QJsonValue v = record.value(idField);
     if (v.isString())
         return v.toString();
     if (v.isDouble())

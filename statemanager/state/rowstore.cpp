@@ -114,6 +114,7 @@ void RowStore::setServer(int row, const QJsonObject &server, bool hasServer)
     Slot &r = *m_rows[size_t(row)];
     r.server = server;
     r.hasServer = hasServer;
+    ++m_generation;
 }
 
 bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fieldsChanged)
@@ -128,6 +129,7 @@ bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fields
     const bool stateChanged = state != r.state;
     r.shown = shown;
     r.state = state;
+    ++m_generation;
     Q_EMIT rowsChanged(row, row, fields, stateChanged);
     return true;
 }
@@ -138,6 +140,7 @@ void RowStore::rename(int row, const QString &id)
     m_index.remove(r->id);
     r->id = id;
     m_index.insert(id, r);
+    ++m_generation;
 }
 
 void RowStore::insert(int at, Row row)
@@ -148,6 +151,7 @@ void RowStore::insert(int at, Row row)
     m_index.insert(r->id, r.get());
     m_rows.insert(m_rows.begin() + at, std::move(r));
     movedFrom(at);
+    ++m_generation;
     Q_EMIT rowsInserted(at, at);
 }
 
@@ -166,6 +170,7 @@ void RowStore::move(int from, int to)
     // were not trusted anyway).
     for (int i = std::min(from, to); i <= std::max(from, to); ++i)
         m_rows[size_t(i)]->index = i;
+    ++m_generation;
     Q_EMIT rowsMoved(from, from, destination);
 }
 
@@ -176,6 +181,7 @@ void RowStore::remove(int first, int last)
         m_index.remove(m_rows[size_t(i)]->id);
     m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
     movedFrom(first);
+    ++m_generation;
     Q_EMIT rowsRemoved(first, last);
 }
 
@@ -184,6 +190,7 @@ void RowStore::clear()
     m_rows.clear();
     m_index.clear();
     m_indexedBelow = 0;
+    ++m_generation;
 }
 
 void RowStore::setOrder(Order order)
@@ -310,12 +317,267 @@ int RowStore::applyTarget(QList<Row> target)
         m_rows.insert(m_rows.begin() + j, std::make_move_iterator(run.begin()),
                       std::make_move_iterator(run.end()));
         movedFrom(j);
+        ++m_generation;
         Q_EMIT rowsInserted(j, j + count - 1);
         changes += count;
         i = end;
         j += count;
     }
     return changes;
+}
+
+RowStore::Snapshot RowStore::snapshot() const
+{
+    Snapshot s;
+    s.ids.reserve(m_rows.size());
+    s.shown.reserve(m_rows.size());
+    for (const auto &r : m_rows) {
+        s.ids.push_back(r->id);
+        s.shown.push_back(r->shown);
+    }
+    s.generation = m_generation;
+    return s;
+}
+
+RowStore::Plan RowStore::plan(Snapshot rows, QList<Row> target)
+{
+    // The same steps as applyTarget(), worked out on the snapshot.
+    Plan p;
+    p.generation = rows.generation;
+    p.targetIndex.reserve(target.size());
+    // A repeated id is left out, the first standing (as the owner's target building does).
+    QList<Row> unique;
+    unique.reserve(target.size());
+    for (Row &r : target) {
+        const qsizetype before = p.targetIndex.size();
+        int &position = p.targetIndex[r.id];
+        if (p.targetIndex.size() == before)
+            continue;
+        position = int(unique.size());
+        unique.append(std::move(r));
+    }
+    target = std::move(unique);
+    const int n = int(rows.ids.size());
+    std::vector<int> where(size_t(n), -1); // each row's target position; -1: removed
+    for (int i = 0; i < n; ++i)
+        where[size_t(i)] = p.targetIndex.value(rows.ids[size_t(i)], -1);
+    for (int i = n - 1; i >= 0;) {
+        if (where[size_t(i)] >= 0) {
+            --i;
+            continue;
+        }
+        int first = i;
+        while (first > 0 && where[size_t(first - 1)] < 0)
+            --first;
+        p.removals.emplace_back(first, i);
+        i = first - 1;
+    }
+    p.held.assign(size_t(target.size()), 0);
+    p.same.assign(size_t(target.size()), 0);
+    p.fields.resize(size_t(target.size()));
+    QList<int> positions;
+    positions.reserve(n);
+    for (int i = 0; i < n; ++i) {
+        const int t = where[size_t(i)];
+        if (t < 0)
+            continue;
+        positions.append(t);
+        p.held[size_t(t)] = 1;
+        const QJsonObject &before = rows.shown[size_t(i)];
+        if (before == target[t].shown)
+            p.same[size_t(t)] = 1;
+        else
+            p.fields[size_t(t)] = changedFields(before, target[t].shown);
+    }
+    if (!std::is_sorted(positions.cbegin(), positions.cend())) {
+        const QList<int> keep = longestIncreasing(positions);
+        std::vector<char> mover(size_t(target.size()), 1);
+        for (int k : keep)
+            mover[size_t(positions[k])] = 0;
+        int previous = -1; // the last target row that is already a row
+        for (int t = 0; t < target.size(); ++t) {
+            if (!p.held[size_t(t)])
+                continue;
+            if (mover[size_t(t)])
+                p.moves.emplace_back(t, previous);
+            previous = t;
+        }
+    }
+    p.target = std::move(target);
+    return p;
+}
+
+RowStore::Progress RowStore::applyPlan(Plan &plan,
+                                       const std::function<int(const QString &id)> &stateOf,
+                                       QDeadlineTimer deadline, int maxRows)
+{
+    using Phase = Plan::Phase;
+    if (plan.generation != m_generation)
+        return Progress::Stale;
+    // Runs longer than this (or than the budget left) are removed or inserted in pieces.
+    constexpr int Piece = 1024;
+    int budget = std::max(1, maxRows);
+    int sinceClock = 0;
+    const auto exhausted = [&](int rows) {
+        budget -= rows;
+        sinceClock += rows;
+        if (budget <= 0)
+            return true;
+        if (sinceClock < 64)
+            return false;
+        sinceClock = 0;
+        return deadline.hasExpired();
+    };
+    // A public mutator bumps the generation once; more means a slot changed the rows too.
+    const auto ownChange = [&] {
+        if (m_generation != plan.generation + 1)
+            return false;
+        plan.generation = m_generation;
+        return true;
+    };
+
+    while (plan.phase == Phase::Remove) {
+        if (plan.cursor == plan.removals.size()) {
+            plan.phase = Phase::Move;
+            plan.cursor = 0;
+            break;
+        }
+        auto &range = plan.removals[plan.cursor];
+        const int first = std::max(range.first, range.second - std::min(Piece, budget) + 1);
+        const int last = range.second;
+        if (last >= size())
+            return Progress::Stale;
+        remove(first, last);
+        if (!ownChange())
+            return Progress::Stale;
+        plan.m_changes += last - first + 1;
+        if (first == range.first)
+            ++plan.cursor;
+        else
+            range.second = first - 1;
+        if (exhausted(last - first + 1))
+            return Progress::More;
+    }
+
+    while (plan.phase == Phase::Move) {
+        if (plan.cursor == plan.moves.size()) {
+            plan.phase = Phase::Walk;
+            plan.cursor = 0;
+            plan.row = 0;
+            break;
+        }
+        const auto [t, previous] = plan.moves[plan.cursor];
+        const int from = indexOf(plan.target[t].id);
+        const int after = previous < 0 ? -1 : indexOf(plan.target[previous].id);
+        if (from < 0 || (previous >= 0 && after < 0))
+            return Progress::Stale;
+        const int to = from > after ? after + 1 : after;
+        if (from != to) {
+            move(from, to);
+            if (!ownChange())
+                return Progress::Stale;
+        }
+        ++plan.m_changes;
+        ++plan.cursor;
+        if (exhausted(1))
+            return Progress::More;
+    }
+
+    if (plan.phase != Phase::Walk)
+        return Progress::Done;
+    // Changed rows are set silently and announced together: one rowsChanged() per run of
+    // neighbouring rows with the same fields and state flag.
+    int pendingFirst = -1;
+    int pendingLast = -1;
+    QStringList pendingFields;
+    bool pendingState = false;
+    const auto flush = [&] {
+        if (pendingFirst < 0)
+            return true;
+        const int first = std::exchange(pendingFirst, -1);
+        Q_EMIT rowsChanged(first, pendingLast, pendingFields, pendingState);
+        return m_generation == plan.generation;
+    };
+    const int count = int(plan.target.size());
+    while (plan.cursor < size_t(count)) {
+        const int i = int(plan.cursor);
+        int j = plan.row;
+        if (plan.held[size_t(i)]) {
+            if (j >= size() || m_rows[size_t(j)]->id != plan.target[i].id) {
+                flush();
+                return Progress::Stale;
+            }
+            Slot &r = *m_rows[size_t(j)];
+            Row &t = plan.target[i];
+            const int state = stateOf ? stateOf(t.id) : t.state;
+            r.server = std::move(t.server);
+            r.hasServer = t.hasServer;
+            const bool same = plan.same[size_t(i)];
+            const bool stateChanged = state != r.state;
+            plan.generation = ++m_generation;
+            if (!same || stateChanged) {
+                if (!same)
+                    r.shown = std::move(t.shown);
+                r.state = state;
+                ++plan.m_changes;
+                const QStringList &fields = plan.fields[size_t(i)];
+                if (pendingFirst >= 0 && pendingLast == j - 1 && pendingState == stateChanged
+                    && pendingFields == fields) {
+                    pendingLast = j;
+                } else {
+                    if (!flush())
+                        return Progress::Stale;
+                    pendingFirst = pendingLast = j;
+                    pendingFields = fields;
+                    pendingState = stateChanged;
+                }
+            }
+            ++plan.cursor;
+            plan.row = j + 1;
+            if (exhausted(1)) {
+                if (!flush())
+                    return Progress::Stale;
+                if (plan.cursor < size_t(count))
+                    return Progress::More;
+            }
+            continue;
+        }
+        if (!flush())
+            return Progress::Stale;
+        int end = i;
+        while (end < count && !plan.held[size_t(end)] && end - i < std::min(Piece, budget))
+            ++end;
+        const int n = end - i;
+        Q_EMIT rowsAboutToBeInserted(j, j + n - 1);
+        if (m_generation != plan.generation || j > size())
+            return Progress::Stale;
+        std::vector<std::unique_ptr<Slot>> run;
+        run.reserve(size_t(n));
+        for (int k = 0; k < n; ++k) {
+            Row &t = plan.target[i + k];
+            if (stateOf)
+                t.state = stateOf(t.id);
+            run.push_back(std::make_unique<Slot>(std::move(t)));
+            run.back()->index = j + k;
+            m_index.insert(run.back()->id, run.back().get());
+        }
+        m_rows.insert(m_rows.begin() + j, std::make_move_iterator(run.begin()),
+                      std::make_move_iterator(run.end()));
+        movedFrom(j);
+        plan.generation = ++m_generation;
+        Q_EMIT rowsInserted(j, j + n - 1);
+        if (m_generation != plan.generation)
+            return Progress::Stale;
+        plan.m_changes += n;
+        plan.cursor = size_t(end);
+        plan.row = j + n;
+        if (exhausted(n) && plan.cursor < size_t(count))
+            return Progress::More;
+    }
+    if (!flush())
+        return Progress::Stale;
+    plan.phase = Phase::Done;
+    return Progress::Done;
 }
 
 } // namespace livedesk

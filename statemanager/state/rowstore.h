@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
@@ -90,6 +91,76 @@ public:
     /// The keys whose values differ between @p a and @p b.
     static QStringList changedFields(const QJsonObject &a, const QJsonObject &b);
 
+    /**
+     * Counts every change made to the rows (what they hold, show or where they are). A Plan
+     * worked out from a Snapshot is valid only while the generation it was made at stands.
+     */
+    quint64 generation() const { return m_generation; }
+
+    /// What a Plan needs of the rows: their ids and what they show, in order. Implicitly shared
+    /// copies, so another thread may read them while the rows change.
+    class Snapshot
+    {
+    public:
+        std::vector<QString> ids;
+        std::vector<QJsonObject> shown;
+        quint64 generation = 0;
+    };
+    Snapshot snapshot() const;
+
+    /**
+     * applyTarget() worked out ahead, so that the costly part (indexing the target, comparing
+     * every row) can run on a worker thread and the rest be applied in slices (applyPlan()).
+     * Made by plan() from a Snapshot; valid for the rows of that snapshot's generation only.
+     */
+    class Plan
+    {
+    public:
+        /// The rows to end with; their state is asked for when they are applied.
+        QList<Row> target;
+        /// Target ids → position in target.
+        QHash<QString, int> targetIndex;
+        /// The generation of the rows the plan is for.
+        quint64 generation = 0;
+        /// Rows removed, moved, changed or inserted so far (applyTarget()'s count once Done).
+        int changes() const { return m_changes; }
+
+    private:
+        friend class RowStore;
+        enum class Phase { Remove, Move, Walk, Done };
+        // Ranges of rows to remove, bottom up (each valid once those before it are gone).
+        std::vector<std::pair<int, int>> removals;
+        // Target positions of the rows to move, in target order, each with the target position
+        // of the row it is to follow (-1: the top).
+        std::vector<std::pair<int, int>> moves;
+        // Per target row: whether it is a row already, and if so whether what it shows changed
+        // and in which fields.
+        std::vector<char> held;
+        std::vector<char> same;
+        std::vector<QStringList> fields;
+        Phase phase = Phase::Remove;
+        size_t cursor = 0; // in removals, moves, or target (Walk)
+        int row = 0; // Walk: the row the target position at cursor is to be
+        int m_changes = 0;
+    };
+    /// Works out the plan that makes @p rows into @p target (a repeated id is left out, the
+    /// first standing). Reads nothing but its arguments: safe on any thread.
+    static Plan plan(Snapshot rows, QList<Row> target);
+
+    enum class Progress { Done, More, Stale };
+    /**
+     * Applies @p plan until it is done or @p deadline has passed or about @p maxRows rows were
+     * touched; the same signals as applyTarget(), except that neighbouring changed rows share
+     * one rowsChanged(). Each target row's state is @p stateOf(id) as it is applied.
+     * More: call again (on a later turn). Stale: the rows changed since the plan was made (or
+     * between two calls) other than by the plan: it must not be applied further; what it
+     * applied so far is consistent (each row shows one record), and applyTarget() or a new plan
+     * finishes the work. Done: plan.changes says how many rows were removed, moved, changed or
+     * inserted, as applyTarget() returns.
+     */
+    Progress applyPlan(Plan &plan, const std::function<int(const QString &id)> &stateOf,
+                       QDeadlineTimer deadline, int maxRows);
+
 Q_SIGNALS:
     void rowsAboutToBeInserted(int first, int last);
     void rowsInserted(int first, int last);
@@ -109,6 +180,7 @@ private:
     QHash<QString, Slot *> m_index;
     mutable int m_indexedBelow = 0;
     Order m_order;
+    quint64 m_generation = 0;
 };
 
 } // namespace livedesk

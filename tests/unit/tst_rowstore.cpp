@@ -91,6 +91,9 @@ private Q_SLOTS:
     void sortedPlacement();
     void applyTargetUsesFewestSignals();
     void applyTargetRandomised();
+    void planInSlicesEndsAsApplyTarget();
+    void planAnnouncesNeighbouringChangesTogether();
+    void planIsNotAppliedToChangedRows();
 };
 
 void TestRowStore::indexFollowsInsertsMovesAndRemoves()
@@ -283,6 +286,177 @@ void TestRowStore::applyTargetRandomised()
                                 .arg(shadow.moves)
                                 .arg(keptPositions.size() - longest)));
     }
+}
+
+void TestRowStore::planInSlicesEndsAsApplyTarget()
+{
+    // The same random rows and targets as above, two ways: applyTarget() at once, and a plan
+    // worked out from a snapshot and applied a few rows at a time. Both must end with the same
+    // rows (ids, records, states), the shadow of the sliced one equal to them, the same count
+    // of changes and no more moves.
+    for (quint32 seed = 1; seed <= 300; ++seed) {
+        QRandomGenerator random(seed);
+        RowStore direct;
+        RowStore sliced;
+        Shadow directShadow(&direct);
+        Shadow shadow(&sliced);
+        const int universe = 60;
+        for (int i = 0; i < universe; ++i) {
+            if (random.bounded(2)) {
+                const Row r = row(QString::number(i), {}, int(random.bounded(2)));
+                direct.insert(direct.size(), r);
+                sliced.insert(sliced.size(), r);
+            }
+        }
+        QList<Row> target;
+        QList<int> order;
+        for (int i = 0; i < universe; ++i)
+            order.append(i);
+        // Mostly in order (as reloads are), sometimes shuffled.
+        if (random.bounded(3) == 0)
+            std::shuffle(order.begin(), order.end(), random);
+        else if (random.bounded(2))
+            std::swap(order[int(random.bounded(universe))], order[int(random.bounded(universe))]);
+        for (int i : std::as_const(order)) {
+            if (random.bounded(4) != 0) {
+                const quint32 kind = random.bounded(6);
+                target.append(row(QString::number(i), kind == 0 ? u"new"_s : QString(),
+                                  kind == 1 ? 2 : int(random.bounded(2))));
+            }
+        }
+        const int expectedChanges = direct.applyTarget(target);
+        const quint64 before = sliced.generation();
+        RowStore::Plan plan = RowStore::plan(sliced.snapshot(), target);
+        QCOMPARE(sliced.generation(), before); // working it out changed nothing
+        const int maxRows = 1 + int(seed % 7);
+        int slices = 0;
+        RowStore::Progress progress = RowStore::Progress::More;
+        while (progress == RowStore::Progress::More) {
+            progress = sliced.applyPlan(plan, {}, QDeadlineTimer(QDeadlineTimer::Forever), maxRows);
+            ++slices;
+            QVERIFY2(slices <= 4 * universe, qPrintable(u"seed %1: no end"_s.arg(seed)));
+        }
+        const QString where = u"seed %1"_s.arg(seed);
+        QVERIFY2(progress == RowStore::Progress::Done, qPrintable(where));
+        QVERIFY2(ids(sliced) == ids(direct), qPrintable(where));
+        QVERIFY2(shadow.list == ids(sliced), qPrintable(where));
+        for (int i = 0; i < sliced.size(); ++i) {
+            QVERIFY2(sliced.at(i).shown == direct.at(i).shown, qPrintable(where));
+            QVERIFY2(sliced.at(i).server == direct.at(i).server, qPrintable(where));
+            QVERIFY2(sliced.at(i).state == direct.at(i).state, qPrintable(where));
+            QCOMPARE(sliced.indexOf(sliced.at(i).id), i);
+        }
+        QVERIFY2(plan.changes() == expectedChanges,
+                 qPrintable(u"%1: %2 changes, applyTarget %3"_s.arg(where)
+                                .arg(plan.changes())
+                                .arg(expectedChanges)));
+        QVERIFY2(shadow.moves == directShadow.moves, qPrintable(where));
+        // About maxRows rows per slice: a plan that changes more took several.
+        if (expectedChanges >= 2 * maxRows)
+            QVERIFY2(slices >= 2, qPrintable(where));
+    }
+}
+
+void TestRowStore::planAnnouncesNeighbouringChangesTogether()
+{
+    RowStore store;
+    for (int i = 0; i < 100; ++i)
+        store.insert(store.size(), row(QString::number(i)));
+    QList<Row> target;
+    for (int i = 0; i < 100; ++i)
+        target.append(row(QString::number(i), i == 50 ? QString() : u"renamed"_s));
+    QSignalSpy changed(&store, &RowStore::rowsChanged);
+    RowStore::Plan plan = RowStore::plan(store.snapshot(), target);
+    QCOMPARE(
+        store.applyPlan(
+            plan, [](const QString &) { return 0; }, QDeadlineTimer(QDeadlineTimer::Forever), 1000),
+        RowStore::Progress::Done);
+    // Rows 0..49 and 51..99 changed the same field; 50 did not: two signals, not 99.
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(changed.at(0).at(0).toInt(), 0);
+    QCOMPARE(changed.at(0).at(1).toInt(), 49);
+    QCOMPARE(changed.at(0).at(2).toStringList(), QStringList{u"name"_s});
+    QCOMPARE(changed.at(1).at(0).toInt(), 51);
+    QCOMPARE(changed.at(1).at(1).toInt(), 99);
+    QCOMPARE(plan.changes(), 99);
+    // The state comes from the callback as each row is applied: only row 7's changes.
+    target = {};
+    for (int i = 0; i < 100; ++i)
+        target.append(store.at(i));
+    plan = RowStore::plan(store.snapshot(), target);
+    changed.clear();
+    QCOMPARE(store.applyPlan(
+                 plan, [](const QString &id) { return id == u"7"_s ? 3 : 0; },
+                 QDeadlineTimer(QDeadlineTimer::Forever), 1000),
+             RowStore::Progress::Done);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(0).toInt(), 7);
+    QCOMPARE(changed.at(0).at(1).toInt(), 7);
+    QCOMPARE(changed.at(0).at(3).toBool(), true);
+    QCOMPARE(store.at(7).state, 3);
+}
+
+void TestRowStore::planIsNotAppliedToChangedRows()
+{
+    RowStore store;
+    Shadow shadow(&store);
+    for (int i = 0; i < 20; ++i)
+        store.insert(store.size(), row(QString::number(i)));
+    QList<Row> target;
+    for (int i = 19; i >= 0; --i) // reversed, renamed, one new
+        target.append(row(QString::number(i), u"n%1"_s.arg(i)));
+    target.append(row(u"new"_s));
+    const auto forever = QDeadlineTimer(QDeadlineTimer::Forever);
+
+    // A repeated id in the target: the first stands, the rows stay unique.
+    {
+        RowStore other;
+        other.insert(0, row(u"1"_s));
+        RowStore::Plan twice = RowStore::plan(
+            other.snapshot(), {row(u"2"_s, u"first"_s), row(u"1"_s), row(u"2"_s, u"second"_s)});
+        QCOMPARE(other.applyPlan(twice, {}, forever, 1000), RowStore::Progress::Done);
+        QCOMPARE(ids(other), (QStringList{u"2"_s, u"1"_s}));
+        QCOMPARE(other.at(0).shown.value(u"name").toString(), u"first"_s);
+        QCOMPARE(other.indexOf(u"1"_s), 1);
+    }
+
+    // A change after the snapshot: the plan is refused whole, nothing applied.
+    RowStore::Plan plan = RowStore::plan(store.snapshot(), target);
+    QSignalSpy inserted(&store, &RowStore::rowsInserted);
+    QSignalSpy moved(&store, &RowStore::rowsMoved);
+    store.update(3, row(u"3"_s, u"someone else"_s).shown, 0);
+    QCOMPARE(store.applyPlan(plan, {}, forever, 1000), RowStore::Progress::Stale);
+    QCOMPARE(inserted.size(), 0);
+    QCOMPARE(moved.size(), 0);
+
+    // A change between two slices: the rest is refused; what was applied is whole rows.
+    plan = RowStore::plan(store.snapshot(), target);
+    QCOMPARE(store.applyPlan(plan, {}, forever, 3), RowStore::Progress::More);
+    store.remove(0, 0);
+    QCOMPARE(store.applyPlan(plan, {}, forever, 3), RowStore::Progress::Stale);
+    QCOMPARE(shadow.list, ids(store));
+    // The plan's target still reaches the end the plain way.
+    store.applyTarget(target);
+    QStringList expected;
+    for (const Row &t : std::as_const(target))
+        expected.append(t.id);
+    QCOMPARE(ids(store), expected);
+    QCOMPARE(shadow.list, expected);
+
+    // A slot that changes the rows inside a slice stops the plan too.
+    QList<Row> again;
+    for (const Row &t : std::as_const(target))
+        again.append(row(t.id, u"again"_s));
+    plan = RowStore::plan(store.snapshot(), again);
+    bool once = true;
+    const auto connection = connect(
+        &store, &RowStore::rowsChanged, &store, [&](int first, int, const QStringList &, bool) {
+            if (std::exchange(once, false))
+                store.update(first, row(store.at(first).id, u"a slot's"_s).shown, 0);
+        });
+    QCOMPARE(store.applyPlan(plan, {}, forever, 1000), RowStore::Progress::Stale);
+    disconnect(connection);
+    QCOMPARE(shadow.list, ids(store));
 }
 
 QTEST_GUILESS_MAIN(TestRowStore)

@@ -5,6 +5,7 @@
 // edits at once, rolls back refusals, detects and resolves conflicts and keeps its queue.
 #include "eventpublisher.h"
 #include "events/realtimechannel.h"
+#include "events/realtimeevent.h"
 #include "livedeskserver.h"
 #include "recordstore.h"
 #include "rest/apiclient.h"
@@ -216,6 +217,22 @@ private:
         if (!conflict.wait(Patience) || conflict.at(0).at(0).toString() != txn)
             return {};
         return txn;
+    }
+
+    // HIS mode, every reload's diff worked out off the GUI thread and applied at most 16 rows
+    // per turn, pages of 100 records; started and loaded once.
+    static bool startInSlices(Mirror &mirror)
+    {
+        const auto parsed = mirror.serverSchema();
+        if (!parsed)
+            return false;
+        Manager::Options options;
+        options.mode = Manager::Mode::His;
+        options.query.sort = {{u"id"_s, Qt::AscendingOrder}};
+        options.pageSize = 100;
+        options.backgroundDiffRows = 0;
+        options.reloadSliceRows = 16;
+        return mirror.StateClient::start(*parsed, options);
     }
 
 private Q_SLOTS:
@@ -1536,6 +1553,84 @@ private Q_SLOTS:
         QCOMPARE(signalsSeen, QStringList{u"moved %1 before 0"_s.arg(last)});
         QCOMPARE(resets.size(), 1);
         QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; ")));
+    }
+
+    // HIS mode with a background diff for every reload (Options::backgroundDiffRows 0): the
+    // diff is worked out on a worker thread and applied a few rows per turn of the event loop,
+    // and the rows end as the server has them through changes, deletions and creations.
+    void hisDiffOffTheGuiThreadIsAppliedInSlices()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(startInSlices(nurse));
+        QCOMPARE(nurse.manager->rowCount(), 300);
+        // The first load: 300 rows inserted, at most 16 per turn.
+        Manager::Counters c = nurse.manager->counters();
+        QVERIFY(c.reloadPlans >= 1);
+        QVERIFY2(c.reloadSlices >= 300 / 16, qPrintable(QString::number(c.reloadSlices)));
+        QVERIFY(nurse.settlesTo(&nurse.api));
+
+        SignalAudit audit(nurse.manager.get());
+        QSignalSpy synced(nurse.manager.get(), &Manager::synced);
+        const qint64 slices = c.reloadSlices;
+        const qint64 plans = c.reloadPlans;
+        for (int i = 0; i < 40; ++i) {
+            QVERIFY(changedByTheOther(nurse.manager->idAt(i * 7),
+                                      {{u"name"_s, u"Renamed %1"_s.arg(i)}}));
+        }
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(test::await(
+                        m_writer->api.remove(u"/api/patients"_s, nurse.manager->idAt(100 + 20 * i)))
+                        .ok);
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(!created(u"SLICE-%1"_s.arg(i)).isEmpty());
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        c = nurse.manager->counters();
+        QVERIFY(c.reloadPlans > plans);
+        QVERIFY(c.reloadSlices - slices >= 2);
+        QCOMPARE(c.planFallbacks, 0);
+        QVERIFY(!synced.isEmpty());
+        QVERIFY(audit.signals > 0);
+        QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; ")));
+    }
+
+    // A change to the rows while a reload's diff is worked out (a lock event, which changes a
+    // row's state) drops that diff: it is worked out again from the rows as they are then,
+    // never applied to rows it was not made for. A reload asked for meanwhile follows it, as
+    // one asked for while the pages are read.
+    void hisDiffIsWorkedOutAgainWhenTheRowsChangeMeanwhile()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(startInSlices(nurse));
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        const Manager::Counters before = nurse.manager->counters();
+        const QString id = nurse.manager->idAt(5);
+        bool injected = false;
+        connect(nurse.manager.get(), &Manager::stateChanged, this, [&] {
+            // Right after the worker got its snapshot (counters() says a plan started).
+            if (injected || nurse.manager->counters().reloadPlans != before.reloadPlans + 1)
+                return;
+            injected = true;
+            QVERIFY(nurse.manager->isLoading());
+            RealtimeEvent lock;
+            lock.feature = nurse.schema.feature;
+            lock.action = u"lock_acquired"_s;
+            lock.ids = {id};
+            lock.setData(QJsonObject{{u"userId"_s, u"u-doctor"_s}});
+            nurse.channel.router().route(lock);
+            nurse.manager->reload(); // coalesced: one more once this one is done
+        });
+        nurse.manager->reload();
+        QTRY_VERIFY_WITH_TIMEOUT(injected && !nurse.manager->isLoading()
+                                     && !nurse.manager->isRefreshPending(),
+                                 Patience);
+        const Manager::Counters after = nurse.manager->counters();
+        QCOMPARE(after.planRecomputes, before.planRecomputes + 1);
+        QCOMPARE(after.planFallbacks, before.planFallbacks);
+        // The dropped plan, its new one, and the reload that followed.
+        QCOMPARE(after.reloadPlans, before.reloadPlans + 3);
+        QCOMPARE(after.reloads, before.reloads + 2);
+        QCOMPARE(nurse.manager->rowState(nurse.manager->rowOf(id)), Manager::RowState::Locked);
+        QVERIFY(nurse.settlesTo(&nurse.api));
     }
 
     // Someone else's lock shows on the row, with who holds it; one's own does not; a release
