@@ -65,6 +65,7 @@ void RealtimeTableModel::setManager(RealtimeStateManager *manager)
         disconnect(m_manager, nullptr, this, nullptr);
     m_manager = manager;
     m_changes.clear();
+    m_structural = 0;
     m_columns.clear();
     m_columnOf.clear();
     if (m_manager) {
@@ -83,24 +84,41 @@ void RealtimeTableModel::connectManager()
     // Every structural signal first delivers the dataChanged held for rows as they were.
     connect(m, &M::rowsAboutToBeInserted, this, [this](int first, int last) {
         flushChanges();
+        ++m_structural;
         beginInsertRows({}, first, last);
     });
-    connect(m, &M::rowsInserted, this, [this] { endInsertRows(); });
+    connect(m, &M::rowsInserted, this, [this] {
+        endInsertRows();
+        --m_structural;
+    });
     connect(m, &M::rowsAboutToBeRemoved, this, [this](int first, int last) {
         flushChanges();
+        ++m_structural;
         beginRemoveRows({}, first, last);
     });
-    connect(m, &M::rowsRemoved, this, [this] { endRemoveRows(); });
+    connect(m, &M::rowsRemoved, this, [this] {
+        endRemoveRows();
+        --m_structural;
+    });
     connect(m, &M::rowsAboutToBeMoved, this, [this](int first, int last, int destination) {
         flushChanges();
+        ++m_structural;
         beginMoveRows({}, first, last, {}, destination);
     });
-    connect(m, &M::rowsMoved, this, [this] { endMoveRows(); });
+    connect(m, &M::rowsMoved, this, [this] {
+        endMoveRows();
+        --m_structural;
+    });
+    connect(m, &M::eventApplied, this, &RealtimeTableModel::onEventApplied);
     connect(m, &M::aboutToReset, this, [this] {
         m_changes.clear();
+        ++m_structural;
         beginResetModel();
     });
-    connect(m, &M::resetDone, this, [this] { endResetModel(); });
+    connect(m, &M::resetDone, this, [this] {
+        endResetModel();
+        --m_structural;
+    });
     connect(m, &M::rowsChanged, this, &RealtimeTableModel::onRowsChanged);
     connect(m, &QObject::destroyed, this, [this] { setManager(nullptr); });
 }
@@ -121,22 +139,18 @@ void RealtimeTableModel::onRowsChanged(int first, int last, const QStringList &f
     }
     if (high >= 0)
         queueChange({first, last, low, high, false});
-    if (m_changes.isEmpty())
+}
+
+void RealtimeTableModel::onEventApplied()
+{
+    // The turn's first event is told at once (a lone update reaches the view inside its
+    // frame's delivery); the rest of the turn's changes are held and merged, and told at its
+    // end (a burst costs a few signals). Never between a begin and an end of a structural
+    // change (a slot of one may have spun the event loop into here).
+    if (m_toldEarly || m_structural > 0 || m_changes.isEmpty())
         return;
-    // The first change of a turn of the event loop is told at once (a single update reaches
-    // the view without waiting a turn); the rest of the turn's are held and merged, and told
-    // at its end (a burst costs a few signals).
-    if (!m_flushScheduled) {
-        flushChanges();
-        m_flushScheduled = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_flushScheduled = false;
-                flushChanges();
-            },
-            Qt::QueuedConnection);
-    }
+    m_toldEarly = true;
+    flushChanges();
 }
 
 void RealtimeTableModel::queueChange(const Change &change)
@@ -156,6 +170,17 @@ void RealtimeTableModel::queueChange(const Change &change)
         }
     }
     m_changes.append(change);
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_flushScheduled = false;
+                m_toldEarly = false;
+                flushChanges();
+            },
+            Qt::QueuedConnection);
+    }
 }
 
 void RealtimeTableModel::flushChanges()

@@ -17,11 +17,12 @@ namespace livedesk {
  * change loses the selection and scroll position and makes rows jump. This model never
  * resets for data changes: it forwards the manager's row signals one to one (inserts,
  * removals, moves: a record whose sort key changed moves, it is not removed and re-added), and
- * turns a changed record into dataChanged for the changed cells only. The first change of a
- * turn of the event loop is told at once, so that a single update reaches the view within
- * the frame's delivery; the turn's later changes are held until its end (or the next
- * structural change) and contiguous rows with the same columns and roles are merged, so a
- * burst of updates costs a few signals, not one per event. modelReset happens only when the manager
+ * turns a changed record into dataChanged for the changed cells only. What the first event
+ * of a turn of the event loop changed is told as soon as the manager is done with it
+ * (RealtimeStateManager::eventApplied()), so that a single update reaches the view within its
+ * frame's delivery; the turn's other changes are held until its end (or the next structural
+ * change) and contiguous rows with the same columns and roles are merged, so a burst of
+ * updates costs a few signals, not one per event. modelReset happens only when the manager
  * is switched or its query is (RealtimeStateManager::setQuery()). Row lookup by id is the
  * manager's, O(1).
  *
@@ -115,6 +116,7 @@ private:
     void connectManager();
     void onRowsChanged(int first, int last, const QStringList &fields, bool stateChanged);
     void queueChange(const Change &change);
+    void onEventApplied();
     void flushChanges();
 
     QPointer<RealtimeStateManager> m_manager;
@@ -123,6 +125,10 @@ private:
     QHash<QString, int> m_columnOf;
     QList<Change> m_changes;
     bool m_flushScheduled = false;
+    // This turn's first event has been told at once (onEventApplied()).
+    bool m_toldEarly = false;
+    // Inside a begin/end pair of a structural change (or reset).
+    int m_structural = 0;
     qint64 m_dataChangedEmitted = 0;
 };
 

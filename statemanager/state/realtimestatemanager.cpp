@@ -676,15 +676,12 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
         }
     }
     const QString &action = event.action;
-    if (action == u"lock_acquired" || action == u"lock_released") {
-        onLockEvent(event);
-        count(Outcome::Applied);
-        return;
-    }
+    const bool lock = action == u"lock_acquired" || action == u"lock_released";
     // Progress of work still running changes no row (imports send no per-row events: only
     // their end does).
-    bool progress = action == u"bulk_started" || action == u"bulk_progress"
-        || action == u"operation_progress" || action.startsWith(u"lock_");
+    bool progress = !lock
+        && (action == u"bulk_started" || action == u"bulk_progress"
+            || action == u"operation_progress" || action.startsWith(u"lock_"));
     if (action == u"import_progress" || action == u"import_completed") {
         const auto status
             = ImportStatus::fromName(event.data().toObject().value(u"status").toString());
@@ -706,41 +703,64 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
         return;
     }
     // Applied at once, inside the socket's delivery of the frame: its time slice is the one
-    // that bounds a burst. Only an event that arrives while another is being applied (a slot
-    // of ours re-entered the event loop) or behind one that waits goes to the inbox, so the
-    // order holds and nothing is applied half-way into another.
-    if (m_applying || !m_inbox.isEmpty()) {
+    // that bounds a burst. An event that arrives while another is being applied (a slot of
+    // ours re-entered the event loop), behind one that waits, or once this turn has applied
+    // events for InboxSliceMs (a backlog drained in one go, as when the transport closes)
+    // goes to the inbox instead, so the order holds, nothing is applied half-way into
+    // another and no turn runs long.
+    if (m_applying || !m_inbox.isEmpty() || turnSpent()) {
         ++m_counters.eventsDeferred;
         m_inbox.append(event);
-        if (!m_inboxScheduled) {
-            m_inboxScheduled = true;
-            QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox,
-                                      Qt::QueuedConnection);
-        }
+        scheduleInbox();
         return;
     }
-    take(event);
-    announceState();
+    if (take(event))
+        announceState();
 }
 
-void RealtimeStateManager::take(const RealtimeEvent &event)
+bool RealtimeStateManager::turnSpent()
 {
-    m_applying = true;
-    const auto done = qScopeGuard([this] {
-        m_applying = false;
-        // Events that came while a slot held the loop inside this one.
-        if (!m_inbox.isEmpty() && !m_inboxScheduled) {
-            m_inboxScheduled = true;
-            QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox,
-                                      Qt::QueuedConnection);
-        }
-    });
-    if (m_options.mode == Mode::His) {
-        ++m_counters.eventsReloaded;
-        hint();
-        return;
+    if (!m_turnClock.isValid()) {
+        m_turnClock.start();
+        QMetaObject::invokeMethod(
+            this, [this] { m_turnClock.invalidate(); }, Qt::QueuedConnection);
+        return false;
     }
-    count(applyEvent(event));
+    return m_turnClock.elapsed() >= InboxSliceMs;
+}
+
+void RealtimeStateManager::scheduleInbox()
+{
+    if (m_inboxScheduled)
+        return;
+    m_inboxScheduled = true;
+    QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox, Qt::QueuedConnection);
+}
+
+bool RealtimeStateManager::take(const RealtimeEvent &event)
+{
+    // A slot of ours may delete the manager (deleteLater() is the way; a Session closed
+    // from a slot does it at once): nothing of it is touched after that.
+    const QPointer<RealtimeStateManager> self(this);
+    m_applying = true;
+    Outcome outcome = Outcome::Applied;
+    if (event.action == u"lock_acquired" || event.action == u"lock_released") {
+        onLockEvent(event);
+    } else if (m_options.mode == Mode::His) {
+        outcome = Outcome::Reloaded;
+        hint();
+    } else {
+        outcome = applyEvent(event);
+    }
+    if (!self)
+        return false;
+    count(outcome);
+    m_applying = false;
+    // Events that came while a slot held the loop inside this one.
+    if (!m_inbox.isEmpty())
+        scheduleInbox();
+    Q_EMIT eventApplied();
+    return bool(self);
 }
 
 void RealtimeStateManager::announceState()
@@ -805,14 +825,13 @@ void RealtimeStateManager::processInbox()
     slice.start();
     while (!m_inbox.isEmpty() && !m_applying) {
         const RealtimeEvent event = m_inbox.takeFirst();
-        take(event);
+        if (!take(event))
+            return;
         if (slice.elapsed() >= InboxSliceMs)
             break;
     }
-    if (!m_inbox.isEmpty() && !m_inboxScheduled) {
-        m_inboxScheduled = true;
-        QMetaObject::invokeMethod(this, &RealtimeStateManager::processInbox, Qt::QueuedConnection);
-    }
+    if (!m_inbox.isEmpty())
+        scheduleInbox();
     Q_EMIT stateChanged();
 }
 

@@ -10,6 +10,7 @@
 #include "state/writequeue.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
@@ -375,6 +376,10 @@ Q_SIGNALS:
     void resetDone();
     /// Any of the state getters changed.
     void stateChanged();
+    /// An event has been applied (or taken as a hint), and everything it caused has been
+    /// signalled, operationConfirmed() of an echo included: a model may tell the view now
+    /// rather than at the end of the turn (RealtimeTableModel tells the first of a turn).
+    void eventApplied();
     /// A reload completed (@p changedRows: rows inserted, removed or changed by it).
     void synced(int changedRows);
     /// The request of @p txnId went out (again), on the turn after: from then on the server
@@ -407,8 +412,13 @@ private:
     void onEvent(const RealtimeEvent &event);
     Claim concernsUs(const RealtimeEvent &event) const;
     void processInbox();
-    // Applies (live) or hints (HIS) one event taken by onEvent().
-    void take(const RealtimeEvent &event);
+    // Applies (live; a lock in both modes) or hints (HIS) one event taken by onEvent(); false
+    // when a slot deleted the manager meanwhile.
+    bool take(const RealtimeEvent &event);
+    // This turn of the event loop has applied events for InboxSliceMs (starts the turn's
+    // clock at its first event).
+    bool turnSpent();
+    void scheduleInbox();
     // stateChanged() on the next turn, once however many events came.
     void announceState();
     Outcome applyEvent(const RealtimeEvent &event);
@@ -538,6 +548,7 @@ private:
     // An event is being applied: one arriving now waits in the inbox.
     bool m_applying = false;
     bool m_stateScheduled = false;
+    QElapsedTimer m_turnClock;
     qint64 m_lastSeq = -1;
 
     // HIS refresh scheduling.

@@ -636,7 +636,7 @@ private Q_SLOTS:
                     .ok);
         QTRY_COMPARE_WITH_TIMEOUT(valueAt(patients, id, u"name"_s), u"Changed Elsewhere"_s,
                                   Patience);
-        // The model hands its changes to the view a turn later (one dataChanged per burst).
+        // The model may hold a change until the end of the turn (merging a burst).
         QTRY_VERIFY_WITH_TIMEOUT(patients->highlighter()->isHighlighted(id), Patience);
         QVERIFY(!patients->highlighter()->isHighlighted(readingId));
         QCOMPARE(resets.size(), 0);
