@@ -194,6 +194,14 @@ private:
 
     // Slows the server's jobs down so that a test sees them run: @p batchSize rows per
     // batch, @p intervalMs between batches.
+    // Checks @p path in @p wizard and starts importing its valid rows.
+    static void startImport(ImportWizard &wizard, const QString &path)
+    {
+        validate(wizard, path);
+        wizard.validatePage()->setSkipInvalidRows(true);
+        wizard.button(QWizard::CommitButton)->click();
+    }
+
     void setJobPace(int batchSize, int intervalMs)
     {
         m_server->call([=](server::LivedeskServer *s) {
@@ -472,9 +480,7 @@ private Q_SLOTS:
         const QString path = writeFile(m_dir, u"drop.csv"_s, patientCsv("DROP", 8000, nullptr));
         auto wizard = makeWizard(*nurse);
         QVERIFY(wizard);
-        validate(*wizard, path);
-        wizard->validatePage()->setSkipInvalidRows(true);
-        wizard->button(QWizard::CommitButton)->click();
+        startImport(*wizard, path);
         QTRY_VERIFY_WITH_TIMEOUT(wizard->job() && wizard->job()->eventUpdates() > 0, Patience);
         const QPointer<ImportJob> job = wizard->job();
         QCOMPARE(wizard->runPage()->updateSource(), ImportRunPage::UpdateSource::Live);
@@ -594,9 +600,7 @@ private Q_SLOTS:
         auto wizard = makeWizard(*nurse);
         QVERIFY(wizard);
         QSignalSpy finished(wizard.get(), &ImportWizard::importFinished);
-        validate(*wizard, path);
-        wizard->validatePage()->setSkipInvalidRows(true);
-        wizard->button(QWizard::CommitButton)->click();
+        startImport(*wizard, path);
         QTRY_VERIFY_WITH_TIMEOUT(wizard->job() && wizard->job()->processedRecords() > 0, Patience);
         const QPointer<ImportJob> job = wizard->job();
         const QString jobId = job->jobId();
@@ -640,9 +644,7 @@ private Q_SLOTS:
         auto wizard = makeWizard(*nurse);
         QVERIFY(wizard);
         QSignalSpy started(wizard.get(), &ImportWizard::importStarted);
-        validate(*wizard, path);
-        wizard->validatePage()->setSkipInvalidRows(true);
-        wizard->button(QWizard::CommitButton)->click();
+        startImport(*wizard, path);
         QTRY_VERIFY_WITH_TIMEOUT(wizard->job() && wizard->job()->processedRecords() > 0, Patience);
         QCOMPARE(started.size(), 1);
         const QString resource = started.at(0).at(0).toString();
@@ -715,9 +717,7 @@ private Q_SLOTS:
         const QString path = writeFile(m_dir, u"cancel.csv"_s, patientCsv("CANCEL", 8000, nullptr));
         auto wizard = makeWizard(*nurse);
         QVERIFY(wizard);
-        validate(*wizard, path);
-        wizard->validatePage()->setSkipInvalidRows(true);
-        wizard->button(QWizard::CommitButton)->click();
+        startImport(*wizard, path);
         QTRY_VERIFY_WITH_TIMEOUT(wizard->job() && wizard->job()->processedRecords() > 0, Patience);
         const QString jobId = wizard->job()->jobId();
         QPushButton *cancel = nullptr;
