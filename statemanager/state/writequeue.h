@@ -38,8 +38,9 @@ class OfflineQueue;
  * decided (HIS writes on their way are not stored: HIS never shows or replays them). A file
  * that cannot be written is reported through the error handler, never silently skipped.
  *
- * Operations are few (what one user changed), so lookups walk the list. Callers receive
- * copies or indexes, never references that a later change of the queue could move.
+ * Operations are few (what one user changed), so lookups walk the list. A pointer or
+ * reference it returns holds until the next change of the queue: a caller copies what it
+ * keeps across anything that may change it (a signal, a request, a slot of ours).
  */
 class WriteQueue
 {
