@@ -20,22 +20,9 @@ namespace {
 
 using Dialect = RealtimeEvent::Dialect;
 
-// Ids arrive as numbers or strings; AegisX compares them as strings.
-QString idString(const QJsonValue &v)
-{
-    if (v.isString())
-        return v.toString();
-    if (v.isDouble()) {
-        const double d = v.toDouble();
-        const qint64 i = v.toInteger();
-        return double(i) == d ? QString::number(i) : QString::number(d, 'g', 17);
-    }
-    return {};
-}
-
 void appendId(QStringList *ids, const QJsonValue &v)
 {
-    const QString id = idString(v);
+    const QString id = RealtimeEvent::idText(v);
     if (!id.isEmpty())
         ids->append(id);
 }
@@ -152,9 +139,9 @@ QString userOf(const QJsonValue &v)
 {
     if (v.isObject()) {
         const auto o = v.toObject();
-        return idString(o.contains(u"id") ? o.value(u"id") : o.value(u"userId"));
+        return RealtimeEvent::idText(o.contains(u"id") ? o.value(u"id") : o.value(u"userId"));
     }
-    return idString(v);
+    return RealtimeEvent::idText(v);
 }
 
 void applyMeta(RealtimeEvent *e, const QJsonObject &meta)
@@ -164,7 +151,7 @@ void applyMeta(RealtimeEvent *e, const QJsonObject &meta)
     e->userId = userOf(meta.value(u"userId"));
     e->sessionId = meta.value(u"sessionId").toString();
     e->priority = parsePriority(meta.value(u"priority"));
-    e->eventId = idString(meta.value(u"eventId"));
+    e->eventId = RealtimeEvent::idText(meta.value(u"eventId"));
     e->seq = meta.value(u"seq").isDouble() ? meta.value(u"seq").toInteger() : -1;
     e->txnId = meta.value(u"txnId").toString();
     e->version = meta.value(u"version").isDouble() ? meta.value(u"version").toInteger() : -1;
@@ -197,7 +184,7 @@ bool decodeThreePart(const QStringList &parts, const QJsonObject &payload, Realt
         if (!progress.contains(u"jobId"))
             return fail(error, u"import progress without jobId"_s);
         e->setData(progress);
-        e->operationId = idString(progress.value(u"jobId"));
+        e->operationId = RealtimeEvent::idText(progress.value(u"jobId"));
         applyMeta(e, payload.value(u"meta").toObject());
         if (!e->timestamp.isValid())
             e->timestamp = parseTimestamp(progress.value(u"timestamp"));
@@ -229,8 +216,8 @@ bool decodeThreePart(const QStringList &parts, const QJsonObject &payload, Realt
     applyMeta(e, payload.value(u"meta").toObject());
     if (e->action.startsWith(u"bulk_") || e->action == u"import_progress") {
         const auto o = e->data().toObject();
-        e->operationId
-            = idString(o.contains(u"operationId") ? o.value(u"operationId") : o.value(u"jobId"));
+        e->operationId = RealtimeEvent::idText(o.contains(u"operationId") ? o.value(u"operationId")
+                                                                          : o.value(u"jobId"));
     }
     if (e->operationId.isEmpty() || e->action == u"bulk_deleted")
         collectIds(&e->ids, e->data());
@@ -258,7 +245,7 @@ bool decodeColon(const QString &prefix, const QString &suffix, const QJsonObject
         else
             return fail(error, u"unknown operation event '%1'"_s.arg(suffix));
         e->entity = data.value(u"operationType").toString();
-        e->operationId = idString(data.value(u"operationId"));
+        e->operationId = RealtimeEvent::idText(data.value(u"operationId"));
         e->setData(data);
         const auto metadata = payload.value(u"metadata").toObject();
         const auto tables = metadata.value(u"tablesToRefresh").toArray();
@@ -284,7 +271,7 @@ bool decodeColon(const QString &prefix, const QString &suffix, const QJsonObject
     else if (!e->action.startsWith(u"import_"))
         return fail(error, u"'%1:%2' carries none of data, id, ids"_s.arg(prefix, suffix));
     if (e->action.startsWith(u"import_")) {
-        e->operationId = idString(e->data().toObject().value(u"jobId"));
+        e->operationId = RealtimeEvent::idText(e->data().toObject().value(u"jobId"));
         if (e->operationId.isEmpty())
             return fail(error, u"'%1:%2' without data.jobId"_s.arg(prefix, suffix));
     } else {
@@ -458,7 +445,7 @@ bool readMeta(od::value v, RealtimeEvent *e)
     e->userId = userId.isString ? userId.text : userOf(userId.value);
     e->sessionId = sessionId.text;
     e->priority = parsePriorityText(priority.text);
-    e->eventId = eventId.isString ? eventId.text : idString(eventId.value);
+    e->eventId = eventId.isString ? eventId.text : RealtimeEvent::idText(eventId.value);
     e->seq = seq.value.isDouble() ? seq.value.toInteger() : -1;
     e->txnId = txnId.text;
     e->version = version.value.isDouble() ? version.value.toInteger() : -1;

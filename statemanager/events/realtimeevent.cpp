@@ -93,6 +93,18 @@ void RealtimeEvent::setMetaText(const QByteArray &json)
     m_metaText = json;
 }
 
+QString RealtimeEvent::idText(const QJsonValue &id)
+{
+    if (id.isString())
+        return id.toString();
+    if (id.isDouble()) {
+        const double d = id.toDouble();
+        const qint64 i = id.toInteger();
+        return double(i) == d ? QString::number(i) : QString::number(d, 'g', 17);
+    }
+    return {};
+}
+
 QString RealtimeEvent::dialectName(Dialect dialect)
 {
     switch (dialect) {

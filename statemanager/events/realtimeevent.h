@@ -79,6 +79,10 @@ public:
 
     static QString dialectName(Dialect dialect);
     static QString priorityName(Priority priority);
+    /// An id as text, the one spelling every part of the client compares: ids arrive as
+    /// numbers or strings and AegisX compares them as strings. A string as it is, an integral
+    /// number in decimal, another number with 17 significant digits; empty for anything else.
+    static QString idText(const QJsonValue &id);
 
 private:
     // Decoded from m_dataText / m_metaText on first use (the GUI thread's events are read

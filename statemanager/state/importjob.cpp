@@ -2,6 +2,7 @@
 #include "state/importjob.h"
 
 #include "events/realtimechannel.h"
+#include "events/realtimeevent.h"
 #include "importstatus.h"
 #include "livedesklogging.h"
 #include "rest/apiclient.h"
@@ -55,11 +56,6 @@ QDateTime reportedTime(const QJsonObject &progress, QStringView key, const QDate
 {
     const QDateTime t = QDateTime::fromString(progress.value(key).toString(), Qt::ISODateWithMs);
     return t.isValid() ? t.toUTC() : current;
-}
-
-QString idText(const QJsonValue &id)
-{
-    return id.isDouble() ? QString::number(id.toInteger()) : id.toString();
 }
 
 } // namespace
@@ -169,7 +165,7 @@ void ImportJob::onExecuted(RestReply *reply)
     if (isFinished())
         return;
     const QJsonObject state = reply->data().toObject();
-    const QString jobId = idText(state.value(u"jobId"));
+    const QString jobId = RealtimeEvent::idText(state.value(u"jobId"));
     if (!reply->ok() || jobId.isEmpty()) {
         m_early.clear();
         m_startError = reply->ok()

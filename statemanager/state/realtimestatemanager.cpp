@@ -28,7 +28,7 @@ namespace livedesk {
 
 namespace {
 
-// The longest run of events that waited (see onEvent()) applied in one turn of the event loop.
+// The longest the events of one turn of the event loop are applied; the rest wait (onEvent()).
 constexpr qint64 InboxSliceMs = 8;
 // HIS mode: the longest run of applying a reload's diff in one turn of the event loop.
 constexpr qint64 ReloadSliceMs = 8;
@@ -358,7 +358,7 @@ void RealtimeStateManager::updateOrder()
 
 bool RealtimeStateManager::keepsSorted() const
 {
-    return m_options.mode == Mode::Live && !m_options.query.sort.isEmpty();
+    return m_options.mode == Mode::Live && m_criteria.isSorted();
 }
 
 int RealtimeStateManager::compareRecords(const QJsonObject &a, const QString &aId,
@@ -714,19 +714,24 @@ void RealtimeStateManager::onEvent(const RealtimeEvent &event)
         scheduleInbox();
         return;
     }
-    if (take(event))
-        announceState();
+    take(event);
 }
 
 bool RealtimeStateManager::turnSpent()
 {
-    if (!m_turnClock.isValid()) {
-        m_turnClock.start();
-        QMetaObject::invokeMethod(
-            this, [this] { m_turnClock.invalidate(); }, Qt::QueuedConnection);
-        return false;
-    }
-    return m_turnClock.elapsed() >= InboxSliceMs;
+    if (m_turnClock.isValid())
+        return m_turnClock.elapsed() >= InboxSliceMs;
+    // The turn's first event: its end says stateChanged() once, however many events came,
+    // and starts the next turn's clock afresh.
+    m_turnClock.start();
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_turnClock.invalidate();
+            Q_EMIT stateChanged();
+        },
+        Qt::QueuedConnection);
+    return false;
 }
 
 void RealtimeStateManager::scheduleInbox()
@@ -760,22 +765,7 @@ bool RealtimeStateManager::take(const RealtimeEvent &event)
     if (!m_inbox.isEmpty())
         scheduleInbox();
     Q_EMIT eventApplied();
-    return bool(self);
-}
-
-void RealtimeStateManager::announceState()
-{
-    // Once per turn of the event loop, however many events the turn brought.
-    if (m_stateScheduled)
-        return;
-    m_stateScheduled = true;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_stateScheduled = false;
-            Q_EMIT stateChanged();
-        },
-        Qt::QueuedConnection);
+    return true;
 }
 
 void RealtimeStateManager::count(Outcome outcome)
@@ -818,21 +808,18 @@ void RealtimeStateManager::processInbox()
     m_inboxScheduled = false;
     if (m_inbox.isEmpty() || m_applying)
         return; // take() schedules them once the event being applied is done
-    // Events that waited for one being applied; in slices of InboxSliceMs should a slot have
-    // held the loop long enough for many to arrive. One at a time from the front: a slot that
-    // re-enters the event loop and lands here again finds m_applying set and leaves them.
-    QElapsedTimer slice;
-    slice.start();
+    // Events that waited, within the turn's budget as those applied at once (at least one
+    // per turn). One at a time from the front: a slot that re-enters the event loop and lands
+    // here again finds m_applying set and leaves them.
+    turnSpent(); // starts this turn's clock
     while (!m_inbox.isEmpty() && !m_applying) {
-        const RealtimeEvent event = m_inbox.takeFirst();
-        if (!take(event))
+        if (!take(m_inbox.takeFirst()))
             return;
-        if (slice.elapsed() >= InboxSliceMs)
+        if (turnSpent())
             break;
     }
     if (!m_inbox.isEmpty())
         scheduleInbox();
-    Q_EMIT stateChanged();
 }
 
 void RealtimeStateManager::hint()
@@ -1333,7 +1320,7 @@ void RealtimeStateManager::launchPlan(quint64 serial)
             target.reserve(qsizetype(records->size()));
             for (const QJsonObject &record : *records) {
                 Row row;
-                row.id = ResourceSchema::idText(record.value(idField));
+                row.id = RealtimeEvent::idText(record.value(idField));
                 if (row.id.isEmpty())
                     continue;
                 row.server = record;

@@ -415,12 +415,10 @@ private:
     // Applies (live; a lock in both modes) or hints (HIS) one event taken by onEvent(); false
     // when a slot deleted the manager meanwhile.
     bool take(const RealtimeEvent &event);
-    // This turn of the event loop has applied events for InboxSliceMs (starts the turn's
-    // clock at its first event).
+    // This turn of the event loop has applied events for InboxSliceMs. The turn's first call
+    // starts its clock and posts its end: stateChanged() once for all its events.
     bool turnSpent();
     void scheduleInbox();
-    // stateChanged() on the next turn, once however many events came.
-    void announceState();
     Outcome applyEvent(const RealtimeEvent &event);
     void count(Outcome outcome);
     void hint();
@@ -547,7 +545,7 @@ private:
     bool m_inboxScheduled = false;
     // An event is being applied: one arriving now waits in the inbox.
     bool m_applying = false;
-    bool m_stateScheduled = false;
+    // Since the turn's first event (invalid between turns).
     QElapsedTimer m_turnClock;
     qint64 m_lastSeq = -1;
 

@@ -2,6 +2,7 @@
 #include "state/resourceschema.h"
 
 #include "events/eventnaming.h"
+#include "events/realtimeevent.h"
 #include "livedesklogging.h"
 #include "permissionaction.h"
 
@@ -417,13 +418,9 @@ QString ResourceSchema::refusal(Action action) const
     return {};
 }
 
-QString ResourceSchema::idText(const QJsonValue &v)
+QString ResourceSchema::idOf(const QJsonObject &record) const
 {
-    if (v.isString())
-        return v.toString();
-    if (v.isDouble())
-        return QString::number(v.toInteger());
-    return {};
+    return RealtimeEvent::idText(record.value(idField));
 }
 
 qint64 ResourceSchema::versionOf(const QJsonObject &record) const

@@ -108,9 +108,7 @@ public:
     bool isValid() const { return !name.isEmpty() && !restPath.isEmpty(); }
     bool hasVersions() const { return !versionField.isEmpty(); }
     /// The id of @p record as text (a number id written in decimal); empty when it has none.
-    QString idOf(const QJsonObject &record) const { return idText(record.value(idField)); }
-    /// An id value as text: a string as it is, a number in decimal; empty otherwise.
-    static QString idText(const QJsonValue &id);
+    QString idOf(const QJsonObject &record) const;
     /// The version of @p record; -1 without versions or when it carries none.
     qint64 versionOf(const QJsonObject &record) const;
     /// Index of the column @p name, or -1.

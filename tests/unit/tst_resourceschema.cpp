@@ -59,6 +59,8 @@ class TestResourceSchema : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void idOfSpellsIdsAsEventsDo_data();
+    void idOfSpellsIdsAsEventsDo();
     void clinicalPatients();
     void clinicalLabOrders();
     void publicSchemaEnvelope();
@@ -82,6 +84,29 @@ private Q_SLOTS:
     void allowedAbsentMeansEverything();
     void allowedInFiles();
 };
+
+void TestResourceSchema::idOfSpellsIdsAsEventsDo_data()
+{
+    QTest::addColumn<QJsonValue>("id");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("number") << QJsonValue(42) << u"42"_s;
+    QTest::newRow("string") << QJsonValue(u"p-7"_s) << u"p-7"_s;
+    QTest::newRow("past 64 bits") << QJsonValue(1e20) << u"1e+20"_s;
+    QTest::newRow("fraction") << QJsonValue(2.5) << u"2.5"_s;
+    QTest::newRow("null") << QJsonValue(QJsonValue::Null) << QString();
+}
+
+// A row is found by the id an event names: both spell it the same way
+// (RealtimeEvent::idText()), or the event would miss its row.
+void TestResourceSchema::idOfSpellsIdsAsEventsDo()
+{
+    QFETCH(QJsonValue, id);
+    QFETCH(QString, text);
+    ResourceSchema schema;
+    schema.idField = u"key"_s;
+    QCOMPARE(schema.idOf(QJsonObject{{u"key"_s, id}}), text);
+    QCOMPARE(schema.idOf(QJsonObject{{u"id"_s, 1}}), QString());
+}
 
 void TestResourceSchema::clinicalPatients()
 {
