@@ -289,14 +289,14 @@ QVariant RealtimeTableModel::data(const QModelIndex &index, int role) const
     const ResourceSchema::Column &column = m_columns[index.column()];
     switch (role) {
     case Qt::DisplayRole: {
-        const QString text = displayText(column, m_manager->record(row).value(column.name));
+        const QString text = displayText(column, m_manager->value(row, column.name));
         if (column.system && !m_userNames.isEmpty() && isAuthorColumn(column.name))
             return m_userNames.value(text, text);
         return text;
     }
     case Qt::EditRole:
     case SortRole:
-        return typedValue(column, m_manager->record(row).value(column.name));
+        return typedValue(column, m_manager->value(row, column.name));
     case Qt::TextAlignmentRole:
         return isNumeric(column) ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                  : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
@@ -304,7 +304,7 @@ QVariant RealtimeTableModel::data(const QModelIndex &index, int role) const
         return m_manager->idAt(row);
     case VersionRole: {
         const QString &field = m_manager->schema().versionField;
-        const QJsonValue v = field.isEmpty() ? QJsonValue() : m_manager->record(row).value(field);
+        const QJsonValue v = field.isEmpty() ? QJsonValue() : m_manager->value(row, field);
         return v.isDouble() ? QVariant(v.toInteger()) : QVariant();
     }
     case RowStateRole:
@@ -428,7 +428,7 @@ bool RealtimeTableModel::setData(const QModelIndex &index, const QVariant &value
     const QJsonValue json = toJson(field, value);
     if (json.isUndefined())
         return false;
-    if (m_manager->record(index.row()).value(field) == json)
+    if (m_manager->value(index.row(), field) == json)
         return true;
     // The manager decides what shows: a pending edit (live) or nothing until confirmed (HIS).
     m_manager->updateRecord(m_manager->idAt(index.row()), {{field, json}});

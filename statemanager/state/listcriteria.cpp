@@ -111,6 +111,19 @@ ListCriteria::Membership ListCriteria::Filter::judge(const QJsonValue &value) co
 int ListCriteria::compare(const QJsonObject &a, const QString &aId, const QJsonObject &b,
                           const QString &bId) const
 {
+    return compareAny(a, aId, b, bId);
+}
+
+int ListCriteria::compare(const CompactRecord &a, const QString &aId, const CompactRecord &b,
+                          const QString &bId) const
+{
+    return compareAny(a, aId, b, bId);
+}
+
+template<typename Record>
+int ListCriteria::compareAny(const Record &a, const QString &aId, const Record &b,
+                             const QString &bId) const
+{
     const auto compareValues = [](const QJsonValue &x, const QJsonValue &y, bool textual) {
         const bool xNull = x.isNull() || x.isUndefined();
         const bool yNull = y.isNull() || y.isUndefined();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "rest/restquery.h"
+#include "state/compactrecord.h"
 #include "state/resourceschema.h"
 
 #include <QtCore/QJsonObject>
@@ -56,8 +57,14 @@ public:
     /// query's order (0 only for the same id).
     int compare(const QJsonObject &a, const QString &aId, const QJsonObject &b,
                 const QString &bId) const;
+    /// The same, for rows kept compact: reads the sort fields alone.
+    int compare(const CompactRecord &a, const QString &aId, const CompactRecord &b,
+                const QString &bId) const;
 
 private:
+    template<typename Record>
+    int compareAny(const Record &a, const QString &aId, const Record &b, const QString &bId) const;
+
     // One `col=value` (any of values), `col_min` or `col_max` filter, values typed as the
     // server reads them.
     class Filter

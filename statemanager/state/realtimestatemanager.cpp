@@ -194,12 +194,18 @@ void RealtimeStateManager::start()
 
 QJsonObject RealtimeStateManager::record(int row) const
 {
-    return row >= 0 && row < rowCount() ? m_rows.at(row).shown : QJsonObject();
+    return row >= 0 && row < rowCount() ? m_rows.shownAt(row).toObject() : QJsonObject();
+}
+
+QJsonValue RealtimeStateManager::value(int row, const QString &field) const
+{
+    return row >= 0 && row < rowCount() ? m_rows.shownAt(row).value(field)
+                                        : QJsonValue(QJsonValue::Undefined);
 }
 
 QString RealtimeStateManager::idAt(int row) const
 {
-    return row >= 0 && row < rowCount() ? m_rows.at(row).id : QString();
+    return row >= 0 && row < rowCount() ? m_rows.idAt(row) : QString();
 }
 
 int RealtimeStateManager::rowOf(const QString &id) const
@@ -211,7 +217,7 @@ RealtimeStateManager::RowState RealtimeStateManager::rowState(int row) const
 {
     if (row < 0 || row >= rowCount())
         return RowState::Synced;
-    const auto state = RowState(m_rows.at(row).state);
+    const auto state = RowState(m_rows.stateAt(row));
     return state == RowState::Synced && m_staleSince.isValid() ? RowState::Stale : state;
 }
 
@@ -219,7 +225,7 @@ QString RealtimeStateManager::rowReason(int row) const
 {
     if (row < 0 || row >= rowCount())
         return {};
-    const QString &id = m_rows.at(row).id;
+    const QString &id = m_rows.idAt(row);
     switch (rowState(row)) {
     case RowState::Synced:
         return {};
@@ -271,7 +277,7 @@ QJsonObject RealtimeStateManager::serverRecord(const QString &id) const
 {
     const int row = rowOf(id);
     if (row >= 0)
-        return m_rows.at(row).hasServer ? m_rows.at(row).server : QJsonObject();
+        return m_rows.hasServerAt(row) ? m_rows.serverAt(row).toObject() : QJsonObject();
     return m_hidden.value(id);
 }
 
@@ -280,7 +286,7 @@ QList<QJsonObject> RealtimeStateManager::records() const
     QList<QJsonObject> out;
     out.reserve(rowCount());
     for (int row = 0; row < m_rows.size(); ++row)
-        out.append(m_rows.at(row).shown);
+        out.append(m_rows.shownAt(row).toObject());
     return out;
 }
 
@@ -352,8 +358,8 @@ void RealtimeStateManager::updateOrder()
         m_rows.setOrder({});
         return;
     }
-    m_rows.setOrder([this](const QJsonObject &a, const QString &aId, const QJsonObject &b,
-                           const QString &bId) { return compareRecords(a, aId, b, bId); });
+    m_rows.setOrder([this](const CompactRecord &a, const QString &aId, const CompactRecord &b,
+                           const QString &bId) { return m_criteria.compare(a, aId, b, bId); });
 }
 
 bool RealtimeStateManager::keepsSorted() const
@@ -367,9 +373,13 @@ int RealtimeStateManager::compareRecords(const QJsonObject &a, const QString &aI
     return m_criteria.compare(a, aId, b, bId);
 }
 
-void RealtimeStateManager::refreshRow(int row)
+void RealtimeStateManager::refreshRow(int row, const QJsonObject *server)
 {
-    const Row &r = m_rows.at(row);
+    Row r;
+    r.id = m_rows.idAt(row);
+    r.hasServer = m_rows.hasServerAt(row);
+    if (r.hasServer)
+        r.server = server ? *server : m_rows.serverAt(row).toObject();
     RowState state;
     bool visible;
     QJsonObject shown = shownFor(r.id, r.server, r.hasServer, &state, &visible);
@@ -388,7 +398,7 @@ void RealtimeStateManager::refreshRow(int row)
     if (!m_rows.update(row, shown, int(state), &fieldsChanged))
         return;
     // A slot of rowsChanged() may have changed the rows.
-    if (fieldsChanged && row < rowCount() && &m_rows.at(row) == &r)
+    if (fieldsChanged && row < rowCount() && m_rows.idAt(row) == r.id)
         m_rows.place(row);
 }
 
@@ -450,8 +460,8 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
     // query left out, its version and time of change (an older answer must not bring it back).
     QJsonObject heldRecord;
     bool held = true;
-    if (row >= 0 && m_rows.at(row).hasServer)
-        heldRecord = m_rows.at(row).server;
+    if (row >= 0 && m_rows.hasServerAt(row))
+        heldRecord = m_rows.serverAt(row).toObject();
     else if (const auto hidden = m_hidden.constFind(id); hidden != m_hidden.cend())
         heldRecord = *hidden;
     else if (const auto outside = m_outside.constFind(id); outside != m_outside.cend())
@@ -499,11 +509,10 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
             hint();
     });
     if (row >= 0) {
-        const Row &r = m_rows.at(row);
-        if (r.hasServer && r.server != record)
+        if (m_rows.hasServerAt(row) && heldRecord != record)
             m_failures.remove(id); // what was refused is no longer what is shown
         m_rows.setServer(row, record, true);
-        refreshRow(row);
+        refreshRow(row, &record);
         return outcome;
     }
     if (member != Membership::In && !hasOperations(id)) {
@@ -546,17 +555,18 @@ bool RealtimeStateManager::isComplete(const QJsonObject &record) const
     if (declared)
         return true;
     // Known by name only: a record has what the rows have (the held one's, else any row's).
-    const Row *reference = nullptr;
-    if (const int row = rowOf(idOf(record)); row >= 0 && m_rows.at(row).hasServer)
-        reference = &m_rows.at(row);
-    for (int i = 0; !reference && i < m_rows.size(); ++i) {
-        if (m_rows.at(i).hasServer)
-            reference = &m_rows.at(i);
+    int reference = rowOf(idOf(record));
+    if (reference >= 0 && !m_rows.hasServerAt(reference))
+        reference = -1;
+    for (int i = 0; reference < 0 && i < m_rows.size(); ++i) {
+        if (m_rows.hasServerAt(i))
+            reference = i;
     }
-    if (!reference)
+    if (reference < 0)
         return false;
-    for (auto it = reference->server.begin(); it != reference->server.end(); ++it) {
-        if (!record.contains(it.key()))
+    const QStringList keys = m_rows.serverAt(reference).keys();
+    for (const QString &key : keys) {
+        if (!record.contains(key))
             return false;
     }
     return true;
@@ -1185,9 +1195,9 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         all.reserve(size_t(rowCount() + m_hidden.size()) + records.size());
         QSet<QString> held;
         for (int row = 0; row < m_rows.size(); ++row) {
-            if (const Row &r = m_rows.at(row); r.hasServer) {
-                all.push_back(r.server);
-                held.insert(r.id);
+            if (m_rows.hasServerAt(row)) {
+                all.push_back(m_rows.serverAt(row).toObject());
+                held.insert(m_rows.idAt(row));
             }
         }
         for (auto it = m_hidden.cbegin(); it != m_hidden.cend(); ++it) {
@@ -1490,8 +1500,8 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
         seen.insert(id);
         Row row;
         row.id = id;
-        if (const int at = rowOf(id); at >= 0 && m_rows.at(at).hasServer) {
-            row.server = m_rows.at(at).server;
+        if (const int at = rowOf(id); at >= 0 && m_rows.hasServerAt(at)) {
+            row.server = m_rows.serverAt(at).toObject();
             row.hasServer = true;
         } else if (const auto hidden = hiddenBefore.constFind(id); hidden != hiddenBefore.cend()) {
             row.server = *hidden;
@@ -1532,7 +1542,7 @@ QString RealtimeStateManager::updateRecord(const QString &id, const QJsonObject 
     // The whole record, not only the changed fields: re-creating it after a delete on the
     // server (resolveConflict()) must send every field, required ones included.
     const int row = rowOf(id);
-    op.base = row >= 0 ? m_rows.at(row).shown : m_hidden.value(id);
+    op.base = row >= 0 ? m_rows.shownAt(row).toObject() : m_hidden.value(id);
     op.baseVersion = versionOf(serverRecord(id));
     return enqueue(std::move(op));
 }
@@ -2022,9 +2032,9 @@ void RealtimeStateManager::renameRecord(const QString &from, const QString &to)
         return;
     }
     m_rows.rename(row, to);
-    QJsonObject shown = m_rows.at(row).shown;
+    QJsonObject shown = m_rows.shownAt(row).toObject();
     shown.insert(m_schema.idField, to);
-    if (!m_rows.update(row, shown, m_rows.at(row).state))
+    if (!m_rows.update(row, shown, m_rows.stateAt(row)))
         Q_EMIT rowsChanged(row, row, {m_schema.idField}, false); // idAt() changed all the same
 }
 

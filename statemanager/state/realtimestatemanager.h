@@ -262,6 +262,8 @@ public:
     int rowCount() const { return m_rows.size(); }
     /// The record as shown: the server's values with pending operations applied.
     QJsonObject record(int row) const;
+    /// One field of record(row), read without decoding the rest (what a view asks for per cell).
+    QJsonValue value(int row, const QString &field) const;
     QString idAt(int row) const;
     /// The row of @p id, or -1. O(1).
     int rowOf(const QString &id) const;
@@ -464,7 +466,8 @@ private:
     static bool isOlderChange(const QJsonObject &incoming, const QJsonObject &held);
     Outcome upsertServer(const QJsonObject &record, bool fromEvent);
     void removeServer(const QString &id);
-    void refreshRow(int row);
+    // @p server: the row's server record when the caller has it decoded already.
+    void refreshRow(int row, const QJsonObject *server = nullptr);
     // Live mode with a sorted query: the rows keep its order (RowStore::setOrder()).
     bool keepsSorted() const;
     void updateOrder();

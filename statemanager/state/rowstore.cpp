@@ -7,15 +7,45 @@
 
 namespace livedesk {
 
-class RowStore::Slot : public Row
+class RowStore::Slot
 {
 public:
-    explicit Slot(Row row)
-        : Row(std::move(row))
+    Slot(QString id, bool hasServer, CompactRecord server, CompactRecord shown, int state)
+        : id(std::move(id))
+        , state(state)
+        , hasServer(hasServer)
     {
+        if (hasServer)
+            this->server = std::move(server);
+        setShown(std::move(shown));
     }
+    explicit Slot(const Row &row)
+        : id(row.id)
+        , state(row.state)
+        , hasServer(row.hasServer)
+    {
+        if (hasServer)
+            server = CompactRecord(row.server);
+        if (!hasServer || row.shown != row.server)
+            setShown(CompactRecord(row.shown));
+    }
+
+    const CompactRecord &shown() const { return shownOwn ? *shownOwn : server; }
+    void setShown(CompactRecord record)
+    {
+        if (hasServer && record == server)
+            shownOwn.reset();
+        else
+            shownOwn = std::make_unique<CompactRecord>(std::move(record));
+    }
+
+    QString id;
+    CompactRecord server; // empty unless hasServer
+    std::unique_ptr<CompactRecord> shownOwn; // null: the row shows server
+    int state = 0;
     // Position in m_rows; trusted below m_indexedBelow only.
     int index = -1;
+    bool hasServer = false;
 };
 
 namespace {
@@ -82,9 +112,48 @@ QStringList RowStore::changedFields(const QJsonObject &a, const QJsonObject &b)
     return fields;
 }
 
-const RowStore::Row &RowStore::at(int row) const
+RowStore::Row RowStore::at(int row) const
 {
-    return *m_rows[size_t(row)];
+    const Slot &r = *m_rows[size_t(row)];
+    Row out;
+    out.id = r.id;
+    out.hasServer = r.hasServer;
+    out.server = r.server.toObject();
+    out.shown = r.shownOwn ? r.shownOwn->toObject() : out.server;
+    out.state = r.state;
+    return out;
+}
+
+const QString &RowStore::idAt(int row) const
+{
+    return m_rows[size_t(row)]->id;
+}
+
+int RowStore::stateAt(int row) const
+{
+    return m_rows[size_t(row)]->state;
+}
+
+bool RowStore::hasServerAt(int row) const
+{
+    return m_rows[size_t(row)]->hasServer;
+}
+
+const CompactRecord &RowStore::shownAt(int row) const
+{
+    return m_rows[size_t(row)]->shown();
+}
+
+const CompactRecord &RowStore::serverAt(int row) const
+{
+    return m_rows[size_t(row)]->server;
+}
+
+CompactRecord RowStore::encodeShown(const Slot &r, const QJsonObject &shown) const
+{
+    if (r.hasServer && m_lastServerSlot == &r && shown == m_lastServer)
+        return r.server;
+    return CompactRecord(shown);
 }
 
 int RowStore::indexOf(const QString &id) const
@@ -112,22 +181,29 @@ void RowStore::reindex() const
 void RowStore::setServer(int row, const QJsonObject &server, bool hasServer)
 {
     Slot &r = *m_rows[size_t(row)];
-    r.server = server;
+    const CompactRecord shown = r.shown();
     r.hasServer = hasServer;
+    r.server = hasServer ? CompactRecord(server) : CompactRecord();
+    r.setShown(shown);
+    m_lastServerSlot = hasServer ? &r : nullptr;
+    m_lastServer = hasServer ? server : QJsonObject();
     ++m_generation;
 }
 
 bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fieldsChanged)
 {
     Slot &r = *m_rows[size_t(row)];
-    const bool same = shown == r.shown;
+    CompactRecord record = encodeShown(r, shown);
+    const bool same = record == r.shown();
     if (fieldsChanged)
         *fieldsChanged = !same;
     if (same && state == r.state)
         return false;
-    const QStringList fields = same ? QStringList() : changedFields(r.shown, shown);
+    const QStringList fields
+        = same ? QStringList() : CompactRecord::changedFields(r.shown(), record);
     const bool stateChanged = state != r.state;
-    r.shown = shown;
+    if (!same)
+        r.setShown(std::move(record));
     r.state = state;
     ++m_generation;
     Q_EMIT rowsChanged(row, row, fields, stateChanged);
@@ -146,7 +222,7 @@ void RowStore::rename(int row, const QString &id)
 void RowStore::insert(int at, Row row)
 {
     Q_EMIT rowsAboutToBeInserted(at, at);
-    auto r = std::make_unique<Slot>(std::move(row));
+    auto r = std::make_unique<Slot>(row);
     r->index = at;
     m_index.insert(r->id, r.get());
     m_rows.insert(m_rows.begin() + at, std::move(r));
@@ -179,6 +255,7 @@ void RowStore::remove(int first, int last)
     Q_EMIT rowsAboutToBeRemoved(first, last);
     for (int i = first; i <= last; ++i)
         m_index.remove(m_rows[size_t(i)]->id);
+    forgetLastServer();
     m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
     movedFrom(first);
     ++m_generation;
@@ -189,6 +266,7 @@ void RowStore::clear()
 {
     m_rows.clear();
     m_index.clear();
+    forgetLastServer();
     m_indexedBelow = 0;
     ++m_generation;
 }
@@ -198,7 +276,7 @@ void RowStore::setOrder(Order order)
     m_order = std::move(order);
 }
 
-int RowStore::sortedPosition(const QJsonObject &shown, const QString &id, int skip) const
+int RowStore::sortedPosition(const CompactRecord &shown, const QString &id, int skip) const
 {
     // Binary search over the rows without @p skip; the answer is a position in that list,
     // which is the row's index once it is there.
@@ -207,7 +285,7 @@ int RowStore::sortedPosition(const QJsonObject &shown, const QString &id, int sk
     while (low < high) {
         const int mid = (low + high) / 2;
         const Slot &r = *m_rows[size_t(skip >= 0 && mid >= skip ? mid + 1 : mid)];
-        if (m_order(r.shown, r.id, shown, id) < 0)
+        if (m_order(r.shown(), r.id, shown, id) < 0)
             low = mid + 1;
         else
             high = mid;
@@ -217,7 +295,7 @@ int RowStore::sortedPosition(const QJsonObject &shown, const QString &id, int sk
 
 int RowStore::insertPosition(const Row &row) const
 {
-    return isSorted() ? sortedPosition(row.shown, row.id) : size();
+    return isSorted() ? sortedPosition(CompactRecord(row.shown), row.id) : size();
 }
 
 void RowStore::place(int row)
@@ -226,13 +304,13 @@ void RowStore::place(int row)
         return;
     const Slot &r = *m_rows[size_t(row)];
     const auto inOrder = [this](const Slot &a, const Slot &b) {
-        return m_order(a.shown, a.id, b.shown, b.id) <= 0;
+        return m_order(a.shown(), a.id, b.shown(), b.id) <= 0;
     };
     const bool afterPrevious = row == 0 || inOrder(*m_rows[size_t(row - 1)], r);
     const bool beforeNext = row + 1 >= size() || inOrder(r, *m_rows[size_t(row + 1)]);
     if (afterPrevious && beforeNext)
         return;
-    move(row, sortedPosition(r.shown, r.id, row));
+    move(row, sortedPosition(r.shown(), r.id, row));
 }
 
 int RowStore::applyTarget(QList<Row> target)
@@ -310,7 +388,7 @@ int RowStore::applyTarget(QList<Row> target)
         std::vector<std::unique_ptr<Slot>> run;
         run.reserve(size_t(count));
         for (int k = 0; k < count; ++k) {
-            run.push_back(std::make_unique<Slot>(std::move(target[i + k])));
+            run.push_back(std::make_unique<Slot>(target[i + k]));
             run.back()->index = j + k;
             m_index.insert(run.back()->id, run.back().get());
         }
@@ -333,7 +411,7 @@ RowStore::Snapshot RowStore::snapshot() const
     s.shown.reserve(m_rows.size());
     for (const auto &r : m_rows) {
         s.ids.push_back(r->id);
-        s.shown.push_back(r->shown);
+        s.shown.push_back(r->shown());
     }
     s.generation = m_generation;
     return s;
@@ -375,6 +453,18 @@ RowStore::Plan RowStore::plan(Snapshot rows, QList<Row> target)
     p.held.assign(size_t(target.size()), 0);
     p.same.assign(size_t(target.size()), 0);
     p.fields.resize(size_t(target.size()));
+    p.server.resize(size_t(target.size()));
+    p.shown.resize(size_t(target.size()));
+    for (qsizetype t = 0; t < target.size(); ++t) {
+        Row &r = target[t];
+        if (r.hasServer)
+            p.server[size_t(t)] = CompactRecord(r.server);
+        p.shown[size_t(t)] = r.hasServer && r.shown == r.server ? p.server[size_t(t)]
+                                                                 : CompactRecord(r.shown);
+        // Only the compact form is kept from here on.
+        r.server = QJsonObject();
+        r.shown = QJsonObject();
+    }
     QList<int> positions;
     positions.reserve(n);
     for (int i = 0; i < n; ++i) {
@@ -383,11 +473,11 @@ RowStore::Plan RowStore::plan(Snapshot rows, QList<Row> target)
             continue;
         positions.append(t);
         p.held[size_t(t)] = 1;
-        const QJsonObject &before = rows.shown[size_t(i)];
-        if (before == target[t].shown)
+        const CompactRecord &before = rows.shown[size_t(i)];
+        if (before == p.shown[size_t(t)])
             p.same[size_t(t)] = 1;
         else
-            p.fields[size_t(t)] = changedFields(before, target[t].shown);
+            p.fields[size_t(t)] = CompactRecord::changedFields(before, p.shown[size_t(t)]);
     }
     if (!std::is_sorted(positions.cbegin(), positions.cend())) {
         const QList<int> keep = longestIncreasing(positions);
@@ -414,6 +504,7 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
     using Phase = Plan::Phase;
     if (plan.generation != m_generation)
         return Progress::Stale;
+    forgetLastServer();
     // Runs longer than this (or than the budget left) are removed or inserted in pieces.
     constexpr int Piece = 1024;
     int budget = std::max(1, maxRows);
@@ -510,14 +601,18 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
             Slot &r = *m_rows[size_t(j)];
             Row &t = plan.target[i];
             const int state = stateOf ? stateOf(t.id) : t.state;
-            r.server = std::move(t.server);
-            r.hasServer = t.hasServer;
+            {
+                CompactRecord shown = r.shown();
+                r.hasServer = t.hasServer;
+                r.server = std::move(plan.server[size_t(i)]);
+                r.setShown(std::move(shown));
+            }
             const bool same = plan.same[size_t(i)];
             const bool stateChanged = state != r.state;
             plan.generation = ++m_generation;
             if (!same || stateChanged) {
                 if (!same)
-                    r.shown = std::move(t.shown);
+                    r.setShown(std::move(plan.shown[size_t(i)]));
                 r.state = state;
                 ++plan.m_changes;
                 const QStringList &fields = plan.fields[size_t(i)];
@@ -557,7 +652,9 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
             Row &t = plan.target[i + k];
             if (stateOf)
                 t.state = stateOf(t.id);
-            run.push_back(std::make_unique<Slot>(std::move(t)));
+            run.push_back(std::make_unique<Slot>(t.id, t.hasServer,
+                                                 std::move(plan.server[size_t(i + k)]),
+                                                 std::move(plan.shown[size_t(i + k)]), t.state));
             run.back()->index = j + k;
             m_index.insert(run.back()->id, run.back().get());
         }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "state/compactrecord.h"
+
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
@@ -18,6 +20,9 @@ namespace livedesk {
  * The rows of one list: what each shows, found by record id, kept in order, changed with the
  * fewest row signals.
  *
+ * Rows are kept compact (CompactRecord, about the size of their JSON): what a row shows is
+ * stored only where it differs from the server's record.
+ *
  * RealtimeStateManager decides what a row shows (the server's record with the user's pending
  * changes on top, or nothing); this class holds the result and knows everything positional:
  * the id index (kept lazily, so an insert near the top does not renumber a million rows at
@@ -32,6 +37,7 @@ class RowStore : public QObject
     Q_OBJECT
 
 public:
+    /// A row as it goes in or comes out whole; the store keeps it compact (CompactRecord).
     class Row
     {
     public:
@@ -45,15 +51,22 @@ public:
         int state = 0;
     };
     /// Compares what two rows show: <0, 0, >0. The ids break ties.
-    using Order = std::function<int(const QJsonObject &a, const QString &aId, const QJsonObject &b,
-                                    const QString &bId)>;
+    using Order = std::function<int(const CompactRecord &a, const QString &aId,
+                                    const CompactRecord &b, const QString &bId)>;
 
     explicit RowStore(QObject *parent = nullptr);
     ~RowStore() override;
 
     int size() const { return int(m_rows.size()); }
-    /// Row @p row; its address stays the same while it is in the store, wherever it moves.
-    const Row &at(int row) const;
+    /// Row @p row, decoded whole (the accessors below read one part without decoding).
+    Row at(int row) const;
+    const QString &idAt(int row) const;
+    int stateAt(int row) const;
+    bool hasServerAt(int row) const;
+    /// What row @p row shows; valid until the row next changes.
+    const CompactRecord &shownAt(int row) const;
+    /// What row @p row holds of the server (empty when it holds nothing).
+    const CompactRecord &serverAt(int row) const;
     /// The row of record @p id, or -1.
     int indexOf(const QString &id) const;
     /// Sets what row @p row holds of the server without a signal (nothing shown changes).
@@ -74,7 +87,7 @@ public:
     void setOrder(Order order);
     bool isSorted() const { return bool(m_order); }
     /// Where a row showing @p shown belongs among the rows other than @p skip.
-    int sortedPosition(const QJsonObject &shown, const QString &id, int skip = -1) const;
+    int sortedPosition(const CompactRecord &shown, const QString &id, int skip = -1) const;
     /// Where @p row goes when it comes in: in order, or at the end when unsorted.
     int insertPosition(const Row &row) const;
     /// Moves row @p row where the order puts it, if it is out of place.
@@ -103,7 +116,7 @@ public:
     {
     public:
         std::vector<QString> ids;
-        std::vector<QJsonObject> shown;
+        std::vector<CompactRecord> shown;
         quint64 generation = 0;
     };
     Snapshot snapshot() const;
@@ -116,7 +129,8 @@ public:
     class Plan
     {
     public:
-        /// The rows to end with; their state is asked for when they are applied.
+        /// The rows to end with (ids and whether they hold a server record; what they hold and
+        /// show is in compact form below); their state is asked for when they are applied.
         QList<Row> target;
         /// Target ids → position in target.
         QHash<QString, int> targetIndex;
@@ -138,6 +152,9 @@ public:
         std::vector<char> held;
         std::vector<char> same;
         std::vector<QStringList> fields;
+        // Per target row, what it holds and shows, encoded on the planning thread.
+        std::vector<CompactRecord> server;
+        std::vector<CompactRecord> shown;
         Phase phase = Phase::Remove;
         size_t cursor = 0; // in removals, moves, or target (Walk)
         int row = 0; // Walk: the row the target position at cursor is to be
@@ -175,12 +192,24 @@ private:
     // Rows from @p row on have moved: their index is brought up to date when next asked for.
     void movedFrom(int row);
     void reindex() const;
+    // The compact form of @p shown for row @p r, reusing its server record when they are the
+    // same (the common case: nothing of the user's on top).
+    CompactRecord encodeShown(const Slot &r, const QJsonObject &shown) const;
+    void forgetLastServer()
+    {
+        m_lastServerSlot = nullptr;
+        m_lastServer = QJsonObject();
+    }
 
     std::vector<std::unique_ptr<Slot>> m_rows;
     QHash<QString, Slot *> m_index;
     mutable int m_indexedBelow = 0;
     Order m_order;
     quint64 m_generation = 0;
+    // The last record setServer() stored, and where: update() with the same object reuses its
+    // encoding instead of making it again.
+    const Slot *m_lastServerSlot = nullptr;
+    QJsonObject m_lastServer;
 };
 
 } // namespace livedesk

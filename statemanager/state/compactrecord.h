@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
+#include <QtCore/QStringList>
+
+namespace livedesk {
+
+/**
+ * One record held in a few bytes: what a list keeps per row instead of a QJsonObject
+ * (docs/architecture.md, "Rows in few bytes").
+ *
+ * A QJsonObject spends seven times its JSON on the heap (an element per key and per value,
+ * strings widened, a container per object); a ward list of a million rows cannot afford that.
+ * A CompactRecord is one byte array: a pointer to the record's *shape* (its keys, in order,
+ * interned once for the whole process, so the rows of one list share them), then each value
+ * in key order: a tag byte, then a varint integer, an 8-byte double, or UTF-8 text with its
+ * length (nested arrays and objects as their compact JSON). A record whose keys would make
+ * too many shapes (a server that sends arbitrary keys) is kept as its compact JSON text
+ * instead, so memory stays bounded and nothing is lost.
+ *
+ * The encoding is canonical: two records with the same keys and values have the same bytes,
+ * so equality is a byte compare and the changed fields of two versions are found by walking
+ * them in step, with nothing decoded. value() reads one field without decoding the rest;
+ * toObject() gives the QJsonObject back, equal to the one it was made from.
+ *
+ * A value type, implicitly shared, safe to copy and read from any thread.
+ */
+class CompactRecord
+{
+public:
+    /// The empty record (no keys).
+    CompactRecord() = default;
+    explicit CompactRecord(const QJsonObject &object);
+
+    QJsonObject toObject() const;
+    /// The value of @p key, or undefined when the record has no such key.
+    QJsonValue value(QStringView key) const;
+    bool isEmpty() const { return m_bytes.isEmpty(); }
+    /// The record's keys, in order.
+    QStringList keys() const;
+
+    /// The keys whose values differ between @p a and @p b (a key only one has differs).
+    static QStringList changedFields(const CompactRecord &a, const CompactRecord &b);
+
+    /// The size of the encoding in bytes (the heap holds this plus an array header).
+    qsizetype byteSize() const { return m_bytes.size(); }
+
+    friend bool operator==(const CompactRecord &a, const CompactRecord &b)
+    {
+        return a.m_bytes == b.m_bytes;
+    }
+    friend bool operator!=(const CompactRecord &a, const CompactRecord &b) { return !(a == b); }
+
+    class Shape;
+
+private:
+    const Shape *shape() const;
+
+    QByteArray m_bytes;
+};
+
+} // namespace livedesk
