@@ -29,8 +29,149 @@ constexpr char Shaped = 'S';
 constexpr char JsonText = 'J';
 constexpr qsizetype Header = 1 + qsizetype(sizeof(const Shape *));
 
-// Value tags.
-enum Tag : char { Null, False, True, Integer, Double, String, Array, Object };
+// Value tags. Text in the shapes servers write on every row (an ISO date, or a UTC time with
+// or without milliseconds, as JavaScript's toISOString() and PostgreSQL's JSON give them) is
+// kept as a number when it reads back as the very same text.
+enum Tag : char { Null, False, True, Integer, Double, String, Array, Object, Date, Time, TimeMs };
+
+// Days since 1970-01-01 of a proleptic Gregorian date (and back): H. Hinnant's algorithm.
+qint64 daysFromCivil(qint64 y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const qint64 era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = unsigned(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + qint64(doe) - 719468;
+}
+
+void civilFromDays(qint64 z, qint64 *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = unsigned(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = qint64(yoe) + era * 400 + (*m <= 2);
+}
+
+bool isLeap(qint64 y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+// Reads @p count digits at @p at of @p text; -1 if any is not one.
+int digits(QStringView text, qsizetype at, int count)
+{
+    int v = 0;
+    for (int i = 0; i < count; ++i) {
+        const char16_t c = text[at + i].unicode();
+        if (c < u'0' || c > u'9')
+            return -1;
+        v = v * 10 + (c - u'0');
+    }
+    return v;
+}
+
+// "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DDTHH:MM:SS.mmmZ" with every field in
+// range: the tag and the days, or milliseconds or seconds since the epoch. Anything else
+// (another zone, a fraction of other length, a 24:00) stays text.
+bool parseTime(QStringView text, Tag *tag, qint64 *value)
+{
+    const qsizetype n = text.size();
+    if (n != 10 && n != 20 && n != 24)
+        return false;
+    if (text[4] != u'-' || text[7] != u'-')
+        return false;
+    const int y = digits(text, 0, 4);
+    const int mo = digits(text, 5, 2);
+    const int d = digits(text, 8, 2);
+    static constexpr int monthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 0 || mo < 1 || mo > 12 || d < 1
+        || d > monthDays[mo - 1] + (mo == 2 && isLeap(y) ? 1 : 0))
+        return false;
+    const qint64 days = daysFromCivil(y, unsigned(mo), unsigned(d));
+    if (n == 10) {
+        *tag = Date;
+        *value = days;
+        return true;
+    }
+    if (text[10] != u'T' || text[13] != u':' || text[16] != u':' || text[n - 1] != u'Z')
+        return false;
+    const int h = digits(text, 11, 2);
+    const int mi = digits(text, 14, 2);
+    const int s = digits(text, 17, 2);
+    if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59)
+        return false;
+    const qint64 seconds = ((days * 24 + h) * 60 + mi) * 60 + s;
+    if (n == 20) {
+        *tag = Time;
+        *value = seconds;
+        return true;
+    }
+    const int ms = text[19] == u'.' ? digits(text, 20, 3) : -1;
+    if (ms < 0)
+        return false;
+    *tag = TimeMs;
+    *value = seconds * 1000 + ms;
+    return true;
+}
+
+QString formatTime(Tag tag, qint64 value)
+{
+    const auto floorDiv = [](qint64 a, qint64 b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); };
+    qint64 ms = 0;
+    qint64 seconds = value;
+    if (tag == TimeMs) {
+        seconds = floorDiv(value, 1000);
+        ms = value - seconds * 1000;
+    }
+    const qint64 days = tag == Date ? value : floorDiv(seconds, 86400);
+    const qint64 inDay = tag == Date ? 0 : seconds - days * 86400;
+    qint64 y;
+    unsigned m;
+    unsigned d;
+    civilFromDays(days, &y, &m, &d);
+    char16_t out[24];
+    const auto put = [&out](int at, qint64 v, int count) {
+        for (int i = count - 1; i >= 0; --i, v /= 10)
+            out[at + i] = char16_t(u'0' + v % 10);
+    };
+    put(0, y, 4);
+    out[4] = u'-';
+    put(5, m, 2);
+    out[7] = u'-';
+    put(8, d, 2);
+    if (tag == Date)
+        return QString(reinterpret_cast<const QChar *>(out), 10);
+    out[10] = u'T';
+    put(11, inDay / 3600, 2);
+    out[13] = u':';
+    put(14, inDay / 60 % 60, 2);
+    out[16] = u':';
+    put(17, inDay % 60, 2);
+    if (tag == Time) {
+        out[19] = u'Z';
+        return QString(reinterpret_cast<const QChar *>(out), 20);
+    }
+    out[19] = u'.';
+    put(20, ms, 3);
+    out[23] = u'Z';
+    return QString(reinterpret_cast<const QChar *>(out), 24);
+}
+
+quint64 zigzag(qint64 v)
+{
+    return (quint64(v) << 1) ^ quint64(v >> 63);
+}
+
+qint64 unzigzag(quint64 z)
+{
+    return qint64((z >> 1) ^ (~(z & 1) + 1));
+}
 
 // Shapes are few (one per key set a server sends) and live as long as the process: records
 // point at them from any thread without a lock. Past this many, records keep their JSON.
@@ -128,7 +269,7 @@ void appendValue(std::string &out, const QJsonValue &value)
         // double so that the bytes stay one per value.
         if (double(i) == d && !(i == 0 && std::signbit(d))) {
             out.push_back(Integer);
-            appendVarint(out, (quint64(i) << 1) ^ quint64(i >> 63));
+            appendVarint(out, zigzag(i));
         } else {
             out.push_back(Double);
             char bytes[sizeof d];
@@ -137,9 +278,18 @@ void appendValue(std::string &out, const QJsonValue &value)
         }
         return;
     }
-    case QJsonValue::String:
-        appendBytes(out, String, value.toString().toUtf8());
+    case QJsonValue::String: {
+        const QString text = value.toString();
+        Tag tag;
+        qint64 time;
+        if (parseTime(text, &tag, &time)) {
+            out.push_back(tag);
+            appendVarint(out, zigzag(time));
+        } else {
+            appendBytes(out, String, text.toUtf8());
+        }
         return;
+    }
     case QJsonValue::Array:
         appendBytes(out, Array, QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
         return;
@@ -159,10 +309,12 @@ QJsonValue readValue(const char *&p)
         return false;
     case True:
         return true;
-    case Integer: {
-        const quint64 z = readVarint(p);
-        return qint64((z >> 1) ^ (~(z & 1) + 1));
-    }
+    case Integer:
+        return unzigzag(readVarint(p));
+    case Date:
+    case Time:
+    case TimeMs:
+        return formatTime(tag, unzigzag(readVarint(p)));
     case Double: {
         double d;
         std::memcpy(&d, p, sizeof d);
@@ -193,6 +345,9 @@ void skipValue(const char *&p)
     case True:
         return;
     case Integer:
+    case Date:
+    case Time:
+    case TimeMs:
         readVarint(p);
         return;
     case Double:

@@ -22,7 +22,8 @@ namespace {
 QJsonValue randomValue(QRandomGenerator &random, int depth = 0)
 {
     static const QStringList texts{u""_s,        u"Malee"_s, u"มาลี ชัยพร"_s, u"a\"b\\c"_s,
-                                   u"🙂 ok"_s,   u"\n\t"_s,  u"2026-12-07"_s,  u"x"_s};
+                                   u"🙂 ok"_s,   u"\n\t"_s,  u"2026-12-07"_s,  u"x"_s,
+                                   u"2026-12-07T10:15:00.000Z"_s, u"2026-12-07T10:15:01.000Z"_s};
     switch (random.bounded(depth > 1 ? 7 : 9)) {
     case 0:
         return QJsonValue(QJsonValue::Null);
@@ -109,6 +110,20 @@ void TestCompactRecord::valuesComeBackAsTheyWent_data()
     QTest::newRow("thai") << QJsonValue(u"นางมาลี ชัยพร"_s);
     QTest::newRow("emoji") << QJsonValue(u"🙂"_s);
     QTest::newRow("nul inside") << QJsonValue(QString(u"a\0b"_s));
+    // Dates and UTC times are kept as numbers; each must read back as the very same text, and
+    // anything near that is not in their exact form stays text.
+    QTest::newRow("time ms") << QJsonValue(u"2026-12-07T10:15:00.123Z"_s);
+    QTest::newRow("time s") << QJsonValue(u"2026-12-07T10:15:59Z"_s);
+    QTest::newRow("date") << QJsonValue(u"2024-02-29"_s);
+    QTest::newRow("before 1970") << QJsonValue(u"1969-12-31T23:59:59.999Z"_s);
+    QTest::newRow("year 0") << QJsonValue(u"0000-01-01"_s);
+    QTest::newRow("year 9999") << QJsonValue(u"9999-12-31T23:59:59.999Z"_s);
+    QTest::newRow("no 29 Feb") << QJsonValue(u"2023-02-29"_s);
+    QTest::newRow("24:00") << QJsonValue(u"2026-12-07T24:00:00Z"_s);
+    QTest::newRow("zone") << QJsonValue(u"2026-12-07T10:15:00.000+07:00"_s);
+    QTest::newRow("space") << QJsonValue(u"2026-12-07 10:15:00.000Z"_s);
+    QTest::newRow("micro") << QJsonValue(u"2026-12-07T10:15:00.123456Z"_s);
+    QTest::newRow("month 13") << QJsonValue(u"2026-13-07"_s);
     QTest::newRow("array") << QJsonValue(QJsonArray{1, u"two"_s, QJsonValue::Null});
     QTest::newRow("object") << QJsonValue(QJsonObject{{u"code"_s, u"K+"_s}, {u"value"_s, 6.1}});
 }
@@ -195,6 +210,11 @@ void TestCompactRecord::smallerThanItsJson()
     };
     const QByteArray json = QJsonDocument(patient).toJson(QJsonDocument::Compact);
     const CompactRecord record(patient);
+    // A UTC time is a number, not its 24 characters.
+    const auto sizeOf = [](const QString &text) {
+        return CompactRecord(QJsonObject{{u"t"_s, text}}).byteSize();
+    };
+    QVERIFY(sizeOf(u"2026-12-07T10:15:00.000Z"_s) + 15 < sizeOf(u"2026-12-07X10:15:00.000Z"_s));
     // The keys are kept once per list, not per row: what remains is about the values alone.
     QVERIFY2(record.byteSize() * 5 < json.size() * 3,
              qPrintable(u"%1 bytes for %2 of JSON"_s.arg(record.byteSize()).arg(json.size())));
