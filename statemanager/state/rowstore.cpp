@@ -4,26 +4,52 @@
 #include <QtCore/QSet>
 
 #include <algorithm>
+#include <limits>
+
+using namespace Qt::StringLiterals;
 
 namespace livedesk {
+
+namespace {
+
+// A record id that is a number written plainly ("0", "17", "-3"; no sign, zero or digit more
+// than that spelling has): @p number, so that the row keeps eight bytes instead of a string.
+bool plainNumber(QStringView id, qint64 *number)
+{
+    const qsizetype n = id.size();
+    const qsizetype start = n > 0 && id[0] == u'-' ? 1 : 0;
+    if (n == start || n - start > 18 || (id[start] == u'0' && (n - start > 1 || start == 1)))
+        return false;
+    qint64 v = 0;
+    for (qsizetype i = start; i < n; ++i) {
+        const char16_t c = id[i].unicode();
+        if (c < u'0' || c > u'9')
+            return false;
+        v = v * 10 + (c - u'0');
+    }
+    *number = start ? -v : v;
+    return true;
+}
+
+} // namespace
 
 class RowStore::Slot
 {
 public:
-    Slot(QString id, bool hasServer, CompactRecord server, CompactRecord shown, int state)
-        : id(std::move(id))
-        , state(state)
+    Slot(const QString &id, bool hasServer, CompactRecord server, CompactRecord shown, int state)
+        : state(qint16(state))
         , hasServer(hasServer)
     {
+        setId(id);
         if (hasServer)
             this->server = std::move(server);
         setShown(std::move(shown));
     }
     explicit Slot(const Row &row)
-        : id(row.id)
-        , state(row.state)
+        : state(qint16(row.state))
         , hasServer(row.hasServer)
     {
+        setId(row.id);
         if (hasServer)
             server = CompactRecord(row.server);
         if (!hasServer || row.shown != row.server)
@@ -39,12 +65,31 @@ public:
             shownOwn = std::make_unique<CompactRecord>(std::move(record));
     }
 
-    QString id;
+    QString id() const { return idText.isNull() ? QString::number(idNumber) : idText; }
+    bool hasId(const QString &id) const
+    {
+        if (idText.isNull()) {
+            qint64 n;
+            return plainNumber(id, &n) && n == idNumber;
+        }
+        return idText == id;
+    }
+    void setId(const QString &id)
+    {
+        if (plainNumber(id, &idNumber))
+            idText = QString();
+        else
+            idText = id.isNull() ? QString(u""_s) : id;
+    }
+
+    // The record id: idText, or idNumber when that is null.
+    QString idText;
+    qint64 idNumber = 0;
     CompactRecord server; // empty unless hasServer
     std::unique_ptr<CompactRecord> shownOwn; // null: the row shows server
-    int state = 0;
     // Position in m_rows; trusted below m_indexedBelow only.
     int index = -1;
+    qint16 state = 0;
     bool hasServer = false;
 };
 
@@ -116,7 +161,7 @@ RowStore::Row RowStore::at(int row) const
 {
     const Slot &r = *m_rows[size_t(row)];
     Row out;
-    out.id = r.id;
+    out.id = r.id();
     out.hasServer = r.hasServer;
     out.server = r.server.toObject();
     out.shown = r.shownOwn ? r.shownOwn->toObject() : out.server;
@@ -124,9 +169,36 @@ RowStore::Row RowStore::at(int row) const
     return out;
 }
 
-const QString &RowStore::idAt(int row) const
+QString RowStore::idAt(int row) const
 {
-    return m_rows[size_t(row)]->id;
+    return m_rows[size_t(row)]->id();
+}
+
+bool RowStore::rowHasId(int row, const QString &id) const
+{
+    return m_rows[size_t(row)]->hasId(id);
+}
+
+RowStore::Slot *RowStore::find(const QString &id) const
+{
+    qint64 n;
+    return plainNumber(id, &n) ? m_numbered.value(n) : m_named.value(id);
+}
+
+void RowStore::addToIndex(Slot *r)
+{
+    if (r->idText.isNull())
+        m_numbered.insert(r->idNumber, r);
+    else
+        m_named.insert(r->idText, r);
+}
+
+void RowStore::unindex(const Slot *r)
+{
+    if (r->idText.isNull())
+        m_numbered.remove(r->idNumber);
+    else
+        m_named.remove(r->idText);
 }
 
 int RowStore::stateAt(int row) const
@@ -158,7 +230,7 @@ CompactRecord RowStore::encodeShown(const Slot &r, const QJsonObject &shown) con
 
 int RowStore::indexOf(const QString &id) const
 {
-    const Slot *r = m_index.value(id);
+    const Slot *r = find(id);
     if (!r)
         return -1;
     if (r->index >= m_indexedBelow)
@@ -194,6 +266,7 @@ bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fields
 {
     Slot &r = *m_rows[size_t(row)];
     CompactRecord record = encodeShown(r, shown);
+    Q_ASSERT(state >= 0 && state <= std::numeric_limits<qint16>::max());
     const bool same = record == r.shown();
     if (fieldsChanged)
         *fieldsChanged = !same;
@@ -204,7 +277,7 @@ bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fields
     const bool stateChanged = state != r.state;
     if (!same)
         r.setShown(std::move(record));
-    r.state = state;
+    r.state = qint16(state);
     ++m_generation;
     Q_EMIT rowsChanged(row, row, fields, stateChanged);
     return true;
@@ -213,9 +286,9 @@ bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fields
 void RowStore::rename(int row, const QString &id)
 {
     Slot *r = m_rows[size_t(row)].get();
-    m_index.remove(r->id);
-    r->id = id;
-    m_index.insert(id, r);
+    unindex(r);
+    r->setId(id);
+    addToIndex(r);
     ++m_generation;
 }
 
@@ -224,7 +297,7 @@ void RowStore::insert(int at, Row row)
     Q_EMIT rowsAboutToBeInserted(at, at);
     auto r = std::make_unique<Slot>(row);
     r->index = at;
-    m_index.insert(r->id, r.get());
+    addToIndex(r.get());
     m_rows.insert(m_rows.begin() + at, std::move(r));
     movedFrom(at);
     ++m_generation;
@@ -254,7 +327,7 @@ void RowStore::remove(int first, int last)
 {
     Q_EMIT rowsAboutToBeRemoved(first, last);
     for (int i = first; i <= last; ++i)
-        m_index.remove(m_rows[size_t(i)]->id);
+        unindex(m_rows[size_t(i)].get());
     forgetLastServer();
     m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
     movedFrom(first);
@@ -265,7 +338,8 @@ void RowStore::remove(int first, int last)
 void RowStore::clear()
 {
     m_rows.clear();
-    m_index.clear();
+    m_numbered.clear();
+    m_named.clear();
     forgetLastServer();
     m_indexedBelow = 0;
     ++m_generation;
@@ -285,7 +359,7 @@ int RowStore::sortedPosition(const CompactRecord &shown, const QString &id, int 
     while (low < high) {
         const int mid = (low + high) / 2;
         const Slot &r = *m_rows[size_t(skip >= 0 && mid >= skip ? mid + 1 : mid)];
-        if (m_order(r.shown(), r.id, shown, id) < 0)
+        if (m_order(r.shown(), r.id(), shown, id) < 0)
             low = mid + 1;
         else
             high = mid;
@@ -304,13 +378,13 @@ void RowStore::place(int row)
         return;
     const Slot &r = *m_rows[size_t(row)];
     const auto inOrder = [this](const Slot &a, const Slot &b) {
-        return m_order(a.shown(), a.id, b.shown(), b.id) <= 0;
+        return m_order(a.shown(), a.id(), b.shown(), b.id()) <= 0;
     };
     const bool afterPrevious = row == 0 || inOrder(*m_rows[size_t(row - 1)], r);
     const bool beforeNext = row + 1 >= size() || inOrder(r, *m_rows[size_t(row + 1)]);
     if (afterPrevious && beforeNext)
         return;
-    move(row, sortedPosition(r.shown(), r.id, row));
+    move(row, sortedPosition(r.shown(), r.id(), row));
 }
 
 int RowStore::applyTarget(QList<Row> target)
@@ -323,12 +397,12 @@ int RowStore::applyTarget(QList<Row> target)
     int changes = 0;
     // 1. Rows the target does not have, from the bottom up, in contiguous ranges.
     for (int i = size() - 1; i >= 0;) {
-        if (targetIndex.contains(m_rows[size_t(i)]->id)) {
+        if (targetIndex.contains(m_rows[size_t(i)]->id())) {
             --i;
             continue;
         }
         int first = i;
-        while (first > 0 && !targetIndex.contains(m_rows[size_t(first - 1)]->id))
+        while (first > 0 && !targetIndex.contains(m_rows[size_t(first - 1)]->id()))
             --first;
         changes += i - first + 1;
         remove(first, i);
@@ -339,7 +413,7 @@ int RowStore::applyTarget(QList<Row> target)
     QList<int> positions;
     positions.reserve(size());
     for (const auto &r : m_rows)
-        positions.append(targetIndex.value(r->id));
+        positions.append(targetIndex.value(r->id()));
     // Nearly always (a reload with nothing moved) the rows are in order already.
     const bool inOrder = std::is_sorted(positions.cbegin(), positions.cend());
     const QList<int> keep = inOrder ? QList<int>() : longestIncreasing(positions);
@@ -351,7 +425,7 @@ int RowStore::applyTarget(QList<Row> target)
                 kept[k] = true;
             for (int i = 0; i < size(); ++i) {
                 if (!kept[i])
-                    movers.insert(m_rows[size_t(i)]->id);
+                    movers.insert(m_rows[size_t(i)]->id());
             }
         }
         QString previous; // the last target row that is already a row
@@ -371,7 +445,7 @@ int RowStore::applyTarget(QList<Row> target)
     // 3. Walk the target: insert what is missing (in runs), update what changed.
     int j = 0;
     for (int i = 0; i < target.size();) {
-        if (j < size() && m_rows[size_t(j)]->id == target[i].id) {
+        if (j < size() && m_rows[size_t(j)]->hasId(target[i].id)) {
             const Row &t = target[i];
             setServer(j, t.server, t.hasServer);
             if (update(j, t.shown, t.state))
@@ -381,7 +455,7 @@ int RowStore::applyTarget(QList<Row> target)
             continue;
         }
         int end = i;
-        while (end < target.size() && (j >= size() || m_rows[size_t(j)]->id != target[end].id))
+        while (end < target.size() && (j >= size() || !m_rows[size_t(j)]->hasId(target[end].id)))
             ++end;
         const int count = end - i;
         Q_EMIT rowsAboutToBeInserted(j, j + count - 1);
@@ -390,7 +464,7 @@ int RowStore::applyTarget(QList<Row> target)
         for (int k = 0; k < count; ++k) {
             run.push_back(std::make_unique<Slot>(target[i + k]));
             run.back()->index = j + k;
-            m_index.insert(run.back()->id, run.back().get());
+            addToIndex(run.back().get());
         }
         m_rows.insert(m_rows.begin() + j, std::make_move_iterator(run.begin()),
                       std::make_move_iterator(run.end()));
@@ -410,7 +484,7 @@ RowStore::Snapshot RowStore::snapshot() const
     s.ids.reserve(m_rows.size());
     s.shown.reserve(m_rows.size());
     for (const auto &r : m_rows) {
-        s.ids.push_back(r->id);
+        s.ids.push_back(r->id());
         s.shown.push_back(r->shown());
     }
     s.generation = m_generation;
@@ -594,7 +668,7 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
         const int i = int(plan.cursor);
         int j = plan.row;
         if (plan.held[size_t(i)]) {
-            if (j >= size() || m_rows[size_t(j)]->id != plan.target[i].id) {
+            if (j >= size() || !m_rows[size_t(j)]->hasId(plan.target[i].id)) {
                 flush();
                 return Progress::Stale;
             }
@@ -613,7 +687,7 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
             if (!same || stateChanged) {
                 if (!same)
                     r.setShown(std::move(plan.shown[size_t(i)]));
-                r.state = state;
+                r.state = qint16(state);
                 ++plan.m_changes;
                 const QStringList &fields = plan.fields[size_t(i)];
                 if (pendingFirst >= 0 && pendingLast == j - 1 && pendingState == stateChanged
@@ -656,7 +730,7 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
                                                  std::move(plan.server[size_t(i + k)]),
                                                  std::move(plan.shown[size_t(i + k)]), t.state));
             run.back()->index = j + k;
-            m_index.insert(run.back()->id, run.back().get());
+            addToIndex(run.back().get());
         }
         m_rows.insert(m_rows.begin() + j, std::make_move_iterator(run.begin()),
                       std::make_move_iterator(run.end()));

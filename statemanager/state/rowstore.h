@@ -47,7 +47,7 @@ public:
         bool hasServer = false;
         /// What the row shows.
         QJsonObject shown;
-        /// The owner's row state (opaque here: compared only to tell a change).
+        /// The owner's row state (opaque here: compared only to tell a change; 0 to 32767).
         int state = 0;
     };
     /// Compares what two rows show: <0, 0, >0. The ids break ties.
@@ -60,7 +60,9 @@ public:
     int size() const { return int(m_rows.size()); }
     /// Row @p row, decoded whole (the accessors below read one part without decoding).
     Row at(int row) const;
-    const QString &idAt(int row) const;
+    QString idAt(int row) const;
+    /// Whether row @p row is record @p id's (without spelling the row's id).
+    bool rowHasId(int row, const QString &id) const;
     int stateAt(int row) const;
     bool hasServerAt(int row) const;
     /// What row @p row shows; valid until the row next changes.
@@ -201,8 +203,14 @@ private:
         m_lastServer = QJsonObject();
     }
 
+    Slot *find(const QString &id) const;
+    void addToIndex(Slot *r);
+    void unindex(const Slot *r);
+
     std::vector<std::unique_ptr<Slot>> m_rows;
-    QHash<QString, Slot *> m_index;
+    // The id index: ids that are plain numbers (most servers') by number, others by text.
+    QHash<qint64, Slot *> m_numbered;
+    QHash<QString, Slot *> m_named;
     mutable int m_indexedBelow = 0;
     Order m_order;
     quint64 m_generation = 0;

@@ -89,6 +89,7 @@ private Q_SLOTS:
     void indexFollowsInsertsMovesAndRemoves();
     void updateSaysWhatChanged();
     void renameKeepsTheRow();
+    void idsThatLookLikeNumbersStayApart();
     void sortedPlacement();
     void applyTargetUsesFewestSignals();
     void applyTargetRandomised();
@@ -175,6 +176,37 @@ void TestRowStore::renameKeepsTheRow()
     QCOMPARE(store.indexOf(u"17"_s), 0);
     QCOMPARE(store.indexOf(u"local:1"_s), -1);
     QCOMPARE(store.indexOf(u"2"_s), 1);
+}
+
+void TestRowStore::idsThatLookLikeNumbersStayApart()
+{
+    // Plain numbers are indexed by value, every other spelling by its text: "7", "07", "+7",
+    // "7.0", "-0", a 19-digit id and an empty one are seven records.
+    const QStringList spellings{u"7"_s,   u"07"_s, u"+7"_s, u"7.0"_s, u"-0"_s,
+                                u"1234567890123456789"_s, u""_s};
+    RowStore store;
+    for (const QString &id : spellings)
+        store.insert(store.size(), row(id));
+    for (int i = 0; i < spellings.size(); ++i) {
+        QCOMPARE(store.indexOf(spellings[i]), i);
+        QCOMPARE(store.idAt(i), spellings[i]);
+        QVERIFY(store.rowHasId(i, spellings[i]));
+    }
+    QCOMPARE(store.indexOf(u"0"_s), -1);
+    QCOMPARE(store.indexOf(u"-7"_s), -1);
+    store.insert(store.size(), row(u"-7"_s));
+    QCOMPARE(store.indexOf(u"-7"_s), 7);
+    QCOMPARE(store.idAt(7), u"-7"_s);
+    // A local id confirmed as a number, and back to text.
+    store.rename(1, u"8"_s);
+    QCOMPARE(store.indexOf(u"8"_s), 1);
+    QCOMPARE(store.indexOf(u"07"_s), -1);
+    store.rename(1, u"local:2"_s);
+    QCOMPARE(store.indexOf(u"8"_s), -1);
+    QCOMPARE(store.indexOf(u"local:2"_s), 1);
+    store.remove(0, 0);
+    QCOMPARE(store.indexOf(u"7"_s), -1);
+    QCOMPARE(store.indexOf(u"local:2"_s), 0);
 }
 
 void TestRowStore::sortedPlacement()
