@@ -197,6 +197,11 @@ QJsonObject RealtimeStateManager::record(int row) const
     return row >= 0 && row < rowCount() ? m_rows.shownAt(row).toObject() : QJsonObject();
 }
 
+int RealtimeStateManager::eventsWaiting() const
+{
+    return int(m_inbox.size());
+}
+
 QJsonValue RealtimeStateManager::value(int row, const QString &field) const
 {
     return row >= 0 && row < rowCount() ? m_rows.shownAt(row).value(field)

@@ -262,6 +262,9 @@ public:
     int rowCount() const { return m_rows.size(); }
     /// The record as shown: the server's values with pending operations applied.
     QJsonObject record(int row) const;
+    /// Events taken for this list and not applied yet: a burst larger than one turn's budget
+    /// waits here, in order, and is applied over the next turns (0 almost always).
+    int eventsWaiting() const;
     /// One field of record(row), read without decoding the rest (what a view asks for per cell).
     QJsonValue value(int row, const QString &field) const;
     QString idAt(int row) const;
