@@ -463,18 +463,25 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
     const int row = rowOf(id);
     // The newest state known of the record: its row's, a hidden one's, or, for a record the
     // query left out, its version and time of change (an older answer must not bring it back).
+    // A row's record is decoded only without versions (the version alone decides otherwise).
     QJsonObject heldRecord;
     bool held = true;
-    if (row >= 0 && m_rows.hasServerAt(row))
-        heldRecord = m_rows.serverAt(row).toObject();
-    else if (const auto hidden = m_hidden.constFind(id); hidden != m_hidden.cend())
+    const bool heldInRow = row >= 0 && m_rows.hasServerAt(row);
+    if (heldInRow) {
+        if (!m_schema.hasVersions())
+            heldRecord = m_rows.serverAt(row).toObject();
+    } else if (const auto hidden = m_hidden.constFind(id); hidden != m_hidden.cend())
         heldRecord = *hidden;
     else if (const auto outside = m_outside.constFind(id); outside != m_outside.cend())
         heldRecord = *outside;
     else
         held = false;
     if (held && m_schema.hasVersions()) {
-        const qint64 heldVersion = versionOf(heldRecord);
+        const QJsonValue rowVersion
+            = heldInRow ? m_rows.serverAt(row).value(m_schema.versionField) : QJsonValue();
+        const qint64 heldVersion = !heldInRow ? versionOf(heldRecord)
+            : rowVersion.isDouble()           ? rowVersion.toInteger()
+                                              : -1;
         const qint64 incoming = versionOf(record);
         if (incoming >= 0 && heldVersion >= 0 && incoming <= heldVersion) {
             qCDebug(lcState).noquote() << m_schema.name << ": kept version" << heldVersion << "of"
@@ -514,7 +521,7 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
             hint();
     });
     if (row >= 0) {
-        if (m_rows.hasServerAt(row) && heldRecord != record)
+        if (heldInRow && m_failures.contains(id) && m_rows.serverAt(row) != CompactRecord(record))
             m_failures.remove(id); // what was refused is no longer what is shown
         m_rows.setServer(row, record, true);
         refreshRow(row, &record);
