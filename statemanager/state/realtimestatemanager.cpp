@@ -52,7 +52,8 @@ class RealtimeStateManager::Reload
 public:
     // fetchMore(): one page added to the rows held, instead of everything read again.
     bool appendPage = false;
-    std::vector<QJsonObject> records;
+    // Kept compact as pages arrive: a read of a million records is never held decoded.
+    std::vector<CompactRecord> records;
     QPointer<RestReply> reply;
     // Live mode: what events changed while the pages were read, so older pages do not win.
     QHash<QString, QJsonObject> upserted;
@@ -61,7 +62,7 @@ public:
     // Once every page is read, with a background diff (HIS mode): the server's records, the
     // diff being worked out or applied, and how often it was dropped.
     bool whole = true;
-    std::shared_ptr<const std::vector<QJsonObject>> planRecords;
+    std::shared_ptr<const std::vector<CompactRecord>> planRecords;
     std::unique_ptr<QFutureWatcher<void>> planWatcher;
     std::shared_ptr<std::shared_ptr<RowStore::Plan>> planResult;
     quint64 planSerial = 0;
@@ -1150,7 +1151,7 @@ void RealtimeStateManager::requestPage(int page)
         }
         const QJsonArray items = reply->data().toArray();
         for (const QJsonValue &v : items)
-            m_reload->records.push_back(v.toObject());
+            m_reload->records.emplace_back(v.toObject());
         const QJsonObject pagination = reply->pagination();
         const bool more = pagination.isEmpty() ? items.size() >= m_options.pageSize
                                                : pagination.value(u"hasNext").toBool();
@@ -1200,23 +1201,23 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         return;
     }
     const bool whole = !done->appendPage;
-    std::vector<QJsonObject> records = std::move(done->records);
+    std::vector<CompactRecord> records = std::move(done->records);
     if (done->appendPage) {
         // The rows held, then the new page's records that are not among them.
-        std::vector<QJsonObject> all;
+        std::vector<CompactRecord> all;
         all.reserve(size_t(rowCount() + m_hidden.size()) + records.size());
         QSet<QString> held;
         for (int row = 0; row < m_rows.size(); ++row) {
             if (m_rows.hasServerAt(row)) {
-                all.push_back(m_rows.serverAt(row).toObject());
+                all.push_back(m_rows.serverAt(row));
                 held.insert(m_rows.idAt(row));
             }
         }
         for (auto it = m_hidden.cbegin(); it != m_hidden.cend(); ++it) {
-            all.push_back(it.value());
+            all.emplace_back(it.value());
             held.insert(it.key());
         }
-        for (QJsonObject &r : records) {
+        for (CompactRecord &r : records) {
             if (!held.contains(idOf(r)))
                 all.push_back(std::move(r));
         }
@@ -1227,33 +1228,33 @@ void RealtimeStateManager::finishReload(bool ok, const QString &error)
         // Whether the query selects those is judged as for any pushed record; one that cannot
         // be judged here is left to the next reload, which its event has asked for.
         QHash<QString, QJsonObject> newer = done->upserted;
-        std::vector<QJsonObject> merged;
+        std::vector<CompactRecord> merged;
         merged.reserve(records.size() + size_t(newer.size()));
-        for (QJsonObject &r : records) {
+        for (CompactRecord &r : records) {
             const QString id = idOf(r);
             if (done->removed.contains(id))
                 continue;
             const auto it = newer.find(id);
             if (it != newer.end()) {
-                const bool replaced = versionOf(*it) >= versionOf(r);
+                const bool replaced = versionOf(*it) >= versionOf(r.toObject());
                 if (replaced)
-                    r = *it;
+                    r = CompactRecord(*it);
                 newer.erase(it);
-                if (replaced && leftOut(id, r))
+                if (replaced && leftOut(id, r.toObject()))
                     continue;
             }
             merged.push_back(std::move(r));
         }
         for (auto it = newer.cbegin(); it != newer.cend(); ++it) {
             if (membership(it.value()) == Membership::In)
-                merged.push_back(it.value());
+                merged.emplace_back(it.value());
         }
         records = std::move(merged);
     }
     if (plansInBackground(records.size())) {
         // The rows stay as they are (and the reload in progress) until the diff is applied.
         done->whole = whole;
-        done->planRecords = std::make_shared<const std::vector<QJsonObject>>(std::move(records));
+        done->planRecords = std::make_shared<const std::vector<CompactRecord>>(std::move(records));
         m_reload = std::move(done);
         startPlan();
         Q_EMIT stateChanged();
@@ -1340,14 +1341,13 @@ void RealtimeStateManager::launchPlan(quint64 serial)
             // records in its order, each shown as it is (the row state is set as it is applied).
             QList<Row> target;
             target.reserve(qsizetype(records->size()));
-            for (const QJsonObject &record : *records) {
+            for (const CompactRecord &record : *records) {
                 Row row;
                 row.id = RealtimeEvent::idText(record.value(idField));
                 if (row.id.isEmpty())
                     continue;
-                row.server = record;
+                row.record = record;
                 row.hasServer = true;
-                row.shown = record;
                 target.append(std::move(row));
             }
             *result = std::make_shared<RowStore::Plan>(
@@ -1441,7 +1441,12 @@ void RealtimeStateManager::planStale()
     completeReload(done->whole);
 }
 
-void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &records)
+QString RealtimeStateManager::idOf(const CompactRecord &record) const
+{
+    return RealtimeEvent::idText(record.value(m_schema.idField));
+}
+
+void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &records)
 {
     // The target: the server's records in its order, then local creates, pending operations
     // applied on top (the rebase), invisible ones (pending deletes) left out.
@@ -1473,25 +1478,38 @@ void RealtimeStateManager::applyServerSet(const std::vector<QJsonObject> &record
             target.append(std::move(row));
             return;
         }
+        const CompactRecord shown(row.shown);
         const auto at = std::lower_bound(
-            target.begin(), target.end(), row, [this](const Row &a, const Row &b) {
-                return compareRecords(a.shown, a.id, b.shown, b.id) < 0;
+            target.begin(), target.end(), row, [this, &shown](const Row &a, const Row &b) {
+                return m_criteria.compare(a.isPacked() ? a.record : CompactRecord(a.shown), a.id,
+                                          shown, b.id)
+                    < 0;
             });
         const int index = int(at - target.begin());
         target.insert(index, std::move(row));
         for (int i = index; i < target.size(); ++i)
             targetIndex.insert(target[i].id, i);
     };
-    for (const QJsonObject &record : records) {
+    for (const CompactRecord &record : records) {
         Row row;
         row.id = idOf(record);
         if (row.id.isEmpty())
             continue;
         m_tombstones.remove(row.id); // the server says it exists
         m_outside.remove(row.id);
-        row.server = record;
         row.hasServer = true;
-        add(std::move(row));
+        if (withOps.contains(row.id)) {
+            row.server = record.toObject();
+            add(std::move(row));
+            continue;
+        }
+        // Shown as the server has it: kept compact.
+        if (targetIndex.contains(row.id))
+            continue;
+        row.record = record;
+        row.state = int(overlayState(row.id, RowState::Synced));
+        targetIndex.insert(row.id, int(target.size()));
+        target.append(std::move(row));
     }
     // Records with operations of the user that the server did not list: deleted, or no longer
     // selected by the query (someone else changed them, or the query is new). Which of the two

@@ -452,7 +452,7 @@ private:
     void settleReadState(bool whole);
     // The rows are the reload's: what follows a reload (the next one, writes held back).
     void completeReload(bool whole);
-    void applyServerSet(const std::vector<QJsonObject> &records);
+    void applyServerSet(const std::vector<CompactRecord> &records);
     // HIS mode: the diff of m_reload's records, worked out on a worker thread from a snapshot
     // of the rows and applied in slices; dropped and worked out again (or applied at once) if
     // the rows change meanwhile (RowStore::generation()).
@@ -464,6 +464,7 @@ private:
     void planStale();
     // Rows.
     QString idOf(const QJsonObject &record) const;
+    QString idOf(const CompactRecord &record) const;
     qint64 versionOf(const QJsonObject &record) const;
     // Without versions: true when @p incoming's `updated_at` is older than @p held's.
     static bool isOlderChange(const QJsonObject &incoming, const QJsonObject &held);

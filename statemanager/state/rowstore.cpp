@@ -47,9 +47,13 @@ public:
     }
     explicit Slot(const Row &row)
         : state(qint16(row.state))
-        , hasServer(row.hasServer)
+        , hasServer(row.hasServer || row.isPacked())
     {
         setId(row.id);
+        if (row.isPacked()) {
+            server = row.record;
+            return;
+        }
         if (hasServer)
             server = CompactRecord(row.server);
         if (!hasServer || row.shown != row.server)
@@ -252,20 +256,30 @@ void RowStore::reindex() const
 
 void RowStore::setServer(int row, const QJsonObject &server, bool hasServer)
 {
-    Slot &r = *m_rows[size_t(row)];
-    const CompactRecord shown = r.shown();
-    r.hasServer = hasServer;
-    r.server = hasServer ? CompactRecord(server) : CompactRecord();
-    r.setShown(shown);
-    m_lastServerSlot = hasServer ? &r : nullptr;
+    setServerRecord(row, hasServer ? CompactRecord(server) : CompactRecord(), hasServer);
+    m_lastServerSlot = hasServer ? m_rows[size_t(row)].get() : nullptr;
     m_lastServer = hasServer ? server : QJsonObject();
+}
+
+void RowStore::setServerRecord(int row, CompactRecord server, bool hasServer)
+{
+    Slot &r = *m_rows[size_t(row)];
+    CompactRecord shown = r.shown();
+    r.hasServer = hasServer;
+    r.server = hasServer ? std::move(server) : CompactRecord();
+    r.setShown(std::move(shown));
+    forgetLastServer();
     ++m_generation;
 }
 
 bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fieldsChanged)
 {
+    return updateRecord(row, encodeShown(*m_rows[size_t(row)], shown), state, fieldsChanged);
+}
+
+bool RowStore::updateRecord(int row, CompactRecord record, int state, bool *fieldsChanged)
+{
     Slot &r = *m_rows[size_t(row)];
-    CompactRecord record = encodeShown(r, shown);
     Q_ASSERT(state >= 0 && state <= std::numeric_limits<qint16>::max());
     const bool same = record == r.shown();
     if (fieldsChanged)
@@ -369,7 +383,9 @@ int RowStore::sortedPosition(const CompactRecord &shown, const QString &id, int 
 
 int RowStore::insertPosition(const Row &row) const
 {
-    return isSorted() ? sortedPosition(CompactRecord(row.shown), row.id) : size();
+    if (!isSorted())
+        return size();
+    return sortedPosition(row.isPacked() ? row.record : CompactRecord(row.shown), row.id);
 }
 
 void RowStore::place(int row)
@@ -447,9 +463,15 @@ int RowStore::applyTarget(QList<Row> target)
     for (int i = 0; i < target.size();) {
         if (j < size() && m_rows[size_t(j)]->hasId(target[i].id)) {
             const Row &t = target[i];
-            setServer(j, t.server, t.hasServer);
-            if (update(j, t.shown, t.state))
-                ++changes;
+            if (t.isPacked()) {
+                setServerRecord(j, t.record, true);
+                if (updateRecord(j, t.record, t.state))
+                    ++changes;
+            } else {
+                setServer(j, t.server, t.hasServer);
+                if (update(j, t.shown, t.state))
+                    ++changes;
+            }
             ++i;
             ++j;
             continue;
@@ -531,6 +553,11 @@ RowStore::Plan RowStore::plan(Snapshot rows, QList<Row> target)
     p.shown.resize(size_t(target.size()));
     for (qsizetype t = 0; t < target.size(); ++t) {
         Row &r = target[t];
+        if (r.isPacked()) {
+            r.hasServer = true;
+            p.server[size_t(t)] = p.shown[size_t(t)] = std::exchange(r.record, {});
+            continue;
+        }
         if (r.hasServer)
             p.server[size_t(t)] = CompactRecord(r.server);
         p.shown[size_t(t)] = r.hasServer && r.shown == r.server ? p.server[size_t(t)]

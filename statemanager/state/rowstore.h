@@ -49,6 +49,12 @@ public:
         QJsonObject shown;
         /// The owner's row state (opaque here: compared only to tell a change; 0 to 32767).
         int state = 0;
+        /// When not empty: the server's record, shown as it is, already compact; server and
+        /// shown are not read (hasServer is taken as true). What a reload's rows without the
+        /// user's changes use, so that a large read is never held decoded.
+        CompactRecord record;
+
+        bool isPacked() const { return !record.isEmpty(); }
     };
     /// Compares what two rows show: <0, 0, >0. The ids break ties.
     using Order = std::function<int(const CompactRecord &a, const QString &aId,
@@ -197,6 +203,8 @@ private:
     // The compact form of @p shown for row @p r, reusing its server record when they are the
     // same (the common case: nothing of the user's on top).
     CompactRecord encodeShown(const Slot &r, const QJsonObject &shown) const;
+    void setServerRecord(int row, CompactRecord server, bool hasServer);
+    bool updateRecord(int row, CompactRecord shown, int state, bool *fieldsChanged = nullptr);
     void forgetLastServer()
     {
         m_lastServerSlot = nullptr;

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void updateSaysWhatChanged();
     void renameKeepsTheRow();
     void idsThatLookLikeNumbersStayApart();
+    void packedRowsShowTheirRecord();
     void sortedPlacement();
     void applyTargetUsesFewestSignals();
     void applyTargetRandomised();
@@ -207,6 +208,47 @@ void TestRowStore::idsThatLookLikeNumbersStayApart()
     store.remove(0, 0);
     QCOMPARE(store.indexOf(u"7"_s), -1);
     QCOMPARE(store.indexOf(u"local:2"_s), 0);
+}
+
+void TestRowStore::packedRowsShowTheirRecord()
+{
+    // A reload's rows come compact: held and shown as one record, through applyTarget() and
+    // through a plan alike, with the same signals as decoded rows.
+    const auto packed = [](const QString &id, const QString &name) {
+        Row r;
+        r.id = id;
+        r.record = livedesk::CompactRecord(QJsonObject{{u"id"_s, id}, {u"name"_s, name}});
+        return r;
+    };
+    RowStore direct;
+    RowStore planned;
+    for (RowStore *store : {&direct, &planned}) {
+        store->insert(0, row(u"1"_s, u"one"_s));
+        store->insert(1, row(u"2"_s, u"two"_s));
+    }
+    const QList<Row> target{packed(u"2"_s, u"two"_s), packed(u"3"_s, u"three"_s),
+                            packed(u"1"_s, u"uno"_s)};
+    QSignalSpy directChanged(&direct, &RowStore::rowsChanged);
+    direct.applyTarget(target);
+    RowStore::Plan plan = RowStore::plan(planned.snapshot(), target);
+    QSignalSpy plannedChanged(&planned, &RowStore::rowsChanged);
+    QCOMPARE(planned.applyPlan(plan, nullptr, QDeadlineTimer::Forever, 1000),
+             RowStore::Progress::Done);
+    for (RowStore *store : {&direct, &planned}) {
+        QCOMPARE(ids(*store), (QStringList{u"2"_s, u"3"_s, u"1"_s}));
+        for (int i = 0; i < store->size(); ++i) {
+            QVERIFY(store->hasServerAt(i));
+            QCOMPARE(&store->shownAt(i), &store->serverAt(i));
+        }
+        QCOMPARE(store->at(2).shown.value(u"name").toString(), u"uno"_s);
+        QCOMPARE(store->at(1).server.value(u"name").toString(), u"three"_s);
+    }
+    // Only the renamed row changed, in its name alone.
+    for (QSignalSpy *spy : {&directChanged, &plannedChanged}) {
+        QCOMPARE(spy->size(), 1);
+        QCOMPARE(spy->at(0).at(0).toInt(), 2);
+        QCOMPARE(spy->at(0).at(2).toStringList(), QStringList{u"name"_s});
+    }
 }
 
 void TestRowStore::sortedPlacement()
