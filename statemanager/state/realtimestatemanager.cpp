@@ -1150,8 +1150,6 @@ void RealtimeStateManager::requestPage(int page)
             return;
         }
         const QJsonArray items = reply->data().toArray();
-        for (const QJsonValue &v : items)
-            m_reload->records.emplace_back(v.toObject());
         const QJsonObject pagination = reply->pagination();
         const bool more = pagination.isEmpty() ? items.size() >= m_options.pageSize
                                                : pagination.value(u"hasNext").toBool();
@@ -1162,9 +1160,14 @@ void RealtimeStateManager::requestPage(int page)
                 m_reload->records.reserve(size_t(m_total));
         }
         const bool wanted = m_options.loadAll || (!m_reload->appendPage && page < m_pages);
-        if (more && !items.isEmpty() && wanted) {
+        const bool next = more && !items.isEmpty() && wanted;
+        // The next page is asked for before this one is taken in: the server writes it
+        // meanwhile, instead of waiting for the client.
+        if (next)
             requestPage(page + 1);
-        } else {
+        for (const QJsonValue &v : items)
+            m_reload->records.emplace_back(v.toObject());
+        if (!next) {
             m_hasMore = more && !items.isEmpty();
             finishReload(true, {});
         }
