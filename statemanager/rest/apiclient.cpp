@@ -3,6 +3,9 @@
 
 #include "livedesklogging.h"
 
+#include "eventargs.h"
+#include "jsonparser.h"
+
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QPointer>
@@ -70,6 +73,8 @@ public:
     bool retried = false;
     // A 2xx answer that is not JSON is the result (a CSV file), not a bad response.
     bool rawBodyOk = false;
+    // A list: its `data` is kept as text (RestReply::dataText()), decoded only when asked.
+    bool keepDataText = false;
     // The access token the last attempt went out with.
     QString sentToken;
     QPointer<QNetworkReply> network;
@@ -206,6 +211,7 @@ RestReply *ApiClient::list(const QString &path, const RestQuery &query)
 {
     Call *call = newCall("GET", path);
     call->query = query.toUrlQuery();
+    call->keepDataText = true;
     return send(call);
 }
 
@@ -446,11 +452,94 @@ void ApiClient::received(Call *call, QNetworkReply *network)
     finish(call);
 }
 
+namespace {
+
+// A successful list answer `{success: true, data: [...], pagination, meta, message}` read with
+// simdjson: the small members decoded, `data` kept as its text, so that a page of a thousand
+// records is not built as Qt JSON only to be taken apart again (the state manager reads it
+// straight into compact rows). False for anything else; the caller reads it the Qt way.
+bool readListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject *pagination,
+                      QJsonObject *meta, QString *message)
+{
+    namespace od = simdjson::ondemand;
+    QByteArray padded;
+    padded.reserve(body.size() + EventArgs::padding());
+    padded.append(body);
+    JsonParser parser(padded.size());
+    const simdjson::padded_string_view view(padded.constData(), size_t(padded.size()),
+                                            size_t(padded.capacity()));
+    od::document document;
+    od::object envelope;
+    if (parser.get().iterate(view).get(document) || document.get_object().get(envelope))
+        return false;
+    bool success = false;
+    bool seenSuccess = false;
+    bool seenData = false;
+    const auto object = [](od::value v, QJsonObject *out) {
+        od::object o;
+        std::string_view raw;
+        if (v.get_object().get(o) || o.raw_json().get(raw))
+            return false;
+        const QJsonDocument d = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size())));
+        *out = d.object();
+        return d.isObject();
+    };
+    for (auto field : envelope) {
+        std::string_view key;
+        od::value value;
+        if (field.unescaped_key().get(key) || field.value().get(value))
+            return false;
+        if (key == "success") {
+            if (seenSuccess || value.get_bool().get(success))
+                return false;
+            seenSuccess = true;
+        } else if (key == "data") {
+            od::array array;
+            std::string_view raw;
+            if (seenData || value.get_array().get(array) || array.raw_json().get(raw))
+                return false;
+            *dataText = QByteArray(raw.data(), qsizetype(raw.size()));
+            seenData = true;
+        } else if (key == "pagination") {
+            if (!object(value, pagination))
+                return false;
+        } else if (key == "meta") {
+            if (!object(value, meta))
+                return false;
+        } else if (key == "message") {
+            std::string_view text;
+            if (value.get_string().get(text))
+                return false;
+            *message = QString::fromUtf8(text.data(), qsizetype(text.size()));
+        }
+    }
+    return seenSuccess && success && seenData;
+}
+
+} // namespace
+
+bool ApiClient::readListEnvelope(const QByteArray &body, RestReply *r)
+{
+    QByteArray dataText;
+    QJsonObject pagination;
+    QJsonObject meta;
+    QString message;
+    if (!livedesk::readListEnvelope(body, &dataText, &pagination, &meta, &message))
+        return false;
+    r->m_dataText = std::move(dataText);
+    r->m_pagination = std::move(pagination);
+    r->m_meta = std::move(meta);
+    r->m_message = std::move(message);
+    return true;
+}
+
 void ApiClient::decode(Call *call, QNetworkReply *network)
 {
     RestReply *r = call->reply;
     r->m_error = {};
     r->m_data = {};
+    r->m_dataDecoded = false;
+    r->m_dataText.clear();
     r->m_pagination = {};
     r->m_meta = {};
     r->m_message.clear();
@@ -480,6 +569,9 @@ void ApiClient::decode(Call *call, QNetworkReply *network)
     const QByteArray contentType = network->rawHeader("Content-Type");
     const QString reason = QString::fromUtf8(
         network->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray());
+
+    if (call->keepDataText && success && readListEnvelope(body, r))
+        return;
 
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
@@ -610,6 +702,8 @@ void ApiClient::cancel(Call *call)
     r->m_error = {u"CANCELLED"_s, u"%1 was cancelled."_s.arg(r->m_description), 0, {}, {}};
     r->m_httpStatus = 0;
     r->m_data = {};
+    r->m_dataDecoded = false;
+    r->m_dataText.clear();
     r->m_pagination = {};
     r->m_meta = {};
     r->m_message.clear();

@@ -140,6 +140,7 @@ private:
     void transmit(Call *call);
     void received(Call *call, QNetworkReply *network);
     void decode(Call *call, QNetworkReply *network);
+    bool readListEnvelope(const QByteArray &body, RestReply *r);
     void storeTokens(Call *call);
     void finish(Call *call);
     void cancel(Call *call);

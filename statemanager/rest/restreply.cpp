@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: MIT
 #include "rest/restreply.h"
 
+#include <QtCore/QJsonDocument>
+
 namespace livedesk {
 
 RestReply::RestReply(const QString &description, QObject *parent)
     : QObject(parent)
     , m_description(description)
 {
+}
+
+QJsonValue RestReply::data() const
+{
+    if (!m_dataText.isEmpty() && !m_dataDecoded) {
+        m_data = QJsonDocument::fromJson(m_dataText).array();
+        m_dataDecoded = true;
+    }
+    return m_data;
 }
 
 RestReply::~RestReply() = default;

@@ -39,7 +39,14 @@ public:
     int httpStatus() const { return m_httpStatus; }
 
     /// The envelope's `data` (a record, a list of records, `{id, deleted}`, ...).
-    QJsonValue data() const { return m_data; }
+    QJsonValue data() const;
+    /**
+     * A list's `data` as its JSON text, for a reader that takes the records apart itself
+     * (RealtimeStateManager keeps them compact); data() decodes it the first time it is asked
+     * for. Empty for other answers, and for a list read the Qt way (an envelope simdjson
+     * did not take).
+     */
+    QByteArray dataText() const { return m_dataText; }
     /// The envelope's `pagination` for lists (`page, limit, total, totalPages, hasNext,
     /// hasPrev`), empty otherwise.
     QJsonObject pagination() const { return m_pagination; }
@@ -72,7 +79,10 @@ private:
     bool m_aborted = false;
     RestError m_error;
     int m_httpStatus = 0;
-    QJsonValue m_data;
+    // Decoded from m_dataText when first asked for.
+    mutable QJsonValue m_data;
+    mutable bool m_dataDecoded = false;
+    QByteArray m_dataText;
     QJsonObject m_pagination;
     QJsonObject m_meta;
     QString m_message;

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "state/compactrecord.h"
 
+#include "eventargs.h"
+#include "jsonparser.h"
+
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMutex>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -18,6 +22,8 @@ class CompactRecord::Shape
 {
 public:
     QStringList keys;
+    // The keys as UTF-8, to match keys read from JSON text without converting them.
+    std::vector<std::string> utf8Keys;
 };
 
 namespace {
@@ -193,6 +199,26 @@ ShapeTable &shapeTable()
 
 thread_local const Shape *lastShape = nullptr;
 
+const Shape *internShape(QStringList keys)
+{
+    ShapeTable &table = shapeTable();
+    QMutexLocker lock(&table.mutex);
+    const Shape *found = table.shapes.value(keys);
+    if (!found) {
+        if (table.shapes.size() >= MaxShapes)
+            return nullptr;
+        auto shape = std::make_unique<Shape>();
+        shape->keys = std::move(keys);
+        for (const QString &key : std::as_const(shape->keys))
+            shape->utf8Keys.push_back(key.toStdString());
+        found = shape.get();
+        table.shapes.insert(shape->keys, found);
+        table.owned.push_back(std::move(shape));
+    }
+    lastShape = found;
+    return found;
+}
+
 const Shape *shapeOf(const QJsonObject &object)
 {
     // Rows of one list nearly always have the keys of the record before.
@@ -206,21 +232,7 @@ const Shape *shapeOf(const QJsonObject &object)
         if (it == object.constEnd())
             return last;
     }
-    QStringList keys = object.keys();
-    ShapeTable &table = shapeTable();
-    QMutexLocker lock(&table.mutex);
-    const Shape *found = table.shapes.value(keys);
-    if (!found) {
-        if (table.shapes.size() >= MaxShapes)
-            return nullptr;
-        auto shape = std::make_unique<Shape>();
-        shape->keys = std::move(keys);
-        found = shape.get();
-        table.shapes.insert(shape->keys, found);
-        table.owned.push_back(std::move(shape));
-    }
-    lastShape = found;
-    return found;
+    return internShape(object.keys());
 }
 
 void appendVarint(std::string &out, quint64 v)
@@ -252,6 +264,23 @@ void appendBytes(std::string &out, Tag tag, const QByteArray &bytes)
     out.append(bytes.constData(), size_t(bytes.size()));
 }
 
+void appendNumber(std::string &out, const QJsonValue &value)
+{
+    const double d = value.toDouble();
+    const qint64 i = value.toInteger();
+    // Integers (the parser keeps them exact, beyond 2^53 too) as varints; -0.0 stays a
+    // double so that the bytes stay one per value.
+    if (double(i) == d && !(i == 0 && std::signbit(d))) {
+        out.push_back(Integer);
+        appendVarint(out, zigzag(i));
+    } else {
+        out.push_back(Double);
+        char bytes[sizeof d];
+        std::memcpy(bytes, &d, sizeof d);
+        out.append(bytes, sizeof d);
+    }
+}
+
 void appendValue(std::string &out, const QJsonValue &value)
 {
     switch (value.type()) {
@@ -262,22 +291,9 @@ void appendValue(std::string &out, const QJsonValue &value)
     case QJsonValue::Bool:
         out.push_back(value.toBool() ? True : False);
         return;
-    case QJsonValue::Double: {
-        const double d = value.toDouble();
-        const qint64 i = value.toInteger();
-        // Integers (the parser keeps them exact, beyond 2^53 too) as varints; -0.0 stays a
-        // double so that the bytes stay one per value.
-        if (double(i) == d && !(i == 0 && std::signbit(d))) {
-            out.push_back(Integer);
-            appendVarint(out, zigzag(i));
-        } else {
-            out.push_back(Double);
-            char bytes[sizeof d];
-            std::memcpy(bytes, &d, sizeof d);
-            out.append(bytes, sizeof d);
-        }
+    case QJsonValue::Double:
+        appendNumber(out, value);
         return;
-    }
     case QJsonValue::String: {
         const QString text = value.toString();
         Tag tag;
@@ -361,6 +377,99 @@ void skipValue(const char *&p)
     }
 }
 
+namespace od = simdjson::ondemand;
+
+// Encodes @p v (a value of the object being read) at the end of @p out as appendValue()
+// would its QJsonValue. False where it cannot.
+bool appendJsonValue(std::string &out, od::value v)
+{
+    od::json_type type;
+    if (v.type().get(type))
+        return false;
+    switch (type) {
+    case od::json_type::null: {
+        bool isNull = false;
+        if (v.is_null().get(isNull) || !isNull)
+            return false;
+        out.push_back(Null);
+        return true;
+    }
+    case od::json_type::boolean: {
+        bool b = false;
+        if (v.get_bool().get(b))
+            return false;
+        out.push_back(b ? True : False);
+        return true;
+    }
+    case od::json_type::number: {
+        QJsonValue number;
+        if (!JsonParser::number(JsonParser::trimmed(v.raw_json_token()), &number))
+            return false;
+        appendNumber(out, number);
+        return true;
+    }
+    case od::json_type::string: {
+        std::string_view text;
+        if (v.get_string().get(text))
+            return false;
+        if (text.size() == 10 || text.size() == 20 || text.size() == 24) {
+            char16_t wide[24];
+            bool ascii = true;
+            for (size_t i = 0; i < text.size(); ++i) {
+                ascii = ascii && quint8(text[i]) < 0x80;
+                wide[i] = char16_t(quint8(text[i]));
+            }
+            Tag tag;
+            qint64 time;
+            if (ascii && parseTime(QStringView(wide, qsizetype(text.size())), &tag, &time)) {
+                out.push_back(tag);
+                appendVarint(out, zigzag(time));
+                return true;
+            }
+        }
+        out.push_back(String);
+        appendVarint(out, quint64(text.size()));
+        out.append(text);
+        return true;
+    }
+    case od::json_type::array: {
+        od::array array;
+        std::string_view raw;
+        if (v.get_array().get(array) || array.raw_json().get(raw))
+            return false;
+        // Made canonical the way the QJsonObject path makes it.
+        const QJsonDocument nested
+            = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size())));
+        if (!nested.isArray())
+            return false;
+        appendBytes(out, Array, nested.toJson(QJsonDocument::Compact));
+        return true;
+    }
+    case od::json_type::object: {
+        od::object object;
+        std::string_view raw;
+        if (v.get_object().get(object) || object.raw_json().get(raw))
+            return false;
+        const QJsonDocument nested
+            = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size())));
+        if (!nested.isObject())
+            return false;
+        appendBytes(out, Object, nested.toJson(QJsonDocument::Compact));
+        return true;
+    }
+    }
+    return false;
+}
+
+// One field read from JSON text: its key and where its encoded value is in the scratch.
+class FieldText
+{
+public:
+    std::string_view key;
+    size_t begin = 0;
+    size_t end = 0;
+};
+
 } // namespace
 
 CompactRecord::CompactRecord(const QJsonObject &object)
@@ -390,6 +499,92 @@ const CompactRecord::Shape *CompactRecord::shape() const
     const Shape *shape;
     std::memcpy(&shape, m_bytes.constData() + 1, sizeof shape);
     return shape;
+}
+
+bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecord> *out)
+{
+    const size_t before = out->size();
+    const auto fail = [&] {
+        out->resize(before);
+        return false;
+    };
+    const qsizetype padding = EventArgs::padding();
+    QByteArray padded;
+    const QByteArray *text = &json;
+    if (json.capacity() - json.size() < padding) {
+        padded.reserve(json.size() + padding);
+        padded.append(json);
+        text = &padded;
+    }
+    JsonParser parser(text->size());
+    const simdjson::padded_string_view view(text->constData(), size_t(text->size()),
+                                            size_t(text->capacity()));
+    od::document document;
+    od::array array;
+    if (parser.get().iterate(view).get(document) || document.get_array().get(array))
+        return fail();
+    thread_local std::string values;
+    thread_local std::vector<FieldText> fields;
+    thread_local std::string bytes;
+    for (auto element : array) {
+        od::object object;
+        if (element.get_object().get(object))
+            return fail();
+        values.clear();
+        fields.clear();
+        for (auto field : object) {
+            std::string_view key;
+            if (field.unescaped_key().get(key))
+                return fail();
+            for (const char c : key) {
+                if (quint8(c) >= 0x80)
+                    return fail();
+            }
+            FieldText f;
+            f.key = key;
+            f.begin = values.size();
+            od::value value;
+            if (field.value().get(value) || !appendJsonValue(values, value))
+                return fail();
+            f.end = values.size();
+            fields.push_back(f);
+        }
+        if (fields.empty()) {
+            out->emplace_back();
+            continue;
+        }
+        // In key order, as a QJsonObject keeps them (the same for ASCII keys).
+        std::sort(fields.begin(), fields.end(),
+                  [](const FieldText &a, const FieldText &b) { return a.key < b.key; });
+        for (size_t i = 1; i < fields.size(); ++i) {
+            if (fields[i].key == fields[i - 1].key)
+                return fail();
+        }
+        const Shape *shape = lastShape;
+        bool same = shape && shape->utf8Keys.size() == fields.size();
+        for (size_t i = 0; same && i < fields.size(); ++i)
+            same = fields[i].key == shape->utf8Keys[i];
+        if (!same) {
+            QStringList keys;
+            keys.reserve(qsizetype(fields.size()));
+            for (const FieldText &f : fields)
+                keys.append(QString::fromLatin1(f.key.data(), qsizetype(f.key.size())));
+            shape = internShape(std::move(keys));
+            if (!shape)
+                return fail();
+        }
+        bytes.clear();
+        bytes.push_back(Shaped);
+        char pointer[sizeof shape];
+        std::memcpy(pointer, &shape, sizeof shape);
+        bytes.append(pointer, sizeof shape);
+        for (const FieldText &f : fields)
+            bytes.append(values, f.begin, f.end - f.begin);
+        CompactRecord record;
+        record.m_bytes = QByteArray(bytes.data(), qsizetype(bytes.size()));
+        out->push_back(std::move(record));
+    }
+    return true;
 }
 
 QJsonObject CompactRecord::toObject() const

@@ -6,6 +6,8 @@
 #include <QtCore/QJsonValue>
 #include <QtCore/QStringList>
 
+#include <vector>
+
 namespace livedesk {
 
 /**
@@ -41,6 +43,16 @@ public:
     bool isEmpty() const { return m_bytes.isEmpty(); }
     /// The record's keys, in order.
     QStringList keys() const;
+
+    /**
+     * Appends the records of @p json, the text of a JSON array of objects (a list page's
+     * `data`), to @p out, each with the bytes CompactRecord(object) would give it, read with
+     * simdjson without a QJsonObject in between: the page of a large read costs its parse and
+     * little more. False, with @p out as it was, for anything it does not read (not an array
+     * of objects, a key that is not ASCII or comes twice, a string simdjson refuses, the shape
+     * table full); the caller reads the text the Qt way then.
+     */
+    static bool appendArray(const QByteArray &json, std::vector<CompactRecord> *out);
 
     /// The keys whose values differ between @p a and @p b (a key only one has differs).
     static QStringList changedFields(const CompactRecord &a, const CompactRecord &b);

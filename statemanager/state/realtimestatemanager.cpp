@@ -1149,9 +1149,21 @@ void RealtimeStateManager::requestPage(int page)
             finishReload(false, reply->error().toString());
             return;
         }
-        const QJsonArray items = reply->data().toArray();
+        // The page's records go straight from its text to compact rows where they can.
+        std::vector<CompactRecord> taken;
+        if (const QByteArray text = reply->dataText();
+            !text.isEmpty() && CompactRecord::appendArray(text, &taken)) {
+            ++m_counters.pagesFromText;
+        } else {
+            ++m_counters.pagesFromJson;
+            const QJsonArray items = reply->data().toArray();
+            taken.reserve(size_t(items.size()));
+            for (const QJsonValue &v : items)
+                taken.emplace_back(v.toObject());
+        }
+        const auto count = qsizetype(taken.size());
         const QJsonObject pagination = reply->pagination();
-        const bool more = pagination.isEmpty() ? items.size() >= m_options.pageSize
+        const bool more = pagination.isEmpty() ? count >= m_options.pageSize
                                                : pagination.value(u"hasNext").toBool();
         if (const QJsonValue total = pagination.value(u"total"); total.isDouble()) {
             m_total = total.toInt();
@@ -1160,15 +1172,19 @@ void RealtimeStateManager::requestPage(int page)
                 m_reload->records.reserve(size_t(m_total));
         }
         const bool wanted = m_options.loadAll || (!m_reload->appendPage && page < m_pages);
-        const bool next = more && !items.isEmpty() && wanted;
-        // The next page is asked for before this one is taken in: the server writes it
-        // meanwhile, instead of waiting for the client.
+        const bool next = more && count > 0 && wanted;
+        // The next page is asked for before this one is kept: the server writes it meanwhile,
+        // instead of waiting for the client.
         if (next)
             requestPage(page + 1);
-        for (const QJsonValue &v : items)
-            m_reload->records.emplace_back(v.toObject());
+        std::vector<CompactRecord> &records = m_reload->records;
+        if (records.empty() && records.capacity() < taken.size())
+            records = std::move(taken);
+        else
+            records.insert(records.end(), std::make_move_iterator(taken.begin()),
+                           std::make_move_iterator(taken.end()));
         if (!next) {
-            m_hasMore = more && !items.isEmpty();
+            m_hasMore = more && count > 0;
             finishReload(true, {});
         }
     });

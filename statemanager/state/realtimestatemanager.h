@@ -233,6 +233,10 @@ public:
         qint64 merged = 0;
         /// Reload diffs worked out on a worker thread (Options::backgroundDiffRows), each try.
         qint64 reloadPlans = 0;
+        /// List pages read: those whose records went from the answer's text straight to
+        /// compact rows, and those read as Qt JSON first (an answer simdjson did not take).
+        qint64 pagesFromText = 0;
+        qint64 pagesFromJson = 0;
         /// Such diffs dropped because the rows changed while they were worked out or applied,
         /// and worked out again from the rows as they are then.
         qint64 planRecomputes = 0;

@@ -13,6 +13,7 @@ std::shared_ptr<RestOutcome> watch(RestReply *reply)
         out->ok = reply->ok();
         out->error = reply->error();
         out->httpStatus = reply->httpStatus();
+        out->dataText = reply->dataText(); // before data(), which decodes it
         out->data = reply->data();
         out->pagination = reply->pagination();
         out->meta = reply->meta();

@@ -23,6 +23,7 @@ public:
     RestError error;
     int httpStatus = 0;
     QJsonValue data;
+    QByteArray dataText;
     QJsonObject pagination;
     QJsonObject meta;
     QString message;

@@ -86,6 +86,9 @@ private Q_SLOTS:
     void randomRecordsRoundTrip();
     void equalityAndChangedFieldsAgreeWithJson();
     void smallerThanItsJson();
+    void pagesReadFromTextAreTheSameBytes();
+    void pagesItCannotReadAreLeftAsTheyWere_data();
+    void pagesItCannotReadAreLeftAsTheyWere();
     void rowsShowingTheirServerRecordHoldItOnce();
     void encodesOnManyThreadsAtOnce();
     void aFloodOfKeySetsIsKeptAsText(); // last: it fills the process's shape table
@@ -218,6 +221,51 @@ void TestCompactRecord::smallerThanItsJson()
     // The keys are kept once per list, not per row: what remains is about the values alone.
     QVERIFY2(record.byteSize() * 5 < json.size() * 3,
              qPrintable(u"%1 bytes for %2 of JSON"_s.arg(record.byteSize()).arg(json.size())));
+}
+
+void TestCompactRecord::pagesReadFromTextAreTheSameBytes()
+{
+    QRandomGenerator random(17);
+    for (int round = 0; round < 20; ++round) {
+        QJsonArray page;
+        for (int i = 0; i < 150; ++i)
+            page.append(randomRecord(random));
+        page.append(QJsonObject());
+        page.append(QJsonObject{{u"key \"quoted\""_s, u"line\nbreak \u0001"_s}});
+        const QByteArray text = QJsonDocument(page).toJson(round % 2 ? QJsonDocument::Compact
+                                                                     : QJsonDocument::Indented);
+        std::vector<CompactRecord> records{CompactRecord(QJsonObject{{u"kept"_s, 1}})};
+        QVERIFY(CompactRecord::appendArray(text, &records));
+        QCOMPARE(qsizetype(records.size()), page.size() + 1);
+        for (qsizetype i = 0; i < page.size(); ++i) {
+            const QJsonObject object = page.at(i).toObject();
+            QCOMPARE(records[size_t(i + 1)].toObject(), object);
+            // The very bytes the QJsonObject path makes: equality stays a byte compare.
+            QVERIFY2(records[size_t(i + 1)] == CompactRecord(object),
+                     QJsonDocument(object).toJson(QJsonDocument::Compact).constData());
+        }
+    }
+}
+
+void TestCompactRecord::pagesItCannotReadAreLeftAsTheyWere_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::newRow("object") << QByteArray(R"({"id":1})");
+    QTest::newRow("not an object") << QByteArray(R"([{"id":1},2])");
+    QTest::newRow("key twice") << QByteArray(R"([{"id":1},{"id":2,"id":3}])");
+    QTest::newRow("key not ascii") << QByteArray(R"([{"id":1},{"ชื่อ":"x"}])");
+    QTest::newRow("lone surrogate") << QByteArray(R"([{"id":1},{"n":"\ud800"}])");
+    QTest::newRow("cut short") << QByteArray(R"([{"id":1},{"n":)");
+    QTest::newRow("not json") << QByteArray("<html>");
+}
+
+void TestCompactRecord::pagesItCannotReadAreLeftAsTheyWere()
+{
+    QFETCH(QByteArray, text);
+    std::vector<CompactRecord> records{CompactRecord(QJsonObject{{u"kept"_s, 1}})};
+    QVERIFY(!CompactRecord::appendArray(text, &records));
+    QCOMPARE(records.size(), size_t(1));
+    QCOMPARE(records[0].toObject(), (QJsonObject{{u"kept"_s, 1}}));
 }
 
 void TestCompactRecord::rowsShowingTheirServerRecordHoldItOnce()

@@ -454,6 +454,56 @@ private Q_SLOTS:
         QCOMPARE(authFailed.count(), 0);
     }
 
+    void listAnswersKeepTheirRecordsAsText_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("kept");
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("page") << QByteArray(
+            R"({"message":"ok","success":true,"data":[{"id":1,"name":"มาลี"},{"id":2}],)"
+            R"("pagination":{"page":1,"total":2,"hasNext":false},"meta":{"took":3}})")
+                              << true << true;
+        QTest::newRow("empty page")
+            << QByteArray(R"({"success":true,"data":[],"pagination":{"total":0}})") << true << true;
+        QTest::newRow("data not a list")
+            << QByteArray(R"({"success":true,"data":{"items":[]}})") << false << true;
+        QTest::newRow("refused") << QByteArray(R"({"success":false,"data":[],"error":{"code":"X",)"
+                                               R"("message":"no"}})")
+                                 << false << false;
+        QTest::newRow("no success")
+            << QByteArray(R"({"data":[{"id":1}]})") << false << false;
+        QTest::newRow("pagination not an object")
+            << QByteArray(R"({"success":true,"data":[{"id":1}],"pagination":3})") << false << true;
+    }
+
+    void listAnswersKeepTheirRecordsAsText()
+    {
+        // A list's records stay text for a reader that takes them apart itself; what every
+        // other caller reads is the same as the Qt way gives it.
+        QFETCH(QByteArray, body);
+        QFETCH(bool, kept);
+        QFETCH(bool, ok);
+        FakeHttpServer fake([&](const auto &) {
+            return FakeHttpServer::Response{200, "application/json", body};
+        });
+        QVERIFY(fake.listen());
+        ApiClient api;
+        api.setBaseUrl(fake.url());
+        const Outcome r = await(api.list(u"/api/x"_s, {}));
+        QVERIFY(r.finished);
+        QCOMPARE(r.ok, ok);
+        QCOMPARE(!r.dataText.isEmpty(), kept);
+        if (!ok)
+            return;
+        const QJsonObject envelope = QJsonDocument::fromJson(body).object();
+        QCOMPARE(r.data, envelope.value(u"data"));
+        QCOMPARE(r.pagination, envelope.value(u"pagination").toObject());
+        QCOMPARE(r.meta, envelope.value(u"meta").toObject());
+        QCOMPARE(r.message, envelope.value(u"message").toString());
+        if (kept)
+            QCOMPARE(QJsonDocument::fromJson(r.dataText).array(), envelope.value(u"data").toArray());
+    }
+
     void emptyAndRawSuccessBodies()
     {
         FakeHttpServer fake([](const FakeHttpServer::Request &request) {

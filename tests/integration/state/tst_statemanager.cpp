@@ -345,6 +345,9 @@ private Q_SLOTS:
         Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
         QVERIFY(nurse.start(Manager::Mode::His));
         QCOMPARE(nurse.manager->rowCount(), 300); // the demo rows of ward-a
+        // Every page went from its text straight to compact rows.
+        QVERIFY(nurse.manager->counters().pagesFromText >= 1);
+        QCOMPARE(nurse.manager->counters().pagesFromJson, 0);
         QVERIFY(nurse.settlesTo(&nurse.api));
 
         const QJsonObject a = created(u"HIS-A"_s);
