@@ -479,16 +479,16 @@ private:
         printLine(line.toJson());
         if (!done || shown != expected) {
             const auto &c = live.manager->counters();
-            complain(u"after the burst the model shows version sum %1, the server %2 (%3 of %4 "
-                     "events seen; in all %5 applied, %6 ignored, %7 fetched, %8 deferred)"_s
-                         .arg(shown)
-                         .arg(expected)
-                         .arg(seen)
-                         .arg(burst)
-                         .arg(c.eventsApplied)
-                         .arg(c.eventsIgnored)
-                         .arg(c.eventsFetched)
-                         .arg(c.eventsDeferred));
+            complain(
+                u"after the burst the model shows version sum %1, the server %2 (%3 of %4 "
+                "events seen; in all %5 applied, %6 ignored, %7 fetched, %8 deferred)"_s.arg(shown)
+                    .arg(expected)
+                    .arg(seen)
+                    .arg(burst)
+                    .arg(c.eventsApplied)
+                    .arg(c.eventsIgnored)
+                    .arg(c.eventsFetched)
+                    .arg(c.eventsDeferred));
             return false;
         }
         return true;

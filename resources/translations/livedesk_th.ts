@@ -1525,6 +1525,10 @@
         <source>The server refused to send changes of this list: %1</source>
         <translation>เซิร์ฟเวอร์ปฏิเสธการส่งการเปลี่ยนแปลงของรายการนี้: %1</translation>
     </message>
+    <message>
+        <source>the server&apos;s page %1 is not valid JSON</source>
+        <translation>หน้าที่ %1 ที่เซิร์ฟเวอร์ส่งมาไม่ใช่ JSON ที่ถูกต้อง</translation>
+    </message>
 </context>
 <context>
     <name>livedesk::RealtimeTableModel</name>

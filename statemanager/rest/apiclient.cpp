@@ -3,7 +3,6 @@
 
 #include "livedesklogging.h"
 
-#include "eventargs.h"
 #include "jsonparser.h"
 
 #include <QtCore/QElapsedTimer>
@@ -208,6 +207,13 @@ RestReply *ApiClient::get(const QString &path)
 }
 
 RestReply *ApiClient::list(const QString &path, const RestQuery &query)
+{
+    Call *call = newCall("GET", path);
+    call->query = query.toUrlQuery();
+    return send(call);
+}
+
+RestReply *ApiClient::listAsText(const QString &path, const RestQuery &query)
 {
     Call *call = newCall("GET", path);
     call->query = query.toUrlQuery();
@@ -458,12 +464,22 @@ namespace {
 // simdjson: the small members decoded, `data` kept as its text, so that a page of a thousand
 // records is not built as Qt JSON only to be taken apart again (the state manager reads it
 // straight into compact rows). False for anything else; the caller reads it the Qt way.
-bool readListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject *pagination,
+// Whether only white space follows @p part (a view into @p text) in @p text.
+bool onlySpaceAfter(const QByteArray &text, std::string_view part)
+{
+    for (const char *c = part.data() + part.size(); c < text.constData() + text.size(); ++c) {
+        if (!JsonParser::isSpace(*c))
+            return false;
+    }
+    return true;
+}
+
+bool scanListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject *pagination,
                       QJsonObject *meta, QString *message)
 {
     namespace od = simdjson::ondemand;
     QByteArray padded;
-    padded.reserve(body.size() + EventArgs::padding());
+    padded.reserve(body.size() + qsizetype(simdjson::SIMDJSON_PADDING));
     padded.append(body);
     JsonParser parser(padded.size());
     const simdjson::padded_string_view view(padded.constData(), size_t(padded.size()),
@@ -471,6 +487,12 @@ bool readListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject 
     od::document document;
     od::object envelope;
     if (parser.get().iterate(view).get(document) || document.get_object().get(envelope))
+        return false;
+    // Nothing but white space may follow the envelope.
+    std::string_view whole;
+    bool reset = false;
+    if (envelope.raw_json().get(whole) || envelope.reset().get(reset)
+        || !onlySpaceAfter(padded, whole))
         return false;
     bool success = false;
     bool seenSuccess = false;
@@ -480,7 +502,8 @@ bool readListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject 
         std::string_view raw;
         if (v.get_object().get(o) || o.raw_json().get(raw))
             return false;
-        const QJsonDocument d = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size())));
+        const QJsonDocument d
+            = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size())));
         *out = d.object();
         return d.isObject();
     };
@@ -498,7 +521,9 @@ bool readListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject 
             std::string_view raw;
             if (seenData || value.get_array().get(array) || array.raw_json().get(raw))
                 return false;
-            *dataText = QByteArray(raw.data(), qsizetype(raw.size()));
+            // With simdjson's padding after it, so that the reader parses it in place.
+            dataText->reserve(qsizetype(raw.size() + simdjson::SIMDJSON_PADDING));
+            dataText->append(raw.data(), qsizetype(raw.size()));
             seenData = true;
         } else if (key == "pagination") {
             if (!object(value, pagination))
@@ -518,13 +543,13 @@ bool readListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject 
 
 } // namespace
 
-bool ApiClient::readListEnvelope(const QByteArray &body, RestReply *r)
+bool ApiClient::keepListAsText(const QByteArray &body, RestReply *r)
 {
     QByteArray dataText;
     QJsonObject pagination;
     QJsonObject meta;
     QString message;
-    if (!livedesk::readListEnvelope(body, &dataText, &pagination, &meta, &message))
+    if (!scanListEnvelope(body, &dataText, &pagination, &meta, &message))
         return false;
     r->m_dataText = std::move(dataText);
     r->m_pagination = std::move(pagination);
@@ -570,7 +595,7 @@ void ApiClient::decode(Call *call, QNetworkReply *network)
     const QString reason = QString::fromUtf8(
         network->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray());
 
-    if (call->keepDataText && success && readListEnvelope(body, r))
+    if (call->keepDataText && success && keepListAsText(body, r))
         return;
 
     QJsonParseError parseError;

@@ -91,6 +91,15 @@ public:
     RestReply *get(const QString &path);
     /// `GET <path>?<query>`: data is the array of records, pagination is filled.
     RestReply *list(const QString &path, const RestQuery &query);
+    /**
+     * list() for a reader that takes the records apart itself: a successful answer's `data`
+     * is kept as its JSON text (RestReply::dataText()), read with simdjson only as far as
+     * the envelope, so that a page is not built as Qt JSON just to be taken apart again. The
+     * text is not checked beyond its brackets: the reader must refuse the page if it cannot
+     * read it (data() is then undefined). An envelope simdjson does not take is read the Qt
+     * way, as list() reads it, with dataText() empty.
+     */
+    RestReply *listAsText(const QString &path, const RestQuery &query);
     /// `GET <path>/<id>`.
     RestReply *fetch(const QString &path, const QString &id);
     /// `POST <path>` (201 with the created record).
@@ -140,7 +149,7 @@ private:
     void transmit(Call *call);
     void received(Call *call, QNetworkReply *network);
     void decode(Call *call, QNetworkReply *network);
-    bool readListEnvelope(const QByteArray &body, RestReply *r);
+    bool keepListAsText(const QByteArray &body, RestReply *r);
     void storeTokens(Call *call);
     void finish(Call *call);
     void cancel(Call *call);

@@ -14,8 +14,13 @@ RestReply::RestReply(const QString &description, QObject *parent)
 QJsonValue RestReply::data() const
 {
     if (!m_dataText.isEmpty() && !m_dataDecoded) {
-        m_data = QJsonDocument::fromJson(m_dataText).array();
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(m_dataText, &error);
+        m_data = error.error == QJsonParseError::NoError && document.isArray()
+            ? QJsonValue(document.array())
+            : QJsonValue(QJsonValue::Undefined);
         m_dataDecoded = true;
+        m_dataText.clear(); // held once
     }
     return m_data;
 }

@@ -38,13 +38,14 @@ public:
     RestError error() const { return m_error; }
     int httpStatus() const { return m_httpStatus; }
 
-    /// The envelope's `data` (a record, a list of records, `{id, deleted}`, ...).
+    /// The envelope's `data` (a record, a list of records, `{id, deleted}`, ...). For
+    /// ApiClient::listAsText(), decoded from dataText() when first asked for (then undefined
+    /// if Qt cannot read it).
     QJsonValue data() const;
     /**
-     * A list's `data` as its JSON text, for a reader that takes the records apart itself
-     * (RealtimeStateManager keeps them compact); data() decodes it the first time it is asked
-     * for. Empty for other answers, and for a list read the Qt way (an envelope simdjson
-     * did not take).
+     * The `data` of ApiClient::listAsText()'s answer as its JSON text, for a reader that takes
+     * the records apart itself; empty for any other call, for an envelope read the Qt way, and
+     * once data() has decoded it.
      */
     QByteArray dataText() const { return m_dataText; }
     /// The envelope's `pagination` for lists (`page, limit, total, totalPages, hasNext,
@@ -82,7 +83,7 @@ private:
     // Decoded from m_dataText when first asked for.
     mutable QJsonValue m_data;
     mutable bool m_dataDecoded = false;
-    QByteArray m_dataText;
+    mutable QByteArray m_dataText;
     QJsonObject m_pagination;
     QJsonObject m_meta;
     QString m_message;

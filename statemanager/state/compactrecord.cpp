@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "state/compactrecord.h"
 
-#include "eventargs.h"
 #include "jsonparser.h"
+#include "livedesklogging.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
@@ -38,7 +38,22 @@ constexpr qsizetype Header = 1 + qsizetype(sizeof(const Shape *));
 // Value tags. Text in the shapes servers write on every row (an ISO date, or a UTC time with
 // or without milliseconds, as JavaScript's toISOString() and PostgreSQL's JSON give them) is
 // kept as a number when it reads back as the very same text.
-enum Tag : char { Null, False, True, Integer, Double, String, Array, Object, Date, Time, TimeMs };
+// Text that is not valid UTF-16 (a lone surrogate, which Qt's parser lets through from an
+// escape) is kept as its UTF-16 code units: UTF-8 would fold every such string into one.
+enum Tag : char {
+    Null,
+    False,
+    True,
+    Integer,
+    Double,
+    String,
+    Array,
+    Object,
+    Date,
+    Time,
+    TimeMs,
+    Utf16
+};
 
 // Days since 1970-01-01 of a proleptic Gregorian date (and back): H. Hinnant's algorithm.
 qint64 daysFromCivil(qint64 y, unsigned m, unsigned d)
@@ -128,7 +143,9 @@ bool parseTime(QStringView text, Tag *tag, qint64 *value)
 
 QString formatTime(Tag tag, qint64 value)
 {
-    const auto floorDiv = [](qint64 a, qint64 b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); };
+    const auto floorDiv = [](qint64 a, qint64 b) {
+        return a / b - (a % b != 0 && (a < 0) != (b < 0));
+    };
     qint64 ms = 0;
     qint64 seconds = value;
     if (tag == TimeMs) {
@@ -189,6 +206,7 @@ public:
     QMutex mutex;
     QHash<QStringList, const Shape *> shapes;
     std::vector<std::unique_ptr<Shape>> owned;
+    bool full = false;
 };
 
 ShapeTable &shapeTable()
@@ -205,8 +223,14 @@ const Shape *internShape(QStringList keys)
     QMutexLocker lock(&table.mutex);
     const Shape *found = table.shapes.value(keys);
     if (!found) {
-        if (table.shapes.size() >= MaxShapes)
+        if (table.shapes.size() >= MaxShapes) {
+            if (!std::exchange(table.full, true)) {
+                qCWarning(lcState) << "more than" << MaxShapes
+                                   << "different key sets: records with new ones are kept as "
+                                      "JSON text from now on (slower to read)";
+            }
             return nullptr;
+        }
         auto shape = std::make_unique<Shape>();
         shape->keys = std::move(keys);
         for (const QString &key : std::as_const(shape->keys))
@@ -301,8 +325,12 @@ void appendValue(std::string &out, const QJsonValue &value)
         if (parseTime(text, &tag, &time)) {
             out.push_back(tag);
             appendVarint(out, zigzag(time));
-        } else {
+        } else if (text.isValidUtf16()) {
             appendBytes(out, String, text.toUtf8());
+        } else {
+            appendBytes(out, Utf16,
+                        QByteArray(reinterpret_cast<const char *>(text.utf16()),
+                                   text.size() * qsizetype(sizeof(char16_t))));
         }
         return;
     }
@@ -338,6 +366,7 @@ QJsonValue readValue(const char *&p)
         return d;
     }
     case String:
+    case Utf16:
     case Array:
     case Object: {
         const auto length = qsizetype(readVarint(p));
@@ -345,6 +374,11 @@ QJsonValue readValue(const char *&p)
         p += length;
         if (tag == String)
             return QString::fromUtf8(text, length);
+        if (tag == Utf16) {
+            QString wide(length / 2, Qt::Uninitialized);
+            std::memcpy(wide.data(), text, size_t(length));
+            return wide;
+        }
         const QJsonDocument document = QJsonDocument::fromJson(QByteArray(text, length));
         return tag == Array ? QJsonValue(document.array()) : QJsonValue(document.object());
     }
@@ -370,6 +404,7 @@ void skipValue(const char *&p)
         p += sizeof(double);
         return;
     case String:
+    case Utf16:
     case Array:
     case Object:
         p += qsizetype(readVarint(p));
@@ -508,21 +543,34 @@ bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecor
         out->resize(before);
         return false;
     };
-    const qsizetype padding = EventArgs::padding();
+    // simdjson reads up to its padding past the text: in place when the array has that much
+    // room after it (a list kept as text has), else from a copy.
+    const auto padding = qsizetype(simdjson::SIMDJSON_PADDING);
     QByteArray padded;
     const QByteArray *text = &json;
-    if (json.capacity() - json.size() < padding) {
+    // Bytes allocated after @p a's end (data_ptr() is not const, but does not detach).
+    const auto roomAfter = [](const QByteArray &a) {
+        return const_cast<QByteArray &>(a).data_ptr().freeSpaceAtEnd();
+    };
+    if (json.isEmpty() || roomAfter(json) < padding) {
         padded.reserve(json.size() + padding);
         padded.append(json);
         text = &padded;
     }
     JsonParser parser(text->size());
     const simdjson::padded_string_view view(text->constData(), size_t(text->size()),
-                                            size_t(text->capacity()));
+                                            size_t(text->size() + roomAfter(*text)));
     od::document document;
     od::array array;
-    if (parser.get().iterate(view).get(document) || document.get_array().get(array))
+    std::string_view whole;
+    if (parser.get().iterate(view).get(document) || document.get_array().get(array)
+        || array.raw_json().get(whole) || array.reset().error())
         return fail();
+    // Nothing but white space after the array.
+    for (const char *c = whole.data() + whole.size(); c < text->constData() + text->size(); ++c) {
+        if (!JsonParser::isSpace(*c))
+            return fail();
+    }
     thread_local std::string values;
     thread_local std::vector<FieldText> fields;
     thread_local std::string bytes;

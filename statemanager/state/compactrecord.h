@@ -25,8 +25,10 @@ namespace livedesk {
  *
  * The encoding is canonical: two records with the same keys and values have the same bytes,
  * so equality is a byte compare and the changed fields of two versions are found by walking
- * them in step, with nothing decoded. value() reads one field without decoding the rest;
- * toObject() gives the QJsonObject back, equal to the one it was made from.
+ * them in step, with nothing decoded. It is stricter than QJsonObject's ==, which takes an
+ * integer past 2^53 and the double nearest it as equal: here they differ, as their JSON does.
+ * value() reads one field without decoding the rest; toObject() gives the QJsonObject back, equal
+ * to the one it was made from.
  *
  * A value type, implicitly shared, safe to copy and read from any thread.
  */
@@ -35,8 +37,10 @@ class CompactRecord
 public:
     /// The empty record (no keys).
     CompactRecord() = default;
+    /// @p object, encoded.
     explicit CompactRecord(const QJsonObject &object);
 
+    /// The record decoded: equal to the object it was made from, value for value.
     QJsonObject toObject() const;
     /// The value of @p key, or undefined when the record has no such key.
     QJsonValue value(QStringView key) const;
@@ -66,6 +70,7 @@ public:
     }
     friend bool operator!=(const CompactRecord &a, const CompactRecord &b) { return !(a == b); }
 
+    /// A record's keys, interned (internal to the encoding; public only to its helpers).
     class Shape;
 
 private:

@@ -373,12 +373,6 @@ bool RealtimeStateManager::keepsSorted() const
     return m_options.mode == Mode::Live && m_criteria.isSorted();
 }
 
-int RealtimeStateManager::compareRecords(const QJsonObject &a, const QString &aId,
-                                         const QJsonObject &b, const QString &bId) const
-{
-    return m_criteria.compare(a, aId, b, bId);
-}
-
 void RealtimeStateManager::refreshRow(int row, const QJsonObject *server)
 {
     Row r;
@@ -401,7 +395,10 @@ void RealtimeStateManager::refreshRow(int row, const QJsonObject *server)
         return;
     }
     bool fieldsChanged = false;
-    if (!m_rows.update(row, shown, int(state), &fieldsChanged))
+    // Nothing of the user's on top: the row shows the record the store holds already.
+    const bool asServer = r.hasServer && !hasOperations(r.id);
+    if (!(asServer ? m_rows.showServer(row, int(state), &fieldsChanged)
+                   : m_rows.update(row, shown, int(state), &fieldsChanged)))
         return;
     // A slot of rowsChanged() may have changed the rows.
     if (fieldsChanged && row < rowCount() && m_rows.idAt(row) == r.id)
@@ -1140,7 +1137,7 @@ void RealtimeStateManager::requestPage(int page)
     RestQuery query = m_options.query;
     query.page = page;
     query.limit = m_options.pageSize;
-    RestReply *reply = m_api->list(m_schema.restPath, query);
+    RestReply *reply = m_api->listAsText(m_schema.restPath, query);
     m_reload->reply = reply;
     connect(reply, &RestReply::finished, this, [this, reply, page] {
         if (!m_reload || m_reload->reply != reply)
@@ -1156,7 +1153,14 @@ void RealtimeStateManager::requestPage(int page)
             ++m_counters.pagesFromText;
         } else {
             ++m_counters.pagesFromJson;
-            const QJsonArray items = reply->data().toArray();
+            const QJsonValue data = reply->data();
+            if (!data.isArray()) {
+                // Kept as text but not JSON after all (NaN, 1e999, a leading zero): a page
+                // that cannot be read must not read as an empty one.
+                finishReload(false, tr("the server's page %1 is not valid JSON").arg(page));
+                return;
+            }
+            const QJsonArray items = data.toArray();
             taken.reserve(size_t(items.size()));
             for (const QJsonValue &v : items)
                 taken.emplace_back(v.toObject());

@@ -479,8 +479,6 @@ private:
     // Live mode with a sorted query: the rows keep its order (RowStore::setOrder()).
     bool keepsSorted() const;
     void updateOrder();
-    int compareRecords(const QJsonObject &a, const QString &aId, const QJsonObject &b,
-                       const QString &bId) const;
     // Failed / Locked on top of what pending operations say.
     RowState overlayState(const QString &id, RowState state) const;
     void onLockEvent(const RealtimeEvent &event);

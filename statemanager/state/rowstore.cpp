@@ -49,6 +49,7 @@ public:
         : state(qint16(row.state))
         , hasServer(row.hasServer || row.isPacked())
     {
+        Q_ASSERT(row.state >= 0 && row.state <= std::numeric_limits<qint16>::max());
         setId(row.id);
         if (row.isPacked()) {
             server = row.record;
@@ -56,8 +57,9 @@ public:
         }
         if (hasServer)
             server = CompactRecord(row.server);
-        if (!hasServer || row.shown != row.server)
-            setShown(CompactRecord(row.shown));
+        // Compared as bytes: QJsonObject's == takes 0 and -0.0, or an integer and a double
+        // near it, as equal, and the user's value must not be folded into the server's.
+        setShown(CompactRecord(row.shown));
     }
 
     const CompactRecord &shown() const { return shownOwn ? *shownOwn : server; }
@@ -225,13 +227,6 @@ const CompactRecord &RowStore::serverAt(int row) const
     return m_rows[size_t(row)]->server;
 }
 
-CompactRecord RowStore::encodeShown(const Slot &r, const QJsonObject &shown) const
-{
-    if (r.hasServer && m_lastServerSlot == &r && shown == m_lastServer)
-        return r.server;
-    return CompactRecord(shown);
-}
-
 int RowStore::indexOf(const QString &id) const
 {
     const Slot *r = find(id);
@@ -257,8 +252,6 @@ void RowStore::reindex() const
 void RowStore::setServer(int row, const QJsonObject &server, bool hasServer)
 {
     setServerRecord(row, hasServer ? CompactRecord(server) : CompactRecord(), hasServer);
-    m_lastServerSlot = hasServer ? m_rows[size_t(row)].get() : nullptr;
-    m_lastServer = hasServer ? server : QJsonObject();
 }
 
 void RowStore::setServerRecord(int row, CompactRecord server, bool hasServer)
@@ -268,13 +261,19 @@ void RowStore::setServerRecord(int row, CompactRecord server, bool hasServer)
     r.hasServer = hasServer;
     r.server = hasServer ? std::move(server) : CompactRecord();
     r.setShown(std::move(shown));
-    forgetLastServer();
     ++m_generation;
 }
 
 bool RowStore::update(int row, const QJsonObject &shown, int state, bool *fieldsChanged)
 {
-    return updateRecord(row, encodeShown(*m_rows[size_t(row)], shown), state, fieldsChanged);
+    return updateRecord(row, CompactRecord(shown), state, fieldsChanged);
+}
+
+bool RowStore::showServer(int row, int state, bool *fieldsChanged)
+{
+    const Slot &r = *m_rows[size_t(row)];
+    Q_ASSERT(r.hasServer);
+    return updateRecord(row, r.server, state, fieldsChanged);
 }
 
 bool RowStore::updateRecord(int row, CompactRecord record, int state, bool *fieldsChanged)
@@ -342,7 +341,6 @@ void RowStore::remove(int first, int last)
     Q_EMIT rowsAboutToBeRemoved(first, last);
     for (int i = first; i <= last; ++i)
         unindex(m_rows[size_t(i)].get());
-    forgetLastServer();
     m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
     movedFrom(first);
     ++m_generation;
@@ -354,7 +352,6 @@ void RowStore::clear()
     m_rows.clear();
     m_numbered.clear();
     m_named.clear();
-    forgetLastServer();
     m_indexedBelow = 0;
     ++m_generation;
 }
@@ -560,8 +557,8 @@ RowStore::Plan RowStore::plan(Snapshot rows, QList<Row> target)
         }
         if (r.hasServer)
             p.server[size_t(t)] = CompactRecord(r.server);
-        p.shown[size_t(t)] = r.hasServer && r.shown == r.server ? p.server[size_t(t)]
-                                                                 : CompactRecord(r.shown);
+        p.shown[size_t(t)]
+            = r.hasServer && r.shown == r.server ? p.server[size_t(t)] : CompactRecord(r.shown);
         // Only the compact form is kept from here on.
         r.server = QJsonObject();
         r.shown = QJsonObject();
@@ -605,7 +602,6 @@ RowStore::Progress RowStore::applyPlan(Plan &plan,
     using Phase = Plan::Phase;
     if (plan.generation != m_generation)
         return Progress::Stale;
-    forgetLastServer();
     // Runs longer than this (or than the budget left) are removed or inserted in pieces.
     constexpr int Piece = 1024;
     int budget = std::max(1, maxRows);

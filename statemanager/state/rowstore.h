@@ -82,6 +82,9 @@ public:
     /// Sets what row @p row shows; rowsChanged() with the fields that differ, when any or the
     /// state does. False when nothing changed; @p fieldsChanged: whether any field did.
     bool update(int row, const QJsonObject &shown, int state, bool *fieldsChanged = nullptr);
+    /// update() with what row @p row holds of the server, shown as it is (the owner knows
+    /// nothing of the user's is on top): nothing is encoded again. The row must hold one.
+    bool showServer(int row, int state, bool *fieldsChanged = nullptr);
     /// Row @p row's record id becomes @p id (a local create the server confirmed).
     void rename(int row, const QString &id);
 
@@ -200,16 +203,8 @@ private:
     // Rows from @p row on have moved: their index is brought up to date when next asked for.
     void movedFrom(int row);
     void reindex() const;
-    // The compact form of @p shown for row @p r, reusing its server record when they are the
-    // same (the common case: nothing of the user's on top).
-    CompactRecord encodeShown(const Slot &r, const QJsonObject &shown) const;
     void setServerRecord(int row, CompactRecord server, bool hasServer);
     bool updateRecord(int row, CompactRecord shown, int state, bool *fieldsChanged = nullptr);
-    void forgetLastServer()
-    {
-        m_lastServerSlot = nullptr;
-        m_lastServer = QJsonObject();
-    }
 
     Slot *find(const QString &id) const;
     void addToIndex(Slot *r);
@@ -222,10 +217,6 @@ private:
     mutable int m_indexedBelow = 0;
     Order m_order;
     quint64 m_generation = 0;
-    // The last record setServer() stored, and where: update() with the same object reuses its
-    // encoding instead of making it again.
-    const Slot *m_lastServerSlot = nullptr;
-    QJsonObject m_lastServer;
 };
 
 } // namespace livedesk

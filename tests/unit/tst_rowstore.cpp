@@ -183,8 +183,8 @@ void TestRowStore::idsThatLookLikeNumbersStayApart()
 {
     // Plain numbers are indexed by value, every other spelling by its text: "7", "07", "+7",
     // "7.0", "-0", a 19-digit id and an empty one are seven records.
-    const QStringList spellings{u"7"_s,   u"07"_s, u"+7"_s, u"7.0"_s, u"-0"_s,
-                                u"1234567890123456789"_s, u""_s};
+    const QStringList spellings{
+        u"7"_s, u"07"_s, u"+7"_s, u"7.0"_s, u"-0"_s, u"1234567890123456789"_s, u""_s};
     RowStore store;
     for (const QString &id : spellings)
         store.insert(store.size(), row(id));
