@@ -467,29 +467,21 @@ bool appendJsonValue(std::string &out, od::value v)
         out.append(text);
         return true;
     }
-    case od::json_type::array: {
-        od::array array;
+    case od::json_type::array:
+    case od::json_type::object: {
+        const bool isArray = type == od::json_type::array;
         std::string_view raw;
-        if (v.get_array().get(array) || array.raw_json().get(raw))
+        od::array array;
+        od::object object;
+        if (isArray ? v.get_array().get(array) || array.raw_json().get(raw)
+                    : v.get_object().get(object) || object.raw_json().get(raw))
             return false;
         // Made canonical the way the QJsonObject path makes it.
         const QJsonDocument nested
             = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size())));
-        if (!nested.isArray())
+        if (isArray ? !nested.isArray() : !nested.isObject())
             return false;
-        appendBytes(out, Array, nested.toJson(QJsonDocument::Compact));
-        return true;
-    }
-    case od::json_type::object: {
-        od::object object;
-        std::string_view raw;
-        if (v.get_object().get(object) || object.raw_json().get(raw))
-            return false;
-        const QJsonDocument nested
-            = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size())));
-        if (!nested.isObject())
-            return false;
-        appendBytes(out, Object, nested.toJson(QJsonDocument::Compact));
+        appendBytes(out, isArray ? Array : Object, nested.toJson(QJsonDocument::Compact));
         return true;
     }
     }
@@ -689,14 +681,35 @@ QStringList CompactRecord::changedFields(const CompactRecord &a, const CompactRe
         }
         return fields;
     }
-    const QJsonObject x = a.toObject();
-    const QJsonObject y = b.toObject();
-    for (auto it = y.begin(); it != y.end(); ++it) {
-        if (x.value(it.key()) != it.value())
+    return changedFields(a.toObject(), b.toObject());
+}
+
+QStringList CompactRecord::changedFields(const QJsonObject &a, const QJsonObject &b)
+{
+    QStringList fields;
+    if (a.size() == b.size()) {
+        // Nearly always the same keys (a record's next version): both iterate in key order,
+        // so they are compared in step, without a lookup per key.
+        bool sameKeys = true;
+        for (auto ia = a.constBegin(), ib = b.constBegin(); ia != a.constEnd(); ++ia, ++ib) {
+            const QString key = ib.key();
+            if (ia.key() != key) {
+                sameKeys = false;
+                break;
+            }
+            if (ia.value() != ib.value())
+                fields.append(key);
+        }
+        if (sameKeys)
+            return fields;
+        fields.clear();
+    }
+    for (auto it = b.begin(); it != b.end(); ++it) {
+        if (a.value(it.key()) != it.value())
             fields.append(it.key());
     }
-    for (auto it = x.begin(); it != x.end(); ++it) {
-        if (!y.contains(it.key()))
+    for (auto it = a.begin(); it != a.end(); ++it) {
+        if (!b.contains(it.key()))
             fields.append(it.key());
     }
     return fields;

@@ -60,6 +60,8 @@ public:
 
     /// The keys whose values differ between @p a and @p b (a key only one has differs).
     static QStringList changedFields(const CompactRecord &a, const CompactRecord &b);
+    /// The same for two decoded records.
+    static QStringList changedFields(const QJsonObject &a, const QJsonObject &b);
 
     /// The size of the encoding in bytes (the heap holds this plus an array header).
     qsizetype byteSize() const { return m_bytes.size(); }

@@ -134,33 +134,7 @@ RowStore::~RowStore() = default;
 
 QStringList RowStore::changedFields(const QJsonObject &a, const QJsonObject &b)
 {
-    QStringList fields;
-    if (a.size() == b.size()) {
-        // Nearly always the same keys (a record's next version): both iterate in key order,
-        // so they are compared in step, without a lookup per key.
-        bool sameKeys = true;
-        for (auto ia = a.constBegin(), ib = b.constBegin(); ia != a.constEnd(); ++ia, ++ib) {
-            const QString key = ib.key();
-            if (ia.key() != key) {
-                sameKeys = false;
-                break;
-            }
-            if (ia.value() != ib.value())
-                fields.append(key);
-        }
-        if (sameKeys)
-            return fields;
-        fields.clear();
-    }
-    for (auto it = b.begin(); it != b.end(); ++it) {
-        if (a.value(it.key()) != it.value())
-            fields.append(it.key());
-    }
-    for (auto it = a.begin(); it != a.end(); ++it) {
-        if (!b.contains(it.key()))
-            fields.append(it.key());
-    }
-    return fields;
+    return CompactRecord::changedFields(a, b);
 }
 
 RowStore::Row RowStore::at(int row) const
