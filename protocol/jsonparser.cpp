@@ -73,6 +73,41 @@ std::string_view JsonParser::trimmed(std::string_view token)
     return token;
 }
 
+namespace {
+
+// Bytes allocated after @p a's end (data_ptr() is not const, but does not detach).
+qsizetype roomAfter(const QByteArray &a)
+{
+    return const_cast<QByteArray &>(a).data_ptr().freeSpaceAtEnd();
+}
+
+} // namespace
+
+const QByteArray &JsonParser::padded(const QByteArray &text, QByteArray *copy)
+{
+    const auto padding = qsizetype(simdjson::SIMDJSON_PADDING);
+    if (!text.isEmpty() && roomAfter(text) >= padding)
+        return text;
+    copy->reserve(text.size() + padding);
+    copy->append(text);
+    return *copy;
+}
+
+simdjson::padded_string_view JsonParser::view(const QByteArray &padded)
+{
+    return simdjson::padded_string_view(padded.constData(), size_t(padded.size()),
+                                        size_t(padded.size() + roomAfter(padded)));
+}
+
+bool JsonParser::onlySpaceAfter(const QByteArray &text, std::string_view part)
+{
+    for (const char *c = part.data() + part.size(); c < text.constData() + text.size(); ++c) {
+        if (!isSpace(*c))
+            return false;
+    }
+    return true;
+}
+
 bool JsonParser::isNumber(std::string_view token)
 {
     const QByteArray text = numberText(token);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QtCore/QByteArray>
 #include <QtCore/QJsonValue>
 #include <QtCore/qglobal.h>
 
@@ -37,6 +38,17 @@ public:
     /// Whether number() reads @p token, without reading it (cheaper: most numbers need no
     /// conversion to know).
     static bool isNumber(std::string_view token);
+
+    /**
+     * @p text as simdjson may read it (its padding of readable bytes after the end): @p text
+     * itself when its allocation has that room after it, else a padded copy kept in @p copy.
+     * The view to iterate is view() of the result.
+     */
+    static const QByteArray &padded(const QByteArray &text, QByteArray *copy);
+    static simdjson::padded_string_view view(const QByteArray &padded);
+    /// Whether only white space follows @p part (a view into @p text) in @p text: a value
+    /// read with On-Demand is the whole text.
+    static bool onlySpaceAfter(const QByteArray &text, std::string_view part);
 
 private:
     static simdjson::ondemand::parser &shared();

@@ -464,26 +464,14 @@ namespace {
 // simdjson: the small members decoded, `data` kept as its text, so that a page of a thousand
 // records is not built as Qt JSON only to be taken apart again (the state manager reads it
 // straight into compact rows). False for anything else; the caller reads it the Qt way.
-// Whether only white space follows @p part (a view into @p text) in @p text.
-bool onlySpaceAfter(const QByteArray &text, std::string_view part)
-{
-    for (const char *c = part.data() + part.size(); c < text.constData() + text.size(); ++c) {
-        if (!JsonParser::isSpace(*c))
-            return false;
-    }
-    return true;
-}
-
 bool scanListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject *pagination,
                       QJsonObject *meta, QString *message)
 {
     namespace od = simdjson::ondemand;
-    QByteArray padded;
-    padded.reserve(body.size() + qsizetype(simdjson::SIMDJSON_PADDING));
-    padded.append(body);
+    QByteArray copy;
+    const QByteArray &padded = JsonParser::padded(body, &copy);
     JsonParser parser(padded.size());
-    const simdjson::padded_string_view view(padded.constData(), size_t(padded.size()),
-                                            size_t(padded.capacity()));
+    const simdjson::padded_string_view view = JsonParser::view(padded);
     od::document document;
     od::object envelope;
     if (parser.get().iterate(view).get(document) || document.get_object().get(envelope))
@@ -492,7 +480,7 @@ bool scanListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject 
     std::string_view whole;
     bool reset = false;
     if (envelope.raw_json().get(whole) || envelope.reset().get(reset)
-        || !onlySpaceAfter(padded, whole))
+        || !JsonParser::onlySpaceAfter(padded, whole))
         return false;
     bool success = false;
     bool seenSuccess = false;

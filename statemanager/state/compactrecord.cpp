@@ -259,6 +259,16 @@ const Shape *shapeOf(const QJsonObject &object)
     return internShape(object.keys());
 }
 
+// Starts a record of @p shape in @p out: its kind, then the shape.
+void startShaped(std::string &out, const Shape *shape)
+{
+    out.clear();
+    out.push_back(Shaped);
+    char pointer[sizeof shape];
+    std::memcpy(pointer, &shape, sizeof shape);
+    out.append(pointer, sizeof shape);
+}
+
 void appendVarint(std::string &out, quint64 v)
 {
     while (v >= 0x80) {
@@ -509,11 +519,7 @@ CompactRecord::CompactRecord(const QJsonObject &object)
         return;
     }
     thread_local std::string out;
-    out.clear();
-    out.push_back(Shaped);
-    char pointer[sizeof shape];
-    std::memcpy(pointer, &shape, sizeof shape);
-    out.append(pointer, sizeof shape);
+    startShaped(out, shape);
     for (auto it = object.constBegin(); it != object.constEnd(); ++it)
         appendValue(out, it.value());
     m_bytes = QByteArray(out.data(), qsizetype(out.size()));
@@ -535,34 +541,17 @@ bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecor
         out->resize(before);
         return false;
     };
-    // simdjson reads up to its padding past the text: in place when the array has that much
-    // room after it (a list kept as text has), else from a copy.
-    const auto padding = qsizetype(simdjson::SIMDJSON_PADDING);
-    QByteArray padded;
-    const QByteArray *text = &json;
-    // Bytes allocated after @p a's end (data_ptr() is not const, but does not detach).
-    const auto roomAfter = [](const QByteArray &a) {
-        return const_cast<QByteArray &>(a).data_ptr().freeSpaceAtEnd();
-    };
-    if (json.isEmpty() || roomAfter(json) < padding) {
-        padded.reserve(json.size() + padding);
-        padded.append(json);
-        text = &padded;
-    }
-    JsonParser parser(text->size());
-    const simdjson::padded_string_view view(text->constData(), size_t(text->size()),
-                                            size_t(text->size() + roomAfter(*text)));
+    QByteArray copy;
+    const QByteArray &text = JsonParser::padded(json, &copy);
+    JsonParser parser(text.size());
+    const simdjson::padded_string_view view = JsonParser::view(text);
     od::document document;
     od::array array;
     std::string_view whole;
     if (parser.get().iterate(view).get(document) || document.get_array().get(array)
-        || array.raw_json().get(whole) || array.reset().error())
+        || array.raw_json().get(whole) || array.reset().error()
+        || !JsonParser::onlySpaceAfter(text, whole))
         return fail();
-    // Nothing but white space after the array.
-    for (const char *c = whole.data() + whole.size(); c < text->constData() + text->size(); ++c) {
-        if (!JsonParser::isSpace(*c))
-            return fail();
-    }
     thread_local std::string values;
     thread_local std::vector<FieldText> fields;
     thread_local std::string bytes;
@@ -613,11 +602,7 @@ bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecor
             if (!shape)
                 return fail();
         }
-        bytes.clear();
-        bytes.push_back(Shaped);
-        char pointer[sizeof shape];
-        std::memcpy(pointer, &shape, sizeof shape);
-        bytes.append(pointer, sizeof shape);
+        startShaped(bytes, shape);
         for (const FieldText &f : fields)
             bytes.append(values, f.begin, f.end - f.begin);
         CompactRecord record;

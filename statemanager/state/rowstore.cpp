@@ -132,11 +132,6 @@ RowStore::RowStore(QObject *parent)
 
 RowStore::~RowStore() = default;
 
-QStringList RowStore::changedFields(const QJsonObject &a, const QJsonObject &b)
-{
-    return CompactRecord::changedFields(a, b);
-}
-
 RowStore::Row RowStore::at(int row) const
 {
     const Slot &r = *m_rows[size_t(row)];

@@ -112,9 +112,6 @@ public:
      */
     int applyTarget(QList<Row> target);
 
-    /// The keys whose values differ between @p a and @p b.
-    static QStringList changedFields(const QJsonObject &a, const QJsonObject &b);
-
     /**
      * Counts every change made to the rows (what they hold, show or where they are). A Plan
      * worked out from a Snapshot is valid only while the generation it was made at stands.

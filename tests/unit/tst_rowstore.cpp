@@ -153,11 +153,12 @@ void TestRowStore::updateSaysWhatChanged()
     // As many fields, other keys: one gone, one new, one changed.
     const QJsonObject before{{u"a"_s, 1}, {u"b"_s, 2}, {u"c"_s, 3}};
     const QJsonObject after{{u"b"_s, 2}, {u"c"_s, 4}, {u"d"_s, 5}};
-    QStringList swapped = RowStore::changedFields(before, after);
+    QStringList swapped = livedesk::CompactRecord::changedFields(before, after);
     swapped.sort();
     QCOMPARE(swapped, (QStringList{u"a"_s, u"c"_s, u"d"_s}));
-    QCOMPARE(RowStore::changedFields(after, after), QStringList());
-    QCOMPARE(RowStore::changedFields(before, {{u"a"_s, 1}, {u"b"_s, u"2"_s}, {u"c"_s, 3}}),
+    QCOMPARE(livedesk::CompactRecord::changedFields(after, after), QStringList());
+    QCOMPARE(livedesk::CompactRecord::changedFields(before,
+                                                    {{u"a"_s, 1}, {u"b"_s, u"2"_s}, {u"c"_s, 3}}),
              QStringList{u"b"_s});
     // What the server holds changes without a signal.
     store.setServer(0, QJsonObject{{u"id"_s, u"1"_s}}, true);
