@@ -682,7 +682,7 @@ QStringList CompactRecord::changedFields(const QJsonObject &a, const QJsonObject
                 sameKeys = false;
                 break;
             }
-            if (ia.value() != ib.value())
+            if (QJsonValue(ia.value()) != QJsonValue(ib.value()))
                 fields.append(key);
         }
         if (sameKeys)
