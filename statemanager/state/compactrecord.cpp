@@ -534,6 +534,64 @@ const CompactRecord::Shape *CompactRecord::shape() const
     return shape;
 }
 
+namespace {
+
+// Encodes @p object (being read) into @p bytes as CompactRecord(QJsonObject) would: empty for
+// an object without keys. False where it cannot (see CompactRecord::appendArray()).
+bool encodeObject(od::object object, std::string &bytes)
+{
+    thread_local std::string values;
+    thread_local std::vector<FieldText> fields;
+    values.clear();
+    fields.clear();
+    bytes.clear();
+    for (auto field : object) {
+        std::string_view key;
+        if (field.unescaped_key().get(key))
+            return false;
+        for (const char c : key) {
+            if (quint8(c) >= 0x80)
+                return false;
+        }
+        FieldText f;
+        f.key = key;
+        f.begin = values.size();
+        od::value value;
+        if (field.value().get(value) || !appendJsonValue(values, value))
+            return false;
+        f.end = values.size();
+        fields.push_back(f);
+    }
+    if (fields.empty())
+        return true;
+    // In key order, as a QJsonObject keeps them (the same for ASCII keys).
+    std::sort(fields.begin(), fields.end(),
+              [](const FieldText &a, const FieldText &b) { return a.key < b.key; });
+    for (size_t i = 1; i < fields.size(); ++i) {
+        if (fields[i].key == fields[i - 1].key)
+            return false;
+    }
+    const Shape *shape = lastShape;
+    bool same = shape && shape->utf8Keys.size() == fields.size();
+    for (size_t i = 0; same && i < fields.size(); ++i)
+        same = fields[i].key == shape->utf8Keys[i];
+    if (!same) {
+        QStringList keys;
+        keys.reserve(qsizetype(fields.size()));
+        for (const FieldText &f : fields)
+            keys.append(QString::fromLatin1(f.key.data(), qsizetype(f.key.size())));
+        shape = internShape(std::move(keys));
+        if (!shape)
+            return false;
+    }
+    startShaped(bytes, shape);
+    for (const FieldText &f : fields)
+        bytes.append(values, f.begin, f.end - f.begin);
+    return true;
+}
+
+} // namespace
+
 bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecord> *out)
 {
     const size_t before = out->size();
@@ -552,64 +610,35 @@ bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecor
         || array.raw_json().get(whole) || array.reset().error()
         || !JsonParser::onlySpaceAfter(text, whole))
         return fail();
-    thread_local std::string values;
-    thread_local std::vector<FieldText> fields;
     thread_local std::string bytes;
     for (auto element : array) {
         od::object object;
-        if (element.get_object().get(object))
+        if (element.get_object().get(object) || !encodeObject(object, bytes))
             return fail();
-        values.clear();
-        fields.clear();
-        for (auto field : object) {
-            std::string_view key;
-            if (field.unescaped_key().get(key))
-                return fail();
-            for (const char c : key) {
-                if (quint8(c) >= 0x80)
-                    return fail();
-            }
-            FieldText f;
-            f.key = key;
-            f.begin = values.size();
-            od::value value;
-            if (field.value().get(value) || !appendJsonValue(values, value))
-                return fail();
-            f.end = values.size();
-            fields.push_back(f);
-        }
-        if (fields.empty()) {
-            out->emplace_back();
-            continue;
-        }
-        // In key order, as a QJsonObject keeps them (the same for ASCII keys).
-        std::sort(fields.begin(), fields.end(),
-                  [](const FieldText &a, const FieldText &b) { return a.key < b.key; });
-        for (size_t i = 1; i < fields.size(); ++i) {
-            if (fields[i].key == fields[i - 1].key)
-                return fail();
-        }
-        const Shape *shape = lastShape;
-        bool same = shape && shape->utf8Keys.size() == fields.size();
-        for (size_t i = 0; same && i < fields.size(); ++i)
-            same = fields[i].key == shape->utf8Keys[i];
-        if (!same) {
-            QStringList keys;
-            keys.reserve(qsizetype(fields.size()));
-            for (const FieldText &f : fields)
-                keys.append(QString::fromLatin1(f.key.data(), qsizetype(f.key.size())));
-            shape = internShape(std::move(keys));
-            if (!shape)
-                return fail();
-        }
-        startShaped(bytes, shape);
-        for (const FieldText &f : fields)
-            bytes.append(values, f.begin, f.end - f.begin);
         CompactRecord record;
         record.m_bytes = QByteArray(bytes.data(), qsizetype(bytes.size()));
         out->push_back(std::move(record));
     }
     return true;
+}
+
+std::optional<CompactRecord> CompactRecord::fromJson(const QByteArray &json)
+{
+    QByteArray copy;
+    const QByteArray &text = JsonParser::padded(json, &copy);
+    JsonParser parser(text.size());
+    const simdjson::padded_string_view view = JsonParser::view(text);
+    od::document document;
+    od::object object;
+    std::string_view whole;
+    thread_local std::string bytes;
+    if (parser.get().iterate(view).get(document) || document.get_object().get(object)
+        || object.raw_json().get(whole) || object.reset().error()
+        || !JsonParser::onlySpaceAfter(text, whole) || !encodeObject(object, bytes))
+        return std::nullopt;
+    CompactRecord record;
+    record.m_bytes = QByteArray(bytes.data(), qsizetype(bytes.size()));
+    return record;
 }
 
 QJsonObject CompactRecord::toObject() const

@@ -6,6 +6,7 @@
 #include <QtCore/QJsonValue>
 #include <QtCore/QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace livedesk {
@@ -57,6 +58,11 @@ public:
      * table full); the caller reads the text the Qt way then.
      */
     static bool appendArray(const QByteArray &json, std::vector<CompactRecord> *out);
+    /**
+     * The record of @p json, the text of one JSON object (an event's record), read as
+     * appendArray() reads each of its objects; nothing for what it does not read.
+     */
+    static std::optional<CompactRecord> fromJson(const QByteArray &json);
 
     /// The keys whose values differ between @p a and @p b (a key only one has differs).
     static QStringList changedFields(const CompactRecord &a, const CompactRecord &b);

@@ -59,6 +59,17 @@ ListCriteria::ListCriteria(const ResourceSchema &schema, const RestQuery &query)
 
 ListCriteria::Membership ListCriteria::membership(const QJsonObject &record) const
 {
+    return membershipAny(record);
+}
+
+ListCriteria::Membership ListCriteria::membership(const CompactRecord &record) const
+{
+    return membershipAny(record);
+}
+
+template<typename Record>
+ListCriteria::Membership ListCriteria::membershipAny(const Record &record) const
+{
     Membership result = m_exact ? Membership::In : Membership::Unknown;
     for (const Filter &filter : m_filters) {
         const Membership m = filter.judge(record.value(filter.field));

@@ -49,6 +49,8 @@ public:
     ListCriteria(const ResourceSchema &schema, const RestQuery &query);
 
     Membership membership(const QJsonObject &record) const;
+    /// The same, for a record kept compact: reads the filtered fields alone.
+    Membership membership(const CompactRecord &record) const;
     /// Every condition of the query can be judged here: a record with every filtered field is
     /// In or Out, never Unknown.
     bool isExact() const { return m_exact; }
@@ -62,6 +64,7 @@ public:
                 const QString &bId) const;
 
 private:
+    template<typename Record> Membership membershipAny(const Record &record) const;
     template<typename Record>
     int compareAny(const Record &a, const QString &aId, const Record &b, const QString &bId) const;
 

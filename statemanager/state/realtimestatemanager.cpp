@@ -857,9 +857,59 @@ void RealtimeStateManager::hint()
         Q_EMIT stateChanged();
 }
 
+std::optional<RealtimeStateManager::Outcome>
+RealtimeStateManager::updateFromText(const RealtimeEvent &event)
+{
+    // The common change: a newer version of a row the list holds, nobody's edit on it, still
+    // selected by the query. It goes from the event's text to the row without a QJsonObject;
+    // anything else (no versions, a reload reading its pages, own or pending writes, a
+    // record not held or leaving the list) takes the general way, upsertServer().
+    if (!m_schema.hasVersions() || m_reload
+        || (!event.txnId.isEmpty() && m_writes.find(event.txnId))
+        || (event.action == u"created" && event.txnId.isEmpty() && m_writes.createInFlight()))
+        return std::nullopt;
+    const QByteArray text = event.dataText();
+    const std::optional<CompactRecord> record = text.isEmpty()
+        ? (event.data().isObject() ? std::optional(CompactRecord(event.data().toObject()))
+                                   : std::nullopt)
+        : CompactRecord::fromJson(text);
+    if (!record)
+        return std::nullopt;
+    const QJsonValue incomingVersion = record->value(m_schema.versionField);
+    const QString id = idOf(*record);
+    if (id.isEmpty() || !incomingVersion.isDouble() || record->keys().size() <= 2
+        || m_tombstones.contains(id) || hasOperations(id))
+        return std::nullopt;
+    const int row = rowOf(id);
+    if (row < 0 || !m_rows.hasServerAt(row)
+        || m_criteria.membership(*record) != ListCriteria::Membership::In)
+        return std::nullopt;
+    const QJsonValue heldVersion = m_rows.serverAt(row).value(m_schema.versionField);
+    if (heldVersion.isDouble() && incomingVersion.toInteger() <= heldVersion.toInteger()) {
+        qCDebug(lcState).noquote() << m_schema.name << ": kept version" << heldVersion.toInteger()
+                                   << "of" << id << "over" << incomingVersion.toInteger();
+        return Outcome::Ignored;
+    }
+    qCDebug(lcState).noquote() << m_schema.name << ": record" << id << "version"
+                               << incomingVersion.toInteger() << "from an event";
+    if (!m_failures.isEmpty() && m_failures.contains(id) && m_rows.serverAt(row) != *record)
+        m_failures.remove(id); // what was refused is no longer what is shown
+    ++m_counters.eventsAppliedFromText;
+    m_rows.setServer(row, *record);
+    bool fieldsChanged = false;
+    if (m_rows.showServer(row, int(overlayState(id, RowState::Synced)), &fieldsChanged)
+        && fieldsChanged && row < rowCount() && m_rows.idAt(row) == id)
+        m_rows.place(row); // (a slot of rowsChanged() may have changed the rows)
+    return Outcome::Applied;
+}
+
 RealtimeStateManager::Outcome RealtimeStateManager::applyEvent(const RealtimeEvent &event)
 {
     const QString &action = event.action;
+    if (isFullRecordAction(action)) {
+        if (const std::optional<Outcome> outcome = updateFromText(event))
+            return *outcome;
+    }
     const QJsonObject data = event.data().toObject();
     const auto ownOperation = [&]() -> int {
         return m_writes.find(event.txnId) ? 0 : -1;

@@ -223,6 +223,11 @@ void RowStore::setServer(int row, const QJsonObject &server, bool hasServer)
     setServerRecord(row, hasServer ? CompactRecord(server) : CompactRecord(), hasServer);
 }
 
+void RowStore::setServer(int row, CompactRecord server)
+{
+    setServerRecord(row, std::move(server), true);
+}
+
 void RowStore::setServerRecord(int row, CompactRecord server, bool hasServer)
 {
     Slot &r = *m_rows[size_t(row)];

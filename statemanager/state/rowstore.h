@@ -79,6 +79,8 @@ public:
     int indexOf(const QString &id) const;
     /// Sets what row @p row holds of the server without a signal (nothing shown changes).
     void setServer(int row, const QJsonObject &server, bool hasServer);
+    /// The same with a record already encoded (read from an event's text).
+    void setServer(int row, CompactRecord server);
     /// Sets what row @p row shows; rowsChanged() with the fields that differ, when any or the
     /// state does. False when nothing changed; @p fieldsChanged: whether any field did.
     bool update(int row, const QJsonObject &shown, int state, bool *fieldsChanged = nullptr);

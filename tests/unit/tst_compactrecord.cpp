@@ -94,6 +94,9 @@ private Q_SLOTS:
     void equalityAndChangedFieldsAgreeWithJson();
     void smallerThanItsJson();
     void pagesReadFromTextAreTheSameBytes();
+    void eventRecordsReadFromTextAreTheSameBytes();
+    void eventRecordsItCannotReadAreRefused_data();
+    void eventRecordsItCannotReadAreRefused();
     void pagesItCannotReadAreLeftAsTheyWere_data();
     void pagesItCannotReadAreLeftAsTheyWere();
     void rowsShowingTheirServerRecordHoldItOnce();
@@ -260,6 +263,38 @@ void TestCompactRecord::pagesReadFromTextAreTheSameBytes()
                      QJsonDocument(object).toJson(QJsonDocument::Compact).constData());
         }
     }
+}
+
+void TestCompactRecord::eventRecordsReadFromTextAreTheSameBytes()
+{
+    QRandomGenerator random(23);
+    for (int i = 0; i < 300; ++i) {
+        const QJsonObject object = i == 0 ? QJsonObject() : randomRecord(random);
+        const QByteArray text = QJsonDocument(object).toJson(i % 2 ? QJsonDocument::Compact
+                                                                   : QJsonDocument::Indented);
+        const std::optional<CompactRecord> record = CompactRecord::fromJson(text);
+        QVERIFY2(record, text.constData());
+        QVERIFY2(*record == CompactRecord(object), text.constData());
+    }
+}
+
+void TestCompactRecord::eventRecordsItCannotReadAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::newRow("array") << QByteArray(R"([{"id":1}])");
+    QTest::newRow("number") << QByteArray("1");
+    QTest::newRow("key twice") << QByteArray(R"({"id":2,"id":3})");
+    QTest::newRow("key not ascii") << QByteArray(R"({"ชื่อ":"x"})");
+    QTest::newRow("lone surrogate") << QByteArray(R"({"n":"\ud800"})");
+    QTest::newRow("cut short") << QByteArray(R"({"id":1,"n":)");
+    QTest::newRow("more after it") << QByteArray(R"({"id":1} {"id":2})");
+    QTest::newRow("empty") << QByteArray();
+}
+
+void TestCompactRecord::eventRecordsItCannotReadAreRefused()
+{
+    QFETCH(QByteArray, text);
+    QVERIFY(!CompactRecord::fromJson(text));
 }
 
 void TestCompactRecord::pagesItCannotReadAreLeftAsTheyWere_data()

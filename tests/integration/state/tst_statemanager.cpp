@@ -511,7 +511,47 @@ private Q_SLOTS:
                  u"Ward 2"_s);
         QCOMPARE(nurse.manager->counters().reloads, reloads); // applied, not reloaded
         QVERIFY(nurse.manager->counters().eventsApplied >= 4);
+        // The update of a held row went from the event's text to the row; the new rows and
+        // the removal took the general way.
+        QCOMPARE(nurse.manager->counters().eventsAppliedFromText, qint64(1));
         QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; "_s)));
+    }
+
+    // A change of a row that carries the user's own edit is never applied the quick way: it
+    // is checked against the edit (here: a conflict), and the row keeps showing the edit.
+    void eventsOfARowWithTheUsersEditTakeTheGeneralWay()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        const QString id = nurse.manager->idAt(12);
+        const QJsonObject form = nurse.manager->record(12);
+        const Manager::Counters before = nurse.manager->counters();
+        QSignalSpy conflict(nurse.manager.get(), &Manager::conflictDetected);
+        QStringList shown; // the row's ward at every change of it
+        connect(nurse.manager.get(), &Manager::rowsChanged, this, [&](int first, int last) {
+            const int row = nurse.manager->rowOf(id);
+            if (row >= first && row <= last)
+                shown.append(nurse.manager->record(row).value(u"ward").toString());
+        });
+        const QString txn
+            = nurse.manager->updateRecord(id, {{u"ward"_s, u"Ward of the nurse"_s}}, form);
+        // The doctor's change is in the database before her write reaches the server (the
+        // embedded server answers from this thread's event loop).
+        const auto record = m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                                      id.toInt(), {{u"ward"_s, u"Doctor's"_s}});
+        QVERIFY(record);
+        m_server->publisher()->publish(patients(), u"updated"_s, record.value(),
+                                       {u"ward-a"_s, u"u-doctor"_s, {}, {}},
+                                       record.value().value(u"version").toInteger());
+        QVERIFY(conflict.wait(Patience));
+        QCOMPARE(conflict.at(0).at(0).toString(), txn);
+        QTRY_VERIFY_WITH_TIMEOUT(nurse.manager->counters().eventsSeen > before.eventsSeen,
+                                 Patience);
+        QCOMPARE(nurse.manager->rowState(nurse.manager->rowOf(id)), Manager::RowState::Conflict);
+        QCOMPARE(nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(),
+                 u"Ward of the nurse"_s);
+        QVERIFY2(!shown.contains(u"Doctor's"_s), qPrintable(shown.join(u", "_s)));
+        QCOMPARE(nurse.manager->counters().eventsAppliedFromText, before.eventsAppliedFromText);
     }
 
     // An event is applied inside the delivery of its frame, not on a later turn of the event
@@ -614,6 +654,7 @@ private Q_SLOTS:
         QCOMPARE(order, published);
         QCOMPARE(changedWhileSpinning, 0); // nothing applied half-way into another
         QCOMPARE(nurse.manager->counters().eventsApplied, qint64(published.size()));
+        QCOMPARE(nurse.manager->counters().eventsAppliedFromText, qint64(published.size()));
         QVERIFY(nurse.manager->counters().eventsDeferred > 0);
     }
 
