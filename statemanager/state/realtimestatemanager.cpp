@@ -1525,8 +1525,8 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
     // applied on top (the rebase), invisible ones (pending deletes) left out.
     QList<Row> target;
     target.reserve(qsizetype(records.size()) + 8);
-    QHash<QString, int> targetIndex;
-    targetIndex.reserve(qsizetype(records.size()) + 8);
+    QSet<QString> inTarget;
+    inTarget.reserve(qsizetype(records.size()) + 8);
     const QHash<QString, QJsonObject> hiddenBefore = std::exchange(m_hidden, {});
     // Only records with pending operations need them applied (a large offline queue must not
     // make every row walk it).
@@ -1544,10 +1544,10 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
         }
         if (!visible && row.hasServer)
             m_hidden.insert(row.id, row.server);
-        if (!visible || targetIndex.contains(row.id))
+        if (!visible || inTarget.contains(row.id))
             return;
         if (!inPlace || !keepsSorted()) {
-            targetIndex.insert(row.id, int(target.size()));
+            inTarget.insert(row.id);
             target.append(std::move(row));
             return;
         }
@@ -1558,10 +1558,8 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
                                           shown, b.id)
                     < 0;
             });
-        const int index = int(at - target.begin());
-        target.insert(index, std::move(row));
-        for (int i = index; i < target.size(); ++i)
-            targetIndex.insert(target[i].id, i);
+        inTarget.insert(row.id);
+        target.insert(at, std::move(row));
     };
     for (const CompactRecord &record : records) {
         Row row;
@@ -1577,11 +1575,11 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
             continue;
         }
         // Shown as the server has it: kept compact.
-        if (targetIndex.contains(row.id))
+        if (inTarget.contains(row.id))
             continue;
         row.record = record;
         row.state = int(overlayState(row.id, RowState::Synced));
-        targetIndex.insert(row.id, int(target.size()));
+        inTarget.insert(row.id);
         target.append(std::move(row));
     }
     // Records with operations of the user that the server did not list: deleted, or no longer
@@ -1598,7 +1596,7 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
             add(std::move(row));
             continue;
         }
-        if (targetIndex.contains(id) || m_hidden.contains(id) || seen.contains(id))
+        if (inTarget.contains(id) || m_hidden.contains(id) || seen.contains(id))
             continue;
         seen.insert(id);
         Row row;

@@ -376,10 +376,14 @@ void RowStore::place(int row)
 
 int RowStore::applyTarget(QList<Row> target)
 {
+    // Steps 1 and 2 look rows up in the target: none to look up in an empty store (a first
+    // read), where building the index would be a third of the work.
     QHash<QString, int> targetIndex;
-    targetIndex.reserve(target.size());
-    for (int i = 0; i < target.size(); ++i)
-        targetIndex.insert(target[i].id, i);
+    if (!m_rows.empty()) {
+        targetIndex.reserve(target.size());
+        for (int i = 0; i < target.size(); ++i)
+            targetIndex.insert(target[i].id, i);
+    }
 
     int changes = 0;
     // 1. Rows the target does not have, from the bottom up, in contiguous ranges.
