@@ -9,6 +9,7 @@
 #include "rest/apiclient.h"
 #include "rest/restreply.h"
 #include "socketio/socketioclient.h"
+#include "state/recordidset.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFutureWatcher>
@@ -1525,7 +1526,7 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
     // applied on top (the rebase), invisible ones (pending deletes) left out.
     QList<Row> target;
     target.reserve(qsizetype(records.size()) + 8);
-    QSet<QString> inTarget;
+    RecordIdSet inTarget;
     inTarget.reserve(qsizetype(records.size()) + 8);
     const QHash<QString, QJsonObject> hiddenBefore = std::exchange(m_hidden, {});
     // Only records with pending operations need them applied (a large offline queue must not
@@ -1575,11 +1576,10 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
             continue;
         }
         // Shown as the server has it: kept compact.
-        if (inTarget.contains(row.id))
+        if (!inTarget.insert(row.id))
             continue;
         row.record = record;
         row.state = int(overlayState(row.id, RowState::Synced));
-        inTarget.insert(row.id);
         target.append(std::move(row));
     }
     // Records with operations of the user that the server did not list: deleted, or no longer

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "state/rowstore.h"
 
+#include "state/recordidset.h"
+
 #include <QtCore/QSet>
 
 #include <algorithm>
@@ -9,29 +11,6 @@
 using namespace Qt::StringLiterals;
 
 namespace livedesk {
-
-namespace {
-
-// A record id that is a number written plainly ("0", "17", "-3"; no sign, zero or digit more
-// than that spelling has): @p number, so that the row keeps eight bytes instead of a string.
-bool plainNumber(QStringView id, qint64 *number)
-{
-    const qsizetype n = id.size();
-    const qsizetype start = n > 0 && id[0] == u'-' ? 1 : 0;
-    if (n == start || n - start > 18 || (id[start] == u'0' && (n - start > 1 || start == 1)))
-        return false;
-    qint64 v = 0;
-    for (qsizetype i = start; i < n; ++i) {
-        const char16_t c = id[i].unicode();
-        if (c < u'0' || c > u'9')
-            return false;
-        v = v * 10 + (c - u'0');
-    }
-    *number = start ? -v : v;
-    return true;
-}
-
-} // namespace
 
 class RowStore::Slot
 {
@@ -76,13 +55,13 @@ public:
     {
         if (idText.isNull()) {
             qint64 n;
-            return plainNumber(id, &n) && n == idNumber;
+            return RecordIdSet::plainNumber(id, &n) && n == idNumber;
         }
         return idText == id;
     }
     void setId(const QString &id)
     {
-        if (plainNumber(id, &idNumber))
+        if (RecordIdSet::plainNumber(id, &idNumber))
             idText = QString();
         else
             idText = id.isNull() ? QString(u""_s) : id;
@@ -157,7 +136,7 @@ bool RowStore::rowHasId(int row, const QString &id) const
 RowStore::Slot *RowStore::find(const QString &id) const
 {
     qint64 n;
-    return plainNumber(id, &n) ? m_numbered.value(n) : m_named.value(id);
+    return RecordIdSet::plainNumber(id, &n) ? m_numbered.value(n) : m_named.value(id);
 }
 
 void RowStore::addToIndex(Slot *r)

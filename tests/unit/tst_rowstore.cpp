@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // RowStore alone: the id index, sorted placement and the keyed diff, checked through the row
 // signals a model would relay (a shadow list replays them and must end equal to the store).
+#include "state/recordidset.h"
 #include "state/rowstore.h"
 
 #include <QtCore/QRandomGenerator>
@@ -8,6 +9,7 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+using livedesk::RecordIdSet;
 using livedesk::RowStore;
 using Row = RowStore::Row;
 
@@ -86,6 +88,7 @@ class TestRowStore : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void idSetKeepsEverySpellingApart();
     void indexFollowsInsertsMovesAndRemoves();
     void updateSaysWhatChanged();
     void renameKeepsTheRow();
@@ -537,4 +540,26 @@ void TestRowStore::planIsNotAppliedToChangedRows()
 }
 
 QTEST_GUILESS_MAIN(TestRowStore)
+// Numbers are kept as numbers only where the id has no other spelling: "17" and "017", or
+// "0" and "-0", are different records.
+void TestRowStore::idSetKeepsEverySpellingApart()
+{
+    RecordIdSet set;
+    for (const QString &id : {u"17"_s, u"-3"_s, u"0"_s, u"P-17"_s, u"999999999999999999"_s,
+                              u"1000000000000000000"_s, u""_s})
+        QVERIFY2(set.insert(id), qPrintable(id));
+    QVERIFY(!set.insert(u"17"_s));
+    QVERIFY(!set.insert(u"P-17"_s));
+    for (const QString &id : {u"17"_s, u"-3"_s, u"0"_s, u"P-17"_s, u"999999999999999999"_s,
+                              u"1000000000000000000"_s, u""_s})
+        QVERIFY2(set.contains(id), qPrintable(id));
+    for (const QString &id : {u"017"_s, u"-0"_s, u"+17"_s, u"3"_s, u"-17"_s, u"p-17"_s, u" 17"_s,
+                              u"17 "_s, u"-"_s, u"1e3"_s})
+        QVERIFY2(!set.contains(id), qPrintable(id));
+    qint64 n = 0;
+    QVERIFY(RecordIdSet::plainNumber(u"-42", &n));
+    QCOMPARE(n, qint64(-42));
+    QVERIFY(!RecordIdSet::plainNumber(u"1000000000000000000", &n)); // 19 digits: kept as text
+}
+
 #include "tst_rowstore.moc"
