@@ -424,9 +424,37 @@ void skipValue(const char *&p)
 
 namespace od = simdjson::ondemand;
 
-// Encodes @p v (a value of the object being read) at the end of @p out as appendValue()
-// would its QJsonValue. False where it cannot.
-bool appendJsonValue(std::string &out, od::value v)
+// Qt's parser refuses a document nested deeper than this.
+constexpr int MaxNesting = 1024;
+
+// How deeply the containers of @p json (one value's text) nest, brackets in strings aside.
+int nestingOf(std::string_view json)
+{
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    for (size_t i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+// Encodes @p v (a value of the object being read, inside @p depth containers) at the end of
+// @p out as appendValue() would its QJsonValue. False where it cannot, or where Qt would
+// refuse the whole document.
+bool appendJsonValue(std::string &out, od::value v, int depth)
 {
     od::json_type type;
     if (v.type().get(type))
@@ -486,6 +514,10 @@ bool appendJsonValue(std::string &out, od::value v)
         if (isArray ? v.get_array().get(array) || array.raw_json().get(raw)
                     : v.get_object().get(object) || object.raw_json().get(raw))
             return false;
+        // Read apart, the value would pass Qt's nesting limit that the document it is in
+        // does not.
+        if (depth + nestingOf(raw) > MaxNesting)
+            return false;
         // Made canonical the way the QJsonObject path makes it.
         const QJsonDocument nested
             = QJsonDocument::fromJson(QByteArray(raw.data(), qsizetype(raw.size())));
@@ -536,9 +568,10 @@ const CompactRecord::Shape *CompactRecord::shape() const
 
 namespace {
 
-// Encodes @p object (being read) into @p bytes as CompactRecord(QJsonObject) would: empty for
-// an object without keys. False where it cannot (see CompactRecord::appendArray()).
-bool encodeObject(od::object object, std::string &bytes)
+// Encodes @p object (being read, itself at nesting @p depth) into @p bytes as
+// CompactRecord(QJsonObject) would: empty for an object without keys. False where it cannot
+// (see CompactRecord::appendArray()).
+bool encodeObject(od::object object, std::string &bytes, int depth)
 {
     thread_local std::string values;
     thread_local std::vector<FieldText> fields;
@@ -557,7 +590,7 @@ bool encodeObject(od::object object, std::string &bytes)
         f.key = key;
         f.begin = values.size();
         od::value value;
-        if (field.value().get(value) || !appendJsonValue(values, value))
+        if (field.value().get(value) || !appendJsonValue(values, value, depth))
             return false;
         f.end = values.size();
         fields.push_back(f);
@@ -613,7 +646,7 @@ bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecor
     thread_local std::string bytes;
     for (auto element : array) {
         od::object object;
-        if (element.get_object().get(object) || !encodeObject(object, bytes))
+        if (element.get_object().get(object) || !encodeObject(object, bytes, 2))
             return fail();
         CompactRecord record;
         record.m_bytes = QByteArray(bytes.data(), qsizetype(bytes.size()));
@@ -634,7 +667,7 @@ std::optional<CompactRecord> CompactRecord::fromJson(const QByteArray &json)
     thread_local std::string bytes;
     if (parser.get().iterate(view).get(document) || document.get_object().get(object)
         || object.raw_json().get(whole) || object.reset().error()
-        || !JsonParser::onlySpaceAfter(text, whole) || !encodeObject(object, bytes))
+        || !JsonParser::onlySpaceAfter(text, whole) || !encodeObject(object, bytes, 1))
         return std::nullopt;
     CompactRecord record;
     record.m_bytes = QByteArray(bytes.data(), qsizetype(bytes.size()));

@@ -398,11 +398,12 @@ void RealtimeStateManager::refreshRow(int row, const QJsonObject *server)
     bool fieldsChanged = false;
     // Nothing of the user's on top: the row shows the record the store holds already.
     const bool asServer = r.hasServer && !hasOperations(r.id);
+    const QPointer<RealtimeStateManager> self(this);
     if (!(asServer ? m_rows.showServer(row, int(state), &fieldsChanged)
                    : m_rows.update(row, shown, int(state), &fieldsChanged)))
         return;
-    // A slot of rowsChanged() may have changed the rows.
-    if (fieldsChanged && row < rowCount() && m_rows.idAt(row) == r.id)
+    // A slot of rowsChanged() may have changed the rows, or deleted the manager.
+    if (self && fieldsChanged && row < rowCount() && m_rows.idAt(row) == r.id)
         m_rows.place(row);
 }
 
@@ -878,8 +879,8 @@ RealtimeStateManager::updateFromText(const RealtimeEvent &event)
         return std::nullopt;
     const QJsonValue incomingVersion = record->value(m_schema.versionField);
     const QString id = idOf(*record);
-    if (id.isEmpty() || !incomingVersion.isDouble() || record->keys().size() <= 2
-        || m_tombstones.contains(id) || hasOperations(id))
+    if (id.isEmpty() || !incomingVersion.isDouble() || incomingVersion.toInteger() < 0
+        || record->keys().size() <= 2 || m_tombstones.contains(id) || hasOperations(id))
         return std::nullopt;
     const int row = rowOf(id);
     if (row < 0 || !m_rows.hasServerAt(row)
@@ -898,9 +899,11 @@ RealtimeStateManager::updateFromText(const RealtimeEvent &event)
     ++m_counters.eventsAppliedFromText;
     m_rows.setServer(row, *record);
     bool fieldsChanged = false;
-    if (m_rows.showServer(row, int(overlayState(id, RowState::Synced)), &fieldsChanged)
+    // A slot of rowsChanged() may have changed the rows, or deleted the manager.
+    const QPointer<RealtimeStateManager> self(this);
+    if (m_rows.showServer(row, int(overlayState(id, RowState::Synced)), &fieldsChanged) && self
         && fieldsChanged && row < rowCount() && m_rows.idAt(row) == id)
-        m_rows.place(row); // (a slot of rowsChanged() may have changed the rows)
+        m_rows.place(row);
     return Outcome::Applied;
 }
 

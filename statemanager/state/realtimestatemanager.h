@@ -208,7 +208,8 @@ public:
         /// Live mode: the event's record (or deletion, lock) was applied in place.
         qint64 eventsApplied = 0;
         /// Of those, the updates of a held row read from the event's text straight into the
-        /// row's compact form (no QJsonObject in between): the common case, and the quick one.
+        /// row's compact form (no QJsonObject in between; or from the record an observer had
+        /// decoded already): the common case, and the quick one.
         qint64 eventsAppliedFromText = 0;
         /// Live mode: the event was partial or ambiguous, and the record was read instead.
         qint64 eventsFetched = 0;

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void eventRecordsReadFromTextAreTheSameBytes();
     void eventRecordsItCannotReadAreRefused_data();
     void eventRecordsItCannotReadAreRefused();
+    void nestingAsDeepAsQtTakesItAndNoDeeper();
     void pagesItCannotReadAreLeftAsTheyWere_data();
     void pagesItCannotReadAreLeftAsTheyWere();
     void rowsShowingTheirServerRecordHoldItOnce();
@@ -295,6 +296,24 @@ void TestCompactRecord::eventRecordsItCannotReadAreRefused()
 {
     QFETCH(QByteArray, text);
     QVERIFY(!CompactRecord::fromJson(text));
+}
+
+// Qt refuses a document nested more than 1024 deep; a nested value is read apart, so its depth
+// within the document must be counted, not its own.
+void TestCompactRecord::nestingAsDeepAsQtTakesItAndNoDeeper()
+{
+    for (const int levels : {1022, 1023, 1024}) {
+        const QByteArray nested = QByteArray(levels, '[') + QByteArray(levels, ']');
+        const QByteArray record = "{\"s\":\"[[[{{\",\"a\":" + nested + "}";
+        const bool qtTakes = !QJsonDocument::fromJson(record).isNull();
+        QCOMPARE(qtTakes, levels < 1024);
+        QCOMPARE(bool(CompactRecord::fromJson(record)), qtTakes);
+        const QByteArray page = "[" + record + "]";
+        const bool qtTakesPage = !QJsonDocument::fromJson(page).isNull();
+        QCOMPARE(qtTakesPage, levels < 1023);
+        std::vector<CompactRecord> records;
+        QCOMPARE(CompactRecord::appendArray(page, &records), qtTakesPage);
+    }
 }
 
 void TestCompactRecord::pagesItCannotReadAreLeftAsTheyWere_data()

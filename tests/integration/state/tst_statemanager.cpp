@@ -517,6 +517,34 @@ private Q_SLOTS:
         QVERIFY2(audit.problems.isEmpty(), qPrintable(audit.problems.join(u"; "_s)));
     }
 
+    // A slot of the row signals may delete the manager at once (a window closing its session):
+    // whichever way the event took, nothing of the manager is touched after that, and the
+    // channel carries on with the next event (under the sanitizers this is a use after free
+    // otherwise).
+    void aRowSlotMayDeleteTheManager()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        const QString id = nurse.manager->idAt(5);
+        const QPointer<Manager> watched(nurse.manager.get());
+        connect(nurse.manager.get(), &Manager::rowsChanged, this,
+                [&](int, int, const QStringList &fields) {
+                    if (!fields.isEmpty() && watched)
+                        nurse.manager.reset();
+                });
+        QSignalSpy received(&nurse.channel, &RealtimeChannel::eventReceived);
+        const server::EventPublisher::Origin origin{u"ward-a"_s, u"u-doctor"_s, {}, {}};
+        for (const QString &ward : {u"Ward 8"_s, u"Ward 9"_s}) {
+            const auto record = m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                                          id.toInt(), {{u"ward"_s, ward}});
+            QVERIFY(record);
+            m_server->publisher()->publish(patients(), u"updated"_s, record.value(), origin,
+                                           record.value().value(u"version").toInteger());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, Patience);
+        QVERIFY(!watched);
+    }
+
     // A change of a row that carries the user's own edit is never applied the quick way: it
     // is checked against the edit (here: a conflict), and the row keeps showing the edit.
     void eventsOfARowWithTheUsersEditTakeTheGeneralWay()
