@@ -83,24 +83,24 @@ qsizetype roomAfter(const QByteArray &a)
 
 } // namespace
 
-const QByteArray &JsonParser::padded(const QByteArray &text, QByteArray *copy)
+bool JsonParser::iterate(const QByteArray &text, simdjson::ondemand::document *document)
 {
     const auto padding = qsizetype(simdjson::SIMDJSON_PADDING);
-    if (!text.isEmpty() && roomAfter(text) >= padding)
-        return text;
-    copy->reserve(text.size() + padding);
-    copy->append(text);
-    return *copy;
+    m_text = &text;
+    if (text.isEmpty() || roomAfter(text) < padding) {
+        m_copy.reserve(text.size() + padding);
+        m_copy.append(text);
+        m_text = &m_copy;
+    }
+    const simdjson::padded_string_view view(m_text->constData(), size_t(m_text->size()),
+                                            size_t(m_text->size() + roomAfter(*m_text)));
+    return !get().iterate(view).get(*document);
 }
 
-simdjson::padded_string_view JsonParser::view(const QByteArray &padded)
+bool JsonParser::onlySpaceAfter(std::string_view part) const
 {
-    return simdjson::padded_string_view(padded.constData(), size_t(padded.size()),
-                                        size_t(padded.size() + roomAfter(padded)));
-}
-
-bool JsonParser::onlySpaceAfter(const QByteArray &text, std::string_view part)
-{
+    Q_ASSERT(m_text);
+    const QByteArray &text = *m_text;
     for (const char *c = part.data() + part.size(); c < text.constData() + text.size(); ++c) {
         if (!isSpace(*c))
             return false;

@@ -40,19 +40,20 @@ public:
     static bool isNumber(std::string_view token);
 
     /**
-     * @p text as simdjson may read it (its padding of readable bytes after the end): @p text
-     * itself when its allocation has that room after it, else a padded copy kept in @p copy.
-     * The view to iterate is view() of the result.
+     * Starts reading @p text into @p document: in place when its allocation has simdjson's
+     * padding of readable bytes after the end, else from a padded copy this parser keeps.
+     * @p text must outlive the reading. False where simdjson refuses it at once.
      */
-    static const QByteArray &padded(const QByteArray &text, QByteArray *copy);
-    static simdjson::padded_string_view view(const QByteArray &padded);
-    /// Whether only white space follows @p part (a view into @p text) in @p text: a value
-    /// read with On-Demand is the whole text.
-    static bool onlySpaceAfter(const QByteArray &text, std::string_view part);
+    bool iterate(const QByteArray &text, simdjson::ondemand::document *document);
+    /// Whether only white space follows @p part, a value read from the text being read: the
+    /// value is the whole text.
+    bool onlySpaceAfter(std::string_view part) const;
 
 private:
     static simdjson::ondemand::parser &shared();
     std::unique_ptr<simdjson::ondemand::parser> m_own;
+    QByteArray m_copy;
+    const QByteArray *m_text = nullptr;
 };
 
 } // namespace livedesk

@@ -468,19 +468,16 @@ bool scanListEnvelope(const QByteArray &body, QByteArray *dataText, QJsonObject 
                       QJsonObject *meta, QString *message)
 {
     namespace od = simdjson::ondemand;
-    QByteArray copy;
-    const QByteArray &padded = JsonParser::padded(body, &copy);
-    JsonParser parser(padded.size());
-    const simdjson::padded_string_view view = JsonParser::view(padded);
+    JsonParser parser(body.size());
     od::document document;
     od::object envelope;
-    if (parser.get().iterate(view).get(document) || document.get_object().get(envelope))
+    if (!parser.iterate(body, &document) || document.get_object().get(envelope))
         return false;
     // Nothing but white space may follow the envelope.
     std::string_view whole;
     bool reset = false;
     if (envelope.raw_json().get(whole) || envelope.reset().get(reset)
-        || !JsonParser::onlySpaceAfter(padded, whole))
+        || !parser.onlySpaceAfter(whole))
         return false;
     bool success = false;
     bool seenSuccess = false;

@@ -632,16 +632,12 @@ bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecor
         out->resize(before);
         return false;
     };
-    QByteArray copy;
-    const QByteArray &text = JsonParser::padded(json, &copy);
-    JsonParser parser(text.size());
-    const simdjson::padded_string_view view = JsonParser::view(text);
+    JsonParser parser(json.size());
     od::document document;
     od::array array;
     std::string_view whole;
-    if (parser.get().iterate(view).get(document) || document.get_array().get(array)
-        || array.raw_json().get(whole) || array.reset().error()
-        || !JsonParser::onlySpaceAfter(text, whole))
+    if (!parser.iterate(json, &document) || document.get_array().get(array)
+        || array.raw_json().get(whole) || array.reset().error() || !parser.onlySpaceAfter(whole))
         return fail();
     thread_local std::string bytes;
     for (auto element : array) {
@@ -657,17 +653,14 @@ bool CompactRecord::appendArray(const QByteArray &json, std::vector<CompactRecor
 
 std::optional<CompactRecord> CompactRecord::fromJson(const QByteArray &json)
 {
-    QByteArray copy;
-    const QByteArray &text = JsonParser::padded(json, &copy);
-    JsonParser parser(text.size());
-    const simdjson::padded_string_view view = JsonParser::view(text);
+    JsonParser parser(json.size());
     od::document document;
     od::object object;
     std::string_view whole;
     thread_local std::string bytes;
-    if (parser.get().iterate(view).get(document) || document.get_object().get(object)
-        || object.raw_json().get(whole) || object.reset().error()
-        || !JsonParser::onlySpaceAfter(text, whole) || !encodeObject(object, bytes, 1))
+    if (!parser.iterate(json, &document) || document.get_object().get(object)
+        || object.raw_json().get(whole) || object.reset().error() || !parser.onlySpaceAfter(whole)
+        || !encodeObject(object, bytes, 1))
         return std::nullopt;
     CompactRecord record;
     record.m_bytes = QByteArray(bytes.data(), qsizetype(bytes.size()));
