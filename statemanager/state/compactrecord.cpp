@@ -516,7 +516,9 @@ bool appendJsonValue(std::string &out, od::value v, int depth)
             return false;
         // Read apart, the value would pass Qt's nesting limit that the document it is in
         // does not.
-        if (depth + nestingOf(raw) > MaxNesting)
+        // (Each level takes two bytes: shorter text cannot reach the limit, nor needs the scan.)
+        if (qsizetype(raw.size()) >= 2 * (MaxNesting - depth)
+            && depth + nestingOf(raw) > MaxNesting)
             return false;
         // Made canonical the way the QJsonObject path makes it.
         const QJsonDocument nested

@@ -402,8 +402,15 @@ void RealtimeStateManager::refreshRow(int row, const QJsonObject *server)
     if (!(asServer ? m_rows.showServer(row, int(state), &fieldsChanged)
                    : m_rows.update(row, shown, int(state), &fieldsChanged)))
         return;
-    // A slot of rowsChanged() may have changed the rows, or deleted the manager.
-    if (self && fieldsChanged && row < rowCount() && m_rows.idAt(row) == r.id)
+    // A slot of rowsChanged() may have deleted the manager.
+    if (self && fieldsChanged)
+        placeChanged(row, r.id);
+}
+
+void RealtimeStateManager::placeChanged(int row, const QString &id)
+{
+    // A slot of rowsChanged() may have changed the rows: only the same row is placed.
+    if (row < rowCount() && m_rows.idAt(row) == id)
         m_rows.place(row);
 }
 
@@ -894,16 +901,15 @@ RealtimeStateManager::updateFromText(const RealtimeEvent &event)
     }
     qCDebug(lcState).noquote() << m_schema.name << ": record" << id << "version"
                                << incomingVersion.toInteger() << "from an event";
-    if (!m_failures.isEmpty() && m_failures.contains(id) && m_rows.serverAt(row) != *record)
+    if (m_failures.contains(id) && m_rows.serverAt(row) != *record)
         m_failures.remove(id); // what was refused is no longer what is shown
     ++m_counters.eventsAppliedFromText;
     m_rows.setServer(row, *record);
     bool fieldsChanged = false;
-    // A slot of rowsChanged() may have changed the rows, or deleted the manager.
-    const QPointer<RealtimeStateManager> self(this);
+    const QPointer<RealtimeStateManager> self(this); // a slot of rowsChanged() may delete it
     if (m_rows.showServer(row, int(overlayState(id, RowState::Synced)), &fieldsChanged) && self
-        && fieldsChanged && row < rowCount() && m_rows.idAt(row) == id)
-        m_rows.place(row);
+        && fieldsChanged)
+        placeChanged(row, id);
     return Outcome::Applied;
 }
 
@@ -1548,10 +1554,9 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
         }
         if (!visible && row.hasServer)
             m_hidden.insert(row.id, row.server);
-        if (!visible || inTarget.contains(row.id))
+        if (!visible || !inTarget.insert(row.id))
             return;
         if (!inPlace || !keepsSorted()) {
-            inTarget.insert(row.id);
             target.append(std::move(row));
             return;
         }
@@ -1562,7 +1567,6 @@ void RealtimeStateManager::applyServerSet(const std::vector<CompactRecord> &reco
                                           shown, b.id)
                     < 0;
             });
-        inTarget.insert(row.id);
         target.insert(at, std::move(row));
     };
     for (const CompactRecord &record : records) {

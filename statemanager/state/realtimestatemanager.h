@@ -436,6 +436,8 @@ private:
     void scheduleInbox();
     Outcome applyEvent(const RealtimeEvent &event);
     std::optional<Outcome> updateFromText(const RealtimeEvent &event);
+    // After row @p row (record @p id) showed changed fields: a sort key may be among them.
+    void placeChanged(int row, const QString &id);
     void count(Outcome outcome);
     void hint();
     // Without versions: whether @p record has every field a record of this list has (the

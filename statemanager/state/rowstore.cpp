@@ -514,8 +514,9 @@ RowStore::Plan RowStore::plan(Snapshot rows, QList<Row> target)
         }
         if (r.hasServer)
             p.server[size_t(t)] = CompactRecord(r.server);
-        p.shown[size_t(t)]
-            = r.hasServer && r.shown == r.server ? p.server[size_t(t)] : CompactRecord(r.shown);
+        // Compared as bytes where it matters (Slot::setShown()), as in the Slot made from a
+        // Row: QJsonObject's == may fold the user's value into the server's.
+        p.shown[size_t(t)] = CompactRecord(r.shown);
         // Only the compact form is kept from here on.
         r.server = QJsonObject();
         r.shown = QJsonObject();
