@@ -439,6 +439,7 @@ private:
                                              firstAt = Clock::now();
                                      });
         const double cpu0 = threadCpuMs(m_cpu);
+        const double processCpu0 = threadCpuMs(CLOCK_PROCESS_CPUTIME_ID);
         LoopWatch watch;
         watch.start();
         const auto sent = Clock::now();
@@ -469,6 +470,7 @@ private:
         const auto endAt = Clock::now();
         const double longestStallMs = watch.stop();
         const double cpuMs = threadCpuMs(m_cpu) - cpu0;
+        const double processCpuMs = threadCpuMs(CLOCK_PROCESS_CPUTIME_ID) - processCpu0;
         const qint64 seen = live.manager->counters().eventsSeen - eventsBefore;
         const auto digest = backend({{u"cmd"_s, u"digest"_s}});
         const qint64 expected = digest ? digest->value(u"versionSum").toInteger() : -1;
@@ -487,6 +489,9 @@ private:
             .add("updatesPerSec", ms > 0 ? std::round(double(seen) / ms * 1000) : 0)
             .add("clientCpuMs", std::round(cpuMs))
             .add("clientCpuUsPerUpdate", round3(cpuMs * 1000 / double(std::max<qint64>(1, seen))))
+            // Every thread of the client: the GUI's (above), the socket's reader, Qt's network.
+            .add("processCpuUsPerUpdate",
+                 round3(processCpuMs * 1000 / double(std::max<qint64>(1, seen))))
             .add("longestStallMs", round3(longestStallMs));
         live.counts(line, dataBefore, structuralBefore, resetsBefore, paintsBefore);
         line.add("equal", done && shown == expected);

@@ -19,7 +19,20 @@ constexpr qint64 FrameSliceMs = 8;
 
 SocketIoClient::SocketIoClient(QObject *parent)
     : QObject(parent)
+    , m_transport(new WebSocketTransport(this))
 {
+    m_nextSlice.setSingleShot(true);
+    m_nextSlice.setTimerType(Qt::PreciseTimer);
+    connect(&m_nextSlice, &QTimer::timeout, this, [this] {
+        m_slice.invalidate();
+        if (m_transport->hasItems())
+            processFrames();
+    });
+    // A frame that arrives while this turn's slice is spent waits for the next slice.
+    connect(m_transport, &WebSocketTransport::itemsAvailable, this, [this] {
+        if (!m_slice.isValid() || m_slice.elapsed() < FrameSliceMs)
+            processFrames();
+    });
     m_reconnectTimer.setSingleShot(true);
     m_heartbeatTimer.setSingleShot(true);
     m_connectTimer.setSingleShot(true);
@@ -28,12 +41,19 @@ SocketIoClient::SocketIoClient(QObject *parent)
         startAttempt();
     });
     connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] {
-        // The ping may be waiting in the backlog.
-        if (!m_frames.empty()) {
-            processFrames(true);
-            if (m_heartbeatTimer.isActive() || !m_socket)
+        // The ping may be waiting in the backlog: what came before it is handled up to it
+        // (not all that waits: the reader goes on adding to the queue meanwhile).
+        const QPointer<SocketIoClient> self(this);
+        while (m_transportUp && !m_heartbeatTimer.isActive()) {
+            std::optional<WebSocketTransport::Item> item = m_transport->take();
+            if (!item)
+                break;
+            handleItem(*item);
+            if (!self)
                 return;
         }
+        if (m_heartbeatTimer.isActive() || !m_transportUp)
+            return;
         qCInfo(lcSocketIo) << "no ping from the server for"
                            << m_handshake.pingIntervalMs + m_handshake.pingTimeoutMs << "ms";
         lost(u"ping timeout"_s);
@@ -82,14 +102,7 @@ void SocketIoClient::probePath()
     });
 }
 
-SocketIoClient::~SocketIoClient()
-{
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        delete m_socket;
-    }
-}
+SocketIoClient::~SocketIoClient() = default;
 
 QUrl SocketIoClient::engineUrl() const
 {
@@ -168,11 +181,9 @@ void SocketIoClient::close()
     const bool wasConnected = m_namespaceConnected;
     if (wasConnected)
         sendPacket({SocketIoPacket::Disconnect, m_options.nsp});
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->close();
-        m_socket->deleteLater();
-        m_socket = nullptr;
+    if (m_transportUp) {
+        m_transportUp = false;
+        m_transport->close();
     }
     dropTransport();
     // A deliberate close ends the session: the next open() starts a fresh one.
@@ -251,94 +262,56 @@ void SocketIoClient::startAttempt()
     m_namespaceConnected = false;
     m_preConnectBuffer.clear();
 
-    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    m_socket = socket;
-    connect(socket, &QWebSocket::textMessageReceived, this, &SocketIoClient::onTextFrame);
-    connect(socket, &QWebSocket::binaryMessageReceived, this, &SocketIoClient::onBinaryFrame);
-    connect(socket, &QWebSocket::disconnected, this, &SocketIoClient::onTransportClosed);
-    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-            [this, socket](QAbstractSocket::SocketError) {
-                if (socket == m_socket)
-                    lost(socket->errorString());
-            });
     m_connectTimer.start(m_options.connectTimeoutMs);
     const QUrl url = engineUrl();
     qCDebug(lcSocketIo) << "connecting to" << url.toDisplayString();
-    socket->open(url);
+    m_transportUp = true;
+    m_transport->open(url);
 }
 
-void SocketIoClient::onTransportClosed()
-{
-    if (sender() != m_socket)
-        return;
-    const QPointer<QWebSocket> socket = m_socket;
-    const QString reason = socket->closeReason();
-    // What arrived before the close is delivered first.
-    processFrames(true);
-    if (m_socket != socket)
-        return; // a frame ended this transport already
-    lost(reason.isEmpty() ? u"transport close"_s : u"transport close: %1"_s.arg(reason));
-}
-
-void SocketIoClient::onTextFrame(const QString &frame)
-{
-    if (sender() != m_socket)
-        return;
-    takeFrame(frame, {}, false);
-}
-
-void SocketIoClient::onBinaryFrame(const QByteArray &frame)
-{
-    if (sender() != m_socket)
-        return;
-    takeFrame({}, frame, true);
-}
-
-void SocketIoClient::takeFrame(QString text, QByteArray binary, bool isBinary)
-{
-    ++m_stats.framesReceived;
-    m_lastMessageAt = QDateTime::currentDateTimeUtc();
-    m_frames.push_back({std::move(text), std::move(binary), isBinary});
-    if (m_frames.size() == 1 && (!m_slice.isValid() || m_slice.elapsed() < FrameSliceMs)) {
-        processFrames(false);
-        return;
-    }
-    scheduleFrames();
-}
-
-// On the next turn: a new slice, and the frames still queued.
-void SocketIoClient::scheduleFrames()
-{
-    if (m_framesScheduled)
-        return;
-    m_framesScheduled = true;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_framesScheduled = false;
-            m_slice.invalidate();
-            if (!m_frames.empty())
-                processFrames(false);
-        },
-        Qt::QueuedConnection);
-}
-
-// Handles queued frames in order: all of them, or until this turn's slice is used up (the
-// rest is left for a later turn, which is scheduled).
-void SocketIoClient::processFrames(bool all)
+// Handles what the transport read, in order, until this turn's slice is used up.
+// The next turn starts a new slice. A spent slice leaves the rest for a slice a millisecond
+// later: posted at once, it would run before the event loop had painted or taken input, and
+// two slices back to back would hold the window for twice the budget. A frame that ends the
+// transport (a close, a refusal) drops what follows it with the transport.
+void SocketIoClient::processFrames()
 {
     if (!m_slice.isValid()) {
         m_slice.start();
-        scheduleFrames();
+        if (!m_nextSlice.isActive())
+            m_nextSlice.start(0);
     }
-    QPointer<SocketIoClient> self(this);
-    while (self && !m_frames.empty() && (all || m_slice.elapsed() < FrameSliceMs)) {
-        const QueuedFrame frame = std::move(m_frames.front());
-        m_frames.pop_front();
-        if (frame.isBinary)
-            handleBinaryFrame(frame.binary);
+    const QPointer<SocketIoClient> self(this);
+    while (self && m_slice.elapsed() < FrameSliceMs) {
+        std::optional<WebSocketTransport::Item> item = m_transport->take();
+        if (!item)
+            return;
+        handleItem(*item);
+    }
+    if (self && m_transport->hasItems())
+        m_nextSlice.start(1);
+}
+
+void SocketIoClient::handleItem(const WebSocketTransport::Item &item)
+{
+    switch (item.kind) {
+    case WebSocketTransport::Item::Kind::Opened:
+        return;
+    case WebSocketTransport::Item::Kind::Text:
+    case WebSocketTransport::Item::Kind::Binary:
+        ++m_stats.framesReceived;
+        m_lastMessageAt = QDateTime::currentDateTimeUtc();
+        if (item.kind == WebSocketTransport::Item::Kind::Binary)
+            handleBinaryFrame(item.binary);
         else
-            handleTextFrame(frame.text);
+            handleTextFrame(item.text);
+        return;
+    case WebSocketTransport::Item::Kind::Closed:
+        lost(item.text.isEmpty() ? u"transport close"_s : u"transport close: %1"_s.arg(item.text));
+        return;
+    case WebSocketTransport::Item::Kind::Failed:
+        lost(item.text);
+        return;
     }
 }
 
@@ -661,14 +634,10 @@ void SocketIoClient::dropTransport()
     m_namespaceConnected = false;
     m_partialBinary.reset();
     m_partialAttachments.clear();
-    m_frames.clear();
-    if (!m_socket)
+    if (!m_transportUp)
         return;
-    QWebSocket *socket = m_socket;
-    m_socket = nullptr;
-    socket->disconnect(this);
-    socket->abort();
-    socket->deleteLater();
+    m_transportUp = false;
+    m_transport->abort();
 }
 
 bool SocketIoClient::sendPacket(const SocketIoPacket &packet)
@@ -688,9 +657,9 @@ bool SocketIoClient::sendPacket(const SocketIoPacket &packet)
 
 bool SocketIoClient::sendEngineText(const QString &frame)
 {
-    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (!m_transportUp || !m_engineOpen)
         return false;
-    m_socket->sendTextMessage(frame);
+    m_transport->sendText(frame);
     ++m_stats.framesSent;
     return true;
 }

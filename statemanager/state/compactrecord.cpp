@@ -706,6 +706,18 @@ QStringList CompactRecord::keys() const
     return toObject().keys();
 }
 
+bool CompactRecord::covers(const CompactRecord &other) const
+{
+    const Shape *mine = shape();
+    if (mine && mine == other.shape())
+        return true;
+    const QStringList own = keys();
+    const QStringList theirs = other.keys();
+    return std::all_of(theirs.cbegin(), theirs.cend(), [&](const QString &key) {
+        return own.contains(key) || other.value(key).isNull();
+    });
+}
+
 QStringList CompactRecord::changedFields(const CompactRecord &a, const CompactRecord &b)
 {
     QStringList fields;

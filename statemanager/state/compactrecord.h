@@ -48,6 +48,13 @@ public:
     bool isEmpty() const { return m_bytes.isEmpty(); }
     /// The record's keys, in order.
     QStringList keys() const;
+    /**
+     * Whether this record has every key @p other has a value other than null for: whether it
+     * can stand for the whole of @p other rather than a part of it (a server that sends only
+     * the fields that changed), with nothing of @p other going blank. Records of one shape
+     * answer without looking at a key.
+     */
+    bool covers(const CompactRecord &other) const;
 
     /**
      * Appends the records of @p json, the text of a JSON array of objects (a list page's

@@ -591,6 +591,26 @@ bool RealtimeStateManager::isComplete(const QJsonObject &record) const
     return true;
 }
 
+bool RealtimeStateManager::coversHeld(const QJsonObject &record) const
+{
+    const QString id = idOf(record);
+    const auto covers = [&](const QStringList &keys, const auto &heldValue) {
+        return std::all_of(keys.cbegin(), keys.cend(), [&](const QString &key) {
+            return record.contains(key) || heldValue(key).isNull();
+        });
+    };
+    if (const int row = rowOf(id); row >= 0 && m_rows.hasServerAt(row)) {
+        const CompactRecord &held = m_rows.serverAt(row);
+        return covers(held.keys(), [&](const QString &key) { return held.value(key); });
+    }
+    const auto hidden = m_hidden.constFind(id);
+    const auto outside = hidden == m_hidden.cend() ? m_outside.constFind(id) : m_outside.cend();
+    if (hidden == m_hidden.cend() && outside == m_outside.cend())
+        return true; // nothing held to lose
+    const QJsonObject &held = hidden != m_hidden.cend() ? *hidden : *outside;
+    return covers(held.keys(), [&](const QString &key) { return held.value(key); });
+}
+
 void RealtimeStateManager::resyncAfterFailedRead(const QString &id, const RestError &error)
 {
     if (!m_resyncForFailedRead) {
@@ -890,7 +910,8 @@ RealtimeStateManager::updateFromText(const RealtimeEvent &event)
         || record->keys().size() <= 2 || m_tombstones.contains(id) || hasOperations(id))
         return std::nullopt;
     const int row = rowOf(id);
-    if (row < 0 || !m_rows.hasServerAt(row)
+    // Only what may stand for the held row replaces it (coversHeld()): a part is read.
+    if (row < 0 || !m_rows.hasServerAt(row) || !record->covers(m_rows.serverAt(row))
         || m_criteria.membership(*record) != ListCriteria::Membership::In)
         return std::nullopt;
     const QJsonValue heldVersion = m_rows.serverAt(row).value(m_schema.versionField);
@@ -924,12 +945,14 @@ RealtimeStateManager::Outcome RealtimeStateManager::applyEvent(const RealtimeEve
     const auto ownOperation = [&]() -> int {
         return m_writes.find(event.txnId) ? 0 : -1;
     };
-    // With versions the version guard orders the changes, so any record with its version
-    // stands; without, a record must carry every field (a partial one is read instead).
+    // With versions the version guard orders the changes, so a record with its version
+    // stands if it has every field the held one has a value for (a part of it is read
+    // instead, never shown with the rest blank); without, a record must carry every field.
     const auto isFull = [&](const QJsonObject &record) {
         if (idOf(record).isEmpty() || record.size() <= 2)
             return false;
-        return m_schema.hasVersions() ? record.contains(m_schema.versionField) : isComplete(record);
+        return m_schema.hasVersions() ? record.contains(m_schema.versionField) && coversHeld(record)
+                                      : isComplete(record);
     };
     const auto fetchAll = [&]() {
         for (const QString &id : event.ids)

@@ -444,6 +444,10 @@ private:
     // schema's declared fields, else those of the rows held), so that it may stand for the
     // whole record.
     bool isComplete(const QJsonObject &record) const;
+    // Whether @p record may stand for the record of its id held here (in a row, hidden or
+    // outside the list): it has every field the held one has a value for, so that nothing
+    // shown goes blank. A server that sends only the fields that changed sends a part.
+    bool coversHeld(const QJsonObject &record) const;
     // A read failed in a way that cannot tell "gone" from "refused": the list is read again
     // (once for a burst of such failures).
     void resyncAfterFailedRead(const QString &id, const RestError &error);

@@ -93,6 +93,7 @@ private Q_SLOTS:
     void randomRecordsRoundTrip();
     void equalityAndChangedFieldsAgreeWithJson();
     void smallerThanItsJson();
+    void wholeOrPartOfARecord();
     void pagesReadFromTextAreTheSameBytes();
     void eventRecordsReadFromTextAreTheSameBytes();
     void eventRecordsItCannotReadAreRefused_data();
@@ -215,6 +216,38 @@ void TestCompactRecord::equalityAndChangedFieldsAgreeWithJson()
     QVERIFY(differ(qint64(9007199254740993LL), 9007199254740992.0));
     // Two strings with different lone surrogates are two values (UTF-8 would make both U+FFFD).
     QVERIFY(differ(QString(QChar(0xd800)), QString(QChar(0xd801))));
+}
+
+// covers() tells a whole record from a part of it (the changed fields with the id), for
+// records of one shape, of two, and for records read from text; a field the held record has
+// as null may be left out (servers that omit nulls).
+void TestCompactRecord::wholeOrPartOfARecord()
+{
+    const QJsonObject whole{{u"id"_s, 7},
+                            {u"name"_s, u"Malee"_s},
+                            {u"ward"_s, u"A"_s},
+                            {u"version"_s, 3},
+                            {u"note"_s, QJsonValue::Null}};
+    const CompactRecord held(whole);
+    QJsonObject next = whole;
+    next.insert(u"ward"_s, u"B"_s);
+    QVERIFY(CompactRecord(next).covers(held));
+    const CompactRecord part(QJsonObject{{u"id"_s, 7}, {u"ward"_s, u"B"_s}, {u"version"_s, 4}});
+    QVERIFY(!part.covers(held));
+    QVERIFY(held.covers(part));
+    QJsonObject withoutNull = next;
+    withoutNull.remove(u"note"_s);
+    QVERIFY(CompactRecord(withoutNull).covers(held));
+    QJsonObject more = next;
+    more.insert(u"bed"_s, 12);
+    QVERIFY(CompactRecord(more).covers(held));
+    QVERIFY(!held.covers(CompactRecord(more)));
+    QVERIFY(CompactRecord().covers(CompactRecord()));
+    QVERIFY(!CompactRecord().covers(held));
+    const std::optional<CompactRecord> fromText
+        = CompactRecord::fromJson(R"({"id":7,"version":5,"ward":"C"})");
+    QVERIFY(fromText);
+    QVERIFY(!fromText->covers(held));
 }
 
 void TestCompactRecord::smallerThanItsJson()

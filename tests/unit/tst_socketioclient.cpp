@@ -13,6 +13,7 @@
 #include <QtCore/QPointer>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QScopeGuard>
+#include <QtCore/QThread>
 #include <QtCore/QTranslator>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
@@ -280,6 +281,7 @@ private Q_SLOTS:
     void heartbeatTimeout();
     void answersPings();
     void closeFromEventSlot();
+    void eventAfterASlowOneArrives();
     void deleteLaterFromEventSlot();
     void closeFromConnectedSlotDropsBuffered();
     void emitFromConnectedSlot();
@@ -962,6 +964,31 @@ void TestSocketIoClient::closeFromEventSlot()
     QVERIFY(server.received(0).contains(u"41"_s));
     QCOMPARE(server.connections(), 1);
     QVERIFY(rec.reconnects.isEmpty());
+}
+
+// A slot that takes longer than the client's slice on the last event waiting: the next event,
+// sent a while later, is delivered as it arrives, not when the heartbeat next looks (45 s).
+void TestSocketIoClient::eventAfterASlowOneArrives()
+{
+    FakeServer server;
+    QVERIFY(server.listen());
+    Recorder rec;
+    SocketIoClient client;
+    rec.attach(&client);
+    client.setOptions(fastOptions(server.url()));
+    connect(&client, &SocketIoClient::eventReceived, this, [](const SocketIoEvent &event) {
+        if (event.name == u"slow")
+            QThread::msleep(30); // longer than a slice, with nothing else waiting
+    });
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Connected, kTimeout);
+    server.sendLast(u"42[\"slow\"]"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(rec.events.size(), 1, kTimeout);
+    QTest::qWait(100);
+    server.sendLast(u"42[\"next\"]"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(rec.events.size(), 2, kTimeout);
+    QCOMPARE(rec.eventNames(), (QStringList{u"slow"_s, u"next"_s}));
+    QCOMPARE(client.state(), State::Connected);
 }
 
 void TestSocketIoClient::deleteLaterFromEventSlot()

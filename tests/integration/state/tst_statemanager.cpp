@@ -582,6 +582,44 @@ private Q_SLOTS:
         QCOMPARE(nurse.manager->counters().eventsAppliedFromText, before.eventsAppliedFromText);
     }
 
+    // A versioned server that sends only the changed fields with the version: the rest of the
+    // row is not taken for empty. The record is read, and the row never shows blanks.
+    void partialRecordWithAVersionIsReadNotShown()
+    {
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.start(Manager::Mode::Live));
+        QVERIFY(nurse.schema.hasVersions());
+        const int at = 7;
+        const QString id = nurse.manager->idAt(at);
+        const QString name = nurse.manager->record(at).value(u"name").toString();
+        QVERIFY(!name.isEmpty());
+        const Manager::Counters before = nurse.manager->counters();
+        QStringList names; // the row's name at every change of it
+        connect(nurse.manager.get(), &Manager::rowsChanged, this, [&](int first, int last) {
+            const int row = nurse.manager->rowOf(id);
+            if (row >= first && row <= last)
+                names.append(nurse.manager->record(row).value(u"name").toString());
+        });
+        const auto record = m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                                      id.toInt(), {{u"ward"_s, u"Partial"_s}});
+        QVERIFY(record);
+        const qint64 version = record.value().value(u"version").toInteger();
+        m_server->publisher()->publish(
+            patients(), u"updated"_s,
+            QJsonObject{{u"id"_s, id.toInt()}, {u"version"_s, version}, {u"ward"_s, u"Partial"_s}},
+            {u"ward-a"_s, u"u-doctor"_s, {}, {}}, version);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nurse.manager->record(nurse.manager->rowOf(id)).value(u"ward").toString(), u"Partial"_s,
+            Patience);
+        QVERIFY(nurse.settlesTo(&nurse.api));
+        QCOMPARE(nurse.manager->record(nurse.manager->rowOf(id)).value(u"name").toString(), name);
+        QVERIFY2(!names.contains(QString()), qPrintable(names.join(u", "_s)));
+        const Manager::Counters &after = nurse.manager->counters();
+        QCOMPARE(after.eventsFetched - before.eventsFetched, 1);
+        QCOMPARE(after.recordFetches - before.recordFetches, 1);
+        QCOMPARE(after.eventsAppliedFromText, before.eventsAppliedFromText);
+    }
+
     // An event is applied inside the delivery of its frame, not on a later turn of the event
     // loop: the rows change before anything posted when the event was received has run.
     void eventsAreAppliedAsTheirFrameIsDelivered_data()
