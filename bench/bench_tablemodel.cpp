@@ -26,6 +26,7 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QThread>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 #include <QtWidgets/QApplication>
@@ -219,6 +220,7 @@ public:
     qint64 rows = 1000000;
     int burst = 100000;
     int singles = 200;
+    int backlogBusyMs = 500;
     qint64 hisRows = 100000;
     bool withView = true;
 
@@ -365,6 +367,9 @@ private:
 
         good = measureSingles(live) && good;
         good = measureBurst(live) && good;
+        // The same, arriving while the window is busy (a dialog, a sort, a reload applied):
+        // what waits for it then, and how the window catches up.
+        good = measureBurst(live, backlogBusyMs) && good;
         client.close();
         return good;
     }
@@ -425,7 +430,9 @@ private:
         return true;
     }
 
-    bool measureBurst(Subject &live)
+    // A burst of updates; with @p busyMs, the window's thread is busy for that long right after
+    // asking for it (and the longest stall is measured from then on).
+    bool measureBurst(Subject &live, int busyMs = 0)
     {
         const auto eventsBefore = live.manager->counters().eventsSeen;
         const qint64 dataBefore = live.dataChanged;
@@ -443,7 +450,17 @@ private:
         LoopWatch watch;
         watch.start();
         const auto sent = Clock::now();
-        const auto answer = backend({{u"cmd"_s, u"burst"_s}, {u"count"_s, burst}, {u"tag"_s, 0}});
+        const QJsonObject command{
+            {u"cmd"_s, u"burst"_s}, {u"count"_s, burst}, {u"tag"_s, busyMs > 0 ? 1 : 0}};
+        std::optional<QJsonObject> answer;
+        if (busyMs > 0) {
+            const qint64 id = m_backend.request(command);
+            QThread::msleep(busyMs);
+            watch.start();
+            answer = m_backend.waitFor(NodePeer::doneWithId(id), 120000);
+        } else {
+            answer = backend(command);
+        }
         if (!answer)
             return false;
         // Done when every event has been seen and nothing moved for a moment.
@@ -479,7 +496,8 @@ private:
             = firstAt ? std::chrono::duration<double, std::milli>(endAt - *firstAt).count() : 0;
         JsonLine line;
         line.add("bench", QString::fromLatin1(benchName))
-            .add("step", u"burst"_s)
+            .add("step", busyMs > 0 ? u"backlog"_s : u"burst"_s)
+            .add("busyMs", busyMs)
             .add("rows", live.model->rowCount())
             .add("updates", burst)
             .add("seen", seen)
@@ -622,8 +640,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption burst(u"burst"_s, u"Updates in the burst (100000)."_s, u"N"_s);
     const QCommandLineOption singles(u"singles"_s, u"Single updates timed (200)."_s, u"N"_s);
     const QCommandLineOption hisRows(u"his-rows"_s, u"Rows of the HIS list (100000)."_s, u"N"_s);
+    const QCommandLineOption busy(u"busy-ms"_s,
+                                  u"How long the window is busy as the second burst arrives "
+                                  "(500)."_s,
+                                  u"MS"_s);
     const QCommandLineOption noView(u"no-view"_s, u"No QTableView on the models."_s);
-    parser.addOptions({quick, rows, burst, singles, hisRows, noView});
+    parser.addOptions({quick, rows, burst, singles, hisRows, busy, noView});
     parser.process(app);
 
     TableModelBench bench;
@@ -641,6 +663,7 @@ int main(int argc, char *argv[])
     bench.rows = number(rows, bench.rows);
     bench.burst = int(number(burst, bench.burst));
     bench.singles = int(number(singles, bench.singles));
+    bench.backlogBusyMs = int(number(busy, bench.backlogBusyMs));
     bench.hisRows = std::min(bench.rows, number(hisRows, bench.hisRows));
     bench.withView = !parser.isSet(noView);
     return bench.run();

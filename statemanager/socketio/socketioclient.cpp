@@ -13,25 +13,23 @@ using namespace Qt::StringLiterals;
 namespace livedesk {
 
 namespace {
-// The longest run of frame handling in one turn of the event loop.
-constexpr qint64 FrameSliceMs = 8;
+// The most frame handling the window's thread does before it lets the event loop turn.
+constexpr qint64 FrameSliceNs = 8'000'000;
+// A pause this long since frames were last handled means the loop was free meanwhile: the
+// next frame starts a new slice.
+constexpr qint64 TurnGapNs = 1'000'000;
 } // namespace
 
 SocketIoClient::SocketIoClient(QObject *parent)
     : QObject(parent)
-    , m_transport(new WebSocketTransport(this))
 {
+    m_clock.start();
     m_nextSlice.setSingleShot(true);
     m_nextSlice.setTimerType(Qt::PreciseTimer);
     connect(&m_nextSlice, &QTimer::timeout, this, [this] {
-        m_slice.invalidate();
-        if (m_transport->hasItems())
-            processFrames();
-    });
-    // A frame that arrives while this turn's slice is spent waits for the next slice.
-    connect(m_transport, &WebSocketTransport::itemsAvailable, this, [this] {
-        if (!m_slice.isValid() || m_slice.elapsed() < FrameSliceMs)
-            processFrames();
+        m_sliceSpentNs = 0;
+        if (!m_frames.empty())
+            processFrames(false);
     });
     m_reconnectTimer.setSingleShot(true);
     m_heartbeatTimer.setSingleShot(true);
@@ -41,19 +39,12 @@ SocketIoClient::SocketIoClient(QObject *parent)
         startAttempt();
     });
     connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] {
-        // The ping may be waiting in the backlog: what came before it is handled up to it
-        // (not all that waits: the reader goes on adding to the queue meanwhile).
-        const QPointer<SocketIoClient> self(this);
-        while (m_transportUp && !m_heartbeatTimer.isActive()) {
-            std::optional<WebSocketTransport::Item> item = m_transport->take();
-            if (!item)
-                break;
-            handleItem(*item);
-            if (!self)
+        // The ping may be waiting in the backlog.
+        if (!m_frames.empty()) {
+            processFrames(true);
+            if (m_heartbeatTimer.isActive() || !m_socket)
                 return;
         }
-        if (m_heartbeatTimer.isActive() || !m_transportUp)
-            return;
         qCInfo(lcSocketIo) << "no ping from the server for"
                            << m_handshake.pingIntervalMs + m_handshake.pingTimeoutMs << "ms";
         lost(u"ping timeout"_s);
@@ -102,7 +93,14 @@ void SocketIoClient::probePath()
     });
 }
 
-SocketIoClient::~SocketIoClient() = default;
+SocketIoClient::~SocketIoClient()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        delete m_socket;
+    }
+}
 
 QUrl SocketIoClient::engineUrl() const
 {
@@ -181,9 +179,11 @@ void SocketIoClient::close()
     const bool wasConnected = m_namespaceConnected;
     if (wasConnected)
         sendPacket({SocketIoPacket::Disconnect, m_options.nsp});
-    if (m_transportUp) {
-        m_transportUp = false;
-        m_transport->close();
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->close();
+        m_socket->deleteLater();
+        m_socket = nullptr;
     }
     dropTransport();
     // A deliberate close ends the session: the next open() starts a fresh one.
@@ -262,57 +262,94 @@ void SocketIoClient::startAttempt()
     m_namespaceConnected = false;
     m_preConnectBuffer.clear();
 
+    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    m_socket = socket;
+    connect(socket, &QWebSocket::textMessageReceived, this, &SocketIoClient::onTextFrame);
+    connect(socket, &QWebSocket::binaryMessageReceived, this, &SocketIoClient::onBinaryFrame);
+    connect(socket, &QWebSocket::disconnected, this, &SocketIoClient::onTransportClosed);
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this, socket](QAbstractSocket::SocketError) {
+                if (socket == m_socket)
+                    lost(socket->errorString());
+            });
     m_connectTimer.start(m_options.connectTimeoutMs);
     const QUrl url = engineUrl();
     qCDebug(lcSocketIo) << "connecting to" << url.toDisplayString();
-    m_transportUp = true;
-    m_transport->open(url);
+    socket->open(url);
 }
 
-// Handles what the transport read, in order, until this turn's slice is used up.
-// The next turn starts a new slice. A spent slice leaves the rest for a slice a millisecond
-// later: posted at once, it would run before the event loop had painted or taken input, and
-// two slices back to back would hold the window for twice the budget. A frame that ends the
-// transport (a close, a refusal) drops what follows it with the transport.
-void SocketIoClient::processFrames()
+void SocketIoClient::onTransportClosed()
 {
-    if (!m_slice.isValid()) {
-        m_slice.start();
-        if (!m_nextSlice.isActive())
-            m_nextSlice.start(0);
-    }
-    const QPointer<SocketIoClient> self(this);
-    while (self && m_slice.elapsed() < FrameSliceMs) {
-        std::optional<WebSocketTransport::Item> item = m_transport->take();
-        if (!item)
-            return;
-        handleItem(*item);
-    }
-    if (self && m_transport->hasItems())
+    if (sender() != m_socket)
+        return;
+    const QPointer<QWebSocket> socket = m_socket;
+    const QString reason = socket->closeReason();
+    // What arrived before the close is delivered first.
+    processFrames(true);
+    if (m_socket != socket)
+        return; // a frame ended this transport already
+    lost(reason.isEmpty() ? u"transport close"_s : u"transport close: %1"_s.arg(reason));
+}
+
+void SocketIoClient::onTextFrame(const QString &frame)
+{
+    if (sender() != m_socket)
+        return;
+    takeFrame(frame, {}, false);
+}
+
+void SocketIoClient::onBinaryFrame(const QByteArray &frame)
+{
+    if (sender() != m_socket)
+        return;
+    takeFrame({}, frame, true);
+}
+
+void SocketIoClient::takeFrame(QString text, QByteArray binary, bool isBinary)
+{
+    ++m_stats.framesReceived;
+    m_lastMessageAt = QDateTime::currentDateTimeUtc();
+    m_frames.push_back({std::move(text), std::move(binary), isBinary});
+    // Handled as it arrives, unless frames wait before it: a spent slice left them for the
+    // next one (which is armed), or a slot re-entered the event loop (the slice under way
+    // takes them when it gets back).
+    if (m_nextSlice.isActive())
+        return;
+    if (m_frames.size() == 1)
+        processFrames(false);
+    else
         m_nextSlice.start(1);
 }
 
-void SocketIoClient::handleItem(const WebSocketTransport::Item &item)
+// Handles queued frames in order: all of them, or until the slice is used up. A slice is the
+// time spent here since the event loop last had a millisecond to itself, so frames that
+// arrive one by one add up rather than each getting a fresh budget. A spent slice leaves the
+// rest for a slice a millisecond later, by a timer: a posted call ran before the event loop
+// had painted or taken input, so two slices ran back to back and held the window for twice
+// the budget. Nothing is armed for a frame handled within its slice: a lone frame costs its
+// handling and no more.
+void SocketIoClient::processFrames(bool all)
 {
-    switch (item.kind) {
-    case WebSocketTransport::Item::Kind::Opened:
-        return;
-    case WebSocketTransport::Item::Kind::Text:
-    case WebSocketTransport::Item::Kind::Binary:
-        ++m_stats.framesReceived;
-        m_lastMessageAt = QDateTime::currentDateTimeUtc();
-        if (item.kind == WebSocketTransport::Item::Kind::Binary)
-            handleBinaryFrame(item.binary);
+    const qint64 start = m_clock.nsecsElapsed();
+    if (start - m_sliceEndNs >= TurnGapNs)
+        m_sliceSpentNs = 0;
+    const QPointer<SocketIoClient> self(this);
+    qint64 now = start;
+    while (!m_frames.empty() && (all || m_sliceSpentNs + (now - start) < FrameSliceNs)) {
+        const QueuedFrame frame = std::move(m_frames.front());
+        m_frames.pop_front();
+        if (frame.isBinary)
+            handleBinaryFrame(frame.binary);
         else
-            handleTextFrame(item.text);
-        return;
-    case WebSocketTransport::Item::Kind::Closed:
-        lost(item.text.isEmpty() ? u"transport close"_s : u"transport close: %1"_s.arg(item.text));
-        return;
-    case WebSocketTransport::Item::Kind::Failed:
-        lost(item.text);
-        return;
+            handleTextFrame(frame.text);
+        if (!self)
+            return;
+        now = m_clock.nsecsElapsed();
     }
+    m_sliceSpentNs += now - start;
+    m_sliceEndNs = now;
+    if (!m_frames.empty() && !m_nextSlice.isActive())
+        m_nextSlice.start(1);
 }
 
 void SocketIoClient::handleTextFrame(const QString &frame)
@@ -634,10 +671,15 @@ void SocketIoClient::dropTransport()
     m_namespaceConnected = false;
     m_partialBinary.reset();
     m_partialAttachments.clear();
-    if (!m_transportUp)
+    m_frames.clear();
+    m_nextSlice.stop();
+    if (!m_socket)
         return;
-    m_transportUp = false;
-    m_transport->abort();
+    QWebSocket *socket = m_socket;
+    m_socket = nullptr;
+    socket->disconnect(this);
+    socket->abort();
+    socket->deleteLater();
 }
 
 bool SocketIoClient::sendPacket(const SocketIoPacket &packet)
@@ -657,9 +699,9 @@ bool SocketIoClient::sendPacket(const SocketIoPacket &packet)
 
 bool SocketIoClient::sendEngineText(const QString &frame)
 {
-    if (!m_transportUp || !m_engineOpen)
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    m_transport->sendText(frame);
+    m_socket->sendTextMessage(frame);
     ++m_stats.framesSent;
     return true;
 }

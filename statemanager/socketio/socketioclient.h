@@ -4,7 +4,6 @@
 #include "enginepacket.h"
 #include "socketio/backoff.h"
 #include "socketio/socketioevent.h"
-#include "socketio/websockettransport.h"
 #include "socketiopacket.h"
 
 #include <QtCore/QDateTime>
@@ -22,6 +21,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QWebSocket;
 
 namespace livedesk {
 
@@ -137,9 +137,7 @@ public:
 
     State state() const { return m_state; }
     bool isConnected() const { return m_state == State::Connected; }
-    /// When a frame was last handled (taken from the transport's queue, not read off the
-    /// socket): how fresh the data derived from this connection can be, since a frame that
-    /// waits in the queue has not reached the lists yet.
+    /// When a frame last arrived: how fresh the data derived from this connection can be.
     QDateTime lastMessageAt() const { return m_lastMessageAt; }
     /// Whether the latest connect resumed the previous session (no events missed).
     bool recovered() const { return m_recovered; }
@@ -180,8 +178,11 @@ Q_SIGNALS:
 
 private:
     void startAttempt();
-    void processFrames();
-    void handleItem(const WebSocketTransport::Item &item);
+    void onTransportClosed();
+    void onTextFrame(const QString &frame);
+    void onBinaryFrame(const QByteArray &frame);
+    void takeFrame(QString text, QByteArray binary, bool isBinary);
+    void processFrames(bool all);
     void handleTextFrame(const QString &frame);
     void handleBinaryFrame(const QByteArray &frame);
     void completeBinaryPacket();
@@ -204,10 +205,7 @@ private:
 
     Options m_options;
     State m_state = State::Disconnected;
-    // The WebSocket, read on its own thread; m_transportUp while a connection is open or
-    // being opened on it.
-    WebSocketTransport *m_transport = nullptr;
-    bool m_transportUp = false;
+    QPointer<QWebSocket> m_socket;
     EngineHandshake m_handshake;
     bool m_engineOpen = false;
     QString m_sid;
@@ -232,11 +230,22 @@ private:
     QTimer m_heartbeatTimer;
     QTimer m_connectTimer;
 
-    // What the transport read and this client has not handled yet waits in the transport's
-    // queue: a backlog is handled in slices of a few milliseconds per turn of the event loop
-    // (the rest waits for the next turn), so that a burst does not hold up the user interface.
-    // m_slice times the current turn's slice; m_nextSlice ends the turn.
-    QElapsedTimer m_slice;
+    // Frames of the current transport not handled yet: a backlog is handled in slices of a
+    // few milliseconds (the rest waits for the next slice, a millisecond after), so that a
+    // burst does not hold up the user interface. m_sliceSpentNs is the current slice's time so
+    // far and m_sliceEndNs when frames were last handled, both on m_clock; m_nextSlice runs
+    // the slice after a spent one.
+    class QueuedFrame
+    {
+    public:
+        QString text;
+        QByteArray binary;
+        bool isBinary = false;
+    };
+    std::deque<QueuedFrame> m_frames;
+    QElapsedTimer m_clock;
+    qint64 m_sliceSpentNs = 0;
+    qint64 m_sliceEndNs = 0;
     QTimer m_nextSlice;
 
     // Events that arrive before the CONNECT reply (replayed missed events), each with its

@@ -14,6 +14,7 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
+#include <QtCore/QTimer>
 #include <QtCore/QTranslator>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
@@ -282,6 +283,7 @@ private Q_SLOTS:
     void answersPings();
     void closeFromEventSlot();
     void eventAfterASlowOneArrives();
+    void loopTurnsBetweenSlices();
     void deleteLaterFromEventSlot();
     void closeFromConnectedSlotDropsBuffered();
     void emitFromConnectedSlot();
@@ -989,6 +991,45 @@ void TestSocketIoClient::eventAfterASlowOneArrives()
     QTRY_COMPARE_WITH_TIMEOUT(rec.events.size(), 2, kTimeout);
     QCOMPARE(rec.eventNames(), (QStringList{u"slow"_s, u"next"_s}));
     QCOMPARE(client.state(), State::Connected);
+}
+
+// A backlog is handled in slices, and the event loop turns between two of them (a timer, a
+// repaint, a click get their turn): events handled without a turn between them are never
+// more than one slice's worth.
+void TestSocketIoClient::loopTurnsBetweenSlices()
+{
+    FakeServer server;
+    QVERIFY(server.listen());
+    Recorder rec;
+    SocketIoClient client;
+    rec.attach(&client);
+    client.setOptions(fastOptions(server.url()));
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Connected, kTimeout);
+
+    int turns = 0; // ticks of a timer that fires on every turn of the loop
+    QTimer everyTurn;
+    everyTurn.setInterval(0);
+    connect(&everyTurn, &QTimer::timeout, this, [&] { ++turns; });
+    QList<int> turnOfEvent;
+    connect(&client, &SocketIoClient::eventReceived, this, [&](const SocketIoEvent &) {
+        turnOfEvent.append(turns);
+        QThread::msleep(1); // a slice (8 ms) holds a handful of these
+    });
+    constexpr int Count = 120;
+    for (int i = 0; i < Count; ++i)
+        server.sendLast(u"42[\"e%1\"]"_s.arg(i));
+    everyTurn.start();
+    QTRY_COMPARE_WITH_TIMEOUT(turnOfEvent.size(), Count, kTimeout);
+    // Runs of events within one turn: one slice at most (8 events of 1 ms, and the one that
+    // crossed the budget).
+    int longest = 0;
+    for (int i = 0, run = 0; i < Count; ++i) {
+        run = i > 0 && turnOfEvent.at(i) == turnOfEvent.at(i - 1) ? run + 1 : 1;
+        longest = std::max(longest, run);
+    }
+    QVERIFY2(longest <= 9, qPrintable(QString::number(longest)));
+    QVERIFY(longest > 1); // frames were handled in slices, not one per turn
 }
 
 void TestSocketIoClient::deleteLaterFromEventSlot()

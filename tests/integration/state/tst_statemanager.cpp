@@ -674,13 +674,25 @@ private Q_SLOTS:
     }
 
     // A slot of the row signals that re-enters the event loop (a dialog, a wait) in the middle
-    // of a burst: the socket carries on delivering the frames it holds from inside that loop,
-    // and their events wait for the one being applied, then follow in their order.
+    // of a burst: the socket carries on delivering frames from inside that loop (once another
+    // arrives there), and their events wait for the one being applied, then follow in their
+    // order.
     void eventsDuringASlotThatSpinsTheLoopWaitAndKeepTheirOrder()
     {
         Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
         QVERIFY(nurse.start(Manager::Mode::Live));
         QStringList order;
+        QStringList published;
+        int k = 0;
+        const server::EventPublisher::Origin origin{u"ward-a"_s, u"u-doctor"_s, {}, {}};
+        const auto publishUpdate = [&](int id) {
+            const auto record = m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                                          id, {{u"ward"_s, u"Spin %1"_s.arg(++k)}});
+            QVERIFY(record);
+            m_server->publisher()->publish(patients(), u"updated"_s, record.value(), origin,
+                                           record.value().value(u"version").toInteger());
+            published.append(QString::number(id));
+        };
         int changes = 0;
         bool spinning = false;
         int changedWhileSpinning = 0;
@@ -700,22 +712,16 @@ private Q_SLOTS:
                         busy.start();
                         while (busy.elapsed() < 20) { }
                     } else if (changes == 2) {
+                        // A frame that arrives meanwhile is delivered in here, by the socket's
+                        // next slice: the list keeps it for after this change.
                         spinning = true;
-                        QTest::qWait(200); // the next slice runs in here
+                        publishUpdate(4);
+                        QTest::qWait(200);
                         spinning = false;
                     }
                 });
-        QStringList published;
-        int k = 0;
-        const server::EventPublisher::Origin origin{u"ward-a"_s, u"u-doctor"_s, {}, {}};
-        for (const int id : {7, 3, 9, 1, 5, 3, 8}) {
-            const auto record = m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
-                                                          id, {{u"ward"_s, u"Spin %1"_s.arg(++k)}});
-            QVERIFY(record);
-            m_server->publisher()->publish(patients(), u"updated"_s, record.value(), origin,
-                                           record.value().value(u"version").toInteger());
-            published.append(QString::number(id));
-        }
+        for (const int id : {7, 3, 9, 1, 5, 3, 8})
+            publishUpdate(id);
         QVERIFY(nurse.settlesTo(&nurse.api));
         QCOMPARE(order, published);
         QCOMPARE(changedWhileSpinning, 0); // nothing applied half-way into another
