@@ -507,7 +507,7 @@ private:
             .add("updatesPerSec", ms > 0 ? std::round(double(seen) / ms * 1000) : 0)
             .add("clientCpuMs", std::round(cpuMs))
             .add("clientCpuUsPerUpdate", round3(cpuMs * 1000 / double(std::max<qint64>(1, seen))))
-            // Every thread of the client: the GUI's (above), the socket's reader, Qt's network.
+            // Every thread of the client: the GUI's (above) and Qt's network thread.
             .add("processCpuUsPerUpdate",
                  round3(processCpuMs * 1000 / double(std::max<qint64>(1, seen))))
             .add("longestStallMs", round3(longestStallMs));

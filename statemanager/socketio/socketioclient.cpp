@@ -3,6 +3,7 @@
 
 #include "livedesklogging.h"
 
+#include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QUrlQuery>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
@@ -15,15 +16,17 @@ namespace livedesk {
 namespace {
 // The most frame handling the window's thread does before it lets the event loop turn.
 constexpr qint64 FrameSliceNs = 8'000'000;
-// A pause this long since frames were last handled means the loop was free meanwhile: the
-// next frame starts a new slice.
-constexpr qint64 TurnGapNs = 1'000'000;
 } // namespace
 
 SocketIoClient::SocketIoClient(QObject *parent)
     : QObject(parent)
 {
     m_clock.start();
+    // The loop is about to wait for events: it has been through everything it had, so the
+    // next frame starts a new slice.
+    if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread()))
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this,
+                [this] { m_sliceSpentNs = 0; });
     m_nextSlice.setSingleShot(true);
     m_nextSlice.setTimerType(Qt::PreciseTimer);
     connect(&m_nextSlice, &QTimer::timeout, this, [this] {
@@ -41,8 +44,9 @@ SocketIoClient::SocketIoClient(QObject *parent)
     connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] {
         // The ping may be waiting in the backlog.
         if (!m_frames.empty()) {
+            const QPointer<SocketIoClient> self(this); // a slot may delete the client
             processFrames(true);
-            if (m_heartbeatTimer.isActive() || !m_socket)
+            if (!self || m_heartbeatTimer.isActive() || !m_socket)
                 return;
         }
         qCInfo(lcSocketIo) << "no ping from the server for"
@@ -285,8 +289,9 @@ void SocketIoClient::onTransportClosed()
     const QPointer<QWebSocket> socket = m_socket;
     const QString reason = socket->closeReason();
     // What arrived before the close is delivered first.
+    const QPointer<SocketIoClient> self(this); // a slot may delete the client
     processFrames(true);
-    if (m_socket != socket)
+    if (!self || m_socket != socket)
         return; // a frame ended this transport already
     lost(reason.isEmpty() ? u"transport close"_s : u"transport close: %1"_s.arg(reason));
 }
@@ -310,9 +315,8 @@ void SocketIoClient::takeFrame(QString text, QByteArray binary, bool isBinary)
     ++m_stats.framesReceived;
     m_lastMessageAt = QDateTime::currentDateTimeUtc();
     m_frames.push_back({std::move(text), std::move(binary), isBinary});
-    // Handled as it arrives, unless frames wait before it: a spent slice left them for the
-    // next one (which is armed), or a slot re-entered the event loop (the slice under way
-    // takes them when it gets back).
+    // Handled as it arrives, unless frames wait before it: then a slice is armed for them
+    // (a spent slice left them, or a slot re-entered the event loop in the middle of one).
     if (m_nextSlice.isActive())
         return;
     if (m_frames.size() == 1)
@@ -322,33 +326,37 @@ void SocketIoClient::takeFrame(QString text, QByteArray binary, bool isBinary)
 }
 
 // Handles queued frames in order: all of them, or until the slice is used up. A slice is the
-// time spent here since the event loop last had a millisecond to itself, so frames that
-// arrive one by one add up rather than each getting a fresh budget. A spent slice leaves the
-// rest for a slice a millisecond later, by a timer: a posted call ran before the event loop
-// had painted or taken input, so two slices ran back to back and held the window for twice
-// the budget. Nothing is armed for a frame handled within its slice: a lone frame costs its
-// handling and no more.
+// time spent here since the event loop last waited for events (or since the last slice's
+// timer), so frames that arrive one by one in a busy loop add up rather than each getting a
+// fresh budget. A spent slice leaves the rest for a slice a millisecond later, by a timer: a
+// posted call ran before the event loop had painted or taken input, so two slices ran back to
+// back and held the window for twice the budget. While a frame is handled with others
+// waiting, that timer is armed too, so that a slot that re-enters the event loop does not
+// leave them stranded. A lone frame arms nothing: it costs its handling and no more.
 void SocketIoClient::processFrames(bool all)
 {
-    const qint64 start = m_clock.nsecsElapsed();
-    if (start - m_sliceEndNs >= TurnGapNs)
-        m_sliceSpentNs = 0;
     const QPointer<SocketIoClient> self(this);
-    qint64 now = start;
-    while (!m_frames.empty() && (all || m_sliceSpentNs + (now - start) < FrameSliceNs)) {
+    while (!m_frames.empty() && (all || m_sliceSpentNs < FrameSliceNs)) {
         const QueuedFrame frame = std::move(m_frames.front());
         m_frames.pop_front();
+        if (!m_frames.empty() && !m_nextSlice.isActive())
+            m_nextSlice.start(1);
+        const qint64 before = m_sliceSpentNs;
+        const qint64 start = m_clock.nsecsElapsed();
         if (frame.isBinary)
             handleBinaryFrame(frame.binary);
         else
             handleTextFrame(frame.text);
         if (!self)
             return;
-        now = m_clock.nsecsElapsed();
+        // Unless a slot re-entered the loop meanwhile, which began a slice of its own (and
+        // counted its own frames): then this one's time is spent, not this slice's.
+        if (m_sliceSpentNs == before)
+            m_sliceSpentNs += m_clock.nsecsElapsed() - start;
     }
-    m_sliceSpentNs += now - start;
-    m_sliceEndNs = now;
-    if (!m_frames.empty() && !m_nextSlice.isActive())
+    if (m_frames.empty())
+        m_nextSlice.stop();
+    else
         m_nextSlice.start(1);
 }
 

@@ -561,8 +561,11 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
 
 bool RealtimeStateManager::isComplete(const QJsonObject &record) const
 {
-    if (idOf(record).isEmpty())
-        return false;
+    return !idOf(record).isEmpty() && hasEveryField(record).value_or(false);
+}
+
+std::optional<bool> RealtimeStateManager::hasEveryField(const QJsonObject &record) const
+{
     bool declared = false;
     for (const ResourceSchema::Column &c : m_schema.columns) {
         if (c.system)
@@ -582,13 +585,28 @@ bool RealtimeStateManager::isComplete(const QJsonObject &record) const
             reference = i;
     }
     if (reference < 0)
-        return false;
+        return std::nullopt;
     const QStringList keys = m_rows.serverAt(reference).keys();
-    for (const QString &key : keys) {
-        if (!record.contains(key))
-            return false;
+    return std::all_of(keys.cbegin(), keys.cend(),
+                       [&](const QString &key) { return record.contains(key); });
+}
+
+bool RealtimeStateManager::isNoNewerThanHeld(const QJsonObject &record) const
+{
+    const qint64 incoming = versionOf(record);
+    if (incoming < 0)
+        return false;
+    const QString id = idOf(record);
+    qint64 held = -1;
+    if (const int row = rowOf(id); row >= 0 && m_rows.hasServerAt(row)) {
+        const QJsonValue v = m_rows.serverAt(row).value(m_schema.versionField);
+        held = v.isDouble() ? v.toInteger() : -1;
+    } else if (const auto hidden = m_hidden.constFind(id); hidden != m_hidden.cend()) {
+        held = versionOf(*hidden);
+    } else if (const auto outside = m_outside.constFind(id); outside != m_outside.cend()) {
+        held = versionOf(*outside);
     }
-    return true;
+    return held >= 0 && incoming <= held;
 }
 
 bool RealtimeStateManager::coversHeld(const QJsonObject &record) const
@@ -603,12 +621,12 @@ bool RealtimeStateManager::coversHeld(const QJsonObject &record) const
         const CompactRecord &held = m_rows.serverAt(row);
         return covers(held.keys(), [&](const QString &key) { return held.value(key); });
     }
-    const auto hidden = m_hidden.constFind(id);
-    const auto outside = hidden == m_hidden.cend() ? m_outside.constFind(id) : m_outside.cend();
-    if (hidden == m_hidden.cend() && outside == m_outside.cend())
-        return true; // nothing held to lose
-    const QJsonObject &held = hidden != m_hidden.cend() ? *hidden : *outside;
-    return covers(held.keys(), [&](const QString &key) { return held.value(key); });
+    if (const auto hidden = m_hidden.constFind(id); hidden != m_hidden.cend())
+        return covers(hidden->keys(), [&](const QString &key) { return hidden->value(key); });
+    // Not held whole (of a record outside the list only its id and version are kept): it must
+    // have every field a record of this list has, where that is known (a record moving into
+    // the list would otherwise become a row of blanks).
+    return hasEveryField(record).value_or(true);
 }
 
 void RealtimeStateManager::resyncAfterFailedRead(const QString &id, const RestError &error)
@@ -910,9 +928,7 @@ RealtimeStateManager::updateFromText(const RealtimeEvent &event)
         || record->keys().size() <= 2 || m_tombstones.contains(id) || hasOperations(id))
         return std::nullopt;
     const int row = rowOf(id);
-    // Only what may stand for the held row replaces it (coversHeld()): a part is read.
-    if (row < 0 || !m_rows.hasServerAt(row) || !record->covers(m_rows.serverAt(row))
-        || m_criteria.membership(*record) != ListCriteria::Membership::In)
+    if (row < 0 || !m_rows.hasServerAt(row))
         return std::nullopt;
     const QJsonValue heldVersion = m_rows.serverAt(row).value(m_schema.versionField);
     if (heldVersion.isDouble() && incomingVersion.toInteger() <= heldVersion.toInteger()) {
@@ -920,6 +936,10 @@ RealtimeStateManager::updateFromText(const RealtimeEvent &event)
                                    << "of" << id << "over" << incomingVersion.toInteger();
         return Outcome::Ignored;
     }
+    // Only what may stand for the held row replaces it (coversHeld()): a part is read.
+    if (!record->covers(m_rows.serverAt(row))
+        || m_criteria.membership(*record) != ListCriteria::Membership::In)
+        return std::nullopt;
     qCDebug(lcState).noquote() << m_schema.name << ": record" << id << "version"
                                << incomingVersion.toInteger() << "from an event";
     if (m_failures.contains(id) && m_rows.serverAt(row) != *record)
@@ -965,6 +985,10 @@ RealtimeStateManager::Outcome RealtimeStateManager::applyEvent(const RealtimeEve
 
     if (isFullRecordAction(action)) {
         if (!isFull(data)) {
+            // A part of a change older than the held record (a duplicate, a replay) needs no
+            // read.
+            if (m_schema.hasVersions() && isNoNewerThanHeld(data))
+                return Outcome::Ignored;
             if (event.ids.isEmpty() && !idOf(data).isEmpty()) {
                 fetchRecord(idOf(data));
                 return Outcome::Fetched;

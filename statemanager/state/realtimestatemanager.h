@@ -444,9 +444,15 @@ private:
     // schema's declared fields, else those of the rows held), so that it may stand for the
     // whole record.
     bool isComplete(const QJsonObject &record) const;
-    // Whether @p record may stand for the record of its id held here (in a row, hidden or
-    // outside the list): it has every field the held one has a value for, so that nothing
-    // shown goes blank. A server that sends only the fields that changed sends a part.
+    // Whether @p record has every field a record of this list has (the schema's declared
+    // fields, else those of the rows held); nothing when there is nothing to compare with.
+    std::optional<bool> hasEveryField(const QJsonObject &record) const;
+    // Whether the record of @p record's id held here has its version or a later one.
+    bool isNoNewerThanHeld(const QJsonObject &record) const;
+    // Whether @p record may stand for the record of its id held here (in a row or hidden): it
+    // has every field the held one has a value for, so that nothing shown goes blank; for a
+    // record not held whole, every field of the list's records (hasEveryField()), where known.
+    // A server that sends only the fields that changed sends a part.
     bool coversHeld(const QJsonObject &record) const;
     // A read failed in a way that cannot tell "gone" from "refused": the list is read again
     // (once for a burst of such failures).

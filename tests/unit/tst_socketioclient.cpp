@@ -8,6 +8,7 @@
 
 #include "socketio/socketioclient.h"
 
+#include <QtCore/QEventLoop>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMetaEnum>
 #include <QtCore/QPointer>
@@ -284,6 +285,7 @@ private Q_SLOTS:
     void closeFromEventSlot();
     void eventAfterASlowOneArrives();
     void loopTurnsBetweenSlices();
+    void framesWaitingReachASlotsOwnLoop();
     void deleteLaterFromEventSlot();
     void closeFromConnectedSlotDropsBuffered();
     void emitFromConnectedSlot();
@@ -1030,6 +1032,53 @@ void TestSocketIoClient::loopTurnsBetweenSlices()
     }
     QVERIFY2(longest <= 9, qPrintable(QString::number(longest)));
     QVERIFY(longest > 1); // frames were handled in slices, not one per turn
+}
+
+// A slot that re-enters the event loop (a dialog) while frames wait behind its event: they are
+// delivered from inside that loop, as they would be without it, not left until it closes.
+void TestSocketIoClient::framesWaitingReachASlotsOwnLoop()
+{
+    FakeServer server;
+    QVERIFY(server.listen());
+    Recorder rec;
+    SocketIoClient client;
+    rec.attach(&client);
+    client.setOptions(fastOptions(server.url()));
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), State::Connected, kTimeout);
+
+    bool inDialog = false;
+    QStringList seenInDialog;
+    connect(&client, &SocketIoClient::eventReceived, this, [&](const SocketIoEvent &event) {
+        if (inDialog) {
+            seenInDialog.append(event.name);
+            return;
+        }
+        if (event.name != u"dialog") {
+            QThread::msleep(2); // these use up a slice: what follows waits in the queue
+            return;
+        }
+        inDialog = true;
+        QEventLoop dialog;
+        QTimer giveUp;
+        connect(&giveUp, &QTimer::timeout, &dialog, &QEventLoop::quit);
+        giveUp.start(kTimeout);
+        QTimer poll;
+        connect(&poll, &QTimer::timeout, &dialog, [&] {
+            if (seenInDialog.size() == 2)
+                dialog.quit();
+        });
+        poll.start(5);
+        dialog.exec();
+        inDialog = false;
+    });
+    for (int i = 0; i < 6; ++i)
+        server.sendLast(u"42[\"before%1\"]"_s.arg(i));
+    server.sendLast(u"42[\"dialog\"]"_s);
+    server.sendLast(u"42[\"a\"]"_s);
+    server.sendLast(u"42[\"b\"]"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(rec.events.size(), 9, kTimeout);
+    QCOMPARE(seenInDialog, (QStringList{u"a"_s, u"b"_s}));
 }
 
 void TestSocketIoClient::deleteLaterFromEventSlot()

@@ -1235,6 +1235,50 @@ private Q_SLOTS:
         QVERIFY(nurse.settlesToList(&nurse.api));
     }
 
+    // A record moves into a filtered list by an event that holds only what changed (with its
+    // version and time): it comes in as the whole record, read, never as a row of blanks.
+    void partialRecordMovingIntoTheListIsRead()
+    {
+        RestQuery query;
+        query.filters = {{u"ward"_s, u"ICU"_s}};
+        Mirror nurse(m_server.get(), u"nurse@demo.local"_s, u"nurse"_s);
+        QVERIFY(nurse.startWithQuery(Manager::Mode::Live, query));
+        QString id;
+        for (const QJsonObject &r : nurse.serverList(&nurse.api, RestQuery{})) {
+            if (r.value(u"ward"_s).toString() != u"ICU"_s) {
+                id = r.value(u"id"_s).toVariant().toString();
+                break;
+            }
+        }
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(nurse.manager->rowOf(id), -1);
+        QStringList names; // the name of the row of that id at every change
+        const auto look = [&] {
+            if (const int row = nurse.manager->rowOf(id); row >= 0)
+                names.append(nurse.manager->record(row).value(u"name"_s).toString());
+        };
+        connect(nurse.manager.get(), &Manager::rowsInserted, this, look);
+        connect(nurse.manager.get(), &Manager::rowsChanged, this, look);
+        const Manager::Counters before = nurse.manager->counters();
+        const auto record = m_server->store()->update(patients(), u"ward-a"_s, u"u-doctor"_s,
+                                                      id.toInt(), {{u"ward"_s, u"ICU"_s}});
+        QVERIFY(record);
+        const qint64 version = record.value().value(u"version"_s).toInteger();
+        m_server->publisher()->publish(
+            patients(), u"updated"_s,
+            QJsonObject{{u"id"_s, id.toInt()},
+                        {u"version"_s, version},
+                        {u"ward"_s, u"ICU"_s},
+                        {u"updated_at"_s, record.value().value(u"updated_at"_s)}},
+            {u"ward-a"_s, u"u-doctor"_s, {}, {}}, version);
+        QTRY_VERIFY_WITH_TIMEOUT(nurse.manager->rowOf(id) >= 0, Patience);
+        QVERIFY(nurse.settlesToList(&nurse.api));
+        QVERIFY(!names.isEmpty());
+        QVERIFY2(!names.contains(QString()), qPrintable(names.join(u", "_s)));
+        QCOMPARE(nurse.manager->counters().eventsFetched - before.eventsFetched, 1);
+        QCOMPARE(nurse.manager->counters().recordFetches - before.recordFetches, 1);
+    }
+
     // A row the user has changed offline that someone else takes out of the list meanwhile
     // stays, with the change, until the change is confirmed: a list that no longer returns a
     // record does not mean it was deleted.
