@@ -233,8 +233,7 @@ private:
     // Frames of the current transport not handled yet: a backlog is handled in slices of a
     // few milliseconds (the rest waits for the next slice, a millisecond after), so that a
     // burst does not hold up the user interface. m_sliceSpentNs is the current slice's time so
-    // far and m_sliceEndNs when frames were last handled, both on m_clock; m_nextSlice runs
-    // the slice after a spent one.
+    // far, on m_clock; m_nextSlice runs the slice after a spent one.
     class QueuedFrame
     {
     public:
@@ -245,7 +244,6 @@ private:
     std::deque<QueuedFrame> m_frames;
     QElapsedTimer m_clock;
     qint64 m_sliceSpentNs = 0;
-    qint64 m_sliceEndNs = 0;
     QTimer m_nextSlice;
 
     // Events that arrive before the CONNECT reply (replayed missed events), each with its

@@ -483,18 +483,10 @@ RealtimeStateManager::Outcome RealtimeStateManager::upsertServer(const QJsonObje
         heldRecord = *outside;
     else
         held = false;
-    if (held && m_schema.hasVersions()) {
-        const QJsonValue rowVersion
-            = heldInRow ? m_rows.serverAt(row).value(m_schema.versionField) : QJsonValue();
-        const qint64 heldVersion = !heldInRow ? versionOf(heldRecord)
-            : rowVersion.isDouble()           ? rowVersion.toInteger()
-                                              : -1;
-        const qint64 incoming = versionOf(record);
-        if (incoming >= 0 && heldVersion >= 0 && incoming <= heldVersion) {
-            qCDebug(lcState).noquote() << m_schema.name << ": kept version" << heldVersion << "of"
-                                       << id << "over" << incoming;
-            return Outcome::Ignored;
-        }
+    if (held && m_schema.hasVersions() && isNoNewerThanHeld(record)) {
+        qCDebug(lcState).noquote()
+            << m_schema.name << ": kept the held version of" << id << "over" << versionOf(record);
+        return Outcome::Ignored;
     }
     if (fromEvent && !m_schema.hasVersions()) {
         // Without versions, `updated_at` orders the changes of one record. A complete record
